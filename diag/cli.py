@@ -1,0 +1,220 @@
+"""The ``diag`` command (also ``python -m diag``).
+
+Each sub-command is a thin handler that parses arguments and calls into the package;
+errors of the :class:`~diag.errors.DiagError` family become the contract's one line
+``error: <file>[:<where>]: <what is wrong>`` and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .errors import DiagError, RunError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises :class:`UsageError` instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)", file=self.prog)
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"expected a date YYYY-MM-DD, got '{text}'", file="--as-of") from None
+
+
+# -- handlers -------------------------------------------------------------------------
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .industries import scaffold_brief
+
+    path = scaffold_brief(args.client, args.industry, Path(args.dir))
+    print(f"已创建需求澄清表: {path}")
+    return 0
+
+
+def _cmd_intake(args: argparse.Namespace) -> int:
+    from . import intake
+
+    if args.intake_command == "form":
+        path = intake.write_form(Path(args.out), industry=args.industry, lang=args.lang)
+        print(f"已生成需求澄清表工作簿: {path}")
+    else:
+        result = intake.import_workbook(Path(args.workbook), Path(args.output))
+        print(f"已导入: {result.path}")
+        for line in result.unresolved:
+            print(f"  待确认: {line}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_brief, format_check
+
+    report = check_brief(Path(args.brief))
+    print(format_check(report))
+    return 0
+
+
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from .metrics import compute_metrics, format_table
+
+    metrics = compute_metrics(Path(args.orders), as_of=args.as_of)
+    if args.format == "json":
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    else:
+        print(format_table(metrics))
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_client
+
+    result = run_client(Path(args.brief), Path(args.out), lang=args.lang)
+    print(f"报告已生成: {result.report}")
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .run import run_batch
+
+    summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
+                        executor=args.executor, scheduler=args.scheduler, lang=args.lang)
+    return summary.exit_code
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    path = build_report(Path(args.run_dir), lang=args.lang)
+    print(f"报告已重建: {path}")
+    return 0
+
+
+def _cmd_templates(args: argparse.Namespace) -> int:
+    from . import industries
+
+    if args.templates_command == "list":
+        print(industries.format_list())
+    elif args.templates_command == "show":
+        print(industries.format_show(args.key))
+    else:
+        industries.check_template_file(Path(args.path))
+        print(f"模板有效: {args.path}")
+    return 0
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    from .live import serve
+
+    return serve(Path(args.brief), port=args.port)
+
+
+# -- parser ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every sub-command of the contract."""
+    parser = _Parser(prog="diag", description="私域诊断工具包 — 从需求澄清表到诊断报告")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("new", help="从行业模板创建需求澄清表 (brief)")
+    p.add_argument("client")
+    p.add_argument("--industry", required=True)
+    p.add_argument("--dir", default="briefs")
+    p.set_defaults(handler=_cmd_new)
+
+    p = sub.add_parser("intake", help="需求澄清表工作簿: 生成 / 导入")
+    isub = p.add_subparsers(dest="intake_command", required=True, parser_class=_Parser)
+    f = isub.add_parser("form", help="生成空白需求澄清表 (.xlsx)")
+    f.add_argument("out")
+    f.add_argument("--industry")
+    f.add_argument("--lang", choices=("zh", "en"), default="zh")
+    i = isub.add_parser("import", help="把填好的工作簿导入为 brief (YAML)")
+    i.add_argument("workbook")
+    i.add_argument("-o", "--output", required=True)
+    p.set_defaults(handler=_cmd_intake)
+
+    p = sub.add_parser("check", help="校验 brief 与数据文件, 列出缺口与待问问题")
+    p.add_argument("brief")
+    p.set_defaults(handler=_cmd_check)
+
+    p = sub.add_parser("metrics", help="订单文件的核心指标")
+    p.add_argument("orders")
+    p.add_argument("--as-of", type=_date, default=None)
+    p.add_argument("--format", choices=("json", "table"), default="json")
+    p.set_defaults(handler=_cmd_metrics)
+
+    p = sub.add_parser("run", help="为一个客户执行全部笔记本并生成报告")
+    p.add_argument("brief")
+    p.add_argument("--out", default="outputs")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(handler=_cmd_run)
+
+    p = sub.add_parser("batch", help="批量生成多个客户的报告")
+    p.add_argument("briefs", nargs="+")
+    p.add_argument("--out", default="outputs")
+    p.add_argument("-j", "--jobs", type=int, default=1)
+    p.add_argument("--executor", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", default=None)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.set_defaults(handler=_cmd_batch)
+
+    p = sub.add_parser("report", help="根据已记录的结果重建报告")
+    p.add_argument("run_dir")
+    p.add_argument("--lang", choices=("zh", "en"), default=None)
+    p.set_defaults(handler=_cmd_report)
+
+    p = sub.add_parser("templates", help="行业模板: list | show KEY | check PATH")
+    tsub = p.add_subparsers(dest="templates_command", required=True, parser_class=_Parser)
+    tsub.add_parser("list")
+    s = tsub.add_parser("show")
+    s.add_argument("key")
+    c = tsub.add_parser("check")
+    c.add_argument("path")
+    p.set_defaults(handler=_cmd_templates)
+
+    p = sub.add_parser("live", help="在本机启动现场诊断会话")
+    p.add_argument("brief")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(handler=_cmd_live)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit status (0 ok, 2 bad input, 1 internal error)."""
+    try:
+        args = build_parser().parse_args(argv)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    except DiagError as exc:
+        print(f"error: {exc.line()}", file=sys.stderr)
+        for line in getattr(exc, "details", [])[1:]:
+            print(f"  also: {line}", file=sys.stderr)
+        return 2
+    except RunError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the contract: no traceback, exit 1
+        import traceback
+
+        log = Path.cwd() / "diag-error.log"
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            where = f" (details in {log})"
+        except OSError:
+            where = ""
+        print(f"error: internal error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        return 1

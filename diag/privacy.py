@@ -1,0 +1,59 @@
+"""Masking of personal data (个人信息保护法): phone numbers and WeChat IDs.
+
+Raw identifiers stay inside the analysis (they are the join key); everything that
+leaves it — report, results.json, figures, executed notebooks and their HTML — goes
+through :func:`mask_id` for identifier columns and :func:`scrub_text` for free text.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Mainland mobile numbers, optionally with +86 / 86 and separators: 138 0013 0807.
+_PHONE = re.compile(r"(?<![\dA-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# WeChat IDs: system ids ``wxid_…`` and labelled ids (微信号: xxx / wechat: xxx).
+_WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,}")
+_LABELLED_WECHAT = re.compile(r"((?:微信号?|WeChat(?:\s*ID)?|wechat_id|wx)\s*[:：=]\s*)([A-Za-z][-_A-Za-z0-9]{5,19})",
+                              re.IGNORECASE)
+_WECHAT_ID_SHAPE = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$")
+
+
+def _mask_middle(text: str, keep_head: int = 3, keep_tail: int = 4) -> str:
+    if len(text) <= keep_head + keep_tail:
+        keep_head, keep_tail = 1, 1 if len(text) > 2 else 0
+    return text[:keep_head] + "****" + (text[-keep_tail:] if keep_tail else "")
+
+
+def mask_phone(text: str) -> str:
+    """Return ``text`` with every mainland mobile number masked as ``138****0807``."""
+    return _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+
+
+def mask_id(value: object) -> str:
+    """Return a customer identifier safe to show: phones and WeChat IDs masked.
+
+    A phone number keeps its first three and last four digits (``138****0807``) so a
+    store clerk can still match it; a WeChat ID keeps its first and last two
+    characters.  Since a WeChat ID cannot be told from a member code by its look,
+    anything shaped like a WeChat ID (a letter, then 5–19 letters, digits, ``-`` or
+    ``_``) is masked too; all-digit member numbers are returned as they are.
+    """
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return text
+    masked = mask_phone(text)
+    if masked != text:
+        return masked
+    if text.startswith("wxid_"):
+        return "wxid_****" + text[-2:]
+    if _WECHAT_ID_SHAPE.match(text):
+        # Could be a WeChat ID; over-masking a member number is the safe mistake.
+        return _mask_middle(text, 2, 2)
+    return text
+
+
+def scrub_text(text: str) -> str:
+    """Return free text with phone numbers and WeChat IDs masked wherever they appear."""
+    text = mask_phone(text)
+    text = _WXID.sub(lambda m: "wxid_****" + m.group(0)[-2:], text)
+    return _LABELLED_WECHAT.sub(lambda m: m.group(1) + _mask_middle(m.group(2), 2, 2), text)

@@ -1,0 +1,222 @@
+"""The result API notebooks write through.
+
+A notebook creates one :class:`Recorder` for its section and records, in reading
+order, the blocks the report shows: headings, paragraphs, numbers (each with its
+definition), tables and figures.  Each call rewrites ``<run>/results/<section>.json``
+atomically, so whatever a notebook recorded survives it; :func:`merge_results` then
+folds the sections into ``<run>/results.json``, the only input of the report builder
+(``diag report RUN_DIR`` rebuilds from it).
+
+Block kinds (``results["sections"][name]["blocks"]``)::
+
+    {"kind": "heading", "text": str, "level": 1|2|3}
+    {"kind": "text", "text": str, "style": "body"|"note"|"quote"|"bullet"}
+    {"kind": "number", "key": str, "label": str, "value": float|int|str|None,
+     "unit": str, "fmt": str, "definition": str, "headline": bool}
+    {"kind": "table", "key": str, "title": str, "columns": [str], "rows": [[...]],
+     "note": str}
+    {"kind": "figure", "key": str, "path": "figures/<key>.png", "title": str,
+     "caption": str, "landscape": bool}
+
+Every recorded string and table cell passes through :mod:`diag.privacy`.
+Machine-readable values that the report does not print go to ``data`` via
+:meth:`Recorder.data`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .privacy import mask_id, scrub_text
+
+RESULTS = "results.json"
+PARTS = "results"
+FIGURES = "figures"
+
+#: The order in which notebook sections appear in the report.
+SECTION_ORDER = ("intake", "journey", "diagnosis", "strategy")
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_jsonable(value: Any) -> Any:
+    """Return ``value`` as plain JSON types (numpy / pandas scalars, dates, NaN → None)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
+        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0 \
+            else value.isoformat()
+    if isinstance(value, pd.Period):
+        return str(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    return value
+
+
+def _clean(value: Any) -> Any:
+    value = to_jsonable(value)
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def table_payload(df: pd.DataFrame, *, id_columns: Iterable[str] = ()) -> dict[str, Any]:
+    """Return ``{"columns", "rows"}`` for ``df`` with identifier columns masked."""
+    frame = df.copy()
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    for column in id_columns:
+        if column in frame.columns:
+            frame[column] = frame[column].map(mask_id)
+    rows = [[_clean(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return {"columns": [scrub_text(str(c)) for c in frame.columns], "rows": rows}
+
+
+class Recorder:
+    """Record one notebook section's results under ``run_dir``.
+
+    Parameters
+    ----------
+    run_dir : path
+        ``OUT/<client-slug>`` (or its temporary twin while a run is in progress).
+    section : str
+        The notebook's section name: ``intake``, ``journey``, ``diagnosis``, ``strategy``.
+    title : str
+        The section's title in the report (a level-1 heading).
+    """
+
+    def __init__(self, run_dir: str | os.PathLike[str], section: str, title: str) -> None:
+        self.run_dir = Path(run_dir)
+        self.section = section
+        self.title = title
+        self.blocks: list[dict[str, Any]] = []
+        self.values: dict[str, Any] = {}
+        (self.run_dir / FIGURES).mkdir(parents=True, exist_ok=True)
+        self._flush()
+
+    # -- blocks the report prints -------------------------------------------------
+    def heading(self, text: str, level: int = 2) -> None:
+        """Record a heading (level 2 or 3; level 1 is the section title)."""
+        self._add({"kind": "heading", "text": text, "level": int(level)})
+
+    def text(self, text: str, style: str = "body") -> None:
+        """Record a paragraph; ``style`` is ``body``, ``note``, ``quote`` or ``bullet``."""
+        self._add({"kind": "text", "text": text, "style": style})
+
+    def bullets(self, items: Iterable[str]) -> None:
+        """Record a bulleted list, one paragraph per item."""
+        for item in items:
+            self.text(item, style="bullet")
+
+    def number(self, key: str, value: Any, *, label: str, definition: str, unit: str = "",
+               fmt: str = "{:,.2f}", headline: bool = False) -> None:
+        """Record a metric with its one written definition (shown beside it and in the appendix)."""
+        self._add({"kind": "number", "key": key, "label": label, "value": to_jsonable(value),
+                   "unit": unit, "fmt": fmt, "definition": definition, "headline": bool(headline)})
+        self.values[key] = to_jsonable(value)
+
+    def table(self, key: str, df: pd.DataFrame, *, title: str, note: str = "",
+              id_columns: Iterable[str] = (), max_rows: int = 40) -> None:
+        """Record a table (at most ``max_rows`` rows are printed in the report; all are kept)."""
+        payload = table_payload(df, id_columns=id_columns)
+        self._add({"kind": "table", "key": key, "title": title, "note": note,
+                   "max_rows": int(max_rows), **payload})
+
+    def figure(self, key: str, fig: Any, *, title: str, caption: str = "",
+               landscape: bool = False, dpi: int = 200) -> Path:
+        """Save a matplotlib Figure (or an Axes' figure) as ``figures/<key>.png`` and record it."""
+        import matplotlib.pyplot as plt
+
+        figure = fig if hasattr(fig, "savefig") else fig.figure  # a Figure, or an Axes
+        path = self.run_dir / FIGURES / f"{key}.png"
+        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".png", dir=path.parent)
+        os.close(fd)
+        try:
+            figure.savefig(tmp, dpi=dpi, bbox_inches="tight", facecolor="white")
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        plt.close(figure)
+        self._add({"kind": "figure", "key": key, "path": f"{FIGURES}/{key}.png", "title": title,
+                   "caption": caption, "landscape": bool(landscape)})
+        return path
+
+    # -- machine-readable values ----------------------------------------------------
+    def data(self, key: str, value: Any) -> None:
+        """Record a machine-readable value (kept in results.json, not printed)."""
+        self.values[key] = _clean(value)
+        self._flush()
+
+    # -- internals ------------------------------------------------------------------
+    def _add(self, block: dict[str, Any]) -> None:
+        self.blocks.append(_clean(block))
+        self._flush()
+
+    def _flush(self) -> None:
+        payload = {"section": self.section, "title": self.title, "blocks": self.blocks,
+                   "data": self.values}
+        write_atomic(self.run_dir / PARTS / f"{self.section}.json",
+                     json.dumps(payload, ensure_ascii=False, indent=1))
+
+
+def merge_results(run_dir: str | os.PathLike[str], meta: dict[str, Any]) -> dict[str, Any]:
+    """Fold ``results/<section>.json`` into ``results.json`` and return the merged dict."""
+    run_dir = Path(run_dir)
+    sections: dict[str, Any] = {}
+    parts = sorted((run_dir / PARTS).glob("*.json"),
+                   key=lambda p: (SECTION_ORDER.index(p.stem) if p.stem in SECTION_ORDER else 99, p.stem))
+    for part in parts:
+        sections[part.stem] = json.loads(part.read_text(encoding="utf-8"))
+    merged = {"meta": _clean(meta), "sections": sections}
+    write_atomic(run_dir / RESULTS, json.dumps(merged, ensure_ascii=False, indent=1))
+    return merged
+
+
+def load_results(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Return the merged ``results.json`` of a finished run."""
+    from .errors import DataError
+
+    path = Path(run_dir) / RESULTS
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError("no results.json here; run `diag run BRIEF` first", file=path) from None
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read recorded results ({exc})", file=path) from None
