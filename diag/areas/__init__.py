@@ -1,0 +1,1 @@
+"""Pure analysis functions, one module per diagnosis area."""
