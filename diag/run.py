@@ -1,0 +1,323 @@
+"""Papermill orchestration: one client, or a batch of them.
+
+A run executes the consulting-flow notebooks in a real Jupyter kernel, each writing
+its results through :class:`diag.record.Recorder` into a temporary twin of the run
+folder; then the executed notebooks are scrubbed of personal data and exported to
+HTML, the results are merged and the Word report is built.  Only when all of that
+succeeded does the temporary folder replace ``OUT/<slug>``: a run that fails or is
+killed leaves the previous good report in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import os
+import shutil
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from . import __version__, paths
+from .brief import Brief, load_brief
+from .errors import BriefError, DiagError, RunError, UsageError
+from .privacy import scrub_text
+from .record import merge_results, write_atomic
+
+#: The consulting flow, one notebook per step, in reading order.
+NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "04_strategy")
+
+#: Columns of ``OUT/index.csv`` (one row per client of a batch).
+INDEX_COLUMNS = ("slug", "client", "industry", "status", "orders", "customers", "gmv", "aov",
+                 "repurchase_rate", "seconds", "report", "error")
+
+
+@dataclass
+class RunResult:
+    """What one client's run produced (or why it did not)."""
+
+    slug: str
+    client: str = ""
+    industry: str = ""
+    status: str = "ok"  # ok | bad input | failed
+    report: Path | None = None
+    seconds: float = 0.0
+    error: str = ""
+    headline: dict[str, Any] = field(default_factory=dict)
+
+    def index_row(self) -> dict[str, Any]:
+        """Return this result as a row of ``index.csv``."""
+        row = {"slug": self.slug, "client": self.client, "industry": self.industry,
+               "status": self.status, "seconds": round(self.seconds, 1),
+               "report": "" if self.report is None else str(self.report), "error": self.error}
+        for key in ("orders", "customers", "gmv", "aov", "repurchase_rate"):
+            row[key] = self.headline.get(key, "")
+        return row
+
+
+@dataclass
+class BatchSummary:
+    """All results of a batch and the contract's exit status."""
+
+    results: list[RunResult]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every client succeeded, 3 when some failed, 2 when none could start."""
+        if all(r.status == "ok" for r in self.results):
+            return 0
+        if all(r.status == "bad input" for r in self.results):
+            return 2
+        return 3
+
+
+# -- one client -------------------------------------------------------------------------
+
+def prepare(brief_path: Path) -> Brief:
+    """Return the validated brief after checking its data files can be read (bad input → DiagError)."""
+    brief = load_brief(brief_path)
+    orders = brief.data_path("orders")
+    if orders is None:
+        raise BriefError("a run needs the client's orders file (data.orders)", file=brief_path,
+                         where="data.orders")
+    if not orders.is_file():
+        raise BriefError(f"file not found: {orders}", file=brief_path, where="data.orders")
+    from .orders import read_orders
+
+    read_orders(orders, columns=brief.data.columns or None)  # raises DataError naming the file
+    for name in ("wecom_contacts", "wecom_groups", "customers"):
+        path = brief.data_path(name)
+        if path is not None and not path.is_file():
+            raise BriefError(f"file not found: {path}", file=brief_path, where=f"data.{name}")
+    return brief
+
+
+def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
+               notebooks: Sequence[str] = NOTEBOOKS) -> RunResult:
+    """Execute the notebooks for one brief and build its report; return what was produced.
+
+    Raises :class:`DiagError` for bad input (before any notebook starts) and
+    :class:`RunError` when a notebook fails; in both cases ``OUT/<slug>`` is untouched.
+    """
+    started = time.monotonic()
+    brief_path = Path(brief_path).resolve()
+    brief = prepare(brief_path)
+    out_root = Path(out_root).resolve()
+    final = out_root / brief.slug
+    work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "notebooks").mkdir(parents=True)
+    try:
+        for name in notebooks:
+            _execute(name, brief_path, work, lang)
+        meta = _meta(brief, brief_path, lang)
+        results = merge_results(work, meta)
+        from .report import build_report
+
+        report = build_report(work, lang=lang)
+        _swap_into_place(work, final)
+    except BaseException:
+        _keep_failed(work, out_root, brief.slug)
+        raise
+    headline = _headline(results)
+    return RunResult(slug=brief.slug, client=brief.client.name, industry=brief.client.industry,
+                     report=final / report.name, seconds=time.monotonic() - started, headline=headline)
+
+
+def _execute(name: str, brief_path: Path, work: Path, lang: str) -> None:
+    import papermill as pm
+
+    source = paths.NOTEBOOKS / f"{name}.ipynb"
+    target = work / "notebooks" / f"{name}.ipynb"
+    try:
+        pm.execute_notebook(str(source), str(target), kernel_name="python3", progress_bar=False,
+                            parameters={"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
+                            cwd=str(work), log_output=False, request_save_on_cell_execute=False)
+    except pm.PapermillExecutionError as exc:
+        raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub_text(str(exc.evalue))}") from None
+    finally:
+        if target.exists():
+            _scrub_notebook(target)
+    _export_html(target)
+
+
+def _scrub_notebook(path: Path) -> None:
+    """Mask personal data in every output of an executed notebook (in place)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = scrub_text(output["text"])
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") or mime in ("application/json",):
+                    output["data"][mime] = scrub_text(value) if isinstance(value, str) else value
+            if "evalue" in output:
+                output["evalue"] = scrub_text(output["evalue"])
+                output["traceback"] = [scrub_text(t) for t in output.get("traceback", [])]
+    write_atomic(path, nbformat.writes(nb))
+
+
+def _export_html(path: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_notebook_node(nbformat.read(path, as_version=4))
+    write_atomic(path.with_suffix(".html"), scrub_text(body))
+
+
+def _meta(brief: Brief, brief_path: Path, lang: str) -> dict[str, Any]:
+    client = brief.client
+    return {
+        "client": {"name": client.name, "slug": brief.slug, "industry": client.industry,
+                   "category": client.category, "format": client.format,
+                   "store_count": client.store_count, "consultant": client.consultant,
+                   "respondent": client.respondent},
+        "brief": brief_path.name,
+        "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "lang": lang,
+        "diag_version": __version__,
+    }
+
+
+def _headline(results: dict[str, Any]) -> dict[str, Any]:
+    metrics = results.get("sections", {}).get("diagnosis", {}).get("data", {}).get("metrics", {})
+    return {k: metrics.get(k) for k in ("orders", "customers", "gmv", "aov", "repurchase_rate")}
+
+
+def _swap_into_place(work: Path, final: Path) -> None:
+    """Replace ``final`` by ``work`` with two renames; the old folder is removed last."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(work, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_failed(work: Path, out_root: Path, slug: str) -> None:
+    """Move a failed run's folder to ``OUT/.failed/<slug>`` for inspection (never the real one)."""
+    if not work.exists():
+        return
+    failed = out_root / ".failed" / slug
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(work, failed)
+
+
+# -- a batch ----------------------------------------------------------------------------
+
+def find_briefs(items: Iterable[Path]) -> list[Path]:
+    """Return the brief files named, expanding folders to their ``*.yaml`` / ``*.yml`` files."""
+    found: list[Path] = []
+    for item in items:
+        item = Path(item)
+        if item.is_dir():
+            found.extend(sorted(p for p in item.iterdir() if p.suffix in (".yaml", ".yml")))
+        elif item.exists():
+            found.append(item)
+        else:
+            raise UsageError("no such brief file or folder", file=item)
+    if not found:
+        raise UsageError("no briefs (*.yaml) found", file=", ".join(str(i) for i in items))
+    return found
+
+
+def _run_one(brief_path: Path, out_root: Path, lang: str) -> RunResult:
+    try:
+        return run_client(brief_path, out_root, lang=lang)
+    except DiagError as exc:
+        return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
+    except RunError as exc:
+        return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}")
+    except Exception as exc:  # noqa: BLE001 - one client's crash must not stop the batch
+        detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return RunResult(slug=Path(brief_path).stem, status="failed", error=f"internal error: {detail}")
+
+
+def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
+              scheduler: str | None = None, lang: str = "zh") -> BatchSummary:
+    """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary."""
+    briefs = find_briefs(items)
+    if executor != "local":
+        raise UsageError(f"executor '{executor}' is not available in this installation; known: local",
+                         file="--executor")
+    if jobs < 1:
+        raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    results: list[RunResult] = []
+    if jobs == 1:
+        for path in briefs:
+            results.append(_report_progress(_run_one(path, out_root, lang)))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_run_one, path, out_root, lang) for path in briefs]
+            for future in as_completed(futures):
+                results.append(_report_progress(future.result()))
+        order = {p.stem: i for i, p in enumerate(briefs)}
+        results.sort(key=lambda r: order.get(r.slug, len(order)))
+    write_index(results, out_root)
+    return BatchSummary(results)
+
+
+def _report_progress(result: RunResult) -> RunResult:
+    import sys
+
+    if result.status == "ok":
+        print(f"[完成] {result.client or result.slug}: {result.report}  ({result.seconds:.0f} 秒)")
+    else:
+        print(f"[失败] {result.slug}: {result.error}", file=sys.stderr)
+    return result
+
+
+def write_index(results: Sequence[RunResult], out_root: Path) -> None:
+    """Write ``index.csv`` (UTF-8 with BOM, so Excel opens it) and ``index.html``."""
+    rows = [r.index_row() for r in results]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=INDEX_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_atomic(out_root / "index.csv", "\ufeff" + buffer.getvalue())
+    write_atomic(out_root / "index.html", _index_html(rows))
+
+
+def _index_html(rows: list[dict[str, Any]]) -> str:
+    labels = {"slug": "代号", "client": "客户", "industry": "行业", "status": "状态", "orders": "订单数",
+              "customers": "购买用户数", "gmv": "GMV (元)", "aov": "客单价 (元)",
+              "repurchase_rate": "复购率", "seconds": "耗时 (秒)", "report": "报告", "error": "错误"}
+
+    def cell(key: str, value: Any) -> str:
+        if key == "report" and value:
+            rel = os.path.relpath(value, start=Path(value).parents[1])
+            return f'<a href="{html.escape(rel)}">report.docx</a>'
+        if key == "gmv" and isinstance(value, (int, float)):
+            return f"{value:,.0f}"
+        if key == "aov" and isinstance(value, (int, float)):
+            return f"{value:,.2f}"
+        if key == "repurchase_rate" and isinstance(value, (int, float)):
+            return f"{value:.1%}"
+        return html.escape(str(value))
+
+    head = "".join(f"<th>{labels[c]}</th>" for c in INDEX_COLUMNS)
+    body = "\n".join("<tr>" + "".join(f"<td>{cell(c, r.get(c, ''))}</td>" for c in INDEX_COLUMNS) + "</tr>"
+                     for r in rows)
+    return f"""<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>诊断报告批量运行</title>
+<style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}
+th{{background:#1f6f8b;color:#fff}}</style></head>
+<body><h1>诊断报告批量运行</h1><p>生成时间 {dt.datetime.now():%Y-%m-%d %H:%M}</p>
+<table><tr>{head}</tr>
+{body}
+</table></body></html>
+"""
+
+
+__all__ = ["NOTEBOOKS", "RunResult", "BatchSummary", "run_client", "run_batch", "write_index",
+           "find_briefs", "prepare"]
