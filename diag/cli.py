@@ -210,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the contract: no traceback, exit 1
         import traceback
 
-        log = Path.cwd() / "diag-error.log"
+        import tempfile
+
+        log = Path(tempfile.gettempdir()) / "diag-error.log"
         try:
             log.write_text(traceback.format_exc(), encoding="utf-8")
             where = f" (details in {log})"

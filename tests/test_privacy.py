@@ -1,0 +1,33 @@
+"""Phone numbers and WeChat IDs never leave the kit unmasked."""
+
+from diag.privacy import mask_id, scrub_text
+
+
+def test_a_phone_number_keeps_its_first_three_and_last_four_digits():
+    assert mask_id("13800130807") == "138****0807"
+
+
+def test_a_phone_with_country_code_and_spaces_is_masked():
+    assert scrub_text("联系 +86 138 0013 0807 即可") == "联系 138****0807 即可"
+
+
+def test_a_wxid_is_masked():
+    assert mask_id("wxid_abc123xyz") == "wxid_****yz"
+
+
+def test_an_id_shaped_like_a_wechat_id_is_masked():
+    assert mask_id("lily_2020") == "li****20"
+
+
+def test_an_all_digit_member_number_is_kept():
+    assert mask_id("00004") == "00004"
+
+
+def test_free_text_masks_labelled_wechat_ids_and_phones():
+    text = "客户微信号: lily_2020, 电话13912345678, wxid_q1w2e3r4"
+    out = scrub_text(text)
+    assert "lily_2020" not in out and "13912345678" not in out and "wxid_q1w2e3r4" not in out
+
+
+def test_order_numbers_longer_than_a_phone_are_not_touched():
+    assert scrub_text("订单号 E20250305138001308071") == "订单号 E20250305138001308071"

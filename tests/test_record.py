@@ -1,0 +1,47 @@
+"""The recorder writes what notebooks record, atomically and masked."""
+
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from diag.record import Recorder, load_results, merge_results
+
+
+def test_numbers_tables_and_figures_land_in_results_json(tmp_path):
+    rec = Recorder(tmp_path, "diagnosis", "人货场诊断")
+    rec.number("gmv", np.float64(1234.5), label="GMV", unit="元", definition="有效订单实付金额之和",
+               headline=True)
+    rec.table("top", pd.DataFrame({"customer_id": ["13800130807"], "gmv": [10.0]}), title="大客户",
+              id_columns=["customer_id"])
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    rec.figure("trend", ax, title="趋势")
+    merged = merge_results(tmp_path, {"client": {"name": "x"}})
+    blocks = merged["sections"]["diagnosis"]["blocks"]
+    assert [b["kind"] for b in blocks] == ["number", "table", "figure"]
+    assert blocks[0]["value"] == 1234.5 and blocks[0]["headline"] is True
+    assert blocks[1]["rows"] == [["138****0807", 10.0]]
+    assert (tmp_path / "figures" / "trend.png").stat().st_size > 1000
+    assert load_results(tmp_path) == merged
+
+
+def test_sections_are_merged_in_consulting_flow_order(tmp_path):
+    for section in ("strategy", "diagnosis", "intake"):
+        Recorder(tmp_path, section, section)
+    merged = merge_results(tmp_path, {})
+    assert list(merged["sections"]) == ["intake", "diagnosis", "strategy"]
+
+
+def test_nan_and_timestamps_become_plain_json(tmp_path):
+    rec = Recorder(tmp_path, "diagnosis", "x")
+    rec.data("values", {"a": float("nan"), "b": pd.Timestamp("2025-03-05"), "c": np.int64(3)})
+    part = json.loads((tmp_path / "results" / "diagnosis.json").read_text(encoding="utf-8"))
+    assert part["data"]["values"] == {"a": None, "b": "2025-03-05", "c": 3}
+
+
+def test_free_text_is_scrubbed(tmp_path):
+    rec = Recorder(tmp_path, "intake", "x")
+    rec.text("客户 13912345678 反馈")
+    assert rec.blocks[0]["text"] == "客户 139****5678 反馈"
