@@ -1,0 +1,101 @@
+"""A run executes the notebooks in a real kernel and leaves a report, atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from diag import paths
+from diag.errors import RunError
+from diag.run import run_client
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+DEMO = paths.BRIEFS / "xiaobei-muying.yaml"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> Path:
+    if not DEMO.exists():
+        pytest.fail(f"demo brief missing: {DEMO}")
+    out = tmp_path_factory.mktemp("out")
+    result = run_client(DEMO, out)
+    assert result.report is not None and result.report.exists()
+    return result.report.parent
+
+
+def test_a_run_leaves_the_contracts_output_layout(demo_run: Path):
+    assert (demo_run / "report.docx").is_file()
+    assert (demo_run / "results.json").is_file()
+    assert list((demo_run / "figures").glob("*.png"))
+    for name in ("01_intake", "02_journey", "03_diagnosis", "04_strategy"):
+        assert (demo_run / "notebooks" / f"{name}.ipynb").is_file()
+        assert (demo_run / "notebooks" / f"{name}.html").is_file()
+    assert not list(demo_run.parent.glob(".*.tmp-*"))
+
+
+def test_the_report_has_headings_pictures_and_tables(demo_run: Path):
+    import docx
+
+    document = docx.Document(str(demo_run / "report.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for title in ("需求澄清", "用户旅程地图", "人货场诊断", "策略与行动计划"):
+        assert any(title in h for h in headings), headings
+    assert document.inline_shapes, "no picture in the report"
+    assert len(document.tables) >= 5
+
+
+def test_the_recorded_metrics_match_the_orders_file(demo_run: Path):
+    from diag.brief import load_brief
+    from diag.metrics import compute_metrics
+
+    brief = load_brief(DEMO)
+    expected = compute_metrics(brief.data_path("orders"))
+    results = json.loads((demo_run / "results.json").read_text(encoding="utf-8"))
+    recorded = results["sections"]["diagnosis"]["data"]["metrics"]
+    for key in ("orders", "customers", "gmv", "repurchase_rate"):
+        assert recorded[key] == pytest.approx(expected[key]), key
+
+
+def test_no_phone_number_appears_unmasked_in_any_output(demo_run: Path):
+    texts = [(demo_run / "results.json").read_text(encoding="utf-8")]
+    for path in (demo_run / "notebooks").iterdir():
+        texts.append(path.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(demo_run / "report.docx") as archive:
+        texts += [archive.read(n).decode("utf-8", "ignore") for n in archive.namelist() if n.endswith(".xml")]
+    for text in texts:
+        assert not PHONE.search(text), PHONE.search(text).group(0)
+
+
+def test_a_failing_notebook_leaves_the_previous_report_in_place(tmp_path, monkeypatch):
+    briefs = tmp_path / "briefs"
+    (briefs / "data").mkdir(parents=True)
+    (briefs / "data" / "orders.csv").write_text(
+        "订单号,买家手机号,支付时间,实付金额\nA1,13800130807,2025-03-05 10:00,100\n", encoding="utf-8")
+    brief = briefs / "tiny.yaml"
+    brief.write_text(yaml.safe_dump({"client": {"name": "小店", "industry": "母婴"},
+                                     "data": {"orders": "data/orders.csv"}}, allow_unicode=True),
+                     encoding="utf-8")
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('brief_path = ""\nrun_dir = ""\nlang = "zh"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise ValueError('boom')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nbdir / "broken.ipynb")
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    out = tmp_path / "out"
+    previous = out / "tiny" / "report.docx"
+    previous.parent.mkdir(parents=True)
+    previous.write_bytes(b"previous good report")
+    with pytest.raises(RunError, match="broken.ipynb.*ValueError: boom"):
+        run_client(brief, out, notebooks=("broken",))
+    assert previous.read_bytes() == b"previous good report"
+    assert not list(out.glob(".tiny.tmp-*"))
+    assert (out / ".failed" / "tiny" / "notebooks" / "broken.ipynb").exists()
