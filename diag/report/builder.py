@@ -1,0 +1,405 @@
+"""Render a run's recorded results into the Word document.
+
+The builder walks ``results.json`` (see :mod:`diag.record` for the block kinds) and
+writes paragraphs, tables and pictures that refer to the template's styles by name
+(:data:`STYLES`).  It never formats text directly except table geometry, which
+depends on the content.  Every string passes through :func:`diag.privacy.scrub_text`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from pathlib import Path
+from typing import Any, Iterable
+
+from docx import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
+from docx.shared import Emu
+
+from ..errors import DataError, TemplateError
+from ..privacy import scrub_text
+from ..record import FIGURES, RESULTS
+from . import docx_util as dx
+from .format import format_cell, format_value, is_number, share_column, text_width
+from .messages import METHODS
+
+#: Every template style the builder uses, by role.  ``tests/report`` checks the template has them.
+STYLES: dict[str, str] = {
+    "title": "Title", "subtitle": "Subtitle", "cover_client": "Cover Client", "cover_meta": "Cover Meta",
+    "h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3",
+    "body": "Normal", "note": "Note", "quote": "Quote", "bullet": "List Bullet",
+    "caption": "Caption", "table_caption": "Table Caption",
+    "metric": "Metric", "metric_value": "Metric Value",
+    "table": "Diag Table", "metric_table": "Metric Table",
+    "cell": "Table Text", "cell_small": "Table Text Small",
+    "cell_header": "Table Header", "cell_header_small": "Table Header Small",
+    "toc_heading": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2",
+    "header": "Header", "footer": "Footer",
+}
+
+#: Header-row fill repeated as direct shading, because LibreOffice ignores the
+#: table style's conditional formats; keep equal to the template's header colour.
+HEADER_FILL = "1F6F8B"
+
+SUMMARY_SECTION = "summary"
+DATA_QUALITY_KEY = "data_quality"
+WIDE_TABLE = 7         # more columns than this → a landscape page
+SMALL_TEXT_TABLE = 5   # more columns than this → the small cell style
+_TEXT_STYLES = {"body": "body", "note": "note", "quote": "quote", "bullet": "bullet"}
+
+
+def _t(text: Any) -> str:
+    """Return ``text`` as a string with personal data masked (belt and braces)."""
+    return scrub_text("" if text is None else str(text))
+
+
+class ReportBuilder:
+    """Build one report document from ``results`` (the parsed results.json)."""
+
+    def __init__(self, results: dict[str, Any], run_dir: Path, messages: dict[str, str],
+                 template: Path, lang: str = "zh") -> None:
+        self.results = results
+        self.lang = lang
+        self.run_dir = Path(run_dir)
+        self.m = messages
+        self.doc = Document(str(template))
+        missing = sorted(name for name in set(STYLES.values()) if name not in self.doc.styles)
+        if missing:
+            raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)
+        self.sections = self._sections()
+        self.meta = results.get("meta") or {}
+        self.client = self.meta.get("client") or {}
+        if not isinstance(self.client, dict):
+            self.client = {"name": str(self.client)}
+        self.figure_no = 0
+        self.table_no = 0
+        self.landscape = False
+
+    # -- entry point ------------------------------------------------------------------
+    def build(self) -> bytes:
+        """Return the finished document as .docx bytes."""
+        self._header()
+        self._cover()
+        self._toc()
+        self._summary()
+        for name, section in self.sections:
+            if name == SUMMARY_SECTION:
+                continue
+            self._orient(False)
+            self._para("h1", section.get("title") or name)
+            self._blocks(section["blocks"], name)
+        self._appendix()
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
+
+    # -- validation -------------------------------------------------------------------
+    def _sections(self) -> list[tuple[str, dict[str, Any]]]:
+        where_file = self.run_dir / RESULTS
+        sections = self.results.get("sections") if isinstance(self.results, dict) else None
+        if not isinstance(sections, dict):
+            raise DataError("expected an object with 'meta' and 'sections'", file=where_file,
+                            where="sections")
+        out = []
+        for name, section in sections.items():
+            blocks = section.get("blocks") if isinstance(section, dict) else None
+            if not isinstance(blocks, list):
+                raise DataError("expected a list of blocks", file=where_file,
+                                where=f"sections.{name}.blocks")
+            for i, block in enumerate(blocks):
+                kind = block.get("kind") if isinstance(block, dict) else None
+                if kind not in ("heading", "text", "number", "table", "figure"):
+                    raise DataError(f"unknown block kind {kind!r}; known: heading, text, number, "
+                                    "table, figure", file=where_file,
+                                    where=f"sections.{name}.blocks[{i}]")
+            out.append((str(name), section))
+        return out
+
+    # -- paragraphs ---------------------------------------------------------------------
+    def _para(self, role: str, text: Any = "", *, align=None):
+        paragraph = self.doc.add_paragraph(_t(text), style=STYLES[role])
+        if align is not None:
+            paragraph.alignment = align
+        return paragraph
+
+    def _orient(self, landscape: bool) -> None:
+        if landscape != self.landscape:
+            dx.new_section(self.doc, landscape=landscape)
+            self.landscape = landscape
+
+    # -- front matter -----------------------------------------------------------------
+    def _header(self) -> None:
+        values = {"{client}": _t(self.client.get("name", "")), "{report}": _t(self.m["report_title"])}
+        for paragraph in self.doc.sections[0].header.paragraphs:
+            for run in paragraph.runs:
+                for key, value in values.items():
+                    if key in run.text:
+                        run.text = run.text.replace(key, value)
+        self.doc.core_properties.title = _t(f"{self.client.get('name', '')} {self.m['report_title']}")
+
+    def _cover(self) -> None:
+        m, c = self.m, self.client
+        self._para("cover_client", c.get("name") or "")
+        self._para("title", m["report_title"])
+        line = [m["cover_industry"].format(industry=_t(c["industry"]))] if c.get("industry") else []
+        if c.get("format"):
+            line.append(m["cover_format"].format(format=_t(c["format"])))
+        if line:
+            self._para("subtitle", "　".join(line))
+        date = _display_date(self.meta.get("generated_at"), self.lang)
+        if date:
+            self._para("cover_meta", m["cover_date"].format(date=date))
+        if c.get("consultant"):
+            self._para("cover_meta", m["cover_consultant"].format(consultant=_t(c["consultant"])))
+        self._para("cover_meta", "")
+        self._para("cover_meta", m["cover_confidential"])
+
+    def _chapters(self) -> list[str]:
+        titles = [self.m["summary"]]
+        titles += [s.get("title") or n for n, s in self.sections if n != SUMMARY_SECTION]
+        return titles + [self.m["appendix_a"], self.m["appendix_b"], self.m["appendix_c"]]
+
+    def _toc(self) -> None:
+        self._para("toc_heading", self.m["toc"])
+        entries = [self._para("toc1", title) for title in self._chapters()]
+        dx.add_toc_field(entries)
+        self._para("note", self.m["toc_hint"])
+
+    # -- executive summary ----------------------------------------------------------------
+    def _summary(self) -> None:
+        m = self.m
+        self._para("h1", m["summary"])
+        headline = self.meta.get("headline")
+        if isinstance(headline, str) and headline.strip():
+            self._para("quote", headline)
+        elif isinstance(headline, (list, tuple)):
+            for item in headline:
+                self._para("bullet", item)
+        for name, section in self.sections:
+            if name == SUMMARY_SECTION:
+                self._blocks(section["blocks"], name)
+        rows = [[b.get("label", b.get("key", "")),
+                 format_value(b.get("value"), b.get("fmt", "{:,.2f}"), b.get("unit", "")),
+                 b.get("definition", "")]
+                for _, b in self._number_blocks() if b.get("headline")]
+        if not rows:
+            self._para("note", m["summary_empty"])
+            return
+        self._table(m["summary_key_numbers"],
+                    [m["summary_metric"], m["summary_value"], m["summary_definition"]], rows,
+                    weights=[3, 2, 6], numeric_cols={1})
+
+    def _number_blocks(self) -> Iterable[tuple[str, dict[str, Any]]]:
+        for name, section in self.sections:
+            for block in section["blocks"]:
+                if block["kind"] == "number":
+                    yield section.get("title") or name, block
+
+    # -- blocks -------------------------------------------------------------------------
+    def _blocks(self, blocks: list[dict[str, Any]], section: str) -> None:
+        pending: list[dict[str, Any]] = []
+        for block in blocks:
+            if block["kind"] == "number":
+                pending.append(block)
+                continue
+            if pending:
+                self._numbers(pending)
+                pending = []
+            getattr(self, f"_block_{block['kind']}")(block)
+        if pending:
+            self._numbers(pending)
+
+    def _block_heading(self, block: dict[str, Any]) -> None:
+        self._orient(False)
+        level = min(max(int(block.get("level") or 2), 2), 3)
+        self._para(f"h{level}", block.get("text", ""))
+
+    def _block_text(self, block: dict[str, Any]) -> None:
+        self._orient(False)
+        self._para(_TEXT_STYLES.get(block.get("style", "body"), "body"), block.get("text", ""))
+
+    def _numbers(self, blocks: list[dict[str, Any]]) -> None:
+        """Print consecutive numbers as a label · value · definition grid."""
+        self._orient(False)
+        table = self.doc.add_table(rows=len(blocks), cols=3)
+        table.style = self.doc.styles[STYLES["metric_table"]]
+        dx.set_table_look(table, header=False)
+        for row, block in zip(table.rows, blocks):
+            label, value, definition = row.cells
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            label.paragraphs[0].style = STYLES["metric"]
+            label.paragraphs[0].add_run(_t(block.get("label") or block.get("key", "")))
+            p = value.paragraphs[0]
+            p.style = STYLES["metric"]
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            text = format_value(block.get("value"), block.get("fmt", "{:,.2f}"), block.get("unit", ""))
+            p.add_run(_t(text), style=STYLES["metric_value"])
+            definition.paragraphs[0].style = STYLES["note"]
+            definition.paragraphs[0].add_run(_t(block.get("definition", "")))
+        width = dx.text_width(self.doc.sections[-1])
+        dx.set_col_widths(table, _split(width, [3, 2, 5]))
+        self._para("body", "")  # breathing room before the next block
+
+    def _block_table(self, block: dict[str, Any]) -> None:
+        columns = [str(c) for c in block.get("columns") or []]
+        rows = [list(r) for r in block.get("rows") or []]
+        max_rows = int(block.get("max_rows") or 40)
+        self._table(block.get("title", ""), columns, rows, max_rows=max_rows, note=block.get("note", ""))
+
+    def _block_figure(self, block: dict[str, Any]) -> None:
+        self._orient(bool(block.get("landscape")))
+        path = self.run_dir / FIGURES / Path(str(block.get("path") or f"{block.get('key')}.png")).name
+        section = self.doc.sections[-1]
+        width, height = dx.text_width(section), dx.text_height(section)
+        try:
+            size = _png_size(path)
+        except (OSError, ValueError):
+            self._para("note", self.m["missing_figure"].format(path=f"{FIGURES}/{path.name}"))
+            return
+        # Fit the text width, but leave room for the caption (and some text) on the page.
+        max_h = height * (0.82 if self.landscape else 0.62)
+        w = min(width, int(max_h * size[0] / size[1]))
+        paragraph = self._para("body", align=WD_ALIGN_PARAGRAPH.CENTER)
+        paragraph.paragraph_format.keep_with_next = True
+        try:
+            paragraph.add_run().add_picture(str(path), width=Emu(w))
+        except (UnrecognizedImageError, OSError, ValueError):
+            paragraph.text = ""
+            self._para("note", self.m["missing_figure"].format(path=f"{FIGURES}/{path.name}"))
+            return
+        self.figure_no += 1
+        m = self.m
+        self._para("caption", f"{m['figure']} {self.figure_no}{m['caption_sep']}{_t(block.get('title', ''))}")
+        if block.get("caption"):
+            self._para("note", block["caption"], align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    # -- tables -------------------------------------------------------------------------
+    def _table(self, title: str, columns: list[str], rows: list[list[Any]], *, max_rows: int = 0,
+               note: str = "", weights: list[float] | None = None,
+               numeric_cols: set[int] | None = None) -> None:
+        """Print a captioned table that fits the page; numbers right-aligned, long tables cut."""
+        m = self.m
+        ncols = max([len(columns)] + [len(r) for r in rows]) if (columns or rows) else 0
+        self._orient(ncols > WIDE_TABLE)
+        self.table_no += 1
+        self._para("table_caption", f"{m['table']} {self.table_no}{m['caption_sep']}{_t(title)}")
+        if ncols == 0:
+            self._para("note", m["empty_table"])
+            return
+        columns = columns + [""] * (ncols - len(columns))
+        rows = [r + [None] * (ncols - len(r)) for r in rows]
+        total = len(rows)
+        shown = rows[:max_rows] if max_rows and total > max_rows else rows
+        shares = [share_column(columns[j], [r[j] for r in rows], context=title) for j in range(ncols)]
+        numeric = numeric_cols if numeric_cols is not None else {
+            j for j in range(ncols) if any(is_number(r[j]) for r in rows)
+            and all(is_number(r[j]) or r[j] is None for r in rows)}
+        texts = [[_t(format_cell(v, share=shares[j])) for j, v in enumerate(r)] for r in shown]
+        header = [_t(c) for c in columns]
+        small = ncols > SMALL_TEXT_TABLE
+        cell_style = STYLES["cell_small" if small else "cell"]
+        header_style = STYLES["cell_header_small" if small else "cell_header"]
+
+        table = self.doc.add_table(rows=len(texts) + 1, cols=ncols)
+        table.style = self.doc.styles[STYLES["table"]]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        dx.set_table_look(table, header=True)
+        dx.mark_header_row(table)
+        for i, values in enumerate([header] + texts):
+            for j, (cell, value) in enumerate(zip(table.rows[i].cells, values)):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = header_style if i == 0 else cell_style
+                paragraph.add_run(value)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                if i == 0:
+                    dx.shade_cell(cell, HEADER_FILL)
+                if j in numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if weights is None:
+            weights = [_column_weight(header[j], [r[j] for r in texts]) for j in range(ncols)]
+        dx.set_col_widths(table, _split(dx.text_width(self.doc.sections[-1]), weights))
+        notes = []
+        if len(shown) < total:
+            notes.append(m["truncated"].format(shown=len(shown), total=total))
+        if note:
+            notes.append(_t(note))
+        for text in notes:
+            self._para("note", text)
+        if not notes:
+            self._para("note", "")
+
+    # -- appendix -----------------------------------------------------------------------
+    def _appendix(self) -> None:
+        m = self.m
+        self._orient(False)
+        self._para("h1", m["appendix_a"])
+        self._para("body", m["appendix_a_intro"])
+        seen: set[tuple[str, str]] = set()
+        rows = []
+        for section, block in self._number_blocks():
+            label = block.get("label") or block.get("key", "")
+            definition = block.get("definition", "")
+            if (label, definition) in seen:
+                continue
+            seen.add((label, definition))
+            rows.append([section, label, definition])
+        self._table(m["appendix_a"].split(m["caption_sep"])[-1].strip(),
+                    [m["appendix_section"], m["summary_metric"], m["summary_definition"]], rows,
+                    weights=[2, 3, 7], numeric_cols=set())
+
+        self._orient(False)
+        self._para("h1", m["appendix_b"])
+        quality = next((b for _, s in self.sections for b in s["blocks"]
+                        if b["kind"] == "table" and b.get("key") == DATA_QUALITY_KEY), None)
+        if quality is None:
+            self._para("note", m["appendix_b_missing"])
+        else:
+            self._block_table({**quality, "max_rows": 0})
+
+        self._orient(False)
+        self._para("h1", m["appendix_c"])
+        for key in METHODS:
+            self._para("h2", m[f"method_{key}_title"])
+            self._para("body", m[f"method_{key}"])
+
+
+def _split(total: int, weights: list[float]) -> list[int]:
+    """Return ``total`` divided in proportion to ``weights`` (integers summing to ``total``)."""
+    s = sum(weights) or 1.0
+    widths = [int(total * w / s) for w in weights]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _column_weight(header: str, cells: list[str]) -> float:
+    """Return a column's share of the width from its printed text (capped so one long cell wraps)."""
+    widest = max([text_width(c) for c in cells] or [0])
+    return float(min(max(widest, text_width(header) * 0.7, 4), 36))
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    """Return (width, height) in pixels of a PNG, read from its header."""
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"not a PNG: {path}")
+    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if width <= 0 or height <= 0:
+        raise ValueError(f"empty PNG: {path}")
+    return width, height
+
+
+def _display_date(value: Any, lang: str) -> str:
+    """Return the report date as ``2026年11月23日`` (zh) or ``2026-11-23`` (en)."""
+    if not value:
+        return ""
+    text = str(value)
+    try:
+        date = _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return _t(text)
+    return f"{date.year}年{date.month}月{date.day}日" if lang == "zh" else date.isoformat()

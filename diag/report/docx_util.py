@@ -1,0 +1,122 @@
+"""Low-level WordprocessingML helpers python-docx has no API for.
+
+Fields (the table of contents), section orientation, table geometry and the
+header-row flags.  Formatting itself stays in the template's styles.
+"""
+
+from __future__ import annotations
+
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+__all__ = ["text_width", "text_height", "new_section", "set_col_widths", "mark_header_row",
+           "add_toc_field"]
+
+
+def text_width(section: Section) -> int:
+    """Return the width between the margins of ``section``, in EMU."""
+    return int(section.page_width - section.left_margin - section.right_margin)
+
+
+def text_height(section: Section) -> int:
+    """Return the height between the margins of ``section``, in EMU."""
+    return int(section.page_height - section.top_margin - section.bottom_margin)
+
+
+def new_section(doc, *, landscape: bool) -> Section:
+    """Return a new section on a new page, portrait or landscape, with the same margins.
+
+    The new section inherits the header and footer of the one before (python-docx
+    leaves it without references, which Word and LibreOffice read as "same as
+    previous"); only the first section (the cover) has a distinct first page.
+    """
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
+    width, height = section.page_width, section.page_height
+    if landscape != (width > height):
+        section.page_width, section.page_height = height, width
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    return section
+
+
+def set_col_widths(table: Table, widths: list[int]) -> None:
+    """Fix ``table``'s layout to ``widths`` (EMU per column) so it fits the page in any viewer."""
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    total = sum(widths)
+    for tag in ("w:tblW", "w:tblLayout"):
+        old = tbl_pr.find(qn(tag))
+        if old is not None:
+            tbl_pr.remove(old)
+    tbl_w = parse_xml(f'<w:tblW {nsdecls("w")} w:w="{_twips(total)}" w:type="dxa"/>')
+    layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
+    # Schema order inside tblPr: tblStyle, …, tblW, jc, …, tblLayout, tblCellMar, tblLook.
+    anchor = tbl_pr.find(qn("w:tblStyle"))
+    (anchor.addnext(tbl_w) if anchor is not None else tbl_pr.insert(0, tbl_w))
+    look = tbl_pr.find(qn("w:tblLook"))
+    (look.addprevious(layout) if look is not None else tbl_pr.append(layout))
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(_twips(width)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+
+
+def set_table_look(table: Table, *, header: bool) -> None:
+    """Tell viewers which conditional formats of the table style apply (header row, row bands)."""
+    tbl_pr = table._tbl.tblPr
+    old = tbl_pr.find(qn("w:tblLook"))
+    if old is not None:
+        tbl_pr.remove(old)
+    first = "1" if header else "0"
+    val = "04A0" if header else "0420"
+    tbl_pr.append(parse_xml(
+        f'<w:tblLook {nsdecls("w")} w:val="{val}" w:firstRow="{first}" w:lastRow="0" '
+        'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'))
+
+
+def mark_header_row(table: Table) -> None:
+    """Mark the first row as a header: repeated on every page, never split."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def shade_cell(cell, fill: str) -> None:
+    """Fill a cell directly (LibreOffice ignores a table style's conditional shading)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    old = tc_pr.find(qn("w:shd"))
+    if old is not None:
+        tc_pr.remove(old)
+    tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+
+
+def add_toc_field(paragraphs: list[Paragraph], levels: str = "1-2") -> None:
+    """Wrap ``paragraphs`` (pre-rendered entries) in a TOC field Word refreshes on open.
+
+    The entries are the field's cached result, so viewers that do not update fields
+    (LibreOffice's converter, previews) still show the chapter list.
+    """
+    first, last = paragraphs[0]._p, paragraphs[-1]._p
+    begin = [parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'),
+             parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "{levels}" '
+                       '\\h \\z \\u </w:instrText></w:r>'),
+             parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>')]
+    ppr = first.pPr
+    for run in reversed(begin):
+        if ppr is not None:
+            ppr.addnext(run)
+        else:
+            first.insert(0, run)
+    last.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+
+def _twips(emu: int) -> int:
+    return int(round(emu / 635))
