@@ -1,0 +1,265 @@
+"""The GMV tree: GMV = buyers × orders per buyer × AOV, its trend and its change.
+
+Definitions (per period):
+
+* ``gmv`` — sum of valid order amounts;
+* ``buyers`` — distinct customers with a valid order;
+* ``orders`` — valid orders; ``orders_per_buyer`` = orders ÷ buyers;
+* ``aov`` (客单价) — gmv ÷ orders.
+
+So gmv = buyers × orders_per_buyer × aov holds exactly in every period with orders.
+
+A change in GMV between two periods is split over the three drivers with the
+log-mean Divisia index (LMDI-I, Ang 2004): driver k gets
+``L(G_b, G_a) · ln(x_k,b / x_k,a)`` where ``L(u, v) = (u − v) / (ln u − ln v)``
+(``L(u, u) = u``).  Because ln G = Σ ln x_k, the parts add up to G_b − G_a exactly,
+with no residual; the split is symmetric in the two periods (swapping them flips
+every sign) and a driver that did not move gets exactly 0.  (A Shapley split is also
+exact, but is defined by averaging over orderings and does not extend as simply.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+
+__all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
+           "QuadrantResult", "quadrant"]
+
+#: The three multiplicative drivers and their Chinese labels.
+DRIVERS = {"buyers": "用户数", "orders_per_buyer": "人均订单数", "aov": "客单价"}
+
+
+def drivers(orders: pd.DataFrame) -> dict[str, float]:
+    """Return ``{gmv, orders, buyers, orders_per_buyer, aov}`` of an orders frame.
+
+    With no orders, ``orders_per_buyer`` and ``aov`` are NaN (nobody bought).
+    """
+    _require(orders, ("order_id", "customer_id", "amount"))
+    gmv = float(orders["amount"].sum())
+    n_orders = int(orders["order_id"].nunique())
+    buyers = int(orders["customer_id"].nunique())
+    return {"gmv": gmv, "orders": n_orders, "buyers": buyers,
+            "orders_per_buyer": n_orders / buyers if buyers else float("nan"),
+            "aov": gmv / n_orders if n_orders else float("nan")}
+
+
+def monthly_drivers(orders: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per calendar month: ``month, gmv, orders, buyers, orders_per_buyer, aov``.
+
+    Months without orders between the first and the last are included with zeros
+    (and NaN ratios) so a trend line does not skip them.  ``gmv_change`` is the change
+    on the previous month.
+    """
+    _require(orders, ("order_id", "customer_id", "paid_at", "amount"))
+    columns = ["month", "gmv", "orders", "buyers", "orders_per_buyer", "aov", "gmv_change"]
+    if orders.empty:
+        return pd.DataFrame(columns=columns)
+    month = pd.to_datetime(orders["paid_at"]).dt.to_period("M")
+    grouped = orders.groupby(month)
+    out = pd.DataFrame({"gmv": grouped["amount"].sum().astype(float),
+                        "orders": grouped["order_id"].nunique(),
+                        "buyers": grouped["customer_id"].nunique()})
+    full = pd.period_range(out.index.min(), out.index.max(), freq="M")
+    out = out.reindex(full, fill_value=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["orders_per_buyer"] = out["orders"] / out["buyers"].where(out["buyers"] > 0)
+        out["aov"] = out["gmv"] / out["orders"].where(out["orders"] > 0)
+    out["gmv_change"] = out["gmv"].diff()
+    out.insert(0, "month", out.index.astype(str))
+    return out.reset_index(drop=True)[columns]
+
+
+def _as_drivers(period: Any, name: str) -> dict[str, float]:
+    if isinstance(period, pd.DataFrame):
+        return drivers(period)
+    if not isinstance(period, (Mapping, pd.Series)):
+        raise DataError(f"expected an orders frame or a mapping of drivers, got {type(period).__name__}",
+                        where=name)
+    p = dict(period)
+    if "buyers" not in p:
+        raise DataError("expected 'buyers' among the period's drivers", where=name)
+    buyers = float(p["buyers"])
+    if "orders_per_buyer" not in p and "orders" in p:
+        p["orders_per_buyer"] = float(p["orders"]) / buyers if buyers else float("nan")
+    if "aov" not in p and "gmv" in p and "orders" in p:
+        p["aov"] = float(p["gmv"]) / float(p["orders"]) if float(p["orders"]) else float("nan")
+    missing = [k for k in ("orders_per_buyer", "aov") if k not in p]
+    if missing:
+        raise DataError(f"expected {', '.join(missing)} (or orders and gmv) among the period's drivers",
+                        where=name)
+    out = {k: float(p[k]) for k in DRIVERS}
+    for key, value in out.items():
+        if value < 0 or (buyers > 0 and not math.isfinite(value)):
+            raise DataError(f"expected a non-negative {key}, got {value}", where=name)
+    out["gmv"] = out["buyers"] * out["orders_per_buyer"] * out["aov"] if buyers else 0.0
+    return out
+
+
+def _logmean(u: float, v: float) -> float:
+    if u == v:
+        return u
+    return (u - v) / (math.log(u) - math.log(v))
+
+
+def decompose_change(period_a: Any, period_b: Any) -> pd.DataFrame:
+    """Return the GMV change from ``period_a`` to ``period_b`` split over the three drivers (LMDI).
+
+    Each period is an orders frame or a mapping with ``buyers`` and either
+    ``orders_per_buyer`` and ``aov`` or ``orders`` and ``gmv``.
+
+    Rows: ``buyers``, ``orders_per_buyer``, ``aov`` and a last ``gmv`` row (the total);
+    columns: ``driver, label, period_a, period_b, change_pct, contribution,
+    contribution_share`` (share of the GMV change; NaN when GMV did not change).
+    The contributions add up to ``gmv_b − gmv_a`` exactly.
+
+    A period without buyers has no orders per buyer or AOV; they are taken equal to
+    the other period's, so the whole change is attributed to buyers (the limit of
+    LMDI when a zero is replaced by a vanishing small value).  Both periods empty →
+    all contributions 0.
+    """
+    a, b = _as_drivers(period_a, "period_a"), _as_drivers(period_b, "period_b")
+    if a["buyers"] == 0 and b["buyers"] > 0:
+        a.update(orders_per_buyer=b["orders_per_buyer"], aov=b["aov"])
+    elif b["buyers"] == 0 and a["buyers"] > 0:
+        b.update(orders_per_buyer=a["orders_per_buyer"], aov=a["aov"])
+    ga, gb = a["gmv"], b["gmv"]
+    change = gb - ga
+    contrib: dict[str, float] = {}
+    zero = [k for k in DRIVERS if a[k] == 0 or b[k] == 0]
+    if ga == gb == 0:
+        contrib = {k: 0.0 for k in DRIVERS}
+    elif zero:
+        # GMV goes to or from 0 through a zero driver (e.g. an AOV of 0 after all-free
+        # orders): the LMDI limit gives that driver the whole change.
+        contrib = {k: (change if k == zero[0] else 0.0) for k in DRIVERS}
+    else:
+        weight = _logmean(gb, ga)
+        contrib = {k: weight * math.log(b[k] / a[k]) for k in DRIVERS}
+        # Put the last floating-point crumb on the largest part so the sum is exact.
+        biggest = max(contrib, key=lambda k: abs(contrib[k]))
+        contrib[biggest] += change - sum(contrib.values())
+    rows = []
+    for key, label in {**DRIVERS, "gmv": "GMV"}.items():
+        va, vb = a[key], b[key]
+        part = change if key == "gmv" else contrib[key]
+        rows.append({"driver": key, "label": label, "period_a": va, "period_b": vb,
+                     "change_pct": (vb / va - 1) if va else float("nan"),
+                     "contribution": part,
+                     "contribution_share": part / change if change else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def decompose_monthly(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Return month-on-month LMDI contributions: ``month, gmv_change, buyers, orders_per_buyer, aov``.
+
+    ``monthly`` is :func:`monthly_drivers` output; the first month has no predecessor
+    and is left out.
+    """
+    rows = []
+    records = monthly.to_dict("records")
+    for prev, cur in zip(records, records[1:]):
+        parts = decompose_change(_monthly_period(prev), _monthly_period(cur)).set_index("driver")
+        rows.append({"month": cur["month"], "gmv_change": parts.loc["gmv", "contribution"],
+                     **{k: parts.loc[k, "contribution"] for k in DRIVERS}})
+    return pd.DataFrame(rows, columns=["month", "gmv_change", *DRIVERS])
+
+
+def _monthly_period(row: Mapping[str, Any]) -> dict[str, float]:
+    return {"buyers": row["buyers"], "orders": row["orders"], "gmv": row["gmv"]}
+
+
+# -- quadrant ------------------------------------------------------------------------------
+
+#: Vendor split points (lower confidence): ¥5,000 spend per customer per year, one purchase per year.
+SPEND_SPLIT = 5000.0
+FREQUENCY_SPLIT = 1.0
+
+_PLAYBOOK = {
+    ("低", "高"): ["拼团、秒杀等低门槛活动拉动成交", "按复购周期设置复购提醒", "签到积分、会员等级提高复购频次"],
+    ("高", "低"): ["1对1顾问式服务，建立信任", "充值升单（储值、套餐）锁定后续消费", "老客转介绍（老带新）奖励"],
+    ("高", "高"): ["会员分层与储值，锁定高价值客户", "专属顾问服务与复购提醒并行", "用高频品带动高价品"],
+    ("低", "低"): ["以内容输出吸引同频用户，把范围扩到全国", "联合周边商家（异业联盟）共享客群", "延伸产品线，创造复购理由"],
+}
+
+
+@dataclass(frozen=True)
+class QuadrantResult:
+    """A position in the value × frequency quadrant and its playbook hint."""
+
+    purchases_per_year: float   # x axis: purchases per customer per year
+    value: float                # y axis: annual spend per customer, or AOV
+    value_axis: str             # "annual_spend" or "aov"
+    frequency_split: float
+    value_split: float
+    frequency_level: str        # 高 / 低
+    value_level: str            # 高 / 低
+    store_type: str             # 刚需高频 / 刚需低频 / 小众需求
+    playbook: list[str]
+    split_source: str
+    template_store_type: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain data."""
+        return asdict(self)
+
+
+def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEND_SPLIT,
+             frequency_split: float = FREQUENCY_SPLIT, aov_split: float | None = None,
+             template: Mapping[str, Any] | None = None) -> QuadrantResult:
+    """Return the store's position in the AOV × frequency quadrant, its type and playbook.
+
+    Axes: x = purchases per customer per year (high when > ``frequency_split``);
+    y = annual spend per customer = ``aov`` × ``purchases_per_year`` (high when >
+    ``spend_split``), or — when an ``aov_split`` is given — the AOV itself (high when
+    > ``aov_split``).  The defaults are the vendor figures ¥5,000 per year and one
+    purchase per year (lower confidence).  An industry template's ``quadrant``
+    section may set ``frequency_split``, ``spend_split`` or ``aov_split``; they win
+    over the defaults but not over arguments given explicitly.
+
+    Store type: high frequency → 刚需高频; low frequency and high value → 刚需低频;
+    low frequency and low value → 小众需求.  Playbook: low value + high frequency →
+    group buys and repurchase reminders; high value + low frequency → 1-on-1 advisor,
+    top-up (充值升单), referral.
+    """
+    if not (math.isfinite(aov) and math.isfinite(purchases_per_year)) or aov < 0 or purchases_per_year < 0:
+        raise DataError(f"expected a non-negative AOV and purchases per year, got {aov}, {purchases_per_year}",
+                        where="quadrant")
+    section = dict((template or {}).get("quadrant") or {})
+    source = "供应商经验值（年消费 ¥5,000、每年 1 次，置信度低）"
+    if section.keys() & {"frequency_split", "spend_split", "aov_split"}:
+        source = "行业模板"
+    if frequency_split == FREQUENCY_SPLIT and "frequency_split" in section:
+        frequency_split = float(section["frequency_split"])
+    if aov_split is None and spend_split == SPEND_SPLIT:
+        if "aov_split" in section:
+            aov_split = float(section["aov_split"])
+        elif "spend_split" in section:
+            spend_split = float(section["spend_split"])
+    if aov_split is not None:
+        axis, value, split = "aov", float(aov), float(aov_split)
+    else:
+        axis, value, split = "annual_spend", float(aov) * float(purchases_per_year), float(spend_split)
+    freq_level = "高" if purchases_per_year > frequency_split else "低"
+    value_level = "高" if value > split else "低"
+    if freq_level == "高":
+        store_type = "刚需高频"
+    else:
+        store_type = "刚需低频" if value_level == "高" else "小众需求"
+    return QuadrantResult(float(purchases_per_year), value, axis, float(frequency_split), split,
+                          freq_level, value_level, store_type, list(_PLAYBOOK[(value_level, freq_level)]),
+                          source, section.get("store_type"))
+
+
+def _require(df: pd.DataFrame, cols: tuple[str, ...]) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(f"expected columns {', '.join(cols)} in the orders; missing {', '.join(missing)}",
+                        where="orders")
