@@ -159,6 +159,8 @@ class Funnel(_Section):
     reachable: Count | None = None
     invite_success: Share | None = None
     purchase_intent: Share | None = None
+    #: Customers known to have brought at least one new customer (老带新), for the journey funnel.
+    referrers: Count | None = None
 
 
 class Competitor(_Section):
