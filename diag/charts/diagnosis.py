@@ -1,0 +1,691 @@
+"""Diagnosis charts (人货场): one function per chart, sized for an A4 page.
+
+Every function takes its data and ``ax=None`` and returns the Axes it drew on (a new
+``(8, 4.5)`` figure when ``ax`` is None); :func:`channel_bars` draws two panels and
+returns the Figure.  Empty or degenerate input gives an Axes with a centred "无数据"
+note, never an exception.  Money is labelled ``¥`` with thousands separators (万 / 亿
+above ten thousand); shares are 0–1 floats and print as percent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+
+from . import PALETTE
+
+__all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",
+           "cohort_heatmap", "repurchase_gap_histogram", "pareto_curve", "channel_bars",
+           "community_health", "service_quality", "benchmark_gap", "data_quality",
+           "RFM_ORDER", "yuan"]
+
+SIZE = (8, 4.5)
+NO_DATA = "无数据"
+#: The standard eight RFM types, best first (the order bars are drawn in).
+RFM_ORDER = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
+_STATUS_COLOURS = {"below": "#bc4b51", "within": "#81b29a", "above": "#1f6f8b"}
+_STATUS_ALIASES = {"低于": "below", "偏低": "below", "区间内": "within", "达标": "within",
+                   "高于": "above", "偏高": "above"}
+_PCT = PercentFormatter(1.0, decimals=0)
+
+
+# -- helpers ------------------------------------------------------------------------------
+def yuan(value: float, decimals: int = 1) -> str:
+    """Return money as ``¥1,234``, ``¥12.3万`` or ``¥1.2亿``."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    sign, v = ("-" if value < 0 else ""), abs(float(value))
+    if v >= 1e8:
+        return f"{sign}¥{v / 1e8:,.{decimals}f}亿"
+    if v >= 1e4:
+        return f"{sign}¥{v / 1e4:,.{decimals}f}万"
+    return f"{sign}¥{v:,.0f}"
+
+
+_YUAN_AXIS = FuncFormatter(lambda v, _pos: yuan(v, 0) if abs(v) >= 1e4 else f"¥{v:,.0f}")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _no_data(ax: Axes | None, title: str) -> Axes:
+    ax = _axes(ax)
+    ax.set_title(title)
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#99a1a6",
+            transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    return ax
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    """Return ``data`` (DataFrame, list of dicts, dict of columns) as a DataFrame, or empty."""
+    if data is None:
+        return pd.DataFrame()
+    if isinstance(data, pd.DataFrame):
+        return data.copy()
+    try:
+        return pd.DataFrame(data)
+    except (ValueError, TypeError):
+        return pd.DataFrame()
+
+
+def _col(df: pd.DataFrame, *names: str) -> str | None:
+    """Return the first of ``names`` that is a column of ``df``."""
+    return next((n for n in names if n in df.columns), None)
+
+
+def _num(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def _month_labels(values: pd.Series) -> list[str]:
+    out = []
+    for v in values:
+        text = str(v)
+        out.append(text[:7] if len(text) >= 7 and text[4] == "-" else text)
+    return out
+
+
+# -- GMV ------------------------------------------------------------------------------------
+def gmv_trend(monthly: Any, *, ax: Axes | None = None) -> Axes:
+    """Return bars of monthly GMV with the month's buyers as a line on a twin axis.
+
+    ``monthly`` columns: ``month``, ``gmv`` and ``customers`` (or ``buyers``); an optional
+    ``new_customers`` is drawn as a dashed line.  The contract's ``monthly`` list of
+    dicts works as it is.
+    """
+    title = "月度 GMV 与购买用户数"
+    df = _frame(monthly)
+    buyers = _col(df, "customers", "buyers")
+    if df.empty or "gmv" not in df or "month" not in df:
+        return _no_data(ax, title)
+    ax = _axes(ax)
+    x = np.arange(len(df))
+    gmv = _num(df["gmv"]).fillna(0)
+    bars = ax.bar(x, gmv, color=PALETTE[0], width=0.65, label="GMV")
+    ax.yaxis.set_major_formatter(_YUAN_AXIS)
+    ax.set_ylabel("GMV")
+    labels = _month_labels(df["month"])
+    step = max(1, math.ceil(len(labels) / 12))
+    ax.set_xticks(x[::step], labels[::step], rotation=45 if len(labels) > 6 else 0,
+                  ha="right" if len(labels) > 6 else "center")
+    if len(df) <= 12:
+        for xi, v in zip(x, gmv):
+            ax.annotate(yuan(v), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
+                        xytext=(0, 2), textcoords="offset points")
+    handles = [bars]
+    if buyers:
+        twin = ax.twinx()
+        twin.grid(False)
+        (line,) = twin.plot(x, _num(df[buyers]), color=PALETTE[1], marker="o", lw=2, label="购买用户数")
+        handles.append(line)
+        if "new_customers" in df:
+            (new,) = twin.plot(x, _num(df["new_customers"]), color=PALETTE[2], ls="--", marker=".",
+                               label="新客数")
+            handles.append(new)
+        twin.set_ylabel("用户数")
+        twin.set_ylim(bottom=0)
+        twin.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=False)
+    ax.set_title(title)
+    ax.margins(y=0.15)
+    return ax
+
+
+_DRIVER_LABELS = {"gmv": "GMV", "buyers": "购买用户数", "orders_per_buyer": "人均订单数", "aov": "客单价"}
+
+
+def _driver_values(drivers: Any, previous: Mapping[str, float] | None
+                   ) -> dict[str, tuple[float, float | None]]:
+    """Return ``{key: (current, previous or None)}`` for gmv and the three drivers."""
+    if isinstance(drivers, pd.DataFrame):
+        df = drivers.set_index("driver") if "driver" in drivers else drivers
+        cur = "period_b" if "period_b" in df else "current"
+        prev = "period_a" if "period_a" in df else ("previous" if "previous" in df else None)
+        return {k: (float(df.loc[k, cur]), float(df.loc[k, prev]) if prev else None)
+                for k in _DRIVER_LABELS if k in df.index}
+    out = {}
+    for key in _DRIVER_LABELS:
+        value = (drivers or {}).get(key)
+        if isinstance(value, Mapping):
+            out[key] = (float(value.get("current", np.nan)),
+                        None if value.get("previous") is None else float(value["previous"]))
+        elif value is not None:
+            out[key] = (float(value), None if not previous or previous.get(key) is None
+                        else float(previous[key]))
+    return out
+
+
+def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None,
+                    ax: Axes | None = None) -> Axes:
+    """Return a box diagram GMV = 购买用户数 × 人均订单数 × 客单价 with values and changes.
+
+    ``drivers`` is one of:
+
+    * the frame of :func:`diag.areas.gmv.decompose_change` (rows ``driver`` = buyers,
+      orders_per_buyer, aov, gmv; columns ``period_a`` (previous), ``period_b`` (current));
+    * a mapping ``{gmv, buyers, orders_per_buyer, aov}`` of current values, with the
+      previous period's values in ``previous`` (optional);
+    * a mapping ``{key: {"current": x, "previous": y}}``.
+
+    A missing ``gmv`` is computed as the product of the drivers.
+    """
+    title = "GMV 拆解"
+    try:
+        values = _driver_values(drivers, previous)
+    except (KeyError, TypeError, ValueError):
+        values = {}
+    if not all(k in values for k in ("buyers", "orders_per_buyer", "aov")):
+        return _no_data(ax, title)
+    if "gmv" not in values:
+        cur = math.prod(values[k][0] for k in ("buyers", "orders_per_buyer", "aov"))
+        prevs = [values[k][1] for k in ("buyers", "orders_per_buyer", "aov")]
+        values["gmv"] = (cur, None if None in prevs else math.prod(prevs))
+    ax = _axes(ax)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 6)
+    ax.axis("off")
+    fmt = {"gmv": yuan, "buyers": lambda v: f"{v:,.0f} 人", "orders_per_buyer": lambda v: f"{v:.2f} 单",
+           "aov": lambda v: f"¥{v:,.1f}"}
+    boxes = {"gmv": (5, 4.4), "buyers": (1.7, 1.5), "orders_per_buyer": (5, 1.5), "aov": (8.3, 1.5)}
+    for key, (cx, cy) in boxes.items():
+        cur, prev = values[key]
+        main = key == "gmv"
+        w, h = (3.4, 1.6) if main else (2.7, 1.6)
+        ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.05",
+                                    fc=PALETTE[0] if main else "#eef4f6", ec=PALETTE[0], lw=1.5))
+        colour = "white" if main else "#2b2b2b"
+        ax.text(cx, cy + 0.42, _DRIVER_LABELS[key], ha="center", va="center", fontsize=11,
+                color=colour, fontweight="bold")
+        ax.text(cx, cy, fmt[key](cur) if np.isfinite(cur) else "—", ha="center", va="center",
+                fontsize=13, color=colour, fontweight="bold")
+        if prev not in (None, 0) and np.isfinite(prev) and np.isfinite(cur):
+            change = cur / prev - 1
+            arrow = "▲" if change > 0 else ("▼" if change < 0 else "")
+            tone = ("#d9f2e6" if change >= 0 else "#ffd9d9") if main else \
+                ("#2f7d5b" if change >= 0 else "#bc4b51")
+            ax.text(cx, cy - 0.45, f"较上期 {arrow}{change:+.1%}", ha="center", va="center",
+                    fontsize=9, color=tone)
+    for cx in (1.7, 5, 8.3):
+        ax.plot([cx, cx, 5], [2.3, 3.0, 3.0], color="#99a1a6", lw=1)
+    ax.plot([5, 5], [3.0, 3.6], color="#99a1a6", lw=1)
+    for x in (3.35, 6.65):
+        ax.text(x, 1.5, "×", ha="center", va="center", fontsize=18, color="#3d405b")
+    ax.set_title(title)
+    return ax
+
+
+def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年人均消费（元）",
+             benchmark: Mapping[str, Sequence[float]] | None = None, ax: Axes | None = None) -> Axes:
+    """Return the value × frequency quadrant with each point labelled and the quadrants named.
+
+    ``points`` columns (or a list of dicts): ``label``, ``purchases_per_year`` (x),
+    ``value`` (y: annual spend per customer or AOV, matching ``y_label``) and optional
+    ``client`` (bool; the client's point is drawn large and coloured).  ``x_split`` /
+    ``y_split`` are the quadrant borders (:class:`diag.areas.gmv.QuadrantResult`'s
+    ``frequency_split`` / ``value_split``).  ``benchmark`` ``{"x": (lo, hi), "y": (lo, hi)}``
+    draws the industry's typical box.  Quadrants as in :func:`diag.areas.gmv.quadrant`:
+    high frequency → 刚需高频; low frequency → 刚需低频 (high value) or 小众需求 (low).
+    """
+    title = "客单价 × 购买频次象限"
+    df = _frame(points)
+    if df.empty or not {"purchases_per_year", "value"} <= set(df.columns):
+        return _no_data(ax, title)
+    x, y = _num(df["purchases_per_year"]), _num(df["value"])
+    ok = x.notna() & y.notna()
+    if not ok.any() or not (np.isfinite(x_split) and np.isfinite(y_split)):
+        return _no_data(ax, title)
+    ax = _axes(ax)
+    bx = list((benchmark or {}).get("x") or [])
+    by = list((benchmark or {}).get("y") or [])
+    xmax = max([x_split * 2, float(x[ok].max()) * 1.2] + [v * 1.1 for v in bx])
+    ymax = max([y_split * 2, float(y[ok].max()) * 1.2] + [v * 1.1 for v in by])
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, ymax)
+    ax.axvline(x_split, color="#3d405b", lw=1.2)
+    ax.axhline(y_split, color="#3d405b", lw=1.2)
+    # Names sit in the outer corners, away from the split lines where points gather.
+    fills = [((0, y_split), x_split, ymax - y_split, "刚需低频", "#f2cc8f", "left", "top"),
+             ((x_split, y_split), xmax - x_split, ymax - y_split, "刚需高频（高值）", "#81b29a", "right", "top"),
+             ((0, 0), x_split, y_split, "小众需求", "#e5e7eb", "left", "bottom"),
+             ((x_split, 0), xmax - x_split, y_split, "刚需高频（低值）", "#a8d5e2", "right", "bottom")]
+    for (x0, y0), w, h, name, colour, ha, va in fills:
+        ax.add_patch(Rectangle((x0, y0), w, h, fc=colour, alpha=0.25, ec="none", zorder=0))
+        tx = x0 + xmax * 0.015 if ha == "left" else x0 + w - xmax * 0.015
+        ty = y0 + h - ymax * 0.02 if va == "top" else y0 + ymax * 0.02
+        ax.text(tx, ty, name, ha=ha, va=va, fontsize=11, color="#3d405b", fontweight="bold", zorder=1)
+    if len(bx) == 2 and len(by) == 2:
+        ax.add_patch(Rectangle((bx[0], by[0]), bx[1] - bx[0], by[1] - by[0], fill=False, ls="--",
+                               ec=PALETTE[6], lw=1.5, zorder=2))
+        ax.text(bx[0], by[1], "行业典型区间", ha="left", va="bottom", fontsize=8.5, color=PALETTE[6])
+    client = df["client"].fillna(False).astype(bool) if "client" in df else pd.Series(False, index=df.index)
+    labels = df["label"].astype(str) if "label" in df else pd.Series("", index=df.index)
+    for i in df.index[ok]:
+        main = bool(client[i])
+        ax.scatter(x[i], y[i], s=160 if main else 50, color=PALETTE[1] if main else PALETTE[4],
+                   edgecolor="white", zorder=3)
+        ax.annotate(labels[i], (x[i], y[i]), xytext=(7, 5), textcoords="offset points",
+                    fontsize=10 if main else 8.5, fontweight="bold" if main else "normal", zorder=4)
+    ax.set_xlabel("年人均购买次数")
+    ax.set_ylabel(y_label)
+    ax.yaxis.set_major_formatter(_YUAN_AXIS)
+    ax.set_title(title)
+    return ax
+
+
+# -- people ---------------------------------------------------------------------------------
+def rfm_segments(segment_table: Any, *, ax: Axes | None = None) -> Axes:
+    """Return horizontal bars of the eight RFM types with customer counts and shares.
+
+    ``segment_table``: a frame with ``segment`` and ``customers`` (optional ``share``), or
+    the contract's mapping ``{segment name: customer count}``.  Types are drawn in the
+    standard order (:data:`RFM_ORDER`), unknown names after them.
+    """
+    title = "RFM 客户分层"
+    if isinstance(segment_table, Mapping):
+        segment_table = pd.DataFrame({"segment": list(segment_table),
+                                      "customers": list(segment_table.values())})
+    df = _frame(segment_table)
+    if df.empty or not {"segment", "customers"} <= set(df.columns):
+        return _no_data(ax, title)
+    df["customers"] = _num(df["customers"]).fillna(0)
+    total = df["customers"].sum()
+    if total <= 0:
+        return _no_data(ax, title)
+    share = _num(df["share"]) if "share" in df else df["customers"] / total
+    df["share"] = share
+    rank = {name: i for i, name in enumerate(RFM_ORDER)}
+    df["_order"] = df["segment"].map(lambda s: rank.get(s, len(rank)))
+    df = df.sort_values(["_order", "segment"]).reset_index(drop=True)
+    ax = _axes(ax)
+    y = np.arange(len(df))[::-1]
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(df))]
+    ax.barh(y, df["customers"], color=colours, height=0.65)
+    ax.set_yticks(y, df["segment"].astype(str))
+    for yi, n, s in zip(y, df["customers"], df["share"]):
+        ax.annotate(f"{n:,.0f} 人（{s:.1%}）", (n, yi), xytext=(4, 0), textcoords="offset points",
+                    va="center", fontsize=9)
+    ax.set_xlabel("客户数")
+    ax.set_xlim(0, df["customers"].max() * 1.3)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_title(title)
+    return ax
+
+
+def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None) -> Axes:
+    """Return an R × F heatmap of customer counts (or total ``monetary`` when ``value="monetary"``).
+
+    ``rfm``: one row per customer with an R score (``r_score``, ``R`` or ``r``), an F score
+    (``f_score``, ``F`` or ``f``) — small integers, higher is better — and, for
+    ``value="monetary"``, a ``monetary`` column (or ``m``/``M``).
+    """
+    title = "R × F 客户分布" if value != "monetary" else "R × F 消费金额分布"
+    df = _frame(rfm)
+    r, f = _col(df, "r_score", "R", "r"), _col(df, "f_score", "F", "f")
+    m = _col(df, "monetary", "M", "m")
+    if df.empty or r is None or f is None or (value == "monetary" and m is None):
+        return _no_data(ax, title)
+    data = pd.DataFrame({"r": _num(df[r]), "f": _num(df[f]),
+                         "v": _num(df[m]) if value == "monetary" else 1.0}).dropna()
+    if data.empty:
+        return _no_data(ax, title)
+    grid = data.pivot_table(index="f", columns="r", values="v", aggfunc="sum", fill_value=0)
+    grid = grid.sort_index(ascending=False)
+    ax = _axes(ax, (7, 5))
+    image = ax.imshow(grid.to_numpy(dtype=float), cmap="Blues", aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [f"R{int(c)}" for c in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"F{int(i)}" for i in grid.index])
+    peak = float(grid.to_numpy().max()) or 1.0
+    for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
+        text = yuan(v, 0) if value == "monetary" else f"{v:,.0f}"
+        ax.text(j, i, text, ha="center", va="center", fontsize=8.5,
+                color="white" if v > peak * 0.55 else "#2b2b2b")
+    ax.set_xlabel("最近购买得分 R（越高越近）")
+    ax.set_ylabel("购买频次得分 F")
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="消费金额" if value == "monetary" else "客户数")
+    ax.set_title(title)
+    return ax
+
+
+def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None) -> Axes:
+    """Return the monthly cohort retention heatmap (month 0 … N), each cell annotated in %.
+
+    ``cohort``: a frame indexed by first-purchase month with columns 0, 1, 2, … (shares
+    0–1), or the contract's mapping ``{month: [share month 0, 1, …]}``.  At most
+    ``max_months`` + 1 columns are drawn.
+    """
+    title = "同期群月度留存率"
+    if isinstance(cohort, Mapping):
+        rows = {str(k): [float("nan") if x is None else x for x in (v or [])] for k, v in cohort.items()}
+        width = max((len(v) for v in rows.values()), default=0)
+        cohort = pd.DataFrame.from_dict({k: v + [float("nan")] * (width - len(v)) for k, v in rows.items()},
+                                        orient="index")
+    df = _frame(cohort)
+    if df.empty:
+        return _no_data(ax, title)
+    values = df.apply(_num).iloc[:, : max_months + 1]
+    if values.isna().all().all():
+        return _no_data(ax, title)
+    ax = _axes(ax, (9, max(3.0, min(7.5, 0.32 * len(values) + 1.6))))
+    arr = values.to_numpy(dtype=float)
+    image = ax.imshow(np.ma.masked_invalid(arr), cmap="YlGnBu", vmin=0,
+                      vmax=max(0.05, float(np.nanmax(arr[:, 1:])) if arr.shape[1] > 1 else 1.0),
+                      aspect="auto")
+    ax.set_xticks(range(arr.shape[1]), [f"第{j}月" for j in range(arr.shape[1])],
+                  fontsize=8.5)
+    ax.set_yticks(range(arr.shape[0]), _month_labels(pd.Series(values.index)), fontsize=8.5)
+    small = arr.shape[0] > 14 or arr.shape[1] > 10
+    for (i, j), v in np.ndenumerate(arr):
+        if np.isfinite(v):
+            ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6.5 if small else 8,
+                    color="white" if v > image.norm.vmax * 0.6 else "#2b2b2b")
+    ax.set_xlabel("首购后月份")
+    ax.set_ylabel("首购月份")
+    ax.grid(False)
+    ax.set_title(title)
+    return ax
+
+
+def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
+                             ax: Axes | None = None) -> Axes:
+    """Return a histogram of days between consecutive purchase days, with the median marked.
+
+    ``gaps_days``: array-like of day counts (NaN ignored).  ``median`` defaults to the
+    sample median.
+    """
+    title = "复购间隔分布"
+    gaps = pd.to_numeric(pd.Series(list(gaps_days) if gaps_days is not None else [], dtype="object"),
+                         errors="coerce").dropna().astype(float)
+    gaps = gaps[gaps >= 0]
+    if gaps.empty:
+        return _no_data(ax, title)
+    ax = _axes(ax)
+    top = float(np.quantile(gaps, 0.98)) if len(gaps) > 20 else float(gaps.max())
+    bins = np.linspace(0, max(top, 1.0), 31)
+    ax.hist(gaps.clip(upper=bins[-1]), bins=bins, color=PALETTE[0], edgecolor="white")
+    med = float(gaps.median()) if median is None else float(median)
+    ax.axvline(med, color=PALETTE[1], lw=2, ls="--")
+    ax.annotate(f"中位数 {med:,.0f} 天", (med, 1), xycoords=("data", "axes fraction"), xytext=(5, -14),
+                textcoords="offset points", color=PALETTE[1], fontsize=10, fontweight="bold")
+    ax.set_xlabel("相邻两次购买间隔（天）")
+    ax.set_ylabel("次数")
+    ax.set_title(title)
+    return ax
+
+
+# -- goods ----------------------------------------------------------------------------------
+def pareto_curve(pareto: Any, *, ax: Axes | None = None, a_share: float = 0.8,
+                 b_share: float = 0.95) -> Axes:
+    """Return the cumulative GMV share by product rank with the A / B / C bands shaded.
+
+    ``pareto``: one row per product with ``gmv`` (sorted here, largest first) or an
+    already computed ``cum_share`` (0–1, in rank order).  Bands: A up to ``a_share`` of
+    GMV, B up to ``b_share``, C the rest.
+    """
+    title = "商品贡献帕累托曲线"
+    df = _frame(pareto)
+    if df.empty or ("gmv" not in df and "cum_share" not in df):
+        return _no_data(ax, title)
+    if "gmv" in df:
+        gmv = _num(df["gmv"]).fillna(0).sort_values(ascending=False).to_numpy()
+        if gmv.sum() <= 0:
+            return _no_data(ax, title)
+        cum = np.cumsum(gmv) / gmv.sum()
+    else:
+        cum = _num(df["cum_share"]).dropna().to_numpy()
+        if cum.size == 0:
+            return _no_data(ax, title)
+    n = len(cum)
+    rank = np.arange(1, n + 1) / n
+    ax = _axes(ax)
+    n_a = int(np.searchsorted(cum, a_share - 1e-12) + 1)
+    n_b = int(np.searchsorted(cum, b_share - 1e-12) + 1)
+    edges = [(0, n_a / n, "A", PALETTE[0]), (n_a / n, min(n_b, n) / n, "B", PALETTE[3]),
+             (min(n_b, n) / n, 1.0, "C", PALETTE[5])]
+    for lo, hi, name, colour in edges:
+        if hi > lo:
+            ax.axvspan(lo, hi, color=colour, alpha=0.15, lw=0)
+            count = round((hi - lo) * n)
+            ax.text((lo + hi) / 2, 0.06, f"{name} 类\n{count} 个", ha="center", fontsize=9,
+                    color="#3d405b")
+    ax.plot(np.r_[0, rank], np.r_[0, cum], color=PALETTE[0], lw=2.2)
+    ax.axhline(a_share, color="#99a1a6", ls=":", lw=1)
+    ax.annotate(f"前 {n_a / n:.0%} 的商品贡献 {cum[n_a - 1]:.0%} GMV", (n_a / n, cum[n_a - 1]),
+                xytext=(12, -22), textcoords="offset points", fontsize=9.5,
+                arrowprops={"arrowstyle": "->", "color": "#3d405b"})
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.xaxis.set_major_formatter(_PCT)
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.set_xlabel(f"商品排名占比（共 {n:,} 个商品）")
+    ax.set_ylabel("累计 GMV 占比")
+    ax.set_title(title)
+    return ax
+
+
+# -- scene ----------------------------------------------------------------------------------
+def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure:
+    """Return a two-panel Figure: GMV share per channel (left) and AOV per channel (right).
+
+    ``channels`` columns: ``channel``, ``gmv``; optional ``share`` (0–1; else computed
+    from ``gmv``) and ``aov`` (else ``gmv ÷ orders`` when ``orders`` is there).  ``axes``
+    is an optional pair of Axes to draw on.
+    """
+    df = _frame(channels)
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharey=True)
+    else:
+        fig = axes[0].figure
+    left, right = axes
+    if df.empty or not {"channel", "gmv"} <= set(df.columns) or _num(df["gmv"]).fillna(0).sum() <= 0:
+        _no_data(left, "各渠道 GMV 占比")
+        _no_data(right, "各渠道客单价")
+        return fig
+    df["gmv"] = _num(df["gmv"]).fillna(0)
+    df["share"] = _num(df["share"]) if "share" in df else df["gmv"] / df["gmv"].sum()
+    if "aov" not in df and "orders" in df:
+        df["aov"] = df["gmv"] / _num(df["orders"]).replace(0, np.nan)
+    df = df.sort_values("gmv", ascending=True)
+    y = np.arange(len(df))
+    names = df["channel"].astype(str).tolist()
+    left.barh(y, df["share"], color=PALETTE[0], height=0.6)
+    left.set_yticks(y, names)
+    for yi, s, g in zip(y, df["share"], df["gmv"]):
+        left.annotate(f"{s:.1%}（{yuan(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
+                      va="center", fontsize=8.5)
+    left.set_xlim(0, max(float(df["share"].max()), 0.01) * 1.6)
+    left.xaxis.set_major_formatter(_PCT)
+    left.set_title("各渠道 GMV 占比")
+    if "aov" in df and _num(df["aov"]).notna().any():
+        aov = _num(df["aov"])
+        right.barh(y, aov.fillna(0), color=PALETTE[1], height=0.6)
+        for yi, v in zip(y, aov):
+            right.annotate(f"¥{v:,.0f}" if np.isfinite(v) else "—", (0 if not np.isfinite(v) else v, yi),
+                           xytext=(4, 0), textcoords="offset points", va="center", fontsize=8.5)
+        right.set_xlim(0, float(aov.max()) * 1.35)
+        right.xaxis.set_major_formatter(_YUAN_AXIS)
+        right.set_title("各渠道客单价")
+    else:
+        _no_data(right, "各渠道客单价")
+    fig.tight_layout()
+    return fig
+
+
+def _time_axis(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    when = _col(df, "month", "date", "period", "day")
+    labels = _month_labels(df[when]) if when else [str(i + 1) for i in range(len(df))]
+    return np.arange(len(df)), labels
+
+
+def _set_time_ticks(ax: Axes, x: np.ndarray, labels: list[str]) -> None:
+    step = max(1, math.ceil(len(labels) / 12))
+    ax.set_xticks(x[::step], labels[::step], rotation=45 if len(labels) > 6 else 0,
+                  ha="right" if len(labels) > 6 else "center", fontsize=8.5)
+
+
+def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | None = None,
+                     ax: Axes | None = None) -> Axes:
+    """Return active-group share and member activity over time, with optional benchmark bands.
+
+    ``trend`` columns: a time column (``month`` / ``date`` / ``period``),
+    ``group_active_share`` (chat_has_msg ÷ chat_total) and/or ``member_activity``
+    (member_has_msg ÷ member_total), both 0–1.  ``benchmark`` maps those keys to an
+    industry ``(low, high)`` range, drawn as a shaded band.
+    """
+    title = "社群健康度"
+    df = _frame(trend)
+    series = [(k, n, c) for k, n, c in (("group_active_share", "活跃群占比", PALETTE[0]),
+                                        ("member_activity", "成员发言率", PALETTE[1])) if k in df]
+    if df.empty or not series or all(_num(df[k]).isna().all() for k, _, _ in series):
+        return _no_data(ax, title)
+    ax = _axes(ax)
+    x, labels = _time_axis(df)
+    for key, name, colour in series:
+        values = _num(df[key])
+        ax.plot(x, values, marker="o", color=colour, lw=2, label=name)
+        last = values.last_valid_index()
+        if last is not None:
+            ax.annotate(f"{values[last]:.0%}", (x[df.index.get_loc(last)], values[last]), xytext=(5, 0),
+                        textcoords="offset points", va="center", fontsize=9, color=colour)
+        band = (benchmark or {}).get(key)
+        if band is not None and len(band) == 2:
+            ax.axhspan(band[0], band[1], color=colour, alpha=0.12, lw=0, label=f"{name}行业区间")
+    _set_time_ticks(ax, x, labels)
+    ax.set_ylim(0, min(1.05, max(0.1, float(np.nanmax([_num(df[k]).max() for k, _, _ in series])) * 1.3)))
+    ax.yaxis.set_major_formatter(_PCT)
+    ax.legend(loc="upper left", fontsize=9, frameon=False, ncol=2)
+    ax.set_title(title)
+    return ax
+
+
+def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
+    """Return 1-on-1 service quality over time: reply rate (line, %) and reply time (bars, minutes).
+
+    ``trend`` columns: a time column (``month`` / ``date`` / ``period``), ``reply_rate``
+    (0–1) and/or ``avg_reply_minutes``.
+    """
+    title = "一对一服务质量"
+    df = _frame(trend)
+    has_rate, has_time = "reply_rate" in df, "avg_reply_minutes" in df
+    if df.empty or not (has_rate or has_time):
+        return _no_data(ax, title)
+    ax = _axes(ax)
+    x, labels = _time_axis(df)
+    handles = []
+    if has_time:
+        minutes = _num(df["avg_reply_minutes"])
+        handles.append(ax.bar(x, minutes.fillna(0), color=PALETTE[3], width=0.6, label="平均回复时长（分钟）"))
+        ax.set_ylabel("平均回复时长（分钟）")
+    rate_ax = ax.twinx() if has_time else ax
+    if has_rate:
+        rate = _num(df["reply_rate"])
+        (line,) = rate_ax.plot(x, rate, color=PALETTE[0], marker="o", lw=2, label="回复率")
+        handles.append(line)
+        rate_ax.set_ylim(0, 1.05)
+        rate_ax.yaxis.set_major_formatter(_PCT)
+        rate_ax.set_ylabel("回复率")
+        rate_ax.grid(has_time is False)
+    _set_time_ticks(ax, x, labels)
+    ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
+    ax.set_title(title)
+    return ax
+
+
+# -- benchmark and data quality -----------------------------------------------------------
+def _fmt_unit(value: float, unit: str) -> str:
+    if value is None or not np.isfinite(value):
+        return "—"
+    return {"share": f"{value:.1%}", "yuan": f"¥{value:,.0f}", "days": f"{value:,.0f} 天",
+            "minutes": f"{value:,.1f} 分钟"}.get(unit, f"{value:,.2f}")
+
+
+def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
+    """Return each metric's value against its industry low–high band, coloured by position.
+
+    ``gaps`` columns: ``label`` (or ``metric``), ``value``, ``low``, ``high``, optional
+    ``unit`` (share | yuan | days | count | minutes) and ``status`` (below / within /
+    above, or 低于 / 区间内 / 高于; computed from the band when absent).  Each row is
+    drawn on its own scale: the band spans the middle third of its row.
+    """
+    title = "与行业参考区间对比"
+    df = _frame(gaps)
+    name = _col(df, "label", "metric")
+    if df.empty or name is None or not {"value", "low", "high"} <= set(df.columns):
+        return _no_data(ax, title)
+    df = df.assign(value=_num(df["value"]), low=_num(df["low"]), high=_num(df["high"]))
+    df = df[df["low"].notna() & df["high"].notna()].reset_index(drop=True)
+    if df.empty:
+        return _no_data(ax, title)
+    ax = _axes(ax, (8, max(2.5, 0.55 * len(df) + 1.2)))
+    for i, row in df.iterrows():
+        y = len(df) - 1 - i
+        low, high, value = row["low"], row["high"], row["value"]
+        span = (high - low) or max(abs(high), 1.0) * 0.2
+        status = row.get("status") if "status" in df else None
+        status = _STATUS_ALIASES.get(status, status)
+        if status not in _STATUS_COLOURS and np.isfinite(value):
+            status = "below" if value < low else ("above" if value > high else "within")
+        ax.add_patch(Rectangle((1, y - 0.18), 1, 0.36, fc="#e5e7eb", ec="#99a1a6", lw=0.8))
+        unit = str(row.get("unit", "") or "")
+        ax.text(1, y + 0.28, _fmt_unit(low, unit), ha="center", fontsize=7.5, color="#6b7280")
+        ax.text(2, y + 0.28, _fmt_unit(high, unit), ha="center", fontsize=7.5, color="#6b7280")
+        if np.isfinite(value):
+            pos = float(np.clip(1 + (value - low) / span, 0.05, 2.95))
+            ax.scatter(pos, y, s=110, color=_STATUS_COLOURS.get(status, PALETTE[4]), zorder=3,
+                       edgecolor="white")
+            ax.text(pos, y - 0.42, _fmt_unit(value, unit), ha="center", fontsize=8.5, fontweight="bold",
+                    color=_STATUS_COLOURS.get(status, PALETTE[4]))
+    ax.set_yticks(range(len(df)), df[name].astype(str).tolist()[::-1])
+    ax.set_xlim(0, 3)
+    ax.set_ylim(-0.8, len(df) - 0.3)
+    ax.set_xticks([0.5, 1.5, 2.5], ["低于区间", "行业区间", "高于区间"])
+    ax.grid(False)
+    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=t) for t, c in
+               (("低于", _STATUS_COLOURS["below"]), ("区间内", _STATUS_COLOURS["within"]),
+                ("高于", _STATUS_COLOURS["above"]))]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False,
+              fontsize=9)
+    ax.set_title(title)
+    return ax
+
+
+def data_quality(quality_frame: Any, *, ax: Axes | None = None) -> Axes:
+    """Return horizontal bars of the data-quality counts.
+
+    ``quality_frame``: ``Quality.to_frame()`` of :mod:`diag.orders` — columns ``项目``
+    and ``数量`` (``item`` / ``count`` also accepted); non-numeric counts are skipped.
+    """
+    title = "数据质量"
+    df = _frame(quality_frame)
+    item, count = _col(df, "项目", "item"), _col(df, "数量", "count")
+    if df.empty or item is None or count is None:
+        return _no_data(ax, title)
+    df = pd.DataFrame({"item": df[item].astype(str), "count": _num(df[count])}).dropna()
+    if df.empty:
+        return _no_data(ax, title)
+    ax = _axes(ax, (8, max(2.5, 0.42 * len(df) + 1.2)))
+    y = np.arange(len(df))[::-1]
+    ax.barh(y, df["count"], color=PALETTE[0], height=0.6)
+    ax.set_yticks(y, df["item"].tolist())
+    for yi, v in zip(y, df["count"]):
+        ax.annotate(f"{v:,.0f}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=9)
+    ax.set_xlim(0, max(float(df["count"].max()), 1.0) * 1.2)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
+    ax.set_title(title)
+    return ax
