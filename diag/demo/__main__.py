@@ -1,0 +1,7 @@
+"""``python -m diag.demo``: regenerate the demo briefs and data files."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,166 @@
+"""The demo clients: briefs validate, data files have their intended formats, regeneration is exact."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from diag import demo
+from diag.brief import EMOTIONS, brief_errors, load_brief
+from diag.industries import known_industries
+
+ROOT = Path(__file__).resolve().parents[1]
+BRIEFS = ROOT / "briefs"
+SLUGS = sorted(demo.CLIENTS)
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    out = tmp_path_factory.mktemp("demo")
+    return out, demo.generate(out)
+
+
+def _brief_data(slug: str) -> dict:
+    return yaml.safe_load((BRIEFS / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+def test_there_are_at_least_three_demo_clients_from_different_industries():
+    industries = {_brief_data(s)["client"]["industry"] for s in SLUGS}
+    assert len(SLUGS) >= 3 and len(industries) == len(SLUGS)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_demo_brief_validates_against_the_brief_model(slug):
+    assert brief_errors(_brief_data(slug), BRIEFS / f"{slug}.yaml") == []
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_demo_brief_loads_when_its_industry_template_exists(slug):
+    if _brief_data(slug)["client"]["industry"] not in known_industries():
+        pytest.skip("industry template not installed yet")
+    brief = load_brief(BRIEFS / f"{slug}.yaml")
+    assert brief.slug == slug
+    for field in ("orders", "wecom_contacts", "wecom_groups", "customers"):
+        path = brief.data_path(field)
+        assert path is None or path.is_file(), f"{slug}: data.{field} points to a missing file"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_demo_brief_fills_every_section(slug):
+    data = _brief_data(slug)
+    for section in ("client", "goods", "scene", "people", "assets", "team", "goals", "funnel",
+                    "competitors", "data", "notes"):
+        assert data.get(section), f"{slug}: section {section} is empty"
+    assert data["client"]["consultant"]
+    assert all(line.get("role") and line.get("gross_margin") for line in data["goods"]["product_lines"])
+    assert all(ch.get("share") is not None and ch.get("monthly_reach") for ch in data["scene"]["channels"])
+    assert abs(sum(ch["share"] for ch in data["scene"]["channels"]) - 1) < 1e-9
+    assert data["team"]["headcount"] == sum(r["count"] for r in data["team"]["roles"])
+
+
+def test_two_demo_clients_carry_journey_notes_and_one_relies_on_the_template():
+    with_notes = [s for s in SLUGS if _brief_data(s).get("journey")]
+    assert len(with_notes) == len(SLUGS) - 1
+    for slug in with_notes:
+        stages = [n["stage"] for n in _brief_data(slug)["journey"]]
+        assert stages == ["认知", "考虑", "首购", "使用", "复购", "推荐"]
+        assert all(n["emotion"] in EMOTIONS for n in _brief_data(slug)["journey"])
+
+
+def test_committed_demo_files_are_exactly_what_the_generator_writes(regenerated):
+    out, digests = regenerated
+    committed = {p.relative_to(BRIEFS).as_posix() for p in BRIEFS.rglob("*") if p.is_file()}
+    missing = set(digests) - committed
+    assert not missing, f"run `python -m diag.demo` and commit: {sorted(missing)}"
+    for rel, digest in digests.items():
+        assert hashlib.sha256((BRIEFS / rel).read_bytes()).hexdigest() == digest, \
+            f"briefs/{rel} differs from the generator; run `python -m diag.demo`"
+
+
+def test_generator_gives_identical_bytes_on_a_second_run(tmp_path):
+    first = demo.generate(tmp_path / "a", scale=0.1)
+    assert demo.generate(tmp_path / "b", scale=0.1) == first
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_demo_data_files_stay_small_enough_to_commit(slug):
+    for path in (BRIEFS / "data" / slug).iterdir():
+        assert path.stat().st_size <= 3.2e6, path
+
+
+def test_muying_export_is_utf8_with_bom_and_one_row_per_line_item():
+    raw = (BRIEFS / "data/xiaobei-muying/orders.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert 20_000 <= len(frame) <= 40_000
+    assert frame["订单号"].duplicated().sum() > 5_000  # several lines per order
+    assert frame["商品实付金额"].str.startswith("¥").any() and frame["商品实付金额"].str.contains(",").any()
+    assert frame["下单时间"].str.fullmatch(r"\d{4}/\d{1,2}/\d{1,2} \d{2}:\d{2}:\d{2}").all()
+    phones = frame["买家手机号"][frame["买家手机号"] != ""]
+    assert phones.str.fullmatch(r"1[3-9]\d{9}").all()
+    assert {"交易成功", "已发货", "交易关闭", "退款成功", "部分退款", "待付款"} <= set(frame["订单状态"])
+    assert {"纸尿裤", "奶粉", "湿巾", "辅食", "出行"} <= set(frame["商品分类"])
+    # Blemishes for the data-quality table.
+    assert (frame["买家手机号"] == "").sum() == 3
+    assert (frame["商品实付金额"] == "待定").sum() == 2
+    assert frame["商品实付金额"].str.startswith("-").sum() == 2
+
+
+def test_restaurant_export_is_gbk_not_utf8_with_stores_and_channels():
+    raw = (BRIEFS / "data/laomian-canyin/orders.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    frame = pd.read_csv(io.BytesIO(raw), encoding="gb18030", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["订单编号", "会员ID", "下单时间", "实付金额", "门店", "渠道", "订单状态"]
+    assert 6 <= frame["门店"].nunique() <= 12
+    assert set(frame["渠道"]) == {"堂食", "外卖", "小程序点单", "团购券"}
+    assert {"已完成", "已取消", "已退款"} <= set(frame["订单状态"])
+    assert frame["下单时间"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}").all()
+    amount = pd.to_numeric(frame["实付金额"], errors="coerce")
+    assert 40 <= amount[amount > 0].mean() <= 90
+    assert (frame["会员ID"] == "").sum() == 4
+
+
+def test_home_furnishing_export_is_a_workbook_with_english_headers_and_wechat_ids():
+    from openpyxl import load_workbook
+
+    wb = load_workbook(BRIEFS / "data/mujia-jiaju/orders.xlsx", read_only=True)
+    rows = list(wb.active.iter_rows(values_only=True))
+    wb.close()
+    assert rows[0] == ("order_id", "customer", "date", "amount", "channel", "product", "category", "status")
+    customers = [r[1] for r in rows[1:] if r[1]]
+    assert any(c.startswith("wxid_") for c in customers)
+    assert any(re.fullmatch(r"[a-z][a-z_]*\d+", c) for c in customers)
+    amounts = [r[3] for r in rows[1:] if isinstance(r[3], (int, float)) and r[3] > 0]
+    assert 2_000 <= sum(amounts) / len(amounts) <= 30_000
+    assert {r[4] for r in rows[1:]} == {"样板间面销", "展会", "社群", "小程序"}
+    assert sum(r[3] == "待定" for r in rows[1:]) == 2
+
+
+def test_wecom_contact_statistics_cover_180_days_per_staff_with_percent_reply_rates():
+    frame = pd.read_csv(BRIEFS / "data/xiaobei-muying/wecom_contacts.csv")
+    assert list(frame.columns) == ["date", "staff", "new_apply_cnt", "new_contact_cnt", "chat_cnt",
+                                   "message_cnt", "reply_percentage", "avg_reply_time",
+                                   "negative_feedback_cnt"]
+    assert frame["date"].nunique() == 180 and len(frame) == 180 * frame["staff"].nunique()
+    assert frame["reply_percentage"].between(0, 100).all()
+    assert (frame["new_contact_cnt"] <= frame["new_apply_cnt"]).all()
+
+
+def test_wecom_group_statistics_look_like_the_api_answer():
+    data = json.loads((BRIEFS / "data/xiaobei-muying/wecom_groups.json").read_text(encoding="utf-8"))
+    assert data["errcode"] == 0 and data["errmsg"] == "ok" and len(data["items"]) == 180
+    keys = {"new_chat_cnt", "chat_total", "chat_has_msg", "new_member_cnt", "member_total",
+            "member_has_msg", "msg_total", "migrate_trainee_chat_cnt"}
+    for item in data["items"]:
+        assert set(item["data"]) == keys
+        assert item["data"]["chat_has_msg"] <= item["data"]["chat_total"]
+        assert item["data"]["member_has_msg"] <= item["data"]["member_total"]
+        assert (item["stat_time"] + 8 * 3600) % 86400 == 0  # midnight in Beijing time
