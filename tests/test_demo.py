@@ -74,14 +74,26 @@ def test_two_demo_clients_carry_journey_notes_and_one_relies_on_the_template():
         assert all(n["emotion"] in EMOTIONS for n in _brief_data(slug)["journey"])
 
 
-def test_committed_demo_files_are_exactly_what_the_generator_writes(regenerated):
-    out, digests = regenerated
+def _manifest() -> dict:
+    return json.loads((BRIEFS / demo.MANIFEST).read_text(encoding="utf-8"))
+
+
+def test_committed_demo_files_match_their_manifest_checksums():
+    files = _manifest()["files"]
     committed = {p.relative_to(BRIEFS).as_posix() for p in BRIEFS.rglob("*") if p.is_file()}
-    missing = set(digests) - committed
-    assert not missing, f"run `python -m diag.demo` and commit: {sorted(missing)}"
-    for rel, digest in digests.items():
+    assert set(files) == committed - {demo.MANIFEST}
+    for rel, digest in files.items():
         assert hashlib.sha256((BRIEFS / rel).read_bytes()).hexdigest() == digest, \
-            f"briefs/{rel} differs from the generator; run `python -m diag.demo`"
+            f"briefs/{rel} was edited by hand; change diag/demo and run `python -m diag.demo`"
+
+
+def test_generator_reproduces_the_committed_files_byte_for_byte(regenerated):
+    manifest = _manifest()
+    if manifest["versions"] != demo.library_versions():
+        pytest.skip(f"random streams may differ from {manifest['versions']}")
+    out, digests = regenerated
+    assert digests == manifest["files"]
+    assert (out / demo.MANIFEST).read_bytes() == (BRIEFS / demo.MANIFEST).read_bytes()
 
 
 def test_generator_gives_identical_bytes_on_a_second_run(tmp_path):

@@ -221,7 +221,7 @@ def wecom_groups_json(rng: np.random.Generator) -> dict:
         active_share = 0.42 + 0.3 * (lift[j] - 1) / 1.5 + rng.normal(0, 0.04)
         has_msg = int(np.clip(rng.binomial(chats, float(np.clip(active_share, 0.05, 0.95))), 0, chats))
         speakers = int(rng.binomial(members, 0.055 * lift[j] ** 0.7))
-        stamp = int(pd.Timestamp(d, tz="Asia/Shanghai").timestamp())
+        stamp = int(d.timestamp()) - 8 * 3600  # midnight Beijing time (UTC+8, no DST)
         items.append({"stat_time": stamp, "data": {
             "new_chat_cnt": new_chat, "chat_total": chats, "chat_has_msg": has_msg,
             "new_member_cnt": joined, "member_total": members, "member_has_msg": speakers,
