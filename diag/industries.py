@@ -77,6 +77,10 @@ class Quadrant(_Model):
     frequency_level: Level
     store_type: Literal[STORE_TYPES]  # type: ignore[valid-type]
     note: str = ""
+    # Optional split points for diag.areas.gmv.quadrant (defaults: ¥5,000 a year, 1 purchase a year).
+    frequency_split: Annotated[float, Field(gt=0)] | None = None
+    spend_split: Annotated[float, Field(gt=0)] | None = None
+    aov_split: Annotated[float, Field(gt=0)] | None = None
 
 
 class Typical(_Model):
@@ -415,8 +419,8 @@ def load_template(key: str) -> IndustryTemplate:
 
 
 def load_industry(key: str) -> dict[str, Any]:
-    """Return the validated template for ``key`` as plain data (defaults filled in)."""
-    return load_template(key).model_dump(mode="json")
+    """Return the validated template for ``key`` as plain data (defaults filled in, unset optionals left out)."""
+    return load_template(key).model_dump(mode="json", exclude_none=True)
 
 
 # -- CLI text -------------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""Benchmark gap: each measured metric against the industry template's range, in yuan.
+
+The template (``diag.industries.load_industry``) gives a ``[low, high]`` range per
+metric with its source and confidence.  :func:`benchmark_gaps` places each measured
+value below, within or above its range and estimates the GMV the client would add if
+the metric reached the range's middle, holding every other metric where it is.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ..industries import METRICS
+
+__all__ = ["benchmark_gaps", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
+           "STATUS_NONE", "gaps_display"]
+
+STATUS_LOW, STATUS_OK, STATUS_HIGH, STATUS_NONE = "低于", "达标", "高于", "无数据"
+
+#: Metrics where a smaller number is the better one.
+LOWER_IS_BETTER = frozenset({"median_repurchase_days", "avg_reply_minutes", "deletion_rate"})
+
+_NO_PATH = "无直接GMV路径: 它影响转化与复购, 效果体现在其他指标上"
+
+COLUMNS = ["metric", "label", "value", "low", "high", "mid", "unit", "status", "better",
+           "uplift", "uplift_model", "reason", "source", "confidence"]
+
+
+def _num(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) or math.isinf(number) else number
+
+
+def _status(value: float | None, low: float, high: float) -> str:
+    if value is None:
+        return STATUS_NONE
+    if value < low:
+        return STATUS_LOW
+    if value > high:
+        return STATUS_HIGH
+    return STATUS_OK
+
+
+def _better(metric: str, value: float | None, low: float, high: float) -> str:
+    """Return 落后 / 达标 / 领先 in the metric's good direction."""
+    if value is None:
+        return STATUS_NONE
+    if low <= value <= high:
+        return "达标"
+    worse = value > high if metric in LOWER_IS_BETTER else value < low
+    return "落后" if worse else "领先"
+
+
+def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], *, gmv: float,
+            customers: int, orders: int, group_members: int | None, reached: int | None,
+            requests: int | None, conversion: float | None) -> tuple[float | None, str, str]:
+    """Return (uplift in yuan or None, model text, reason when None)."""
+    aov = gmv / orders if orders else 0.0
+    repeat_gmv = gmv * (orders - customers) / orders if orders else 0.0
+    if metric == "aov":
+        return (gmv * (mid / value - 1) if value > 0 else None,
+                "GMV × (中值 ÷ 客单价 − 1)", "" if value > 0 else "客单价为0")
+    if metric in ("orders_per_customer", "purchase_days_per_customer"):
+        label = "人均订单数" if metric == "orders_per_customer" else "人均购买天数"
+        return (gmv * (mid / value - 1) if value > 0 else None,
+                f"GMV × (中值 ÷ {label} − 1)", "" if value > 0 else f"{label}为0")
+    if metric == "repurchase_rate":
+        repeaters = value * customers
+        per_repeater = (orders - customers) / repeaters if repeaters > 0 else 1.0
+        return (customers * (mid - value) * per_repeater * aov,
+                "新增复购客户(客户数 × (中值 − 复购率)) × 每位复购客户的复购订单数 × 客单价", "")
+    if metric == "repurchase_rate_90d":
+        return (customers * (mid - value) * aov,
+                "新增90天内复购客户(客户数 × (中值 − 比率)) × 1单 × 客单价", "")
+    if metric == "median_repurchase_days":
+        if mid <= 0 or value <= 0:
+            return None, "", "复购周期为0"
+        return (repeat_gmv * (value / mid - 1),
+                "复购GMV(GMV × (订单数 − 客户数) ÷ 订单数) × (复购周期 ÷ 中值 − 1)", "")
+    if metric == "group_conversion":
+        if not group_members:
+            return None, "", "需要社群人数 (brief 的 assets.group_members)"
+        return (group_members * (mid - value) * aov, "社群人数 × (中值 − 社群转化率) × 客单价", "")
+    if metric in ("add_rate", "friend_accept_rate"):
+        base, base_label = (reached, "触达人数") if metric == "add_rate" else (requests, "好友申请数")
+        if not base:
+            return None, "", f"需要{base_label}"
+        if conversion is None:
+            return None, "", "需要社群转化率(实测或模板)"
+        return (base * (mid - value) * conversion * aov,
+                f"{base_label} × (中值 − {METRICS[metric]}) × 社群转化率 × 客单价", "")
+    if metric == "k_factor":
+        return (customers * (mid - value) * aov,
+                "客户数 × (中值 − K因子) = 新增被推荐客户, 每人1单 × 客单价", "")
+    return None, "", _NO_PATH
+
+
+def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, gmv: float,
+                   customers: int, orders: int, group_members: int | None = None,
+                   reached: int | None = None, requests: int | None = None) -> pd.DataFrame:
+    """Return one row per template benchmark: the measured value against its range and the GMV at stake.
+
+    Parameters
+    ----------
+    measured : mapping
+        Measured metrics by the common vocabulary (``aov``, ``repurchase_rate``, …);
+        shares are 0–1.  A missing or ``None`` value gives status ``无数据``.
+    template : mapping
+        An industry template (``diag.industries.load_industry``); its ``benchmarks``.
+    gmv, customers, orders : number
+        The period's GMV (yuan), distinct buyers and valid orders (``diag metrics``).
+    group_members, reached, requests : int, optional
+        Community members, people reached and friend requests, for the metrics whose
+        GMV path runs through them.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``metric, label, value, low, high, mid, unit, status, better, uplift,
+        uplift_model, reason, source, confidence``.  ``status`` is the value's position
+        (低于 / 达标 / 高于 / 无数据); ``better`` reads it in the metric's good direction
+        (落后 / 达标 / 领先; lower is better for repurchase days, reply minutes and
+        deletion rate).  ``uplift`` is the GMV change in yuan if the metric moved to the
+        range's middle ``mid = (low + high) / 2`` with all other metrics held; it is
+        clipped at 0 (a metric already past the middle is not asked to get worse) and
+        ``None`` with a ``reason`` when no GMV path or input exists.
+
+    Notes
+    -----
+    Uplift models, with ``aov = gmv ÷ orders``:
+
+    - aov: ``gmv × (mid ÷ aov − 1)``.
+    - orders_per_customer, purchase_days_per_customer: ``gmv × (mid ÷ value − 1)``.
+    - repurchase_rate: extra repeat customers ``customers × (mid − rate)`` × repeat
+      orders per current repeater ``(orders − customers) ÷ (rate × customers)`` (1 when
+      there are no repeaters) × aov.
+    - repurchase_rate_90d: ``customers × (mid − rate)`` extra repeaters × 1 order × aov.
+    - median_repurchase_days: repeat GMV ``gmv × (orders − customers) ÷ orders`` ×
+      ``(days ÷ mid − 1)`` — a shorter cycle repeats proportionally more often.
+    - group_conversion: ``group_members × (mid − rate) × aov``.
+    - add_rate / friend_accept_rate: ``reached`` (or ``requests``) × ``(mid − rate)`` ×
+      community conversion (measured, else the template's middle) × aov.
+    - k_factor: ``customers × (mid − k)`` extra referred customers × 1 order × aov.
+    - group_active_share, member_activity, reply_rate, avg_reply_minutes,
+      deletion_rate, net_member_growth: no direct GMV path (uplift ``None``).
+    """
+    benchmarks: Mapping[str, Any] = template.get("benchmarks", {})
+    conversion = _num(measured.get("group_conversion"))
+    if conversion is None and "group_conversion" in benchmarks:
+        b = benchmarks["group_conversion"]
+        conversion = (b["low"] + b["high"]) / 2
+    rows = []
+    for metric, b in benchmarks.items():
+        low, high = float(b["low"]), float(b["high"])
+        mid = (low + high) / 2
+        value = _num(measured.get(metric))
+        status = _status(value, low, high)
+        uplift: float | None = None
+        model, reason = "", ""
+        if value is None:
+            reason = "未测得该指标"
+        else:
+            uplift, model, reason = _uplift(metric, value, mid, measured, gmv=float(gmv),
+                                            customers=int(customers), orders=int(orders),
+                                            group_members=group_members, reached=reached,
+                                            requests=requests, conversion=conversion)
+            if uplift is not None:
+                uplift = max(0.0, uplift)
+        rows.append({"metric": metric, "label": METRICS.get(metric, metric), "value": value,
+                     "low": low, "high": high, "mid": mid, "unit": b.get("unit", ""),
+                     "status": status, "better": _better(metric, value, low, high),
+                     "uplift": uplift, "uplift_model": model, "reason": reason,
+                     "source": b.get("source", "expert estimate"),
+                     "confidence": b.get("confidence", "低")})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["uplift"] = frame["uplift"].astype("Float64")
+    return frame
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "yuan":
+        return f"¥{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
+    """Return the gap table with Chinese headers and formatted values, for the report."""
+    rows = []
+    for r in gaps.itertuples(index=False):
+        uplift = r.uplift
+        rows.append({"指标": r.label, "实测": _fmt(r.value, r.unit),
+                     "基准区间": f"{_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}",
+                     "位置": r.status, "判断": r.better,
+                     "达到中值的GMV增量": "—" if pd.isna(uplift) else f"¥{uplift:,.0f}",
+                     "测算方法/说明": r.uplift_model or r.reason,
+                     "来源": r.source, "置信度": r.confidence})
+    return pd.DataFrame(rows)

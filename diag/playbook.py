@@ -1,0 +1,439 @@
+"""The strategy playbook: benchmark gaps + industry template → a plan the client can run.
+
+Everything here is a pure function of its inputs (no file I/O, no plotting):
+
+- :func:`recommend` — the template's rules, fired by the measured gaps, prioritised;
+- :func:`team_plan` / :func:`kpi_sheet` — small or large team, roles with 责权利, KPIs;
+- :func:`funnel_forward` / :func:`funnel_inverse` — the target funnel both ways;
+- :func:`roadmap` — the 30/60/90-day plan and activity calendar (input of the Gantt chart);
+- :func:`gmv_scenarios` — conservative / base / optimistic GMV from closing the gaps.
+
+The rules live in the templates (``rules:``), not here: this module only evaluates them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .errors import UsageError
+from .industries import METRICS
+
+__all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
+           "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios",
+           "reminder_days", "DRIVERS"]
+
+_EFFORT = {"低": 0.2, "中": 0.1, "高": 0.0}
+_TIMING = {"30天": 0.1, "60天": 0.05, "90天": 0.0}
+_WINDOW = {"30天": (0, 30), "60天": (30, 60), "90天": (60, 90)}
+GENE_BONUS = 0.3
+
+#: GMV = 用户数 × 购买频次 × 客单价: which metric feeds which driver (for scenarios).
+DRIVERS: dict[str, str] = {
+    "aov": "客单价",
+    "orders_per_customer": "购买频次", "purchase_days_per_customer": "购买频次",
+    "repurchase_rate": "购买频次", "repurchase_rate_90d": "购买频次", "median_repurchase_days": "购买频次",
+    "group_conversion": "用户数", "add_rate": "用户数", "friend_accept_rate": "用户数", "k_factor": "用户数",
+}
+
+
+def _fmt(value: float | None, metric: str, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    unit = unit or ("share" if metric in ("repurchase_rate", "group_conversion") else "")
+    if unit == "share":
+        return f"{value:.1%}"
+    if unit == "yuan":
+        return f"¥{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.0f}天"
+    if unit == "minutes":
+        return f"{value:,.1f}分钟"
+    return f"{value:,.2f}"
+
+
+def reminder_days(cycle_days: float) -> tuple[int, int, int]:
+    """Return the three repurchase reminders, in days after a purchase: 0.8×, 1× and 1.5× the cycle.
+
+    The first arrives just before the product runs out, the second on the cycle with a
+    coupon, the third wins back those who let it pass.
+    """
+    cycle = max(float(cycle_days), 1.0)
+    return max(1, round(cycle * 0.8)), max(1, round(cycle)), max(2, round(cycle * 1.5))
+
+
+def _cycle(gaps: pd.DataFrame, template: Mapping[str, Any], cycle_days: float | None) -> float:
+    if cycle_days:
+        return float(cycle_days)
+    row = gaps.loc[gaps["metric"] == "median_repurchase_days", "value"]
+    if len(row) and pd.notna(row.iloc[0]):
+        return float(row.iloc[0])
+    lo, hi = template["typical"]["repurchase_cycle_days"]
+    return (lo + hi) / 2
+
+
+def _target(moves: Mapping[str, Any], row: Mapping[str, Any]) -> float:
+    to = moves.get("to", "mid")
+    return float(row[to]) if isinstance(to, str) else float(to)
+
+
+def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | None = None,
+              store_type: str | None = None, cycle_days: float | None = None) -> pd.DataFrame:
+    """Return the prioritised recommendations the template's rules give for these gaps.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`diag.areas.benchmark.benchmark_gaps` output.
+    template : mapping
+        The industry template; its ``rules`` decide what fires.
+    gene : str, optional
+        The team's gene (流量 / 增长 / 运营): rules in its areas or moving its metrics
+        get a bonus, so the plan leans on what the team is good at.
+    store_type : str, optional
+        Overrides the template's store type (e.g. the measured quadrant).
+    cycle_days : float, optional
+        Repurchase cycle for the reminder timing; default the measured median, else the
+        template's typical cycle.
+
+    Returns
+    -------
+    DataFrame
+        One row per fired rule, best first: ``priority, area, problem, action, metric,
+        current, target, uplift, owner, effort, timing, emphasised, score, rule``.
+        A rule fires when its ``when.store_type`` includes the store type and the
+        metric's status is in ``when.status`` (a rule without a metric always fires).
+        ``uplift`` is the gap's GMV uplift scaled linearly to the rule's target.
+        ``score = 0.5 × uplift ÷ largest uplift + effort (低 .2 / 中 .1 / 高 0) +
+        timing (30天 .1 / 60天 .05) + 0.2 if the metric is behind + gene bonus 0.3 + weight``.
+    """
+    kind = store_type or template["quadrant"]["store_type"]
+    genes = template.get("team", {}).get("genes", {})
+    focus = genes.get(gene, {}) if gene else {}
+    by_metric = {r["metric"]: r for r in gaps.to_dict("records")}
+    benchmarks = template.get("benchmarks", {})
+    cycle = _cycle(gaps, template, cycle_days)
+    r1, r2, r3 = reminder_days(cycle)
+    k = benchmarks.get("k_factor")
+    values = {"window": template.get("sop", {}).get("attention_window", "20:00–22:00"),
+              "cycle": f"{cycle:.0f}", "remind_1": r1, "remind_2": r2, "remind_3": r3,
+              "k_target": f"{(k['low'] + k['high']) / 2:.2f}" if k else "0.2"}
+    rows = []
+    for rule in template.get("rules", []):
+        when = rule.get("when") or {}
+        if when.get("store_type") and kind not in when["store_type"]:
+            continue
+        metric = when.get("metric")
+        gap = by_metric.get(metric) if metric else None
+        status = gap["status"] if gap else "无数据"
+        if metric and when.get("status") and status not in when["status"]:
+            continue
+        moves = rule.get("moves") or {}
+        moved = moves.get("metric")
+        mrow = by_metric.get(moved) if moved else None
+        current = target = uplift = None
+        if mrow is not None and pd.notna(mrow["value"]):
+            current, target = float(mrow["value"]), _target(moves, mrow)
+            base = mrow["uplift"]
+            if pd.notna(base) and mrow["mid"] != current:
+                uplift = max(0.0, float(base) * (target - current) / (mrow["mid"] - current))
+        if gap is not None and gap["value"] is not None and pd.notna(gap["value"]):
+            unit = gap["unit"]
+            problem = (f"{gap['label']}实测 {_fmt(gap['value'], metric, unit)}, 行业区间 "
+                       f"{_fmt(gap['low'], metric, unit)}–{_fmt(gap['high'], metric, unit)} ({status})")
+        elif metric:
+            problem = f"{METRICS.get(metric, metric)}尚无数据, 无法与行业区间比较"
+        else:
+            problem = "把跑通的做法固定下来并复制到更多群/门店"
+        emphasised = bool(focus) and (rule["area"] in focus.get("areas", [])
+                                      or (moved or metric) in focus.get("metrics", []))
+        behind = gap is not None and gap.get("better") == "落后"
+        rows.append({"area": rule["area"], "problem": problem,
+                     "unit": mrow["unit"] if mrow is not None else "",
+                     "action": rule["action"].format_map(_Defaults(values)),
+                     "metric": moved or metric or "", "current": current, "target": target,
+                     "uplift": uplift, "owner": rule["owner"], "effort": rule["effort"],
+                     "timing": rule["timing"], "emphasised": emphasised, "rule": rule["id"],
+                     "_behind": behind, "_weight": float(rule.get("weight", 0.0))})
+    columns = ["priority", "area", "problem", "action", "metric", "current", "target", "uplift",
+               "owner", "effort", "timing", "emphasised", "score", "rule", "unit"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(rows)
+    top = frame["uplift"].max(skipna=True)
+    top = float(top) if pd.notna(top) and top > 0 else 0.0
+    value = frame["uplift"].fillna(0.0).astype(float) / top if top else 0.0
+    frame["score"] = (0.5 * value + frame["effort"].map(_EFFORT) + frame["timing"].map(_TIMING)
+                      + 0.2 * frame["_behind"].astype(float) + GENE_BONUS * frame["emphasised"].astype(float)
+                      + frame["_weight"]).round(4)
+    frame = frame.sort_values(["score", "uplift"], ascending=False, kind="stable", na_position="last")
+    frame["priority"] = range(1, len(frame) + 1)
+    return frame[columns].reset_index(drop=True)
+
+
+class _Defaults(dict):
+    """Placeholders a template may use in an action; an unknown one stays visible as {name}."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
+    """Return the recommendations with Chinese headers and formatted numbers, for the report."""
+    rows = []
+    for r in recs.itertuples(index=False):
+        metric = METRICS.get(r.metric, r.metric) if r.metric else "—"
+        move = "—"
+        if r.current is not None and pd.notna(r.current):
+            move = f"{_fmt(r.current, r.metric, r.unit)} → {_fmt(r.target, r.metric, r.unit)}"
+        rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
+                     "目标指标": metric, "目标": move,
+                     "预计GMV增量": "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}",
+                     "负责人": r.owner, "投入": r.effort, "时间": r.timing})
+    return pd.DataFrame(rows)
+
+
+# -- team and KPIs --------------------------------------------------------------------------
+
+@dataclass
+class TeamPlan:
+    """The team set-up the plan assumes: size, build order, roles, incentives and gene focus."""
+
+    size: str                    # "small" (1–2) or "large" (3+)
+    label: str
+    headcount: int | None
+    build_order: list[str]
+    note: str
+    roles: pd.DataFrame
+    incentives: dict[str, str]
+    gene: str | None
+    focus: str
+    emphasis_areas: list[str] = field(default_factory=list)
+    emphasis_metrics: list[str] = field(default_factory=list)
+
+
+def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
+              gene: str | None = None) -> TeamPlan:
+    """Return the team plan: small (1–2 people) or large (3+) from ``headcount``, with the gene's focus.
+
+    An unknown headcount is treated as a small team (the common case when a client
+    starts); a small team's role table keeps only the roles one person can cover.
+    """
+    team = template["team"]
+    size = "large" if headcount is not None and headcount >= 3 else "small"
+    spec = team[size]
+    roles = [r for r in team["roles"] if size == "large" or r.get("small_team")]
+    table = pd.DataFrame([{"角色": r["role"], "类型": r["kind"], "责(职责)": r["responsibility"],
+                           "权(权限)": r["authority"], "利(利益)": r["benefit"],
+                           "KPI": "、".join(r["kpis"]), "激励": r["incentive"]} for r in roles])
+    genes = team.get("genes", {})
+    if gene is not None and gene not in genes:
+        raise UsageError(f"unknown team gene '{gene}'; known: {', '.join(genes)}", where="team.gene")
+    g = genes.get(gene, {}) if gene else {}
+    label = ("小团队" if size == "small" else "大团队") + f"({spec['headcount']})"
+    return TeamPlan(size, label, headcount, list(spec["build_order"]), spec.get("note", ""), table,
+                    dict(team.get("incentives", {})), gene, g.get("focus", "未注明团队基因: 按均衡方案排序"),
+                    list(g.get("areas", [])), list(g.get("metrics", [])))
+
+
+def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the KPI sheet: each KPI with definition, owner, target, current value and gene emphasis."""
+    current = {} if gaps is None else {r["metric"]: r for r in gaps.to_dict("records")}
+    rows = []
+    for k in template.get("kpis", []):
+        metric = k.get("metric")
+        gap = current.get(metric) if metric else None
+        value = "—"
+        target = k["target"]
+        if gap is not None:
+            value = _fmt(gap["value"], metric, gap["unit"])
+            target = f"{_fmt(gap['low'], metric, gap['unit'])}–{_fmt(gap['high'], metric, gap['unit'])}"
+        rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": k["owner"], "当前": value,
+                     "目标": target, "重点": "★" if metric and metric in team.emphasis_metrics else ""})
+    frame = pd.DataFrame(rows)
+    if len(frame):  # the gene's metrics first: that is where this team wins
+        frame = frame.sort_values("重点", ascending=False, kind="stable").reset_index(drop=True)
+    return frame
+
+
+# -- target funnel --------------------------------------------------------------------------
+
+def _exact(value: float | int | str, name: str, *, share: bool = False) -> Fraction:
+    try:
+        number = Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        raise UsageError(f"expected a number, got {value!r}", where=name) from None
+    if number < 0 or (share and number > 1):
+        raise UsageError(f"expected {'a share between 0 and 1' if share else 'a non-negative number'}, "
+                         f"got {value}", where=name)
+    return number
+
+
+def funnel_forward(reachable: int, invite_success: float, purchase_intent: float, *,
+                   aov: float | None = None) -> pd.DataFrame:
+    """Return the target funnel forward: reachable × invite success → in groups × intent → sales.
+
+    Arithmetic is exact on the decimal rates (5,000 × 0.1 = 500 × 0.04 = 20, not
+    19.999…).  Columns ``阶段, 人数, 转化率`` (rate from the previous stage); with
+    ``aov`` a ``GMV`` column prices the sales.
+    """
+    n = _exact(reachable, "funnel.reachable")
+    inv = _exact(invite_success, "funnel.invite_success", share=True)
+    intent = _exact(purchase_intent, "funnel.purchase_intent", share=True)
+    counts = [n, n * inv, n * inv * intent]
+    frame = pd.DataFrame({"阶段": ["可触达", "入群", "成交"], "人数": [float(c) for c in counts],
+                          "转化率": [1.0, float(inv), float(intent)]})
+    if aov is not None:
+        frame["GMV"] = [None, None, float(counts[-1] * _exact(aov, "aov"))]
+    return frame
+
+
+@dataclass(frozen=True)
+class InverseFunnel:
+    """How many people each stage needs for a sales or GMV target (rounded up to whole people)."""
+
+    sales: int
+    in_group: int
+    reachable: int
+    gmv: float | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the stages as a table (阶段 / 需要人数)."""
+        return pd.DataFrame({"阶段": ["可触达", "入群", "成交"],
+                             "需要人数": [self.reachable, self.in_group, self.sales]})
+
+
+def _ceil(x: Fraction) -> int:
+    return -((-x.numerator) // x.denominator)
+
+
+def funnel_inverse(*, invite_success: float, purchase_intent: float, sales: int | None = None,
+                   gmv: float | None = None, aov: float | None = None) -> InverseFunnel:
+    """Return the people needed at each stage for ``sales`` conversions or ``gmv`` yuan.
+
+    ``sales = ⌈gmv ÷ aov⌉`` when a GMV target is given; then ``in_group = ⌈sales ÷
+    intent⌉`` and ``reachable = ⌈in_group ÷ invite_success⌉`` — whole people, exact on
+    the decimal rates (20 sales at 1:10 and 4% need 500 in groups and 5,000 reached).
+    """
+    inv = _exact(invite_success, "funnel.invite_success", share=True)
+    intent = _exact(purchase_intent, "funnel.purchase_intent", share=True)
+    if inv == 0 or intent == 0:
+        raise UsageError("the rates must be above 0 to work backwards", where="funnel")
+    if (sales is None) == (gmv is None):
+        raise UsageError("give exactly one target: sales or gmv", where="funnel")
+    if gmv is not None:
+        if not aov:
+            raise UsageError("a GMV target needs the AOV", where="aov")
+        needed = _ceil(_exact(gmv, "gmv") / _exact(aov, "aov"))
+    else:
+        needed = _ceil(_exact(sales, "sales"))  # type: ignore[arg-type]
+    in_group = _ceil(Fraction(needed) / intent)
+    reach = _ceil(Fraction(in_group) / inv)
+    return InverseFunnel(needed, in_group, reach, None if gmv is None else float(gmv))
+
+
+# -- roadmap ----------------------------------------------------------------------------------
+
+_AREA_OWNER = {"引流": "引流运营", "留存": "社群运营", "转化": "总PM", "复购": "社群运营", "裂变": "社群运营",
+               "复制": "总PM"}
+
+
+def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start: _dt.date,
+            horizon: int = 90, top: int = 8) -> pd.DataFrame:
+    """Return the 30/60/90-day plan: SOP phases, activity days, top actions and milestones.
+
+    Columns ``task, stream (社群SOP / 活动 / 行动 / 里程碑), phase, start, end, owner,
+    milestone, window, detail`` with dates; ``end`` is inclusive.  Phases come from the
+    template's ``sop``; each activity sits inside its SOP phase (one activity day,
+    spaced evenly; ongoing activities of 长期运营 span the phase); the ``top``
+    recommendations fill their timing window (30天 = days 0–29, 60天 = 30–59, 90天 =
+    60–89); milestones close every phase and every 30 days (复盘).
+    """
+    day = lambda n: start + _dt.timedelta(days=int(n))  # noqa: E731
+    win = lambda d: "30天" if d < 30 else ("60天" if d < 60 else "90天")  # noqa: E731
+    rows: list[dict[str, Any]] = []
+    phases = {p["phase"]: p for p in template["sop"]["phases"]}
+    for p in phases.values():
+        s, e = p["start_day"], min(p["start_day"] + p["days"], horizon) - 1
+        if s >= horizon:
+            continue
+        rows.append({"task": f"社群SOP·{p['phase']}", "stream": "社群SOP", "phase": p["phase"],
+                     "start": day(s), "end": day(e), "owner": p["owner"], "milestone": False, "window": win(s),
+                     "detail": "; ".join(p["actions"])})
+        rows.append({"task": f"里程碑: {p['milestone']}", "stream": "里程碑", "phase": p["phase"],
+                     "start": day(e), "end": day(e), "owner": p["owner"], "milestone": True, "window": win(e),
+                     "detail": f"{p['phase']}阶段结束"})
+    by_phase: dict[str, list[Mapping[str, Any]]] = {}
+    for a in template.get("activities", []):
+        by_phase.setdefault(a["sop_phase"], []).append(a)
+    for name, acts in by_phase.items():
+        p = phases[name]
+        s, length = p["start_day"], min(p["days"], horizon - p["start_day"])
+        for i, a in enumerate(acts):
+            owner = _AREA_OWNER.get(a["area"], "社群运营")
+            if name == "长期运营" and a["area"] in ("留存", "复购"):
+                d0, d1 = s, s + length - 1
+            else:
+                d0 = d1 = s + (i + 1) * length // (len(acts) + 1)
+            if d0 < horizon:
+                rows.append({"task": f"活动: {a['name']}", "stream": "活动", "phase": name, "start": day(d0),
+                             "end": day(min(d1, horizon - 1)), "owner": owner, "milestone": False,
+                             "window": win(d0), "detail": f"{a['what']} (适用: {a['when']})"})
+    for r in recommendations.head(top).itertuples(index=False):
+        lo, hi = _WINDOW[r.timing]
+        what = f"{r.area}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
+        rows.append({"task": f"行动{r.priority}: {what}", "stream": "行动", "phase": r.timing,
+                     "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": r.owner,
+                     "milestone": False, "window": r.timing, "detail": r.action})
+    for d in range(30, horizon + 1, 30):
+        rows.append({"task": f"里程碑: 第{d}天复盘", "stream": "里程碑", "phase": win(d - 1),
+                     "start": day(d - 1), "end": day(d - 1), "owner": "总PM", "milestone": True,
+                     "window": win(d - 1), "detail": "对照KPI表复盘, 调整下一阶段计划"})
+    order = {"社群SOP": 0, "活动": 1, "行动": 2, "里程碑": 3}
+    frame = pd.DataFrame(rows)
+    frame["_o"] = frame["stream"].map(order)
+    frame = frame.sort_values(["_o", "start", "end"], kind="stable").drop(columns="_o")
+    return frame.reset_index(drop=True)
+
+
+# -- GMV scenarios ----------------------------------------------------------------------------
+
+def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Return conservative / base / optimistic GMV from closing part of the benchmark gaps.
+
+    Model, following GMV = 用户数 × 购买频次 × 客单价: each metric's uplift (to the
+    range's middle) feeds one driver (:data:`DRIVERS`); within a driver only the largest
+    uplift counts (its metrics describe the same lever, adding them would count it
+    twice).  A scenario closes a share ``s`` of every driver's gap and the drivers
+    multiply: ``GMV_s = gmv × Π_d (1 + s × uplift_d ÷ gmv)``.  Default shares 30% / 60% /
+    100% (the template's ``scenarios`` override them).
+    """
+    shares = dict(shares or {"保守": 0.3, "基准": 0.6, "乐观": 1.0})
+    best: dict[str, tuple[float, str]] = {}
+    for r in gaps.to_dict("records"):
+        driver = DRIVERS.get(r["metric"])
+        u = r["uplift"]
+        if driver is None or u is None or pd.isna(u) or u <= 0 or r.get("better") != "落后":
+            continue
+        if driver not in best or u > best[driver][0]:
+            best[driver] = (float(u), r["label"])
+    rows = []
+    for name, s in shares.items():
+        factor = 1.0
+        parts = []
+        for driver in ("用户数", "购买频次", "客单价"):
+            if driver in best and gmv > 0:
+                u, label = best[driver]
+                factor *= 1 + s * u / gmv
+                parts.append(f"{driver}按{label}弥合{s:.0%} (+¥{s * u:,.0f})")
+        value = gmv * factor
+        assumption = "; ".join(parts) if parts else "没有可弥合的缺口: 维持现状"
+        rows.append({"情景": name, "缺口弥合比例": s, "预计GMV": value, "增量": value - gmv,
+                     "增幅": value / gmv - 1 if gmv else 0.0,
+                     "假设": assumption + "; 三个驱动因素相乘, 其余指标保持不变"})
+    return pd.DataFrame(rows)
