@@ -56,6 +56,15 @@ def _t(text: Any) -> str:
     return scrub_text("" if text is None else str(text))
 
 
+def _cell(value: Any, share: bool) -> str:
+    """Return a table cell as printed; an integer that is a phone number is masked, not comma-grouped."""
+    if is_number(value) and float(value).is_integer() and abs(value) < 1e15:
+        digits = str(int(value))
+        if scrub_text(digits) != digits:
+            return scrub_text(digits)
+    return _t(format_cell(value, share=share))
+
+
 class ReportBuilder:
     """Build one report document from ``results`` (the parsed results.json)."""
 
@@ -298,7 +307,7 @@ class ReportBuilder:
         numeric = numeric_cols if numeric_cols is not None else {
             j for j in range(ncols) if any(is_number(r[j]) for r in rows)
             and all(is_number(r[j]) or r[j] is None for r in rows)}
-        texts = [[_t(format_cell(v, share=shares[j])) for j, v in enumerate(r)] for r in shown]
+        texts = [[_cell(v, shares[j]) for j, v in enumerate(r)] for r in shown]
         header = [_t(c) for c in columns]
         small = ncols > SMALL_TEXT_TABLE
         cell_style = STYLES["cell_small" if small else "cell"]

@@ -77,6 +77,14 @@ def record_run(run_dir: Path, *, meta: dict | None = None) -> Path:
     return run_dir
 
 
+@pytest.fixture(scope="session")
+def _recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return record_run(tmp_path_factory.mktemp("recorded") / "demo-muying")
+
+
 @pytest.fixture
-def run_dir(tmp_path: Path) -> Path:
-    return record_run(tmp_path / "demo-muying")
+def run_dir(_recorded: Path, tmp_path: Path) -> Path:
+    """Return a fresh copy of the recorded run (tests may change or break it)."""
+    import shutil
+
+    return Path(shutil.copytree(_recorded, tmp_path / "demo-muying"))

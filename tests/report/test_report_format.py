@@ -1,0 +1,43 @@
+"""Recorded values print with their format and unit; table cells get separators and percents."""
+
+from __future__ import annotations
+
+from diag.report.format import DASH, format_cell, format_value, share_column, text_width
+
+
+def test_format_value_applies_fmt_and_unit() -> None:
+    assert format_value(1234567.8, "{:,.0f}", "元") == "1,234,568元"
+    assert format_value(0.2345, "{:.1%}") == "23.4%"
+    assert format_value(12.5, "{:.1f}", "kg") == "12.5 kg"
+
+
+def test_format_value_prints_a_dash_for_missing_and_strings_as_they_are() -> None:
+    assert format_value(None, "{:,.0f}", "元") == DASH
+    assert format_value(float("nan")) == DASH
+    assert format_value("高", "{:.1%}") == "高"
+
+
+def test_format_value_falls_back_when_the_format_does_not_fit() -> None:
+    assert format_value(3, "{:%Y}") == "3"
+
+
+def test_format_cell_groups_thousands_and_prints_shares_as_percent() -> None:
+    assert format_cell(1234567) == "1,234,567"
+    assert format_cell(1234.0) == "1,234"
+    assert format_cell(12.345) == "12.35"
+    assert format_cell(0.25, share=True) == "25.0%"
+    assert format_cell(None) == DASH
+    assert format_cell(True) == "是"
+
+
+def test_share_column_needs_a_share_name_or_title_and_values_in_zero_one() -> None:
+    assert share_column("复购率", [0.1, 0.5, None])
+    assert not share_column("复购率", [0.1, 2.0])
+    assert not share_column("客户数", [0.1, 0.5])
+    assert share_column("第1月", [1.0, 0.25], context="同期群留存率")
+    assert not share_column("订单数", [0, 1], context="转化率")
+
+
+def test_text_width_counts_chinese_characters_twice() -> None:
+    assert text_width("GMV") == 3
+    assert text_width("复购率") == 6
