@@ -1,0 +1,543 @@
+"""The orders reader: one order export in, clean orders and line items out.
+
+Client exports come from 有赞, 微盟, 微信小店, 淘宝, a POS or a spreadsheet: CSV in
+UTF-8 (with or without BOM) or GBK / GB18030, XLSX or Parquet; Chinese or English
+headers; often one row per line item; statuses to filter; amounts written ``¥1,299.00``;
+mixed date formats.  Every rule below is written once, in SQL run by an embedded
+DuckDB, so a 10-million-row file is read in seconds and in bounded memory:
+
+* **Columns** — headers match the aliases in :data:`ALIASES` ignoring case, spaces,
+  ``_``/``-`` and a unit suffix such as ``(元)``; a brief's explicit mapping wins.
+* **Amount level** — a line-level amount (商品实付金额 …) or a plain one (实付金额 …) is
+  summed over an order's lines; an order-level amount (订单实付金额 …) that is the only
+  amount column is repeated on every line, so the order takes its largest value.
+* **Statuses** — a line whose status says closed, cancelled, unpaid or fully refunded
+  is excluded (:data:`EXCLUDED_STATUS`; partial refunds are kept); an order whose lines
+  are all excluded is counted in ``excluded_orders``.
+* **Unusable rows** — missing order id / customer / date / amount, a date or amount
+  that cannot be read, a negative amount or a date after today are counted by reason;
+  exact duplicate rows are counted and kept once.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataError
+
+FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
+          "product", "category", "quantity")
+REQUIRED = ("order_id", "customer_id", "paid_at", "amount")
+
+#: Order-level amount headers: the order's total, repeated on each of its lines.
+ORDER_AMOUNT = ("订单实付金额", "订单金额", "订单总金额", "订单总额", "订单应付金额", "订单支付金额",
+                "订单实收金额", "order_amount", "order_total")
+#: Line-level amount headers: one line item's paid amount.
+LINE_AMOUNT = ("商品实付金额", "商品金额", "商品实付", "商品小计", "商品总价", "小计", "宝贝总金额",
+               "line_amount", "item_amount")
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "order_id": ("order_id", "订单号", "订单编号", "订单ID", "主订单号", "主订单编号", "订单单号",
+                 "交易单号", "order_no", "order_number", "order", "transaction_id"),
+    "customer_id": ("customer_id", "客户ID", "买家ID", "会员ID", "用户ID", "手机号", "买家手机号",
+                    "会员手机号", "收货人手机号", "客户手机号", "手机", "openid", "unionid", "客户",
+                    "客户编号", "会员编号", "会员卡号", "买家会员名", "买家昵称", "customer",
+                    "user_id", "member_id", "buyer_id", "phone", "mobile"),
+    "paid_at": ("paid_at", "支付时间", "付款时间", "下单时间", "订单创建时间", "成交时间", "创建时间",
+                "交易时间", "订单时间", "日期", "date", "order_date", "order_time", "paid_time",
+                "payment_time", "created_at"),
+    "amount": ("amount", "实付金额", "实付款", "成交金额", "支付金额", "实收金额", "付款金额",
+               "买家实付金额", "实际支付金额", "销售额", "销售金额", "金额", "dollar_value",
+               "paid_amount", "payment", "sales", "revenue") + LINE_AMOUNT + ORDER_AMOUNT,
+    "status": ("status", "订单状态", "交易状态", "状态", "order_status"),
+    "channel": ("channel", "渠道", "来源", "来源渠道", "订单来源", "销售渠道", "source"),
+    "store": ("store", "门店", "门店名称", "店铺", "店铺名称", "shop", "store_name"),
+    "product": ("product", "商品名称", "商品", "品名", "sku_name", "宝贝标题", "商品标题", "product_name",
+                "item_name", "sku"),
+    "category": ("category", "品类", "类目", "商品分类", "商品类目", "分类"),
+    "quantity": ("quantity", "数量", "商品数量", "件数", "购买数量", "qty", "number_of_cds"),
+}
+
+#: Status words that exclude a line (lower-cased substrings); KEPT_STATUS wins over them.
+EXCLUDED_STATUS = ("交易关闭", "已关闭", "关闭", "已取消", "取消", "待付款", "未付款", "待支付", "未支付",
+                   "等待买家付款", "退款成功", "已退款", "全额退款", "作废", "closed", "cancel",
+                   "refunded", "unpaid", "wait_buyer_pay", "pending payment", "no_create_pay", "void")
+KEPT_STATUS = ("部分退款", "partial")
+
+#: Date formats tried after the ISO cast, in order (DuckDB ``strptime``).
+DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d", "%Y%m%d%H%M%S",
+                "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y.%m.%d %H:%M:%S",
+                "%Y.%m.%d", "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S.%f")
+
+REASONS = {
+    "missing order id": "缺少订单号",
+    "missing customer": "缺少客户标识",
+    "missing date": "缺少支付时间",
+    "unparseable date": "支付时间无法识别",
+    "future date": "支付时间晚于今天",
+    "missing amount": "缺少金额",
+    "unparseable amount": "金额无法识别",
+    "negative amount": "金额为负",
+}
+SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq"}
+_TEXT_TYPES = ("VARCHAR",)
+_CHUNK = 1 << 24
+
+
+@dataclass
+class Quality:
+    """Return-value record of what the reader kept, excluded and could not use."""
+
+    file: str = ""
+    rows_read: int = 0
+    orders_kept: int = 0
+    orders_excluded: int = 0
+    excluded_by_status: dict[str, int] = field(default_factory=dict)
+    unusable: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    encoding: str = ""
+    column_map: dict[str, str] = field(default_factory=dict)
+    amount_level: str = "line"
+    lines_kept: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as plain JSON types."""
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the summary as a table for the report (项目 / 数量 / 说明)."""
+        level = "按订单行汇总商品金额" if self.amount_level == "line" else "取订单级金额 (每单一次)"
+        rows: list[tuple[str, int, str]] = [
+            ("读取行数", self.rows_read, f"编码 {self.encoding}; {level}"),
+            ("有效订单", self.orders_kept, "去除无效行与排除状态后的订单数"),
+            ("有效订单行", self.lines_kept, "去重后的商品行数"),
+            ("按状态排除的订单", self.orders_excluded,
+             "; ".join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or "无"),
+        ]
+        for reason, count in self.unusable.items():
+            rows.append((f"无法使用的行: {REASONS.get(reason, reason)}", count, "已计数, 未计入指标"))
+        rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
+        rows.append(("字段对应", len(self.column_map),
+                     ", ".join(f"{k}←{v}" for k, v in self.column_map.items())))
+        return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
+
+
+@dataclass
+class OrdersData:
+    """Return-value record of :func:`read_orders`: orders, line items, quality, as_of."""
+
+    orders: pd.DataFrame
+    lines: pd.DataFrame
+    quality: Quality
+    as_of: dt.date
+
+
+# -- engine ------------------------------------------------------------------------------
+
+def connect(memory_limit: str = "1.5GB", threads: int = 2) -> Any:
+    """Return an in-memory DuckDB connection with bounded memory and a private spill folder."""
+    import duckdb
+
+    spill = tempfile.mkdtemp(prefix="diag-duckdb-")
+    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
+                                 "temp_directory": spill,
+                                 "preserve_insertion_order": False})
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# -- columns ------------------------------------------------------------------------------
+
+def normalise_header(text: object) -> str:
+    """Return a header reduced for alias matching: lower case, no spaces/_/-, no unit."""
+    s = str(text).replace("\ufeff", "").strip().lower()
+    s = s.replace("（", "(").replace("）", ")")
+    s = re.sub(r"\((元|¥|￥|rmb|cny|人民币)\)$", "", s)
+    return re.sub(r"[\s_\-]+", "", s)
+
+
+def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
+                ) -> tuple[dict[str, str], str]:
+    """Return ``{field: header}`` for the file's headers and the amount level.
+
+    An explicit mapping wins; otherwise aliases apply.  Raises :class:`DataError`
+    naming the field, the accepted aliases and the headers found when a required
+    field cannot be matched.
+    """
+    found = {normalise_header(h): h for h in reversed(headers)}
+    mapping: dict[str, str] = {}
+    for key, header in (explicit or {}).items():
+        if key not in FIELDS:
+            raise DataError(f"unknown field '{key}' in the column mapping; known: {', '.join(FIELDS)}",
+                            file=file, where=f"columns.{key}")
+        if normalise_header(header) not in found:
+            raise DataError(f"column '{header}' mapped to {key} is not in the file; "
+                            f"headers found: {', '.join(map(str, headers))}", file=file,
+                            where=f"columns.{key}")
+        mapping[key] = found[normalise_header(header)]
+    order_level = {normalise_header(a) for a in ORDER_AMOUNT}
+    for key in FIELDS:
+        if key in mapping:
+            continue
+        aliases = [normalise_header(a) for a in ALIASES[key]]
+        if key == "amount":  # prefer line-level and plain amounts over order-level ones
+            aliases.sort(key=lambda a: a in order_level)
+        hit = next((found[a] for a in aliases if a in found and found[a] not in mapping.values()), None)
+        if hit is not None:
+            mapping[key] = hit
+        elif key in REQUIRED:
+            raise DataError(f"no column for required field '{key}'; accepted headers: "
+                            f"{', '.join(ALIASES[key][:12])} …; headers found: "
+                            f"{', '.join(map(str, headers)) or '(none)'}", file=file, where=key)
+    level = "order" if normalise_header(mapping["amount"]) in order_level else "line"
+    return mapping, level
+
+
+# -- sources ------------------------------------------------------------------------------
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DataError("orders file not found", file=path)
+    if not path.is_file():
+        raise DataError("expected an orders file, found a directory", file=path)
+    if path.suffix.lower() not in SUFFIXES:
+        hint = " (save it as .xlsx or CSV)" if path.suffix.lower() == ".xls" else ""
+        raise DataError(f"unsupported file type '{path.suffix}'{hint}; expected .csv, .xlsx or .parquet",
+                        file=path)
+    if path.stat().st_size == 0:
+        raise DataError("the orders file is empty", file=path)
+
+
+def _detect_encoding(path: Path) -> str:
+    """Return 'utf-8' or 'gb18030': the whole file is decoded strictly as UTF-8 first."""
+    with open(path, "rb") as fh:
+        head = fh.read(_CHUNK)
+        if b"\x00" in head:
+            raise DataError("not a text table (binary content); expected CSV, XLSX or Parquet", file=path)
+        dec = codecs.getincrementaldecoder("utf-8")("strict")
+        try:
+            chunk = head
+            while chunk:
+                dec.decode(chunk)
+                chunk = fh.read(_CHUNK)
+            dec.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+    try:
+        with open(path, "rb") as fh:
+            dec = codecs.getincrementaldecoder("gb18030")("strict")
+            while chunk := fh.read(_CHUNK):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise DataError("not a text table: neither UTF-8 nor GBK/GB18030 text", file=path) from None
+    return "gb18030"
+
+
+def _transcode(path: Path, folder: str) -> Path:
+    """Return a UTF-8 copy of a GB18030 file, written in streaming chunks."""
+    out = Path(folder) / "orders-utf8.csv"
+    dec = codecs.getincrementaldecoder("gb18030")("strict")
+    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(_CHUNK):
+            dst.write(dec.decode(chunk))
+        dst.write(dec.decode(b"", final=True))
+    return out
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with open(path, "rb") as fh:
+        first = fh.readline(1 << 16).decode("utf-8", "replace")
+    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else ","
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _register_xlsx(con: Any, path: Path) -> list[str]:
+    import openpyxl
+    import pyarrow as pa
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any openpyxl failure means "not a workbook"
+        raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=path) from None
+    try:
+        sheet = wb.active if wb.active is not None else wb.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header: list[str] = []
+        for row in rows:
+            if any(v not in (None, "") for v in row):
+                header = [str(v).strip() if v is not None else f"column{i}" for i, v in enumerate(row)]
+                break
+        data: list[list[str | None]] = [[] for _ in header]
+        for row in rows:
+            for i in range(len(header)):
+                data[i].append(_cell_text(row[i]) if i < len(row) else None)
+    finally:
+        wb.close()
+    if not header:
+        raise DataError("the workbook's first sheet is empty", file=path)
+    names = _unique(header)
+    con.register("src", pa.table({n: pa.array(col, pa.string()) for n, col in zip(names, data)}))
+    return names
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n}_{k}")
+    return out
+
+
+def _open_source(con: Any, path: Path, folder: str) -> tuple[dict[str, str], str]:
+    """Create the view ``src`` over the file; return its ``{header: type}`` and encoding."""
+    suffix = path.suffix.lower()
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    try:
+        if suffix in (".parquet", ".pq"):
+            if magic != b"PAR1":
+                raise DataError("not a Parquet file (bad magic bytes)", file=path)
+            con.execute(f"CREATE VIEW src AS SELECT * FROM read_parquet({_sql_str(str(path))})")
+            encoding = "parquet"
+        elif suffix in (".xlsx", ".xlsm"):
+            if magic[:2] != b"PK":
+                raise DataError("not an XLSX workbook (not a zip file)", file=path)
+            _register_xlsx(con, path)
+            encoding = "xlsx"
+        else:
+            encoding = _detect_encoding(path)
+            csv = path if encoding == "utf-8" else _transcode(path, folder)
+            delim = _sniff_delimiter(csv)
+            con.execute(
+                f"CREATE VIEW src AS SELECT * FROM read_csv({_sql_str(str(csv))}, all_varchar=true, "
+                f"header=true, delim={_sql_str(delim)}, quote='\"', escape='\"', null_padding=true)")
+        types = {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - DuckDB's errors for a file it cannot parse
+        raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
+    return types, encoding
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+
+
+# -- SQL rules ---------------------------------------------------------------------------
+
+def _text(col: str, typ: str, strip: str = " \t\r\n") -> str:
+    if typ in ("DOUBLE", "FLOAT"):
+        val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e15 THEN "
+               f"CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END")
+    else:
+        val = f"CAST({col} AS VARCHAR)"
+    return f"nullif(trim({val}, {_sql_str(strip)}), '')"
+
+
+def _timestamp(col: str, typ: str) -> str:
+    if typ.startswith("TIMESTAMP") or typ == "DATE":
+        return f"CAST({col} AS TIMESTAMP)"
+    t = _text(col, typ)
+    fmts = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
+    serial = (f"CASE WHEN regexp_full_match({t}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' "
+              f"+ to_microseconds(CAST(CAST({t} AS DOUBLE) * 86400000000 AS BIGINT)) END")
+    return f"coalesce(try_cast({t} AS TIMESTAMP), try_strptime({t}, {fmts}), {serial})"
+
+
+def _number(col: str, typ: str) -> str:
+    if typ not in _TEXT_TYPES:
+        return f"try_cast({col} AS DOUBLE)"
+    t = _text(col, typ)
+    cleaned = f"regexp_replace({t}, '[¥￥,，元\\s]|RMB|CNY|rmb|cny', '', 'g')"
+    return f"coalesce(try_cast({t} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
+
+
+def _excluded_sql(status: str) -> str:
+    s = f"lower({status})"
+    keep = " OR ".join(f"contains({s}, {_sql_str(k)})" for k in KEPT_STATUS)
+    drop = " OR ".join(f"contains({s}, {_sql_str(k)})" for k in EXCLUDED_STATUS)
+    return f"coalesce(NOT ({keep}) AND ({drop}), false)"
+
+
+def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime) -> str:
+    """Return the SELECT that turns ``src`` rows into typed, reason-tagged rows."""
+    def col(key: str) -> tuple[str, str] | None:
+        return (_ident(mapping[key]), types[mapping[key]]) if key in mapping else None
+
+    oid, cid = col("order_id"), col("customer_id")
+    pay, amt = col("paid_at"), col("amount")
+    assert oid and cid and pay and amt
+    id_strip = " \t\r\n=\"'"
+    parts = {
+        "order_id": _text(*oid, strip=id_strip),
+        "customer_id": _text(*cid, strip=id_strip),
+        "paid_at": _timestamp(*pay),
+        "amount": _number(*amt),
+        "paid_text": _text(*pay),
+        "amount_text": _text(*amt),
+    }
+    for key in ("status", "channel", "store", "product", "category"):
+        c = col(key)
+        parts[key] = _text(*c) if c else "CAST(NULL AS VARCHAR)"
+    q = col("quantity")
+    parts["quantity"] = _number(*q) if q else "CAST(NULL AS DOUBLE)"
+    inner = ",\n  ".join(f"{v} AS {k}" for k, v in parts.items())
+    reason = (f"CASE WHEN order_id IS NULL THEN 'missing order id' "
+              f"WHEN customer_id IS NULL THEN 'missing customer' "
+              f"WHEN paid_text IS NULL THEN 'missing date' "
+              f"WHEN paid_at IS NULL THEN 'unparseable date' "
+              f"WHEN paid_at > TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' THEN 'future date' "
+              f"WHEN amount_text IS NULL THEN 'missing amount' "
+              f"WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN 'unparseable amount' "
+              f"WHEN amount < 0 THEN 'negative amount' END")
+    return (f"SELECT order_id, customer_id, paid_at, amount, status, channel, store, product, "
+            f"category, quantity, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)")
+
+
+def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
+         now: dt.datetime | None = None) -> Quality:
+    """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
+
+    ``lines``: one row per distinct usable line (order_id, customer_id, paid_at, amount,
+    product, category, quantity, status, channel, store, excluded).  ``orders``: one
+    row per order (order_id, customer_id, paid_at, amount, channel, store, status,
+    excluded) — metrics use ``WHERE NOT excluded``.
+    """
+    path = Path(path)
+    _check_file(path)
+    now = now or dt.datetime.now()
+    folder = tempfile.mkdtemp(prefix="diag-orders-")
+    try:
+        types, encoding = _open_source(con, path, folder)
+        headers = list(types)
+        mapping, level = map_columns(headers, columns, path)
+        try:
+            con.execute(f"CREATE TEMP TABLE parsed AS SELECT *, count(*) AS n FROM "
+                        f"({_parse_sql(mapping, types, now)}) GROUP BY ALL")
+        except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
+            raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
+    finally:
+        for p in Path(folder).glob("*"):
+            p.unlink(missing_ok=True)
+        Path(folder).rmdir()
+    quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
+    rows = con.execute("SELECT reason, sum(n), sum(n - 1) FILTER (WHERE reason IS NULL) "
+                       "FROM parsed GROUP BY reason").fetchall()
+    quality.rows_read = int(sum(r[1] for r in rows))
+    quality.unusable = {r[0]: int(r[1]) for r in sorted(rows, key=lambda r: (-r[1], r[0] or "")) if r[0]}
+    quality.duplicates = int(sum(r[2] or 0 for r in rows))
+    if quality.rows_read == 0:
+        raise DataError("the orders file has a header but no rows", file=path)
+    if quality.rows_read == sum(quality.unusable.values()):
+        reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
+        raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})", file=path)
+    agg = "sum(amount) FILTER (WHERE NOT excluded)" if level == "line" else \
+        "max(amount) FILTER (WHERE NOT excluded)"
+    # An order-level amount says nothing about a single line of a multi-line order.
+    line_amount = "amount" if level == "line" else \
+        "CASE WHEN count(*) OVER (PARTITION BY order_id) = 1 THEN amount END"
+    con.execute(f"""
+        CREATE TEMP TABLE lines AS
+        SELECT order_id, customer_id, paid_at, amount, {line_amount} AS line_amount, product,
+               category, quantity, status, channel, store, {_excluded_sql('status')} AS excluded
+        FROM parsed WHERE reason IS NULL;
+        DROP TABLE parsed;
+        CREATE TEMP TABLE orders AS
+        SELECT order_id, min(customer_id) AS customer_id, min(paid_at) AS paid_at,
+               coalesce({agg}, 0.0) AS amount, min(channel) AS channel, min(store) AS store,
+               coalesce(min(status) FILTER (WHERE NOT excluded), min(status)) AS status,
+               bool_and(excluded) AS excluded
+        FROM lines GROUP BY order_id;
+    """)
+    kept, excluded, n_lines = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded), "
+        "(SELECT count(*) FROM lines WHERE NOT excluded) FROM orders").fetchone()
+    quality.orders_kept, quality.orders_excluded, quality.lines_kept = int(kept), int(excluded), int(n_lines)
+    quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
+        "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC").fetchall()}
+    if kept == 0:
+        raise DataError(f"no valid order: all {excluded} orders are excluded by status "
+                        f"({', '.join(quality.excluded_by_status)})", file=path)
+    return quality
+
+
+def as_of_default(con: Any, table: str = "orders") -> dt.date:
+    """Return the day after the last valid purchase in ``table``."""
+    last = con.execute(f"SELECT max(paid_at) FROM {table} WHERE NOT excluded").fetchone()[0]
+    return (pd.Timestamp(last).date() + dt.timedelta(days=1))
+
+
+def _frame(con: Any, sql: str, text: tuple[str, ...]) -> pd.DataFrame:
+    df = con.execute(sql).df()
+    for col in text:  # an all-NULL column comes back as object; keep the string dtype
+        if df[col].dtype == object:
+            df[col] = df[col].astype("str")
+    return df
+
+
+def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None = None
+                ) -> OrdersData:
+    """Return the valid orders and line items of an order export, with a quality summary.
+
+    Parameters
+    ----------
+    path
+        CSV (UTF-8, UTF-8 BOM, GBK/GB18030), XLSX or Parquet.
+    columns
+        Explicit ``{field: header}`` mapping (from the brief); wins over the aliases.
+
+    Raises
+    ------
+    DataError
+        The file is missing, empty, not a table, lacks a required column or has no
+        usable row.
+    """
+    con = connect()
+    try:
+        quality = load(con, path, columns=columns)
+        orders = _frame(con, "SELECT order_id, customer_id, CAST(paid_at AS TIMESTAMP_NS) AS paid_at, "
+                             "amount, channel, store, status FROM orders WHERE NOT excluded "
+                             "ORDER BY paid_at, order_id",
+                       ("order_id", "customer_id", "channel", "store", "status"))
+        lines = _frame(con, "SELECT order_id, customer_id, CAST(paid_at AS TIMESTAMP_NS) AS paid_at, "
+                            "product, category, quantity, line_amount AS amount FROM lines WHERE NOT excluded "
+                            "ORDER BY paid_at, order_id, product",
+                      ("order_id", "customer_id", "product", "category"))
+        as_of = as_of_default(con)
+    finally:
+        con.close()
+    return OrdersData(orders=orders, lines=lines, quality=quality, as_of=as_of)
