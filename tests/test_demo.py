@@ -185,3 +185,30 @@ def test_skincare_export_is_typed_parquet_with_nulls_instead_of_blanks():
     assert frame["user_openid"].isna().sum() == 3
     assert frame["user_openid"].dropna().str.fullmatch(r"o[-_A-Za-z0-9]{27}").all()
     assert frame["order_no"].duplicated().any()
+
+
+# slug: (range of the measured AOV, blemishes planted by the generator that the reader must count)
+READ_EXPECTATIONS = {
+    "xiaobei-muying": ((200, 400), {"missing customer": 3, "unparseable amount": 2, "negative amount": 2}),
+    "laomian-canyin": ((40, 90), {"missing customer": 4, "unparseable amount": 2, "negative amount": 2}),
+    "mujia-jiaju": ((2_000, 30_000), {"missing customer": 2, "unparseable amount": 2, "negative amount": 1}),
+    "qinghe-meizhuang": ((250, 500), {"missing customer": 3, "missing amount": 2, "negative amount": 1}),
+}
+
+
+@pytest.mark.parametrize("slug", sorted(READ_EXPECTATIONS))
+def test_demo_orders_read_with_exclusions_and_counted_unusable_rows(slug):
+    from diag.orders import read_orders
+
+    brief = yaml.safe_load((BRIEFS / f"{slug}.yaml").read_text(encoding="utf-8"))
+    data = read_orders(BRIEFS / brief["data"]["orders"], columns=brief["data"].get("columns") or None)
+    quality = data.quality
+    (lo, hi), blemishes = READ_EXPECTATIONS[slug]
+    assert quality.orders_excluded > 0
+    for reason, count in blemishes.items():
+        assert quality.unusable.get(reason) == count, (reason, quality.unusable)
+    aov = data.orders["amount"].mean()
+    assert lo <= aov <= hi
+    # The stated AOV differs from the data, so the intake gap questions have something to find.
+    assert abs(brief["goods"]["aov"] - aov) / aov > 0.1
+    assert str(data.as_of)[:10] == "2026-11-01"

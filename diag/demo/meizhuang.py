@@ -227,7 +227,7 @@ def brief() -> dict:
             {"name": "大牌敏感肌线", "strengths": "品牌力强, 专柜覆盖广", "notes": "私域以导购个人号为主"},
             {"name": "新锐国货修护品牌", "strengths": "抖音投放猛、价格低", "notes": "复购依赖大促"}],
         "data": {"orders": f"{base}/orders.parquet", "wecom_groups": f"{base}/wecom_groups.csv",
-                 "as_of": "2026-11-01"},
+                 "columns": {"customer_id": "user_openid", "paid_at": "pay_time"}, "as_of": "2026-11-01"},
         "journey": [
             {"stage": "认知", "touchpoints": ["小红书", "视频号直播"], "actions": ["搜索敏感肌修护"],
              "emotion": "好奇", "score": 1, "pain_points": ["功效说法太多, 不敢轻易试"],
