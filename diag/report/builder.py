@@ -32,7 +32,7 @@ STYLES: dict[str, str] = {
     "h1": "Heading 1", "h2": "Heading 2", "h3": "Heading 3",
     "body": "Normal", "note": "Note", "quote": "Quote", "bullet": "List Bullet",
     "caption": "Caption", "table_caption": "Table Caption",
-    "metric": "Metric", "metric_value": "Metric Value",
+    "metric": "Metric", "metric_value": "Metric Value", "metric_definition": "Metric Definition",
     "table": "Diag Table", "metric_table": "Metric Table",
     "cell": "Table Text", "cell_small": "Table Text Small",
     "cell_header": "Table Header", "cell_header_small": "Table Header Small",
@@ -247,7 +247,7 @@ class ReportBuilder:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             text = format_value(block.get("value"), block.get("fmt", "{:,.2f}"), block.get("unit", ""))
             p.add_run(_t(text), style=STYLES["metric_value"])
-            definition.paragraphs[0].style = STYLES["note"]
+            definition.paragraphs[0].style = STYLES["metric_definition"]
             definition.paragraphs[0].add_run(_t(block.get("definition", "")))
         width = dx.text_width(self.doc.sections[-1])
         dx.set_col_widths(table, _split(width, [3, 2, 5]))

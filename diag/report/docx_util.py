@@ -95,7 +95,11 @@ def shade_cell(cell, fill: str) -> None:
     old = tc_pr.find(qn("w:shd"))
     if old is not None:
         tc_pr.remove(old)
-    tc_pr.append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
+    # tcPr is a strict sequence: shd follows tcW … tcBorders and precedes these.
+    tc_pr.insert_element_before(
+        parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
+        "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+        "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
 
 
 def add_toc_field(paragraphs: list[Paragraph], levels: str = "1-2") -> None:

@@ -176,8 +176,11 @@ def _page(doc) -> None:
     header.add_run("  ·  ")
     header.add_run("{report}")
     ppr = header._p.get_or_add_pPr()
-    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="4" '
-                         f'w:color="{RULE}"/></w:pBdr>'))
+    # pPr children have a fixed order (Word rejects others): pBdr comes before tabs, spacing, jc.
+    ppr.insert_element_before(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="4" '
+                  f'w:color="{RULE}"/></w:pBdr>'),
+        "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
 
     footer = section.footer.paragraphs[0]
     footer.style = doc.styles["Footer"]
@@ -222,7 +225,14 @@ def _settings(doc) -> None:
     """Ask Word to refresh fields (the table of contents' page numbers) when opened."""
     settings = doc.settings.element
     if settings.find(qn("w:updateFields")) is None:
-        settings.append(parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'))
+        # settings.xml is a strict sequence: updateFields precedes these.
+        settings.insert_element_before(
+            parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),
+            "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
+            "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
+            "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+            "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
+            "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
 
 
 def make() -> Path:
@@ -249,6 +259,7 @@ def make() -> Path:
                      after=8)
     _paragraph_style(doc, "List Bullet", after=3)
     _paragraph_style(doc, "Metric", size=10.5, color=DARK, after=0, line=1.1)
+    _paragraph_style(doc, "Metric Definition", base="Note", after=0, line=1.1)
     _character_style(doc, "Metric Value", size=13, bold=True, color=PRIMARY)
     _paragraph_style(doc, "Table Text", size=9, after=0, line=1.0)
     _paragraph_style(doc, "Table Text Small", base="Table Text", size=7.5)

@@ -118,6 +118,9 @@ def test_header_row_is_marked_to_repeat_and_shaded(report: Path) -> None:
     first_row = table.rows[0]._tr
     assert first_row.find(f"{W}trPr/{W}tblHeader") is not None
     assert first_row.find(f"{W}tc/{W}tcPr/{W}shd").get(f"{W}fill") == "1F6F8B"
+    # tcPr is a strict sequence (Word reports unreadable content otherwise): tcW, shd, vAlign.
+    tags = [el.tag.replace(W, "") for el in first_row.find(f"{W}tc/{W}tcPr")]
+    assert tags == ["tcW", "shd", "vAlign"]
     look = table._tbl.tblPr.find(qn("w:tblLook"))
     assert look.get(qn("w:firstRow")) == "1"
     assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
