@@ -140,6 +140,15 @@ def test_restaurant_export_is_gbk_not_utf8_with_stores_and_channels():
     assert (frame["会员ID"] == "").sum() == 4
 
 
+def test_restaurant_member_list_covers_every_ordering_member_and_some_sleepers():
+    members = pd.read_csv(BRIEFS / "data/laomian-canyin/members.csv", encoding="gbk", dtype=str)
+    orders = pd.read_csv(BRIEFS / "data/laomian-canyin/orders.csv", encoding="gbk", dtype=str)
+    assert members["会员ID"].is_unique
+    assert set(orders["会员ID"].dropna()) <= set(members["会员ID"])
+    assert len(members) > orders["会员ID"].nunique()  # sign-ups who never ordered
+    assert members["手机号"].str.fullmatch(r"1[3-9]\d{9}").all()
+
+
 def test_home_furnishing_export_is_a_workbook_with_english_headers_and_wechat_ids():
     from openpyxl import load_workbook
 

@@ -57,8 +57,8 @@ def _segments(days: pd.DatetimeIndex) -> list[dict]:
     ]
 
 
-def orders_frame(rng: np.random.Generator, scale: float = 1.0) -> pd.DataFrame:
-    """Return the POS member-order export (one row per order, text as the POS writes it)."""
+def simulate(rng: np.random.Generator, scale: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the POS member-order export (one row per order, text as the POS writes it) and the member list."""
     days = _sim.day_index(BURN_IN, END)
     intensity = _calendar(days, rng)
     parts, offset = [], 0
@@ -81,6 +81,7 @@ def orders_frame(rng: np.random.Generator, scale: float = 1.0) -> pd.DataFrame:
     events = pd.concat([p[0] for p in parts], ignore_index=True)
     home = np.concatenate([p[1] for p in parts])
     prefs = np.concatenate([p[2] for p in parts])
+    first_day = events.groupby("customer")["day"].min().reindex(range(offset)).to_numpy()
     events = events[days[events["day"]] >= pd.Timestamp(START)].reset_index(drop=True)
 
     cust, day = events["customer"].to_numpy(), events["day"].to_numpy()
@@ -108,7 +109,8 @@ def orders_frame(rng: np.random.Generator, scale: float = 1.0) -> pd.DataFrame:
     u = rng.random(m)
     status = np.select([u < np.where(channel == 0, 0.012, 0.035), u < 0.05], ["已取消", "已退款"], "已完成")
 
-    frame = pd.DataFrame({"when": when, "store": store, "会员ID": _member_ids(rng, offset)[cust],
+    member_ids = _member_ids(rng, offset)
+    frame = pd.DataFrame({"when": when, "store": store, "会员ID": member_ids[cust],
                           "实付金额": _sim.yuan(amount), "门店": np.array(STORES, dtype=object)[store],
                           "渠道": np.array(CHANNELS, dtype=object)[channel], "订单状态": status})
     frame = frame.sort_values(["when", "store"], kind="stable").reset_index(drop=True)
@@ -116,7 +118,33 @@ def orders_frame(rng: np.random.Generator, scale: float = 1.0) -> pd.DataFrame:
     frame["订单编号"] = [f"LM{s + 1:02d}{t:%y%m%d}{q:04d}" for s, t, q in zip(frame["store"], frame["when"], seq)]
     frame["下单时间"] = _sim.cn_datetime(frame["when"], seconds=False, sep="-", pad=True)
     frame = _add_flaws(rng, frame)
-    return frame[["订单编号", "会员ID", "下单时间", "实付金额", "门店", "渠道", "订单状态"]].reset_index(drop=True)
+    orders = frame[["订单编号", "会员ID", "下单时间", "实付金额", "门店", "渠道", "订单状态"]].reset_index(drop=True)
+    spend = np.bincount(cust, weights=np.where(status == "已完成", amount, 0), minlength=offset)
+    members = _members_frame(rng, days, first_day, home, member_ids, spend)
+    return orders, members
+
+
+def _members_frame(rng: np.random.Generator, days: pd.DatetimeIndex, first_day: np.ndarray, home: np.ndarray,
+                   member_ids: np.ndarray, spend: np.ndarray) -> pd.DataFrame:
+    """Return the member list: every buyer, plus sign-ups who never ordered (the 沉睡会员)."""
+    n = len(member_ids)
+    sleepers = int(n * 0.2)
+    signup_day = np.concatenate([first_day, rng.integers(0, len(days), sleepers)])
+    store = np.concatenate([home, rng.choice(7, sleepers)])
+    opened = days[signup_day] >= pd.Timestamp(NEW_STORE_OPENS)
+    store = np.where((store == 7) & ~opened, 0, store)
+    ids = np.concatenate([member_ids, _member_ids(rng, n + sleepers)[n:]])
+    spend = np.concatenate([spend, np.zeros(sleepers)])
+    when = _sim.timestamps(days, signup_day, _sim.seconds_of_day(rng, n + sleepers, HOURS["堂食"]))
+    how = rng.choice(["收银台扫码", "小程序授权", "团购核销", "外卖卡片"], n + sleepers, p=[0.55, 0.25, 0.12, 0.08])
+    tier = np.select([spend >= 1500, spend >= 500], ["金卡", "银卡"], "普通会员")
+    balance = np.where(tier == "普通会员", 0.0, np.round(rng.gamma(1.2, 120, n + sleepers), 1))
+    birthday = [f"{m:02d}-{d:02d}" for m, d in zip(rng.integers(1, 13, n + sleepers), rng.integers(1, 29, n + sleepers))]
+    frame = pd.DataFrame({"会员ID": ids, "手机号": _sim.mobile_numbers(rng, n + sleepers),
+                          "注册时间": _sim.cn_datetime(when, seconds=False, sep="-", pad=True),
+                          "注册门店": np.array(STORES, dtype=object)[store], "注册方式": how,
+                          "会员等级": tier, "储值余额": _sim.yuan(balance), "生日": birthday, "t": when})
+    return frame.sort_values("t", kind="stable").drop(columns="t").reset_index(drop=True)
 
 
 def _member_ids(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -140,8 +168,9 @@ def _add_flaws(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
 def files(scale: float = 1.0) -> dict[str, bytes]:
     """Return ``{path relative to the briefs folder: bytes}`` for this client's data files."""
     rng = np.random.default_rng(SEED)
-    orders = orders_frame(rng, scale)
-    return {f"data/{SLUG}/orders.csv": _sim.csv_bytes(orders, encoding="gbk", newline="\r\n")}
+    orders, members = simulate(rng, scale)
+    return {f"data/{SLUG}/orders.csv": _sim.csv_bytes(orders, encoding="gbk", newline="\r\n"),
+            f"data/{SLUG}/members.csv": _sim.csv_bytes(members, encoding="gbk", newline="\r\n")}
 
 
 def brief() -> dict:
@@ -204,7 +233,8 @@ def brief() -> dict:
             {"name": "连锁快餐品牌", "strengths": "外卖满减力度大, 品牌知名度高",
              "notes": "小程序点单+会员积分成熟"},
             {"name": "商场简餐", "strengths": "环境好, 适合周末家庭", "notes": "客单价高约30%"}],
-        "data": {"orders": f"data/{SLUG}/orders.csv", "as_of": "2026-11-01"},
+        "data": {"orders": f"data/{SLUG}/orders.csv", "customers": f"data/{SLUG}/members.csv",
+                 "as_of": "2026-11-01"},
         "notes": ("数据为合成演示数据。POS会员消费明细(GBK编码, 一行一单), 只含刷会员码的订单; "
                   "虹桥天地店2026-04-18开业; 2026年3月美团团购券活动; 2026年5月起每周三会员日。"
                   "客户说的客单价55元是人均消费, 数据中的每单金额需核实。"),

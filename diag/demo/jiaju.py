@@ -152,7 +152,7 @@ def brief() -> dict:
                 {"name": "社群", "share": 0.15, "kind": "私域", "monthly_reach": 620},
                 {"name": "小程序", "share": 0.15, "kind": "私域", "monthly_reach": 4000}],
             "public_platforms": ["小红书", "抖音", "大众点评"],
-            "stores": ["上海徐汇样板间", "杭州滨江样板间"]},
+            "stores": ["上海徐汇样板间", "杭州滨江样板间"], "monthly_parcels": 90},
         "people": {
             "persona": "新房交付或二次装修的家庭, 30–45岁, 重视设计感和环保材质",
             "purchase_logic": "先在小红书找风格, 到样板间看实物和方案, 全家商量后付定金; 大件带动窗帘、地毯等配套",

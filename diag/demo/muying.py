@@ -246,7 +246,7 @@ def brief() -> dict:
     return {
         "client": {
             "name": "小贝母婴", "slug": SLUG, "industry": "母婴", "category": "婴童纸尿裤、奶粉及喂养用品",
-            "format": "电商", "regions": ["华东", "华南", "全国"], "revenue_band": "300万–500万",
+            "format": "电商", "store_count": 0, "regions": ["华东", "华南", "全国"], "revenue_band": "300万–500万",
             "online_share": 1.0, "respondent": "陈晓蓓", "respondent_role": "创始人兼私域负责人",
             "consultant": "林舟(私域诊断顾问)"},
         "goods": {
