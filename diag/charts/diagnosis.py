@@ -158,9 +158,11 @@ def _driver_values(drivers: Any, previous: Mapping[str, float] | None
         prev = "period_a" if "period_a" in df else ("previous" if "previous" in df else None)
         return {k: (float(df.loc[k, cur]), float(df.loc[k, prev]) if prev else None)
                 for k in _DRIVER_LABELS if k in df.index}
+    if not isinstance(drivers, Mapping):
+        return {}
     out = {}
     for key in _DRIVER_LABELS:
-        value = (drivers or {}).get(key)
+        value = drivers.get(key)
         if isinstance(value, Mapping):
             out[key] = (float(value.get("current", np.nan)),
                         None if value.get("previous") is None else float(value["previous"]))
@@ -252,8 +254,8 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     ax = _axes(ax)
     bx = list((benchmark or {}).get("x") or [])
     by = list((benchmark or {}).get("y") or [])
-    xmax = max([x_split * 2, float(x[ok].max()) * 1.2] + [v * 1.1 for v in bx])
-    ymax = max([y_split * 2, float(y[ok].max()) * 1.2] + [v * 1.1 for v in by])
+    xmax = max([x_split * 2, float(x[ok].max()) * 1.2, 1.0] + [v * 1.1 for v in bx])
+    ymax = max([y_split * 2, float(y[ok].max()) * 1.2, 1.0] + [v * 1.1 for v in by])
     ax.set_xlim(0, xmax)
     ax.set_ylim(0, ymax)
     ax.axvline(x_split, color="#3d405b", lw=1.2)
@@ -383,9 +385,10 @@ def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None)
         return _no_data(ax, title)
     ax = _axes(ax, (9, max(3.0, min(7.5, 0.32 * len(values) + 1.6))))
     arr = values.to_numpy(dtype=float)
+    # Month 0 is 100% by definition: scale colours to the later months so they stay readable.
+    later = arr[:, 1:][np.isfinite(arr[:, 1:])]
     image = ax.imshow(np.ma.masked_invalid(arr), cmap="YlGnBu", vmin=0,
-                      vmax=max(0.05, float(np.nanmax(arr[:, 1:])) if arr.shape[1] > 1 else 1.0),
-                      aspect="auto")
+                      vmax=max(0.05, float(later.max())) if later.size else 1.0, aspect="auto")
     ax.set_xticks(range(arr.shape[1]), [f"第{j}月" for j in range(arr.shape[1])],
                   fontsize=8.5)
     ax.set_yticks(range(arr.shape[0]), _month_labels(pd.Series(values.index)), fontsize=8.5)

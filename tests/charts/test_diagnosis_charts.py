@@ -136,3 +136,34 @@ def test_yuan_uses_wan_and_yi_above_ten_thousand() -> None:
     assert d.yuan(123456) == "¥12.3万"
     assert d.yuan(2.5e8) == "¥2.5亿"
     assert d.yuan(float("nan")) == "—"
+
+
+NAN = float("nan")
+DEGENERATE = {
+    "one_month_without_buyers": lambda: d.gmv_trend([{"month": "2026-01", "gmv": None, "customers": None}]),
+    "tree_without_buyers": lambda: d.gmv_driver_tree({"buyers": 0, "orders_per_buyer": NAN, "aov": NAN}),
+    "tree_of_wrong_type": lambda: d.gmv_driver_tree("gmv"),
+    "quadrant_at_zero": lambda: d.quadrant([{"label": "本店", "purchases_per_year": 0, "value": 0}],
+                                           x_split=0, y_split=0),
+    "segments_all_zero": lambda: d.rfm_segments({"流失": 0}),
+    "matrix_one_cell": lambda: d.rfm_matrix(pd.DataFrame({"R": [1], "F": [1], "monetary": [0.0]}),
+                                            value="monetary"),
+    "cohort_month_zero_only": lambda: d.cohort_heatmap({"2026-01": [1.0, None], "2026-02": [1.0]}),
+    "gaps_all_zero": lambda: d.repurchase_gap_histogram([0, 0, 0]),
+    "gaps_not_numbers": lambda: d.repurchase_gap_histogram(["x", None]),
+    "pareto_one_product": lambda: d.pareto_curve(pd.DataFrame({"gmv": [5.0]})),
+    "pareto_no_sales": lambda: d.pareto_curve(pd.DataFrame({"gmv": [0.0, 0.0]})),
+    "channel_without_orders": lambda: d.channel_bars(pd.DataFrame({"channel": ["a", "b"], "gmv": [1.0, 2.0],
+                                                                   "orders": [0, 1]})),
+    "community_all_missing": lambda: d.community_health(pd.DataFrame({"month": ["1"],
+                                                                      "group_active_share": [NAN]})),
+    "service_rate_missing": lambda: d.service_quality(pd.DataFrame({"reply_rate": [NAN]})),
+    "benchmark_value_missing": lambda: d.benchmark_gap(pd.DataFrame({"metric": ["a"], "value": [NAN],
+                                                                     "low": [1], "high": [1]})),
+    "quality_counts_not_numbers": lambda: d.data_quality(pd.DataFrame({"项目": ["a"], "数量": ["x"]})),
+}
+
+
+@pytest.mark.parametrize("case", list(DEGENERATE))
+def test_degenerate_input_draws_without_warnings_or_errors(case: str) -> None:
+    _render(DEGENERATE[case]())
