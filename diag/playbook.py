@@ -26,7 +26,8 @@ from .industries import METRICS
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios",
-           "reminder_days", "DRIVERS"]
+           "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
+           "FunnelPlan", "funnel_plan"]
 
 _EFFORT = {"低": 0.2, "中": 0.1, "高": 0.0}
 _TIMING = {"30天": 0.1, "60天": 0.05, "90天": 0.0}
@@ -68,11 +69,11 @@ def reminder_days(cycle_days: float) -> tuple[int, int, int]:
 
 
 def _cycle(gaps: pd.DataFrame, template: Mapping[str, Any], cycle_days: float | None) -> float:
+    row = gaps.loc[gaps["metric"] == "median_repurchase_days", "value"]
+    if len(row) and pd.notna(row.iloc[0]) and row.iloc[0] > 0:
+        return float(row.iloc[0])
     if cycle_days:
         return float(cycle_days)
-    row = gaps.loc[gaps["metric"] == "median_repurchase_days", "value"]
-    if len(row) and pd.notna(row.iloc[0]):
-        return float(row.iloc[0])
     lo, hi = template["typical"]["repurchase_cycle_days"]
     return (lo + hi) / 2
 
@@ -98,8 +99,9 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     store_type : str, optional
         Overrides the template's store type (e.g. the measured quadrant).
     cycle_days : float, optional
-        Repurchase cycle for the reminder timing; default the measured median, else the
-        template's typical cycle.
+        Repurchase cycle for the reminder timing when none was measured (e.g. the
+        brief's stated cycle); the measured median wins, the template's typical cycle
+        is the last resort.
 
     Returns
     -------
@@ -437,3 +439,117 @@ def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float]
                      "增幅": value / gmv - 1 if gmv else 0.0,
                      "假设": assumption + "; 三个驱动因素相乘, 其余指标保持不变"})
     return pd.DataFrame(rows)
+
+
+# -- inputs and talking points ------------------------------------------------------------------
+
+def measured_metrics(metrics: Mapping[str, Any], *extra: Mapping[str, Any]) -> dict[str, float]:
+    """Return the vocabulary metrics (:data:`diag.industries.METRICS`) found in ``metrics`` and ``extra``.
+
+    ``metrics`` is the ``diag metrics`` JSON; ``extra`` mappings (e.g. WeCom figures
+    recorded by the diagnosis section) fill in or override; non-numbers are skipped.
+    """
+    out: dict[str, float] = {}
+    for source in (metrics, *extra):
+        for key, value in (source or {}).items():
+            if key in METRICS and isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and math.isfinite(value):
+                out[key] = float(value)
+    return out
+
+
+def annual_frequency(metrics: Mapping[str, Any]) -> float:
+    """Return purchases per customer per year: ``orders_per_customer × 365 ÷ days covered``.
+
+    Days covered = ``last_date − first_date + 1``, at least 30 (a month of data is not
+    annualised more than 12×).  A data period longer than a year gives the average
+    yearly rate over it.
+    """
+    first, last = metrics.get("first_date"), metrics.get("last_date")
+    opc = float(metrics.get("orders_per_customer") or 0.0)
+    if not first or not last:
+        return opc
+    days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
+    return opc * 365 / max(days, 30)
+
+
+def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
+                   scenarios: pd.DataFrame | None = None, *, store_type: str = "") -> list[str]:
+    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in)."""
+    points: list[str] = []
+    behind = gaps[gaps["better"] == "落后"]
+    ahead = gaps[gaps["better"] == "领先"]
+    if len(behind):
+        ranked = behind.assign(_u=behind["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
+        top = ranked.iloc[0]
+        money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) else ""
+        points.append(f"最大的短板是{top['label']}: 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
+                      f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
+                      f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+        points.append(f"共有 {len(behind)} 项指标落后于行业区间: " + "、".join(behind["label"]) + "。")
+    else:
+        points.append("已测得的指标都不落后于行业区间, 计划的重点是保持并放大。")
+    if len(ahead):
+        points.append("做得好的地方要保留并复制: " + "、".join(ahead["label"]) + "。")
+    missing = gaps[gaps["status"] == "无数据"]
+    if len(missing):
+        points.append(f"还有 {len(missing)} 项指标没有数据(如" + "、".join(missing["label"].head(3))
+                      + "), 第一个月要先把数据补齐, 否则无法判断差距。")
+    if store_type:
+        hint = {"刚需高频": "低客单高频: 靠拼团秒杀批量成交, 按复购周期提醒, 用储值和会员日锁定复购。",
+                "刚需低频": "高客单低频: 群里建立信任, 成交走1对1顾问, 再靠充值升单和老客转介绍。",
+                "小众需求": "兴趣型品牌: 靠内容和团长聚拢同频用户, 少打折, 多互动与共创。"}.get(store_type, "")
+        points.append(f"店型是{store_type}, 打法不同于其他象限 — {hint}")
+    if len(recs):
+        first = recs.iloc[0]
+        points.append(f"第一优先级({first['area']}): {first['action']} 负责人 {first['owner']}, {first['timing']}内完成。")
+    points.append(f"团队按{team.label}配置, 搭建顺序: " + " → ".join(team.build_order) + "。")
+    if team.gene:
+        points.append(f"团队基因是「{team.gene}」: {team.focus}; 计划中相关行动已前移。")
+    if scenarios is not None and len(scenarios):
+        base = scenarios[scenarios["情景"] == "基准"]
+        row = base.iloc[0] if len(base) else scenarios.iloc[len(scenarios) // 2]
+        points.append(f"{row['情景']}情景下(弥合 {row['缺口弥合比例']:.0%} 的缺口) GMV 约 ¥{row['预计GMV']:,.0f}, "
+                      f"比现在多 {row['增幅']:.0%}; 这是在其他条件不变时的测算, 不是承诺。")
+    return points
+
+
+@dataclass
+class FunnelPlan:
+    """The target funnel for the report: forward from the brief's rates, inverse for its goal."""
+
+    forward: pd.DataFrame
+    inverse: InverseFunnel | None
+    rates_from_brief: bool
+    target_text: str
+
+
+def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90) -> FunnelPlan:
+    """Return the forward and inverse funnel from a brief's ``funnel`` and ``goals`` sections.
+
+    Missing rates fall back to the worked example (5,000 reachable, 1:10 invitation
+    success, 4% purchase intent) and ``rates_from_brief`` is False.  The inverse target
+    is the share of the goal that falls in the plan's ``horizon_days`` (goal ×
+    min(horizon in months, timeline) ÷ timeline; timeline default 12 months):
+    ``goals.new_customers_target`` as sales (rounded up), else ``goals.gmv_target``
+    priced at ``aov``; no goal → no inverse.
+    """
+    given = [getattr(funnel, k, None) for k in ("reachable", "invite_success", "purchase_intent")]
+    from_brief = all(v is not None for v in given)
+    reach, inv, intent = (given if from_brief else (5000, 0.1, 0.04))
+    forward = funnel_forward(reach, inv, intent, aov=aov)
+    inverse, text = None, "未设目标: 只做正向测算"
+    months = getattr(goals, "timeline_months", None) or 12
+    if inv and intent:
+        share = min(horizon_days / 30, months) / months
+        if getattr(goals, "new_customers_target", None):
+            sales = _ceil(Fraction(goals.new_customers_target) * Fraction(share).limit_denominator(1000))
+            inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, sales=sales)
+            text = (f"目标新客 {goals.new_customers_target:,} 人 ({months}个月) 中前{horizon_days}天的份额 "
+                    f"{sales:,} 人")
+        elif getattr(goals, "gmv_target", None) and aov:
+            target = float(goals.gmv_target) * share
+            inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, gmv=target, aov=aov)
+            text = (f"GMV目标 ¥{goals.gmv_target:,.0f} ({months}个月) 中前{horizon_days}天的份额 "
+                    f"¥{target:,.0f}, 按客单价 ¥{aov:,.0f}")
+    return FunnelPlan(forward, inverse, from_brief, text)
