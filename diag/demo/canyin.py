@@ -227,7 +227,7 @@ def brief() -> dict:
             "tasks": ["结账时引导扫码入会加企微", "团购券用户二次到店转化", "会员日(每周三)固定活动",
                       "新店(虹桥天地)开业私域冷启动复盘"],
             "constraints": "门店高峰期人手紧, 加粉只能在结账时顺手完成; 不做短信群发"},
-        "funnel": {"reachable": 60000, "invite_success": 0.08, "purchase_intent": 0.3},
+        "funnel": {"reachable": 60000, "invite_success": 0.08, "purchase_intent": 0.3, "referrers": 300},
         "competitors": [
             {"name": "邻街面馆", "strengths": "价格低、出餐更快", "notes": "没有会员体系"},
             {"name": "连锁快餐品牌", "strengths": "外卖满减力度大, 品牌知名度高",

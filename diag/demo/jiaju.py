@@ -178,7 +178,7 @@ def brief() -> dict:
             "tasks": ["新楼盘交付业主社群引流", "成交业主配套品(窗帘/地毯)复购", "老带新奖励机制",
                       "展会留资7天内跟进SOP"],
             "constraints": "客户微信号和手机号只在顾问手机里, 需统一到企业微信; 展会名单须客户同意后使用"},
-        "funnel": {"reachable": 5000, "invite_success": 0.1, "purchase_intent": 0.04},
+        "funnel": {"reachable": 5000, "invite_success": 0.1, "purchase_intent": 0.04, "referrers": 85},
         "competitors": [
             {"name": "大型家居卖场", "strengths": "品类全、可一站购齐", "notes": "服务标准化, 设计弱"},
             {"name": "本地设计工作室", "strengths": "设计个性化", "notes": "交付慢, 价格高"},

@@ -222,7 +222,7 @@ def brief() -> dict:
             "timeline_months": 12, "budget": 250000,
             "tasks": ["视频号直播新客转入企微", "小样用户7天内转正装", "按精华用完周期(约60天)提醒复购"],
             "constraints": "化妆品功效宣传须有依据, 不得宣称医疗作用; openid 与手机号不得出现在报告中"},
-        "funnel": {"reachable": 20000, "invite_success": 0.15, "purchase_intent": 0.08},
+        "funnel": {"reachable": 20000, "invite_success": 0.15, "purchase_intent": 0.08, "referrers": 220},
         "competitors": [
             {"name": "大牌敏感肌线", "strengths": "品牌力强, 专柜覆盖广", "notes": "私域以导购个人号为主"},
             {"name": "新锐国货修护品牌", "strengths": "抖音投放猛、价格低", "notes": "复购依赖大促"}],

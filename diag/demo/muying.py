@@ -297,7 +297,7 @@ def brief() -> dict:
             "tasks": ["包裹卡引导天猫/抖音买家加企微", "按纸尿裤和奶粉复购周期做到期提醒",
                       "社群团购固定每周二、五开团", "把育儿顾问的服务标准写成SOP"],
             "constraints": "公域买家手机号仅用于履约, 加好友须本人同意; 奶粉广告须遵守婴幼儿配方乳粉宣传规定"},
-        "funnel": {"reachable": 10000, "invite_success": 0.12, "purchase_intent": 0.15},
+        "funnel": {"reachable": 10000, "invite_success": 0.12, "purchase_intent": 0.15, "referrers": 180},
         "competitors": [
             {"name": "贝柔母婴", "strengths": "抖音达人矩阵, 直播间价格低",
              "notes": "私域只做福利群, 群内几乎无互动"},
