@@ -41,7 +41,7 @@ def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
     run_dir = Path(run_dir)
     results = load_results(run_dir)
     meta = results.get("meta") if isinstance(results, dict) else None
-    lang = lang or (meta or {}).get("lang") or "zh"
+    lang = lang or (meta.get("lang") if isinstance(meta, dict) else None) or "zh"
     messages = catalogue(lang)
     template_path = Path(template) if template else REPORT_TEMPLATE
     if not template_path.is_file():

@@ -79,7 +79,7 @@ class ReportBuilder:
         if missing:
             raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)
         self.sections = self._sections()
-        self.meta = results.get("meta") or {}
+        self.meta = results.get("meta") if isinstance(results.get("meta"), dict) else {}
         self.client = self.meta.get("client") or {}
         if not isinstance(self.client, dict):
             self.client = {"name": str(self.client)}
