@@ -36,7 +36,7 @@ __all__ = [
     "summary_from_transactions", "summary_from_orders",
     "fit_bgnbd", "fit_gamma_gamma",
     "expected_purchases", "probability_alive", "expected_value",
-    "customer_value_table", "at_risk",
+    "customer_value_table", "value_summary", "at_risk",
 ]
 
 DateLike = str | _dt.date | pd.Timestamp
@@ -199,13 +199,23 @@ def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
 
 
 def _maximise(negll: Any, start: np.ndarray) -> np.ndarray:
-    # Nelder-Mead is robust from a poor start; BFGS then polishes to ~1e-8.
-    first = minimize(negll, start, method="Nelder-Mead",
-                     options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000})
-    second = minimize(negll, first.x, method="BFGS", options={"gtol": 1e-9})
-    best = second if second.success and second.fun <= first.fun else first
-    if not np.all(np.isfinite(best.x)):
-        raise DataError("the model fit did not converge", where="clv")
+    # BFGS on the log parameters converges in ~150 likelihood evaluations; when it
+    # stops away from a stationary point, Nelder-Mead (robust from a poor start)
+    # takes over and BFGS polishes its answer.
+    def safe(logp: np.ndarray) -> float:
+        with np.errstate(all="ignore"):
+            value = negll(logp)
+        return value if np.isfinite(value) else 1e10
+
+    best = minimize(safe, start, method="BFGS", options={"gtol": 1e-8})
+    if not (np.all(np.isfinite(best.x)) and np.max(np.abs(best.jac)) < 1e-5):
+        first = minimize(safe, start, method="Nelder-Mead",
+                         options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000})
+        second = minimize(safe, first.x, method="BFGS", options={"gtol": 1e-8})
+        candidates = [r for r in (best, first, second) if np.all(np.isfinite(r.x))]
+        if not candidates:
+            raise DataError("the model fit did not converge", where="clv")
+        best = min(candidates, key=lambda r: r.fun)
     return np.exp(best.x)
 
 
@@ -228,8 +238,7 @@ def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
     scale = float(np.sum(w))
 
     def negll(logp: np.ndarray) -> float:
-        value = -_bgnbd_loglik(np.exp(logp), x, tx, T, w) / scale
-        return value if np.isfinite(value) else 1e10
+        return -_bgnbd_loglik(np.exp(logp), x, tx, T, w) / scale
 
     start = np.log([1.0, max(float(np.average(T, weights=w)), 1e-3), 1.0, 1.0])
     r, alpha, a, b = _maximise(negll, start)
@@ -298,8 +307,7 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGammaFit:
     scale = float(np.sum(w))
 
     def negll(logp: np.ndarray) -> float:
-        value = -_gg_loglik(np.exp(logp), x, m, w) / scale
-        return value if np.isfinite(value) else 1e10
+        return -_gg_loglik(np.exp(logp), x, m, w) / scale
 
     start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1e-6)])
     p, q, g = _maximise(negll, start)
@@ -358,6 +366,7 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
         notes.append("复购客户太少，无法拟合 Gamma-Gamma 模型，改用客户自身的历史平均消费。")
         gg = None
 
+    notes += _boundary_notes(bg, gg)
     x, tx, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     out = summary.copy()
     out["days_since_last"] = (T - tx) * 7
@@ -371,6 +380,35 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
     out["clv_90d"] = out["expected_purchases_90d"] * out["expected_value_90d"]
     fits = CLVFits(bg, gg, float(horizon_days), len(summary), len(fit_on), notes)
     return out.reset_index(drop=True), fits
+
+
+def _boundary_notes(bg: BGNBDFit, gg: GammaGammaFit | None) -> list[str]:
+    # At the edge of the parameter space the models reduce to simpler ones; the
+    # predictions stay valid, but the raw parameters look absurd, so say why.
+    notes = []
+    if bg.r > 1e4:
+        notes.append("客户之间的购买频率几乎没有差异（r 极大），BG/NBD 近似为人人相同的购买率。")
+    if bg.a / (bg.a + bg.b) < 1e-4:
+        notes.append("数据中几乎看不到客户流失（a 趋于 0），各客户的存活概率都接近 1。")
+    if gg is not None and gg.q > 1e4:
+        notes.append("客户之间的平均消费几乎没有差异（q 极大），Gamma-Gamma 近似为同一平均消费。")
+    return notes
+
+
+def value_summary(table: pd.DataFrame, fits: CLVFits) -> dict[str, Any]:
+    """Return the CLV totals of a :func:`customer_value_table` as plain data.
+
+    Keys: ``model`` ("bgnbd+gamma-gamma"), ``params`` {r, alpha, a, b, p, q, gamma},
+    ``horizon_days``, ``customers``, ``customers_fitted``, ``expected_purchases_90d``
+    (sum over customers), ``expected_value_90d`` (sum of ``clv_90d``: expected spend in
+    the horizon), ``mean_p_alive``, ``loglik_bgnbd`` and ``notes``.
+    """
+    return {"model": "bgnbd+gamma-gamma", "params": fits.params(), "horizon_days": fits.horizon_days,
+            "customers": fits.customers, "customers_fitted": fits.fitted_on,
+            "expected_purchases_90d": float(table["expected_purchases_90d"].sum()),
+            "expected_value_90d": float(table["clv_90d"].sum()),
+            "mean_p_alive": float(table["p_alive"].mean()) if len(table) else None,
+            "loglik_bgnbd": fits.bgnbd.loglik, "notes": list(fits.notes)}
 
 
 def at_risk(value_table: pd.DataFrame, rfm: pd.DataFrame | None = None, *, top: int = 50,

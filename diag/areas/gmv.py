@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import DataError
 
 __all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
-           "QuadrantResult", "quadrant"]
+           "QuadrantResult", "quadrant", "quadrant_inputs"]
 
 #: The three multiplicative drivers and their Chinese labels.
 DRIVERS = {"buyers": "用户数", "orders_per_buyer": "人均订单数", "aov": "客单价"}
@@ -177,6 +177,31 @@ def _monthly_period(row: Mapping[str, Any]) -> dict[str, float]:
 
 
 # -- quadrant ------------------------------------------------------------------------------
+
+def quadrant_inputs(orders: pd.DataFrame, as_of: Any = None) -> dict[str, float]:
+    """Return the quadrant's axes measured from orders: ``aov, purchases_per_year, annual_spend``.
+
+    Window: the 365 days before ``as_of`` (default: the day after the last order).
+    ``aov`` = gmv ÷ orders in the window; ``purchases_per_year`` = orders ÷ buyers in
+    the window, scaled by 365 ÷ window days when the data covers less than a year
+    (``window_days`` says how long it was; a short window overstates the yearly rate
+    of one-off buyers); ``annual_spend`` = aov × purchases_per_year.
+    """
+    _require(orders, ("order_id", "customer_id", "paid_at", "amount"))
+    paid = pd.to_datetime(orders["paid_at"])
+    if orders.empty:
+        raise DataError("expected at least one order to place the store in the quadrant", where="orders")
+    end = pd.Timestamp(as_of).normalize() if as_of is not None else paid.max().normalize() + pd.Timedelta(days=1)
+    start = max(end - pd.Timedelta(days=365), paid.min().normalize())
+    window = orders[(paid >= start) & (paid < end)]
+    days = max((end - start).days, 1)
+    d = drivers(window)
+    if not d["orders"]:
+        raise DataError(f"expected orders in the year before {end.date()}, found none", where="orders")
+    per_year = d["orders_per_buyer"] * (365 / days if days < 365 else 1.0)
+    return {"aov": d["aov"], "purchases_per_year": per_year, "annual_spend": d["aov"] * per_year,
+            "window_days": float(days)}
+
 
 #: Vendor split points (lower confidence): ¥5,000 spend per customer per year, one purchase per year.
 SPEND_SPLIT = 5000.0

@@ -261,3 +261,21 @@ def test_at_risk_lists_valuable_lapsed_repeaters_by_value_at_stake():
     assert list(out["segment"]) == ["重要挽留", "重要唤回"]
     assert "存活概率 20%" in out.loc[0, "原因"]
     assert len(clv.at_risk(vt, top=1)) == 1
+
+
+def test_value_summary_totals_the_table(simulated):
+    orders, as_of = simulated
+    table, fits = clv.customer_value_table(orders, as_of, sample=3000)
+    s = clv.value_summary(table, fits)
+    assert s["model"] == "bgnbd+gamma-gamma" and s["customers_fitted"] == 3000
+    assert s["expected_value_90d"] == pytest.approx(table["clv_90d"].sum())
+    assert s["params"]["r"] == fits.bgnbd.r
+
+
+def test_homogeneous_buyers_fit_at_the_boundary_with_a_note():
+    # Everyone buys every 7 days and never stops: no heterogeneity, no dropout.
+    rows = [(f"c{i}", f"2024-01-{d:02d}", 50.0 + i) for i in range(6) for d in (1, 8, 15, 22)]
+    table, fits = clv.customer_value_table(_orders(rows), "2024-01-29")
+    assert any("流失" in n for n in fits.notes)
+    assert table["p_alive"].min() > 0.99
+    assert np.isfinite(table["clv_90d"]).all()

@@ -143,3 +143,14 @@ def test_split_points_come_from_the_template_unless_given():
 def test_quadrant_rejects_negative_input():
     with pytest.raises(DataError):
         gmv.quadrant(aov=-1, purchases_per_year=2)
+
+
+def test_quadrant_inputs_use_the_last_year_and_scale_shorter_spans():
+    q = gmv.quadrant_inputs(ORDERS)           # 2024-01-03 .. 2024-03-09: 67-day window
+    assert q["window_days"] == 67
+    assert q["aov"] == 60
+    assert q["purchases_per_year"] == pytest.approx(6 / 4 * 365 / 67)
+    assert q["annual_spend"] == pytest.approx(q["aov"] * q["purchases_per_year"])
+    longer = pd.concat([ORDERS, _orders([("0", "Z", "2022-06-01", 1000)])])
+    year = gmv.quadrant_inputs(longer, as_of="2024-03-10")
+    assert year["window_days"] == 365 and year["purchases_per_year"] == 1.5   # 2022 order left out
