@@ -40,8 +40,8 @@ STYLES: dict[str, str] = {
     "header": "Header", "footer": "Footer",
 }
 
-#: Header-row fill repeated as direct shading, because LibreOffice ignores the
-#: table style's conditional formats; keep equal to the template's header colour.
+#: Header-row fill when the template's table style defines none.  The style's own
+#: colour is repeated as direct shading because LibreOffice ignores conditional formats.
 HEADER_FILL = "1F6F8B"
 
 SUMMARY_SECTION = "summary"
@@ -79,6 +79,7 @@ class ReportBuilder:
         if missing:
             raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)
         self.sections = self._sections()
+        self.header_fill = dx.header_fill(self.doc.styles[STYLES["table"]]) or HEADER_FILL
         self.meta = results.get("meta") if isinstance(results.get("meta"), dict) else {}
         self.client = self.meta.get("client") or {}
         if not isinstance(self.client, dict):
@@ -325,7 +326,7 @@ class ReportBuilder:
                 paragraph.add_run(value)
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 if i == 0:
-                    dx.shade_cell(cell, HEADER_FILL)
+                    dx.shade_cell(cell, self.header_fill)
                 if j in numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if weights is None:

@@ -14,7 +14,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 __all__ = ["text_width", "text_height", "new_section", "set_col_widths", "mark_header_row",
-           "add_toc_field"]
+           "set_table_look", "shade_cell", "header_fill", "add_toc_field"]
 
 
 def text_width(section: Section) -> int:
@@ -100,6 +100,16 @@ def shade_cell(cell, fill: str) -> None:
         parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
         "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
         "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+
+
+def header_fill(table_style) -> str | None:
+    """Return the header-row fill colour a table style defines (its ``firstRow`` shading), if any."""
+    for pr in table_style.element.findall(qn("w:tblStylePr")):
+        if pr.get(qn("w:type")) == "firstRow":
+            shd = pr.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+            if shd is not None and shd.get(qn("w:fill")) not in (None, "auto"):
+                return shd.get(qn("w:fill"))
+    return None
 
 
 def add_toc_field(paragraphs: list[Paragraph], levels: str = "1-2") -> None:
