@@ -320,7 +320,8 @@ def funnel_inverse(*, invite_success: float, purchase_intent: float, sales: int 
 
     ``sales = ⌈gmv ÷ aov⌉`` when a GMV target is given; then ``in_group = ⌈sales ÷
     intent⌉`` and ``reachable = ⌈in_group ÷ invite_success⌉`` — whole people, exact on
-    the decimal rates (20 sales at 1:10 and 4% need 500 in groups and 5,000 reached).
+    the decimal rates (20 sales at 1:10 and 4% need 500 in groups and 5,000 reached);
+    a rate may also be a :class:`~fractions.Fraction` such as ``Fraction(1, 3)``.
     """
     inv = _exact(invite_success, "funnel.invite_success", share=True)
     intent = _exact(purchase_intent, "funnel.purchase_intent", share=True)

@@ -1,0 +1,265 @@
+"""The strategy playbook: rules from templates, team, target funnel, roadmap, scenarios, notebook."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import importlib.util
+import json
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+import yaml
+
+from diag import paths, playbook as pb
+from diag.areas.benchmark import benchmark_gaps
+from diag.errors import UsageError
+from diag.industries import load_industry
+
+# Every metric far behind any industry's range, so every metric rule can fire.
+BEHIND = {"aov": 1.0, "orders_per_customer": 1.0, "repurchase_rate": 0.01, "repurchase_rate_90d": 0.01,
+          "median_repurchase_days": 4000.0, "group_conversion": 0.001, "add_rate": 0.001,
+          "friend_accept_rate": 0.01, "member_activity": 0.01, "k_factor": 0.0}
+CONTEXT = {"gmv": 100_000.0, "customers": 500, "orders": 800, "group_members": 1000}
+
+
+def plan_for(key: str, measured: dict | None = None, **kwargs) -> pd.DataFrame:
+    template = load_industry(key)
+    gaps = benchmark_gaps(measured or BEHIND, template, **CONTEXT)
+    return pb.recommend(gaps, template, **kwargs)
+
+
+# -- recommendations --------------------------------------------------------------------------
+
+def test_different_quadrants_get_visibly_different_plans():
+    frequent, infrequent, niche = (set(plan_for(k)["rule"]) for k in ("餐饮", "家居软装", "品牌消费品"))
+    assert "转化-高频秒杀拼团" in frequent and "转化-1对1顾问" not in frequent
+    assert {"转化-1对1顾问", "转化-充值升单", "裂变-转介绍"} <= infrequent and "转化-高频秒杀拼团" not in infrequent
+    assert "转化-团长KOL" in niche and not ({"转化-高频秒杀拼团", "转化-1对1顾问"} & niche)
+    top = {k: tuple(plan_for(k)["action"].head(5)) for k in ("餐饮", "家居软装", "品牌消费品")}
+    assert len(set(top.values())) == 3
+
+
+def test_each_recommendation_names_problem_action_metric_owner_effort_and_timing():
+    recs = plan_for("母婴")
+    assert list(recs["priority"]) == list(range(1, len(recs) + 1))
+    row = recs[recs["rule"] == "复购-周期提醒"].iloc[0]
+    assert "复购率实测 1.0%" in row["problem"] and "30.0%–50.0%" in row["problem"]
+    assert row["metric"] == "repurchase_rate" and row["target"] == pytest.approx(0.4)
+    assert row["owner"] == "社群运营" and row["effort"] == "低" and row["timing"] == "30天"
+    assert row["uplift"] > 0
+    assert set(recs["area"]) >= {"引流", "留存", "转化", "复购", "裂变", "复制"}
+
+
+def test_repurchase_reminders_are_timed_to_the_measured_cycle():
+    measured = {**BEHIND, "median_repurchase_days": 40.0}
+    action = plan_for("母婴", measured).set_index("rule").loc["复购-周期提醒", "action"]
+    assert "复购周期40天" in action and "第32天" in action and "第40天" in action and "第60天" in action
+    assert pb.reminder_days(40) == (32, 40, 60)
+
+
+def test_without_a_measured_cycle_the_briefs_cycle_then_the_templates_is_used():
+    measured = {k: v for k, v in BEHIND.items() if k != "median_repurchase_days"}
+    assert "复购周期10天" in plan_for("母婴", measured, cycle_days=10).set_index("rule").loc["复购-周期提醒", "action"]
+    assert "复购周期32天" in plan_for("母婴", measured).set_index("rule").loc["复购-周期提醒", "action"]  # (20+45)/2
+
+
+def test_fission_carries_a_k_factor_target_from_the_template():
+    action = plan_for("母婴").set_index("rule").loc["裂变-K因子", "action"]
+    assert "K因子目标 0.25" in action  # middle of 0.15–0.35
+
+
+def test_a_metric_within_its_range_does_not_fire_a_rule_for_falling_behind():
+    fine = {**BEHIND, "member_activity": 0.2}
+    assert "留存-群活跃" in set(plan_for("餐饮")["rule"])
+    assert "留存-群活跃" not in set(plan_for("餐饮", fine)["rule"])
+
+
+def test_the_rules_live_in_the_template_data():
+    template = copy.deepcopy(load_industry("餐饮"))
+    template["rules"].append({"id": "自定义-外卖", "when": {"metric": "aov", "status": ["低于"]}, "area": "转化",
+                              "action": "外卖套餐提价到满减门槛之上", "owner": "产品讲解", "effort": "低",
+                              "timing": "30天", "moves": {"metric": "aov", "to": "low"}, "weight": 5})
+    gaps = benchmark_gaps(BEHIND, template, **CONTEXT)
+    first = pb.recommend(gaps, template).iloc[0]
+    assert first["rule"] == "自定义-外卖" and first["target"] == 60  # the range's low end
+
+
+def test_the_team_gene_shifts_which_metrics_the_plan_emphasises():
+    traffic, operations = plan_for("母婴", gene="流量"), plan_for("母婴", gene="运营")
+    assert set(traffic[traffic["emphasised"]]["area"]) <= {"引流", "转化", "裂变", "留存", "复购", "复制"}
+    top_traffic, top_ops = traffic.head(4), operations.head(4)
+    assert (top_traffic["area"].isin(["引流", "转化"])).sum() > (top_ops["area"].isin(["引流", "转化"])).sum()
+    assert (top_ops["area"].isin(["留存", "复购"])).sum() > (top_traffic["area"].isin(["留存", "复购"])).sum()
+
+
+def test_the_display_table_is_in_chinese_with_money_and_shares_formatted():
+    shown = pb.recommendations_display(plan_for("母婴"))
+    assert list(shown.columns) == ["优先级", "领域", "问题", "行动", "目标指标", "目标", "预计GMV增量", "负责人", "投入", "时间"]
+    assert shown["预计GMV增量"].str.startswith(("¥", "—")).all()
+    assert (shown["目标"] == "1.0% → 40.0%").any()
+
+
+# -- team and KPIs ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("headcount, size", [(1, "small"), (2, "small"), (3, "large"), (9, "large"), (None, "small")])
+def test_the_briefs_headcount_picks_the_small_or_large_team_template(headcount, size):
+    team = pb.team_plan(load_industry("母婴"), headcount=headcount)
+    assert team.size == size
+    assert team.build_order[0] == ("人设(IP)" if size == "small" else "团队搭建与分工")
+
+
+def test_the_large_team_has_every_role_with_responsibility_authority_and_benefit():
+    team = pb.team_plan(load_industry("产康"), headcount=5, gene="增长")
+    assert {"总PM", "产品讲解", "行业分享者", "氛围组", "顾问/客服"} <= set(team.roles["角色"])
+    assert {"责(职责)", "权(权限)", "利(利益)", "KPI", "激励"} <= set(team.roles.columns)
+    assert "产后康复师" in " ".join(team.roles["责(职责)"])
+    assert {"奖金池", "底薪加提成"} <= set(team.incentives)
+    assert len(pb.team_plan(load_industry("产康"), headcount=1).roles) < len(team.roles)
+
+
+def test_the_kpi_sheet_stars_and_leads_with_the_genes_metrics():
+    template = load_industry("餐饮")
+    gaps = benchmark_gaps(BEHIND, template, **CONTEXT)
+    growth = pb.kpi_sheet(template, pb.team_plan(template, headcount=4, gene="增长"), gaps)
+    assert growth.iloc[0]["KPI"] == "K因子" and growth.iloc[0]["重点"] == "★"
+    ops = pb.kpi_sheet(template, pb.team_plan(template, headcount=4, gene="运营"), gaps)
+    assert set(ops[ops["重点"] == "★"]["KPI"]) == {"群活跃率", "复购率"}
+    assert ops.set_index("KPI").loc["复购率", "当前"] == "1.0%"
+
+
+def test_an_unknown_gene_is_refused_with_the_known_ones():
+    with pytest.raises(UsageError, match="known: 流量, 增长, 运营"):
+        pb.team_plan(load_industry("餐饮"), gene="销售")
+
+
+# -- target funnel ----------------------------------------------------------------------------
+
+def test_the_funnel_forward_gives_exactly_twenty_conversions_from_five_thousand():
+    forward = pb.funnel_forward(5000, 0.1, 0.04, aov=3000)
+    assert list(forward["人数"]) == [5000, 500, 20]  # exact, not 19.999…
+    assert forward["GMV"].iloc[-1] == 60_000
+
+
+def test_the_funnel_inverse_gives_exactly_five_thousand_for_twenty_sales():
+    inverse = pb.funnel_inverse(invite_success=0.1, purchase_intent=0.04, sales=20)
+    assert (inverse.sales, inverse.in_group, inverse.reachable) == (20, 500, 5000)
+
+
+def test_the_funnel_inverse_rounds_up_to_whole_people_for_a_gmv_target():
+    # ¥100,000 at ¥3,000 → 34 sales; ÷ 4% = 850 in groups; ÷ 1:10 = 8,500 reached
+    inverse = pb.funnel_inverse(invite_success=0.1, purchase_intent=0.04, gmv=100_000, aov=3000)
+    assert (inverse.sales, inverse.in_group, inverse.reachable) == (34, 850, 8500)
+    # 21 sales at 3% → 700 in groups exactly; at an exact 1:3 invitation rate → 2,100 reached
+    assert pb.funnel_inverse(invite_success=Fraction(1, 3), purchase_intent=0.03, sales=21).reachable == 2100
+
+
+def test_the_funnel_refuses_impossible_rates_and_ambiguous_targets():
+    with pytest.raises(UsageError):
+        pb.funnel_forward(5000, 1.5, 0.04)
+    with pytest.raises(UsageError):
+        pb.funnel_inverse(invite_success=0.1, purchase_intent=0.0, sales=20)
+    with pytest.raises(UsageError):
+        pb.funnel_inverse(invite_success=0.1, purchase_intent=0.04, sales=20, gmv=1000, aov=10)
+
+
+def test_the_funnel_plan_uses_the_briefs_rates_and_the_goals_share_of_ninety_days():
+    funnel = SimpleNamespace(reachable=5000, invite_success=0.1, purchase_intent=0.04)
+    goals = SimpleNamespace(new_customers_target=None, gmv_target=1_200_000, timeline_months=12)
+    plan = pb.funnel_plan(funnel, goals, aov=3000)
+    assert plan.rates_from_brief and list(plan.forward["人数"]) == [5000, 500, 20]
+    assert plan.inverse.sales == 100  # ¥300,000 (3 of 12 months) ÷ ¥3,000
+    empty = SimpleNamespace(reachable=None, invite_success=None, purchase_intent=None)
+    example = pb.funnel_plan(empty, SimpleNamespace(), aov=100)
+    assert not example.rates_from_brief and example.inverse is None and example.forward["人数"].iloc[-1] == 20
+
+
+# -- roadmap and scenarios ----------------------------------------------------------------------
+
+def test_the_roadmap_runs_the_sop_phases_in_order_within_ninety_days_with_owners_and_milestones():
+    template = load_industry("母婴")
+    start = dt.date(2026, 1, 5)
+    plan = pb.roadmap(template, plan_for("母婴"), start=start)
+    sop = plan[plan["stream"] == "社群SOP"]
+    assert [t.split("·")[1] for t in sop["task"]] == ["引流", "起群", "促活", "转化", "长期运营"]
+    assert plan["start"].min() == start and plan["end"].max() == start + dt.timedelta(days=89)
+    assert plan["owner"].str.len().gt(0).all()
+    milestones = plan[plan["milestone"]]
+    for day in (30, 60, 90):
+        assert (milestones["start"] == start + dt.timedelta(days=day - 1)).any()
+    assert {"活动", "行动"} <= set(plan["stream"])
+    assert set(plan["window"]) == {"30天", "60天", "90天"}
+
+
+def test_scenarios_multiply_the_largest_gap_of_each_gmv_driver():
+    gaps = pd.DataFrame([
+        {"metric": "aov", "label": "客单价", "uplift": 20_000.0, "better": "落后"},
+        {"metric": "repurchase_rate", "label": "复购率", "uplift": 10_000.0, "better": "落后"},
+        {"metric": "orders_per_customer", "label": "人均订单数", "uplift": 30_000.0, "better": "落后"},
+        {"metric": "group_conversion", "label": "社群转化率", "uplift": 5_000.0, "better": "落后"},
+        {"metric": "k_factor", "label": "K因子", "uplift": 50_000.0, "better": "达标"},
+    ])
+    table = pb.gmv_scenarios(gaps, 100_000).set_index("情景")
+    # base: 100,000 × (1 + .6 × .05) × (1 + .6 × .3) × (1 + .6 × .2) = 136,124.8
+    assert table.loc["基准", "预计GMV"] == pytest.approx(136_124.8)
+    assert table.loc["乐观", "预计GMV"] == pytest.approx(100_000 * 1.05 * 1.3 * 1.2)
+    assert table.loc["保守", "预计GMV"] < table.loc["基准", "预计GMV"] < table.loc["乐观", "预计GMV"]
+    assert "购买频次按人均订单数弥合60%" in table.loc["基准", "假设"] and "K因子" not in table.loc["基准", "假设"]
+
+
+def test_talking_points_name_the_biggest_gap_and_the_store_type():
+    template = load_industry("家居软装")
+    gaps = benchmark_gaps(BEHIND, template, **CONTEXT)
+    recs = pb.recommend(gaps, template)
+    team = pb.team_plan(template, headcount=2, gene="流量")
+    points = pb.talking_points(gaps, recs, team, pb.gmv_scenarios(gaps, 100_000), store_type="刚需低频")
+    text = "\n".join(points)
+    assert "最大的短板" in text and "刚需低频" in text and "小团队" in text and "基准情景" in text
+
+
+def test_measured_metrics_keeps_only_the_vocabulary_and_lets_extra_sources_fill_in():
+    got = pb.measured_metrics({"aov": 10, "gmv": 5, "rfm_segments": {}, "repurchase_rate": None},
+                              {"group_conversion": 0.1, "note": "x"})
+    assert got == {"aov": 10.0, "group_conversion": 0.1}
+    assert pb.annual_frequency({"orders_per_customer": 2, "first_date": "2025-01-01",
+                                "last_date": "2025-06-30"}) == pytest.approx(2 * 365 / 181)
+
+
+# -- the strategy notebook, headless ----------------------------------------------------------
+
+ORDERS = """订单号,买家手机号,支付时间,实付金额,订单状态
+A1,13800000001,2025-01-05 10:00,120,交易成功
+A2,13800000001,2025-02-10 11:00,150,交易成功
+A3,13800000002,2025-01-20 12:00,90,交易成功
+A4,13800000003,2025-02-01 09:00,200,交易成功
+A5,13800000003,2025-03-15 20:00,180,交易成功
+A6,13800000004,2025-03-20 21:00,60,已关闭
+A7,13800000005,2025-03-28 21:30,110,交易成功
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("diag.orders") is None, reason="diag.orders not written yet")
+def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    brief = {"client": {"name": "测试母婴", "industry": "母婴"}, "team": {"headcount": 2, "gene": "运营"},
+             "assets": {"group_members": 300}, "goals": {"gmv_target": 120000, "timeline_months": 12},
+             "data": {"orders": "orders.csv"}}
+    brief_path = tmp_path / "brief.yaml"
+    brief_path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")
+    run_dir = tmp_path / "run"
+    papermill.execute_notebook(str(paths.NOTEBOOKS / "04_strategy.ipynb"), str(tmp_path / "out.ipynb"),
+                               parameters={"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"},
+                               cwd=str(paths.ROOT), progress_bar=False, kernel_name="python3")
+    part = json.loads((run_dir / "results" / "strategy.json").read_text(encoding="utf-8"))
+    assert part["title"] == "策略与行动计划"
+    tables = {b["key"] for b in part["blocks"] if b["kind"] == "table"}
+    assert {"strategy_benchmark_gaps", "strategy_recommendations", "strategy_roles", "strategy_kpis",
+            "strategy_roadmap", "strategy_scenarios", "strategy_funnel_inverse"} <= tables
+    for key in ("strategy_gantt", "strategy_target_funnel", "strategy_scenarios"):
+        assert (run_dir / "figures" / f"{key}.png").stat().st_size > 10_000
+    assert "13800000001" not in json.dumps(part, ensure_ascii=False)
+    assert any("小团队" in b.get("text", "") for b in part["blocks"])
