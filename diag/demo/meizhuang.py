@@ -21,7 +21,7 @@ SEED = 20260308
 START, END, BURN_IN = "2025-05-01", "2026-10-31", "2024-11-01"
 LIVE_STARTS = "2026-01-10"
 
-# product, category, price, weight, summer weight, role in the goods matrix (for the brief)
+# product, category, price, weight (May–August: summer weight)
 PRODUCTS = [
     ("氨基酸温和洁面 120g", "洁面", 99.0, 8, 8),
     ("青禾修护精华 30ml", "精华", 369.0, 9, 7),
