@@ -167,7 +167,7 @@ def _frame(records: list[dict[str, Any]], places: list[str], fields: dict[str, t
                         percent_marks.append(pct)
             except _Bad as exc:
                 raise DataError(str(exc), file=file, where=f"{place}, {key}") from None
-    df = pd.DataFrame({"date": pd.to_datetime(pd.Series(cols["date"], dtype="object")),
+    df = pd.DataFrame({"date": pd.to_datetime(pd.Series(cols["date"], dtype="object")).astype("datetime64[ns]"),
                        text_key: pd.Series(cols[text_key], dtype="string")})
     for key in fields:
         if key not in _TEXT_KEYS:
@@ -186,7 +186,26 @@ def _frame(records: list[dict[str, Any]], places: list[str], fields: dict[str, t
                             f"{records[bad[0]].get('reply_percentage')!r}", file=file,
                             where=f"{places[bad[0]]}, reply_percentage")
         df["reply_percentage"] = rp
-    return df
+    return _dedupe(df, text_key, places, file)
+
+
+def _dedupe(df: pd.DataFrame, text_key: str, places: list[str], file: str | None) -> pd.DataFrame:
+    # Overlapping exports (two 30-day queries sharing a day) repeat rows: identical
+    # repeats are dropped and counted in ``df.attrs["duplicate_rows"]``; two different
+    # rows for the same day and staff / owner cannot both be right.
+    keyed = df["date"].notna()
+    key_cols = ["date"] + ([text_key] if df[text_key].notna().any() else [])
+    exact = df.duplicated(keep="first") & keyed
+    out = df[~exact]
+    clash = out[out["date"].notna()].duplicated(subset=key_cols, keep=False)
+    if clash.any():
+        rows = [places[i] for i in clash[clash].index[:2]]
+        who = f" and {text_key}" if len(key_cols) > 1 else ""
+        raise DataError(f"two different rows for the same date{who}: {rows[0]} and {rows[1]}", file=file,
+                        where=rows[1])
+    out = out.reset_index(drop=True)
+    out.attrs["duplicate_rows"] = int(exact.sum())
+    return out
 
 
 # -- JSON --------------------------------------------------------------------------------------

@@ -143,3 +143,19 @@ def test_undecodable_bytes_are_a_data_error(tmp_path):
     path.write_bytes(b"\xff\xfe\x00\x81\xff" * 20)
     with pytest.raises(DataError, match="UTF-8 or GBK"):
         wecom.read_contact_stats(path)
+
+
+def test_repeated_days_from_overlapping_exports_are_dropped_and_counted(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("日期,成员,新增客户数\n2024-03-01,a,3\n2024-03-02,a,4\n2024-03-02,a,4\n2024-03-02,b,1\n",
+                    encoding="utf-8")
+    df = wecom.read_contact_stats(path)
+    assert len(df) == 3 and df.attrs["duplicate_rows"] == 1
+
+
+def test_conflicting_rows_for_the_same_day_and_staff_are_an_error(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("日期,成员,新增客户数\n2024-03-01,a,3\n2024-03-01,a,5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="same date and staff") as err:
+        wecom.read_contact_stats(path)
+    assert err.value.where == "row 3"
