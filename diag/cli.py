@@ -51,6 +51,10 @@ def _cmd_intake(args: argparse.Namespace) -> int:
     else:
         result = intake.import_workbook(Path(args.workbook), Path(args.output))
         print(f"已导入: {result.path}")
+        for line in result.notes:
+            print(f"  提示: {line}")
+        if result.unresolved:
+            print(f"以下 {len(result.unresolved)} 个回答无法识别, 未写入 brief, 请与客户确认:")
         for line in result.unresolved:
             print(f"  待确认: {line}")
     return 0

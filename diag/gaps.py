@@ -256,3 +256,62 @@ def _template_questions(rows: list[dict[str, Any]], brief: Brief, template: dict
         if value < low / 2 or value > high * 2:
             _q(rows, path, f"填写 {value:g}{unit}，远离行业典型区间 {low:g}–{high:g}{unit}",
                f"{FIELDS[path][0]}是否按同样口径填写？贵品牌有何特殊之处？", "低")
+
+
+# -- tables for the report ----------------------------------------------------------------
+
+def brief_summary(brief: Brief) -> pd.DataFrame:
+    """Return the client's key facts as a two-column table (项目 / 内容), blanks shown as 未填写."""
+    c, g, a = brief.client, brief.goods, brief.assets
+
+    def show(value: Any, fmt: str = "{}") -> str:
+        if not _filled(value):
+            return "未填写"
+        if isinstance(value, list):
+            return "、".join(str(v) for v in value)
+        return fmt.format(value)
+
+    rows = [
+        ("客户", c.name), ("行业", c.industry), ("经营形态", show(c.format)), ("主营品类", show(c.category)),
+        ("门店数量", show(c.store_count, "{:,}")), ("经营区域", show(c.regions)),
+        ("线上销售占比", show(c.online_share, "{:.0%}")), ("客单价（填写）", show(g.aov, "¥{:,.0f}")),
+        ("复购周期（填写）", show(g.repurchase_cycle_days, "{:g} 天")),
+        ("销售渠道", show([ch.name + (f" {ch.share:.0%}" if ch.share is not None else "")
+                         for ch in brief.scene.channels])),
+        ("好友数", show(a.friends, "{:,}")), ("社群", show(a.groups, "{:,} 个")),
+        ("社群人数", show(a.group_members, "{:,}")), ("私域团队", show(brief.team.headcount, "{} 人")),
+        ("GMV 目标", show(brief.goals.gmv_target, "¥{:,.0f}")),
+        ("目标周期", show(brief.goals.timeline_months, "{} 个月")), ("具体任务", show(brief.goals.tasks)),
+    ]
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def stated_vs_measured(brief: Brief, measured: dict[str, Any] | None,
+                       wecom_summary: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Return the figures the client stated next to what the data measure (指标 / 填写 / 实测 / 差异).
+
+    差异 is (stated − measured) ÷ measured; only pairs with both sides known are listed.
+    """
+    measured, wecom = measured or {}, wecom_summary or {}
+    pairs = [("客单价（元）", brief.goods.aov, _pick(measured, "aov"), "{:,.2f}"),
+             ("复购周期（天）", brief.goods.repurchase_cycle_days, _pick(measured, "median_repurchase_days"), "{:,.1f}"),
+             ("社群数量", brief.assets.groups, _pick(wecom, "chat_total"), "{:,.0f}"),
+             ("社群人数", brief.assets.group_members, _pick(wecom, "member_total"), "{:,.0f}")]
+    rows = [(name, fmt.format(s), fmt.format(m), f"{(s - m) / m:+.0%}" if m else "")
+            for name, s, m, fmt in pairs if s is not None and m is not None]
+    return pd.DataFrame(rows, columns=["指标", "澄清表填写", "数据实测", "差异"])
+
+
+def format_completeness(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the completeness table for the report, with an overall row (部分 / 已填 / 应填 / 完整度)."""
+    out = pd.DataFrame({"部分": table["label"], "已填": table["filled"], "应填": table["total"],
+                        "完整度": table["score"].map("{:.0%}".format)})
+    total = pd.DataFrame([{"部分": "总体", "已填": int(table["filled"].sum()), "应填": int(table["total"].sum()),
+                           "完整度": f"{overall_score(table):.0%}"}])
+    return pd.concat([out, total], ignore_index=True)
+
+
+def format_questions(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the questions for the report (优先级 / 部分 / 项目 / 发现 / 需确认的问题)."""
+    return pd.DataFrame({"优先级": table["priority"], "部分": table["section"], "项目": table["label"],
+                         "发现": table["issue"], "需确认的问题": table["question"]})

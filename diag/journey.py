@@ -23,7 +23,7 @@ import pandas as pd
 from .brief import JOURNEY_STAGES, Brief
 
 __all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
-           "has_interviews", "template_journey", "format_journey", "format_funnel"]
+           "has_interviews", "source_note", "template_journey", "format_journey", "format_funnel"]
 
 PHASES = ("购前", "购中", "购后")
 STAGE_PHASE = {"认知": "购前", "考虑": "购前", "首购": "购中", "使用": "购后", "复购": "购后", "推荐": "购后"}
@@ -52,6 +52,16 @@ GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
     {"stage": "推荐", "phase": "购后", "touchpoints": ["朋友圈", "朋友"], "actions": ["分享", "推荐朋友"],
      "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"]},
 )
+
+
+def source_note(brief: Brief) -> str:
+    """Return the sentence that says where the map comes from (for the report)."""
+    if has_interviews(brief):
+        stages = "、".join(dict.fromkeys(n.stage for n in brief.journey))
+        return (f"访谈覆盖的阶段（{stages}）来自客户访谈，其余阶段和访谈未提及的栏目来自「{brief.client.industry}」"
+                "行业模板；人数与转化来自订单、澄清表和企业微信数据。")
+    return (f"本旅程地图未包含客户访谈：各阶段内容来自「{brief.client.industry}」行业模板的默认旅程，"
+            "人数与转化来自订单、澄清表和企业微信数据。访谈后请在 brief 的 journey 部分补充，再重新生成。")
 
 
 def has_interviews(brief: Brief) -> bool:
@@ -142,11 +152,16 @@ def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
             continue
         text = f"{row.label} {row.count:,.0f} 人"
         if not pd.isna(row.conversion):
-            text += f"（转化 {row.conversion:.1%}）"
+            text += f"（转化 {_conversion(row.conversion)}）"
         if not pd.isna(row.median_days):
             text += f"，中位 {row.median_days:.0f} 天"
         out.setdefault(row.journey_stage, []).append(text)
     return {k: "；".join(v) for k, v in out.items()}
+
+
+def _conversion(value: float) -> str:
+    """Return a conversion as text; above 100 % the two stages were counted on different bases."""
+    return f"{value:.1%}" if value <= 1 else f"{value:.0%}，口径不同"
 
 
 def _orders_frame(orders: Any) -> pd.DataFrame | None:
@@ -246,7 +261,7 @@ def format_funnel(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "环节": table["label"],
         "人数": table["count"].map(lambda v: "无数据" if pd.isna(v) else f"{v:,.0f}"),
-        "较上一环节转化": table["conversion"].map(lambda v: "" if pd.isna(v) else f"{v:.1%}"),
+        "较上一环节转化": table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v)),
         "距上一环节中位天数": table["median_days"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
         "数据来源": table["source"],
     })

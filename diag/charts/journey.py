@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textwrap
+import unicodedata
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -23,17 +23,32 @@ LANES = (("touchpoints", "触点", 1.1, "#ffffff"), ("actions", "行为", 0.95, 
          ("thoughts", "想法", 0.9, "#ffffff"), ("emotion", "情绪", 1.5, "#fbfbfb"),
          ("pain_points", "痛点", 1.1, "#fbecec"), ("opportunities", "机会点", 1.1, "#eaf4ec"),
          ("data", "数据", 1.05, "#f3f3f3"))
+TEXT_PT = 7.5
 POSITIVE, NEGATIVE, NEUTRAL = "#2e7d5b", "#bc4b51", "#7f7f7f"
 
 
-def _cell_text(items: Any, width: int, max_items: int = 4, max_lines: int = 2) -> str:
+def _wrap(text: str, limit: float) -> list[str]:
+    """Return ``text`` in lines of at most ``limit`` em (CJK characters count 1, others ~0.55)."""
+    lines, line, width = [], "", 0.0
+    for ch in text:
+        w = 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
+        if width + w > limit and line:
+            lines.append(line.rstrip())
+            line, width = ("", 0.0) if ch == " " else (ch, w)
+            continue
+        line, width = line + ch, width + w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _cell_text(items: Any, limit: float, max_items: int = 4, max_lines: int = 2) -> str:
     if isinstance(items, str):
         items = [s for s in items.split("；") if s]
     items = [str(i) for i in (items if isinstance(items, (list, tuple, np.ndarray)) else [])]
-    shown = items[:max_items]
     lines = []
-    for item in shown:
-        wrapped = textwrap.wrap(item, width=width) or [""]
+    for item in items[:max_items]:
+        wrapped = _wrap(item, limit) or [""]
         lines.append("· " + "\n  ".join(wrapped[:max_lines]) + ("…" if len(wrapped) > max_lines else ""))
     if len(items) > max_items:
         lines.append(f"  等 {len(items)} 项")
@@ -49,7 +64,8 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     source (访谈 / 模板 / 数据).  A new figure is A4 landscape.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=A4_LANDSCAPE)
+        fig, ax = plt.subplots(figsize=A4_LANDSCAPE)
+        fig.subplots_adjust(left=0.02, right=0.98, top=0.93, bottom=0.02)
     n = len(table)
     label_w = 0.75
     heights = [h for _, _, h, _ in LANES]
@@ -58,7 +74,9 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     ax.set_xlim(-label_w - 0.05, n + 0.02)
     ax.set_ylim(-0.05, top + header_h + phase_h + 0.05)
     ax.set_axis_off()
-    width = max(8, int(14 * 6 / max(n, 1)))  # characters per line, for a readable 7.5 pt text
+    # characters per line of 7.5 pt text that fit a stage column of this Axes
+    axes_inches = ax.get_position().width * ax.figure.get_figwidth()
+    limit = max(4.0, axes_inches / (n + label_w + 0.07) * 72 / TEXT_PT - 1.6)
     # phases
     start = 0
     phases = list(table["phase"])
@@ -91,15 +109,16 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
             _emotion_lane(ax, table, y, height)
             continue
         for i, value in enumerate(table[column]):
-            text = _cell_text(value, width, max_items=3 if column == "data" else 4,
+            text = _cell_text(value, limit, max_items=3 if column == "data" else 4,
                               max_lines=3 if column == "data" else 2)
-            ax.text(i + 0.06, y + height - 0.07, text, ha="left", va="top", fontsize=7.5,
+            ax.text(i + 0.06, y + height - 0.07, text, ha="left", va="top", fontsize=TEXT_PT,
                     color="#222222", linespacing=1.25)
     for i in range(1, n):
         ax.plot([i, i], [0, top], color="#d9d9d9", linewidth=0.6)
     ax.set_title(title, fontsize=14, fontweight="bold", loc="left")
     if note:
-        ax.text(n + 0.02, top + header_h + phase_h + 0.05, note, ha="right", va="bottom", fontsize=8,
+        ax.text(n + 0.02, top + header_h + phase_h + 0.05, note, ha="right", va="bottom", fontsize=9.5,
+                fontweight="bold",
                 color=NEGATIVE)
     return ax
 
@@ -145,7 +164,7 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "
         ax.barh(y, count, color=PALETTE[0], alpha=0.85)
         text = f"{count:,.0f} 人"
         if not pd.isna(row.conversion):
-            text += f" · 转化 {row.conversion:.1%}"
+            text += f" · 转化 {row.conversion:.1%}" if row.conversion <= 1 else " · 高于上一环节（口径不同）"
         if not pd.isna(row.median_days):
             text += f" · 中位 {row.median_days:.0f} 天"
         text += f"（{row.source}）"
