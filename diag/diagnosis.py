@@ -1,0 +1,126 @@
+"""Glue for the 人货场 diagnosis notebook: comparison periods, measured metrics, findings.
+
+The numbers come from the area modules (:mod:`diag.areas`) and :mod:`diag.metrics`;
+this module only picks the periods to compare, gathers the measured values in the
+shared vocabulary and words the key findings a client reads first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Periods", "recent_periods", "measured", "findings", "table_zh"]
+
+
+@dataclass
+class Periods:
+    """Two consecutive windows of whole months to compare (previous ``a``, current ``b``)."""
+
+    a: pd.DataFrame
+    b: pd.DataFrame
+    label_a: str
+    label_b: str
+    months: int
+
+
+def recent_periods(orders: pd.DataFrame, months: int = 3) -> Periods:
+    """Return the last ``months`` whole months of orders and the ``months`` before them.
+
+    The last month of the data counts as whole when the data reaches its last day's
+    final week (≥ day 24); otherwise it is left out so a half month does not look
+    like a collapse.  With less than two windows of data the window shrinks to one
+    month.
+    """
+    paid = pd.to_datetime(orders["paid_at"])
+    month = paid.dt.to_period("M")
+    last_day = paid.max()
+    end = month.max() if last_day.day >= 24 else month.max() - 1
+    span = (end - month.min()).n + 1
+    months = max(1, min(months, span // 2))
+    b_months = pd.period_range(end - months + 1, end, freq="M")
+    a_months = pd.period_range(end - 2 * months + 1, end - months, freq="M")
+
+    def label(rng: pd.PeriodIndex) -> str:
+        return str(rng[0]) if len(rng) == 1 else f"{rng[0]}～{rng[-1]}"
+
+    return Periods(orders[month.isin(a_months)], orders[month.isin(b_months)], label(a_months),
+                   label(b_months), months)
+
+
+def measured(metrics: Mapping[str, Any], wecom: Mapping[str, Any] | None = None, *,
+             group_members: int | None = None) -> dict[str, float | None]:
+    """Return the measured metrics in the shared vocabulary (shares 0–1).
+
+    From the orders (``diag metrics``): aov, orders_per_customer,
+    purchase_days_per_customer, repurchase_rate, repurchase_rate_90d,
+    median_repurchase_days.  From WeCom statistics when given: group_active_share,
+    member_activity, reply_rate, avg_reply_minutes, deletion_rate, friend_accept_rate,
+    net_member_growth.  group_conversion = buyers ÷ group members (brief
+    ``assets.group_members``) — an upper bound, since not every buyer came from a group.
+    """
+    keys = ("aov", "orders_per_customer", "purchase_days_per_customer", "repurchase_rate",
+            "repurchase_rate_90d", "median_repurchase_days")
+    out: dict[str, float | None] = {k: metrics.get(k) for k in keys}
+    for key in ("group_active_share", "member_activity", "reply_rate", "avg_reply_minutes",
+                "deletion_rate", "friend_accept_rate", "net_member_growth"):
+        out[key] = (wecom or {}).get(key)
+    customers = metrics.get("customers")
+    out["group_conversion"] = min(1.0, customers / group_members) if group_members and customers else None
+    return out
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: Periods | None,
+             segments: Mapping[str, int], gaps: pd.DataFrame | None, quadrant_type: str) -> list[str]:
+    """Return the key findings, one Chinese sentence each, most important first."""
+    out: list[str] = []
+    out.append(f"数据期内（{metrics['first_date']} 至 {metrics['last_date']}）有效订单 {metrics['orders']:,} 笔，"
+               f"购买用户 {metrics['customers']:,} 人，GMV ¥{metrics['gmv']:,.0f}，客单价 ¥{metrics['aov']:,.0f}。")
+    if change is not None and periods is not None:
+        total = change.set_index("driver")
+        delta = float(total.loc["gmv", "contribution"])
+        parts = total.drop(index="gmv")
+        main = parts["contribution"].abs().idxmax()
+        direction = "增长" if delta >= 0 else "下降"
+        out.append(f"最近{periods.months}个月（{periods.label_b}）GMV 较前{periods.months}个月{direction} "
+                   f"¥{abs(delta):,.0f}，其中「{parts.loc[main, 'label']}」的变化贡献最大"
+                   f"（¥{parts.loc[main, 'contribution']:+,.0f}）。")
+    out.append(f"复购率 {_pct(metrics['repurchase_rate'])}：每 100 位购买用户中有 "
+               f"{metrics['repurchase_rate'] * 100:.0f} 位在两个及以上不同日期下过单；"
+               f"复购周期中位数 {metrics['median_repurchase_days'] or 0:.0f} 天。")
+    total = sum(segments.values()) or 1
+    lost = segments.get("流失", 0) + segments.get("重要挽留", 0) + segments.get("重要唤回", 0)
+    out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态，"
+               f"其中「重要挽留」「重要唤回」是最值得优先联系的高价值客户。")
+    if gaps is not None and len(gaps):
+        behind = gaps[(gaps["better"] == "落后") & gaps["uplift"].notna()].sort_values("uplift", ascending=False)
+        if len(behind):
+            top = behind.iloc[0]
+            out.append(f"对照行业基准，最大的机会在「{top['label']}」：若追到行业区间中值，"
+                       f"其他不变时 GMV 预计可增加 ¥{top['uplift']:,.0f}。")
+    out.append(f"客单价与购买频次决定打法方向：该客户属于「{quadrant_type}」型。")
+    return out
+
+
+def table_zh(df: pd.DataFrame, names: Mapping[str, str], *, shares: tuple[str, ...] = (),
+             money: tuple[str, ...] = (), digits: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Return ``df`` with Chinese column names and shares / money formatted for the report."""
+    out = df.copy()
+    for col in shares:
+        if col in out:
+            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
+    for col in money:
+        if col in out:
+            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"¥{v:,.0f}")
+    for col, n in (digits or {}).items():
+        if col in out:
+            out[col] = out[col].map(lambda v, n=n: "—" if pd.isna(v) else f"{v:,.{n}f}")
+    keep = [c for c in names if c in out.columns]
+    return out[keep].rename(columns=dict(names))
