@@ -410,8 +410,9 @@ def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float]
     """Return conservative / base / optimistic GMV from closing part of the benchmark gaps.
 
     Model, following GMV = 用户数 × 购买频次 × 客单价: each metric's uplift (to the
-    range's middle) feeds one driver (:data:`DRIVERS`); within a driver only the largest
-    uplift counts (its metrics describe the same lever, adding them would count it
+    range's middle) feeds one driver (:data:`DRIVERS`).  A gap is any positive uplift: a
+    metric behind its range, or inside it but short of the middle.  Within a driver
+    only the largest uplift counts (its metrics describe the same lever, adding them would count it
     twice).  A scenario closes a share ``s`` of every driver's gap and the drivers
     multiply: ``GMV_s = gmv × Π_d (1 + s × uplift_d ÷ gmv)``.  Default shares 30% / 60% /
     100% (the template's ``scenarios`` override them).
@@ -421,7 +422,7 @@ def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float]
     for r in gaps.to_dict("records"):
         driver = DRIVERS.get(r["metric"])
         u = r["uplift"]
-        if driver is None or u is None or pd.isna(u) or u <= 0 or r.get("better") != "落后":
+        if driver is None or u is None or pd.isna(u) or u <= 0 or r.get("better") == "领先":
             continue
         if driver not in best or u > best[driver][0]:
             best[driver] = (float(u), r["label"])

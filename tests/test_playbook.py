@@ -200,7 +200,8 @@ def test_scenarios_multiply_the_largest_gap_of_each_gmv_driver():
         {"metric": "repurchase_rate", "label": "复购率", "uplift": 10_000.0, "better": "落后"},
         {"metric": "orders_per_customer", "label": "人均订单数", "uplift": 30_000.0, "better": "落后"},
         {"metric": "group_conversion", "label": "社群转化率", "uplift": 5_000.0, "better": "落后"},
-        {"metric": "k_factor", "label": "K因子", "uplift": 50_000.0, "better": "达标"},
+        {"metric": "k_factor", "label": "K因子", "uplift": 2_000.0, "better": "达标"},
+        {"metric": "add_rate", "label": "加粉率", "uplift": 0.0, "better": "领先"},
     ])
     table = pb.gmv_scenarios(gaps, 100_000).set_index("情景")
     # base: 100,000 × (1 + .6 × .05) × (1 + .6 × .3) × (1 + .6 × .2) = 136,124.8
