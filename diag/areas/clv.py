@@ -369,7 +369,7 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
     notes += _boundary_notes(bg, gg)
     x, tx, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     out = summary.copy()
-    out["days_since_last"] = (T - tx) * 7
+    out["days_since_last"] = np.rint((T - tx) * 7).astype(int)  # whole days, without float dust
     out["p_alive"] = probability_alive(bg, x, tx, T)
     out["expected_purchases_90d"] = expected_purchases(bg, horizon_days / 7.0, x, tx, T)
     if gg is not None:

@@ -238,6 +238,7 @@ def test_customer_value_table_falls_back_to_own_spend_without_enough_repeaters()
     assert fits.gamma_gamma is None and fits.notes
     a = table.set_index("customer_id").loc["A"]
     assert a["expected_value_90d"] == pytest.approx(75)
+    assert a["days_since_last"] == 29 and table["days_since_last"].dtype.kind == "i"
     assert fits.params()["p"] is None
 
 
