@@ -144,7 +144,7 @@ def _frame(records: list[dict[str, Any]], places: list[str], fields: dict[str, t
     """Return the typed frame; ``places`` name each record's row / JSON path for errors.
 
     ``percent_scale`` True: reply_percentage numbers are 0–100 (API); None: decide from
-    the column (numbers all ≤ 1 with a fraction among them are shares already).
+    the column (numbers written without % that are all ≤ 1 are shares already).
     """
     text_key = "staff" if "staff" in fields else "owner"
     cols: dict[str, list[Any]] = {k: [] for k in fields}
@@ -178,7 +178,9 @@ def _frame(records: list[dict[str, Any]], places: list[str], fields: dict[str, t
         known = ~np.isnan(rp)
         if percent_scale is None:
             plain = known & ~marks
-            percent_scale = not (plain.any() and np.all(rp[plain] <= 1) and np.any(rp[plain] % 1 != 0))
+            # A percent column whose every value is ≤ 1 % is implausible; a share column
+            # (a spreadsheet's percent cells, e.g. 0.75 or 1 for 100 %) is the likely reading.
+            percent_scale = not (plain.any() and np.all(rp[plain] <= 1))
         rp = np.where(marks | percent_scale, rp / 100, rp)
         bad = np.flatnonzero(known & (rp > 1 + 1e-9))
         if bad.size:

@@ -52,6 +52,8 @@ def test_reply_shares_already_between_zero_and_one_are_kept(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("日期,成员,新增客户数,已回复聊天占比\n2024-03-01,a,3,0.75\n2024-03-02,a,3,1\n", encoding="utf-8")
     assert list(wecom.read_contact_stats(path)["reply_percentage"]) == [0.75, 1.0]
+    path.write_text("日期,成员,已回复聊天占比\n2024-03-01,a,1\n2024-03-02,a,0\n", encoding="utf-8")
+    assert list(wecom.read_contact_stats(path)["reply_percentage"]) == [1.0, 0.0]   # 100 %, 0 %
 
 
 def test_contact_stats_from_xlsx(tmp_path):
