@@ -77,7 +77,7 @@ def _span(dates: pd.Series) -> str:
     dates = pd.to_datetime(dates, errors="coerce").dropna()
     if dates.empty:
         return "无日期"
-    return f"{dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}（{dates.dt.normalize().nunique()} 天）"
+    return f"{dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}（有数据的日期 {dates.dt.normalize().nunique()} 天）"
 
 
 def _read_table(path: Path, brief: Brief) -> pd.DataFrame:

@@ -140,7 +140,8 @@ def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float) -> Non
             continue
         colour = POSITIVE if score > 0 else NEGATIVE if score < 0 else NEUTRAL
         ax.scatter([x], [to_y(score)], s=60, color=colour, zorder=3)
-        label = f"{emotion or ''} {'±0' if score == 0 else f'{score:+.0f}'}".strip()
+        word = "" if pd.isna(emotion) else str(emotion)
+        label = f"{word} {'±0' if score == 0 else f'{score:+.0f}'}".strip()
         offset = -0.2 if score < 0 or score >= 2 else 0.18
         ax.text(x, to_y(score) + offset, label, ha="center", va="center", fontsize=8, color=colour)
 
