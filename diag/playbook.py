@@ -436,7 +436,7 @@ def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float]
                 factor *= 1 + s * u / gmv
                 parts.append(f"{driver}按{label}弥合{s:.0%} (+¥{s * u:,.0f})")
         value = gmv * factor
-        assumption = "; ".join(parts) if parts else "没有可弥合的缺口: 维持现状"
+        assumption = "; ".join(parts) if parts else "没有可直接折算为GMV的缺口(落后的指标没有直接GMV路径或尚无数据): 维持现状"
         rows.append({"情景": name, "缺口弥合比例": s, "预计GMV": value, "增量": value - gmv,
                      "增幅": value / gmv - 1 if gmv else 0.0,
                      "假设": assumption + "; 三个驱动因素相乘, 其余指标保持不变"})
@@ -511,8 +511,12 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
     if scenarios is not None and len(scenarios):
         base = scenarios[scenarios["情景"] == "基准"]
         row = base.iloc[0] if len(base) else scenarios.iloc[len(scenarios) // 2]
-        points.append(f"{row['情景']}情景下(弥合 {row['缺口弥合比例']:.0%} 的缺口) GMV 约 ¥{row['预计GMV']:,.0f}, "
-                      f"比现在多 {row['增幅']:.0%}; 这是在其他条件不变时的测算, 不是承诺。")
+        if row["增量"] > 0:
+            points.append(f"{row['情景']}情景下(弥合 {row['缺口弥合比例']:.0%} 的缺口) GMV 约 ¥{row['预计GMV']:,.0f}, "
+                          f"比现在多 {row['增幅']:.0%}; 这是在其他条件不变时的测算, 不是承诺。")
+        else:
+            points.append("GMV情景没有计入增量: 落后的指标(如社群活跃、服务响应)只间接影响成交, "
+                          "先把它们补到行业区间, 再用第30天复盘的数据重新测算。")
     return points
 
 

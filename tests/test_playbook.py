@@ -242,7 +242,8 @@ A7,13800000005,2025-03-28 21:30,110,交易成功
 """
 
 
-@pytest.mark.skipif(importlib.util.find_spec("diag.orders") is None, reason="diag.orders not written yet")
+@pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in ("diag.orders", "diag.metrics")),
+                    reason="the orders reader / metrics are not written yet")
 def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     papermill = pytest.importorskip("papermill")
     (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
@@ -258,7 +259,7 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     part = json.loads((run_dir / "results" / "strategy.json").read_text(encoding="utf-8"))
     assert part["title"] == "策略与行动计划"
     tables = {b["key"] for b in part["blocks"] if b["kind"] == "table"}
-    assert {"strategy_benchmark_gaps", "strategy_recommendations", "strategy_roles", "strategy_kpis",
+    assert {"strategy_gaps", "strategy_recommendations", "strategy_roles", "strategy_kpis",
             "strategy_roadmap", "strategy_scenarios", "strategy_funnel_inverse"} <= tables
     for key in ("strategy_gantt", "strategy_target_funnel", "strategy_scenarios"):
         assert (run_dir / "figures" / f"{key}.png").stat().st_size > 10_000
