@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Periods", "recent_periods", "measured", "findings", "table_zh"]
+__all__ = ["Periods", "recent_periods", "measured", "findings", "table_zh", "format_summary"]
 
 
 @dataclass
@@ -111,8 +111,12 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
 
 def table_zh(df: pd.DataFrame, names: Mapping[str, str], *, shares: tuple[str, ...] = (),
              money: tuple[str, ...] = (), digits: Mapping[str, int] | None = None) -> pd.DataFrame:
-    """Return ``df`` with Chinese column names and shares / money formatted for the report."""
-    out = df.copy()
+    """Return ``df`` with Chinese column names and shares / money formatted for the report.
+
+    The index is dropped: tables here are lists of rows, and a filtered frame's
+    leftover index would otherwise print as a column.
+    """
+    out = df.reset_index(drop=True)
     for col in shares:
         if col in out:
             out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
@@ -124,3 +128,19 @@ def table_zh(df: pd.DataFrame, names: Mapping[str, str], *, shares: tuple[str, .
             out[col] = out[col].map(lambda v, n=n: "—" if pd.isna(v) else f"{v:,.{n}f}")
     keep = [c for c in names if c in out.columns]
     return out[keep].rename(columns=dict(names))
+
+
+def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Return a 指标 / 数值 / 口径 table with shares as % and counts with separators."""
+    out = summary.copy()
+
+    def show(row: pd.Series) -> str:
+        value = row["数值"]
+        if pd.isna(value):
+            return "—"
+        if "率" in row["指标"]:
+            return f"{value:.1%}"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+    out["数值"] = out.apply(show, axis=1)
+    return out
