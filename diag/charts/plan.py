@@ -54,7 +54,7 @@ def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90å
     if plan is None or len(plan) == 0:
         return _no_data(ax, title)
     df = plan.reset_index(drop=True)
-    ax = _axes(ax, (11.5, max(4.0, 0.3 * len(df) + 1.6)))
+    ax = _axes(ax, (11.5, min(7.2, max(4.0, 0.22 * len(df) + 1.4))))  # fits a landscape A4 page
     start0 = pd.Timestamp(min(df["start"]))
     end_max = pd.Timestamp(max(df["end"]))
     for i, row in df.iterrows():
