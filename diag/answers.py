@@ -134,6 +134,9 @@ def parse_number(value: Any, *, kind: str = "number") -> int | float:
     """
     if isinstance(value, bool):
         raise AnswerError("应为数字，却是是/否")
+    if isinstance(value, (_dt.date, _dt.datetime, _dt.time)):
+        # Excel turns "3-5" or "3/5" into a date as the client types it
+        raise AnswerError("Excel 把这个回答存成了日期，原本的数字已无法确定", suggestion="请向客户确认原本填写的数字")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = Decimal(str(value))
         if kind == "share" and number > 1:

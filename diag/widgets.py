@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .answers import AnswerError
+from .answers import AnswerError, as_text
 from .brief import Brief, brief_errors, save_brief
 from .intake import FormField, _display, _get, _set, form_sheets, parse_answer
 
@@ -73,8 +73,7 @@ class BriefForm:
             box = w.Dropdown(options=options, value=value, description=label,
                              style={"description_width": "180px"}, layout=w.Layout(width="420px"))
         else:
-            text = "" if current is None else (current.isoformat()[:10] if hasattr(current, "isoformat")
-                                               else str(current))
+            text = "" if current is None else as_text(current)
             box = w.Text(value=text, description=label, placeholder=f.example,
                          style={"description_width": "180px"}, layout=w.Layout(width="520px"))
         message = w.HTML(_message(f.help(self.lang), "#7f7f7f"))

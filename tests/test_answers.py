@@ -91,6 +91,12 @@ def test_a_bare_number_above_one_in_a_share_field_asks_whether_it_was_a_percenta
         parse_number(45, kind="share")
 
 
+def test_a_number_excel_turned_into_a_date_is_not_read_as_a_number():
+    with pytest.raises(AnswerError) as caught:
+        parse_number(dt.datetime(2024, 3, 5), kind="count")
+    assert "日期" in caught.value.reason
+
+
 def test_a_fractional_count_suggests_the_rounded_number():
     with pytest.raises(AnswerError) as caught:
         parse_number("2.6", kind="count")
