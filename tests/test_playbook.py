@@ -7,7 +7,6 @@ import datetime as dt
 import importlib.util
 import json
 from fractions import Fraction
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
