@@ -359,6 +359,25 @@ def require_industry(key: str, *, file: str | Path | None = None, where: str | N
 
 # -- validation ---------------------------------------------------------------------------
 
+def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Return the field names allowed where ``loc`` points (dict keys and list indexes skipped)."""
+    current: type[BaseModel] = IndustryTemplate
+    for part in loc[:-1]:
+        field = current.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue  # a mapping key or a list index
+        stack, found = [field.annotation], None
+        while stack and found is None:
+            candidate = stack.pop()
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found = candidate
+            else:
+                stack.extend(getattr(candidate, "__args__", ()))
+        if found is not None:
+            current = found
+    return list(current.model_fields)
+
+
 def _validate(data: Any, path: Path) -> IndustryTemplate:
     from .brief import _describe, _path  # one wording for every validation message
 
@@ -370,11 +389,16 @@ def _validate(data: Any, path: Path) -> IndustryTemplate:
         errors = exc.errors()
         lines = []
         for e in errors:
-            msg = e["msg"].removeprefix("Value error, ") if e["type"] == "value_error" \
-                else _describe(e, IndustryTemplate)
-            if e["type"] == "literal_error" and e["loc"] and e["loc"][0] == "benchmarks":
+            loc = tuple(p for p in e["loc"] if p != "[key]")
+            if e["type"] == "value_error":
+                msg = e["msg"].removeprefix("Value error, ")
+            elif e["type"] == "extra_forbidden":
+                msg = f"unknown field; known: {', '.join(_known_fields(loc))}"
+            else:
+                msg = _describe(e, IndustryTemplate)
+            if e["type"] == "literal_error" and loc and loc[0] == "benchmarks":
                 msg = f"unknown metric; known: {', '.join(METRICS)}"
-            lines.append(TemplateError(msg, file=path, where=_path(e["loc"]) or None))
+            lines.append(TemplateError(msg, file=path, where=_path(loc) or None))
         first = lines[0]
         first.details = [x.line() for x in lines]  # type: ignore[attr-defined]
         raise first from None

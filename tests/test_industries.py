@@ -103,6 +103,15 @@ def test_an_unknown_field_names_the_file_and_field_path(tmp_path):
     assert "unknown field" in info.value.message and "repurchase_cycle_days" in info.value.message
 
 
+def test_an_unknown_field_inside_a_benchmark_lists_the_benchmark_fields(tmp_path):
+    data = bundled("母婴")
+    data["benchmarks"]["aov"]["lo"] = 80
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(write(tmp_path / "t", data))
+    assert info.value.where == "benchmarks.aov.lo"
+    assert info.value.message == "unknown field; known: low, high, unit, source, confidence, note"
+
+
 def test_a_benchmark_on_a_metric_outside_the_vocabulary_is_rejected(tmp_path):
     data = bundled("母婴")
     data["benchmarks"]["conversion"] = dict(data["benchmarks"]["aov"])
