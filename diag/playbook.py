@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from .areas.benchmark import LOWER_IS_BETTER
 from .errors import UsageError
 from .industries import METRICS
 
@@ -141,6 +142,8 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
         current = target = uplift = None
         if mrow is not None and pd.notna(mrow["value"]):
             current, target = float(mrow["value"]), _target(moves, mrow)
+            # a metric already past the target keeps its level: the plan never aims lower
+            target = min(target, current) if moved in LOWER_IS_BETTER else max(target, current)
             base = mrow["uplift"]
             if pd.notna(base) and mrow["mid"] != current:
                 uplift = max(0.0, float(base) * (target - current) / (mrow["mid"] - current))

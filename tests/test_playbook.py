@@ -66,6 +66,14 @@ def test_without_a_measured_cycle_the_briefs_cycle_then_the_templates_is_used():
     assert "复购周期32天" in plan_for("母婴", measured).set_index("rule").loc["复购-周期提醒", "action"]  # (20+45)/2
 
 
+def test_a_plan_never_aims_below_where_a_metric_already_is():
+    ahead = {**BEHIND, "repurchase_rate": 0.45}  # inside 30–50%, past the middle
+    row = plan_for("母婴", ahead).set_index("rule").loc["复购-周期提醒"]
+    assert row["target"] == pytest.approx(0.45) and row["uplift"] == 0
+    quick = {**BEHIND, "avg_reply_minutes": 1.0}
+    assert "留存-回复时长" not in set(plan_for("母婴", quick)["rule"])
+
+
 def test_fission_carries_a_k_factor_target_from_the_template():
     action = plan_for("母婴").set_index("rule").loc["裂变-K因子", "action"]
     assert "K因子目标 0.25" in action  # middle of 0.15–0.35
