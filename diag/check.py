@@ -118,18 +118,19 @@ def load_data(brief: Brief) -> BriefData:
             data.orders = read_orders(path, columns=brief.data.columns or None)
             q, frame = data.orders.quality, data.orders.orders
             note = f"有效订单 {q.orders_kept:,}，顾客 {frame['customer_id'].nunique():,}，{_span(frame['paid_at'])}"
-            rows.append((label, "data.orders", given, "可读取", q.rows_read, note))
+            rows.append((label, "data.orders", Path(given).name, "可读取", q.rows_read, note))
         elif name == "wecom_contacts":
             data.contacts = wecom.read_contact_stats(path)
             staff = data.contacts["staff"].dropna().nunique()
-            rows.append((label, f"data.{name}", given, "可读取", len(data.contacts),
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.contacts),
                          f"成员 {staff} 人，{_span(data.contacts['date'])}"))
         elif name == "wecom_groups":
             data.groups = wecom.read_group_stats(path)
-            rows.append((label, f"data.{name}", given, "可读取", len(data.groups), _span(data.groups["date"])))
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.groups),
+                         _span(data.groups["date"])))
         else:
             data.customers = _read_table(path, brief)
-            rows.append((label, f"data.{name}", given, "可读取", len(data.customers),
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.customers),
                          f"{len(data.customers.columns)} 列"))
     data.inventory = pd.DataFrame(rows, columns=["数据", "字段", "文件", "状态", "行数", "说明"])
     return data
