@@ -100,11 +100,20 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
     out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态，"
                f"其中「重要挽留」「重要唤回」是最值得优先联系的高价值客户。")
     if gaps is not None and len(gaps):
-        behind = gaps[(gaps["better"] == "落后") & gaps["uplift"].notna()].sort_values("uplift", ascending=False)
-        if len(behind):
-            top = behind.iloc[0]
-            out.append(f"对照行业基准，最大的机会在「{top['label']}」：若追到行业区间中值，"
+        behind = gaps[(gaps["better"] == "落后") & gaps["uplift"].notna() & (gaps["uplift"] > 0)]
+        # AOV is mostly positioning (price system, category mix), not an operations lever:
+        # name it separately rather than as "the biggest opportunity".
+        levers = behind[behind["metric"] != "aov"].sort_values("uplift", ascending=False)
+        if len(levers):
+            top = levers.iloc[0]
+            out.append(f"对照行业基准，运营上最大的机会在「{top['label']}」：若追到行业区间中值，"
                        f"其他不变时 GMV 预计可增加 ¥{top['uplift']:,.0f}。")
+        else:
+            out.append("对照行业基准，复购、频次等运营指标都已达到或超过行业区间，"
+                       "下一步的重点是扩大可触达用户规模、守住现有水平。")
+        if (behind["metric"] == "aov").any():
+            out.append("客单价低于行业区间：这首先是价格体系和品类结构的定位问题，"
+                       "可通过组合装、满减门槛和高客单品的顾问式推荐逐步抬升。")
     out.append(f"客单价与购买频次决定打法方向：该客户属于「{quadrant_type}」型。")
     return out
 

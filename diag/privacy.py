@@ -8,6 +8,7 @@ through :func:`mask_id` for identifier columns and :func:`scrub_text` for free t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # Mainland mobile numbers, optionally with +86 / 86 and separators: 138 0013 0807.
 _PHONE = re.compile(r"(?<![\dA-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
@@ -16,6 +17,10 @@ _WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,}")
 _LABELLED_WECHAT = re.compile(r"((?:微信号?|WeChat(?:\s*ID)?|wechat_id|wx)\s*[:：=]\s*)([A-Za-z][-_A-Za-z0-9]{5,19})",
                               re.IGNORECASE)
 _WECHAT_ID_SHAPE = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$")
+# WeChat openid / unionid: 28–64 characters of base64url (o6_bmjrPTlm6_2sgVt7hMZOPfL2M).
+_OPENID_SHAPE = re.compile(r"^(?=.*[A-Za-z])[-_A-Za-z0-9]{21,64}$")
+# A token that could be an identifier inside free text (ASCII only: ids sit next to Chinese).
+_TOKEN = re.compile(r"[-_A-Za-z0-9]{5,64}")
 
 
 def _mask_middle(text: str, keep_head: int = 3, keep_tail: int = 4) -> str:
@@ -36,7 +41,8 @@ def mask_id(value: object) -> str:
     store clerk can still match it; a WeChat ID keeps its first and last two
     characters.  Since a WeChat ID cannot be told from a member code by its look,
     anything shaped like a WeChat ID (a letter, then 5–19 letters, digits, ``-`` or
-    ``_``) is masked too; all-digit member numbers are returned as they are.
+    ``_``) or an openid / unionid (21–64 such characters) is masked too; all-digit
+    member numbers are returned as they are.
     """
     text = "" if value is None else str(value).strip()
     if not text:
@@ -46,8 +52,8 @@ def mask_id(value: object) -> str:
         return masked
     if text.startswith("wxid_"):
         return "wxid_****" + text[-2:]
-    if _WECHAT_ID_SHAPE.match(text):
-        # Could be a WeChat ID; over-masking a member number is the safe mistake.
+    if _WECHAT_ID_SHAPE.match(text) or _OPENID_SHAPE.match(text):
+        # Could be a WeChat ID or openid; over-masking a member number is the safe mistake.
         return _mask_middle(text, 2, 2)
     return text
 
@@ -57,3 +63,23 @@ def scrub_text(text: str) -> str:
     text = mask_phone(text)
     text = _WXID.sub(lambda m: "wxid_****" + m.group(0)[-2:], text)
     return _LABELLED_WECHAT.sub(lambda m: m.group(1) + _mask_middle(m.group(2), 2, 2), text)
+
+
+class Scrubber:
+    """Mask free text knowing the client's own identifiers.
+
+    :func:`scrub_text` finds phones and labelled or ``wxid_`` WeChat IDs by their look;
+    a custom WeChat ID such as ``zhang_1991`` in a displayed table cannot be told from
+    other words.  A run knows every customer identifier of the orders file, so this
+    masks each of them wherever it appears as a token, on top of :func:`scrub_text`.
+    """
+
+    def __init__(self, identifiers: Iterable[object] = ()) -> None:
+        self._ids = {text for text in (str(i).strip() for i in identifiers) if text and mask_id(text) != text}
+
+    def __call__(self, text: str) -> str:
+        """Return ``text`` with phones, WeChat IDs and the known identifiers masked."""
+        text = scrub_text(text)
+        if not self._ids:
+            return text
+        return _TOKEN.sub(lambda m: mask_id(m.group(0)) if m.group(0) in self._ids else m.group(0), text)

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Sequence
 from . import __version__, paths
 from .brief import Brief, load_brief
 from .errors import BriefError, DiagError, RunError, UsageError
-from .privacy import scrub_text
+from .privacy import Scrubber
 from .record import merge_results, write_atomic
 
 #: The consulting flow, one notebook per step, in reading order.
@@ -78,8 +78,12 @@ class BatchSummary:
 
 # -- one client -------------------------------------------------------------------------
 
-def prepare(brief_path: Path) -> Brief:
-    """Return the validated brief after checking its data files can be read (bad input → DiagError)."""
+def prepare(brief_path: Path) -> tuple[Brief, Scrubber]:
+    """Return the validated brief and a scrubber for its customers' identifiers.
+
+    Checks that the data files can be read first, so bad input fails with a
+    :class:`DiagError` before any notebook starts.
+    """
     brief = load_brief(brief_path)
     orders = brief.data_path("orders")
     if orders is None:
@@ -89,12 +93,12 @@ def prepare(brief_path: Path) -> Brief:
         raise BriefError(f"file not found: {orders}", file=brief_path, where="data.orders")
     from .orders import read_orders
 
-    read_orders(orders, columns=brief.data.columns or None)  # raises DataError naming the file
+    data = read_orders(orders, columns=brief.data.columns or None)  # raises DataError naming the file
     for name in ("wecom_contacts", "wecom_groups", "customers"):
         path = brief.data_path(name)
         if path is not None and not path.is_file():
             raise BriefError(f"file not found: {path}", file=brief_path, where=f"data.{name}")
-    return brief
+    return brief, Scrubber(data.orders["customer_id"].unique())
 
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
@@ -106,7 +110,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     """
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
-    brief = prepare(brief_path)
+    brief, scrub = prepare(brief_path)
     out_root = Path(out_root).resolve()
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
@@ -114,8 +118,10 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     (work / "notebooks").mkdir(parents=True)
     try:
         for name in notebooks:
-            _execute(name, brief_path, work, lang)
+            _execute(name, brief_path, work, lang, scrub)
         meta = _meta(brief, brief_path, lang)
+        for part in (work / "results").glob("*.json"):
+            write_atomic(part, scrub(part.read_text(encoding="utf-8")))
         results = merge_results(work, meta)
         from .report import build_report
 
@@ -129,7 +135,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
                      report=final / report.name, seconds=time.monotonic() - started, headline=headline)
 
 
-def _execute(name: str, brief_path: Path, work: Path, lang: str) -> None:
+def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber) -> None:
     import papermill as pm
 
     source = paths.NOTEBOOKS / f"{name}.ipynb"
@@ -139,14 +145,14 @@ def _execute(name: str, brief_path: Path, work: Path, lang: str) -> None:
                             parameters={"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
                             cwd=str(work), log_output=False, request_save_on_cell_execute=False)
     except pm.PapermillExecutionError as exc:
-        raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub_text(str(exc.evalue))}") from None
+        raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}") from None
     finally:
         if target.exists():
-            _scrub_notebook(target)
-    _export_html(target)
+            _scrub_notebook(target, scrub)
+    _export_html(target, scrub)
 
 
-def _scrub_notebook(path: Path) -> None:
+def _scrub_notebook(path: Path, scrub: Scrubber) -> None:
     """Mask personal data in every output of an executed notebook (in place)."""
     import nbformat
 
@@ -154,22 +160,22 @@ def _scrub_notebook(path: Path) -> None:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if "text" in output:
-                output["text"] = scrub_text(output["text"])
+                output["text"] = scrub(output["text"])
             for mime, value in output.get("data", {}).items():
                 if mime.startswith("text/") or mime in ("application/json",):
-                    output["data"][mime] = scrub_text(value) if isinstance(value, str) else value
+                    output["data"][mime] = scrub(value) if isinstance(value, str) else value
             if "evalue" in output:
-                output["evalue"] = scrub_text(output["evalue"])
-                output["traceback"] = [scrub_text(t) for t in output.get("traceback", [])]
+                output["evalue"] = scrub(output["evalue"])
+                output["traceback"] = [scrub(t) for t in output.get("traceback", [])]
     write_atomic(path, nbformat.writes(nb))
 
 
-def _export_html(path: Path) -> None:
+def _export_html(path: Path, scrub: Scrubber) -> None:
     import nbformat
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter().from_notebook_node(nbformat.read(path, as_version=4))
-    write_atomic(path.with_suffix(".html"), scrub_text(body))
+    write_atomic(path.with_suffix(".html"), scrub(body))
 
 
 def _meta(brief: Brief, brief_path: Path, lang: str) -> dict[str, Any]:

@@ -31,3 +31,22 @@ def test_free_text_masks_labelled_wechat_ids_and_phones():
 
 def test_order_numbers_longer_than_a_phone_are_not_touched():
     assert scrub_text("订单号 E20250305138001308071") == "订单号 E20250305138001308071"
+
+
+def test_an_openid_is_masked():
+    assert mask_id("o6_bmjrPTlm6_2sgVt7hMZOPfL2M") == "o6****2M"
+
+
+def test_a_scrubber_masks_the_clients_own_custom_ids_in_free_text():
+    from diag.privacy import Scrubber
+
+    scrub = Scrubber(["zhang_1991", "00004", "13800130807"])
+    out = scrub("<td>zhang_1991</td><td>00004</td> 客户zhang_1991反馈 13800130807")
+    assert "zhang_1991" not in out and "13800130807" not in out
+    assert "00004" in out and "zh****91" in out
+
+
+def test_a_scrubber_leaves_ordinary_words_alone():
+    from diag.privacy import Scrubber
+
+    assert Scrubber(["zhang_1991"])("zhang_1992 GMV report") == "zhang_1992 GMV report"

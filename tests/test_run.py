@@ -99,3 +99,19 @@ def test_a_failing_notebook_leaves_the_previous_report_in_place(tmp_path, monkey
     assert previous.read_bytes() == b"previous good report"
     assert not list(out.glob(".tiny.tmp-*"))
     assert (out / ".failed" / "tiny" / "notebooks" / "broken.ipynb").exists()
+
+
+def test_executed_notebooks_are_scrubbed_of_the_clients_own_ids(tmp_path):
+    from diag.privacy import Scrubber
+    from diag.run import _scrub_notebook
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("risk")
+    cell.outputs = [nbformat.v4.new_output("execute_result", data={
+        "text/plain": "客户 zhang_1991 13800130807", "text/html": "<td>zhang_1991</td>"})]
+    nb.cells = [cell]
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    _scrub_notebook(path, Scrubber(["zhang_1991"]))
+    text = path.read_text(encoding="utf-8")
+    assert "zhang_1991" not in text and "13800130807" not in text
