@@ -236,7 +236,6 @@ def test_every_phone_and_wechat_id_in_the_demo_data_is_masked_by_mask_id():
     assert _masked_everywhere(wechat) == []
 
 
-@pytest.mark.xfail(reason="mask_id does not recognise 28-character WeChat openids yet (reported to the lead)")
 def test_every_openid_in_the_demo_data_is_masked_by_mask_id():
     openids = pd.read_parquet(BRIEFS / "data/qinghe-meizhuang/orders.parquet")["user_openid"]
     assert _masked_everywhere(openids) == []
