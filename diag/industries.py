@@ -18,6 +18,7 @@ with the list of known ones.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -472,6 +473,7 @@ def format_list() -> str:
 
 def format_show(key: str) -> str:
     """Return a readable summary of one template for ``diag templates show KEY``."""
+    require_industry(key, file="diag templates show")
     t = load_template(key)
     q = t.quadrant
     out = [f"{t.key} ({t.name_en}) — {require_industry(key)}",
@@ -518,15 +520,15 @@ def scaffold_brief(client: str, industry: str, directory: str | Path) -> Path:
     ty = template.typical
     aov_mid = round(sum(ty.aov) / 2)
     cycle_mid = round(sum(ty.repurchase_cycle_days) / 2)
-    name = client.strip().replace('"', "'")
+    name = client.strip()
     text = f"""# 需求澄清表 — {name}
 # 由行业模板「{template.key}」生成于 {_dt.date.today().isoformat()}。以 # 开头的行是提示, 确认后去掉 # 即生效。
 # 行业典型值 (模板, 仅供参考): 客单价 {_span(ty.aov, '¥')}, 复购周期 {_span(ty.repurchase_cycle_days)} 天,
 # 年购买 {_span(ty.purchases_per_year)} 次; 店型 {template.quadrant.store_type}。
 
 client:
-  name: "{name}"
-  industry: {template.key}
+  name: {json.dumps(name, ensure_ascii=False)}
+  industry: {json.dumps(template.key, ensure_ascii=False)}
   # format: 连锁            # 单店 | 连锁 | 电商 | 品牌
   # store_count: 10
 

@@ -257,6 +257,11 @@ def test_diag_new_with_an_unknown_industry_lists_the_known_ones(tmp_path, capsys
     assert not list(tmp_path.glob("*.yaml"))
 
 
+def test_diag_new_keeps_quotes_and_backslashes_in_the_client_name(tmp_path):
+    path = industries.scaffold_brief('王记 "老字号" \\ 分店', "餐饮", tmp_path)
+    assert load_brief(path).client.name == '王记 "老字号" \\ 分店'
+
+
 def test_scaffold_brief_rejects_an_empty_client_name(tmp_path):
     with pytest.raises(UsageError):
         industries.scaffold_brief("  ", "母婴", tmp_path)
