@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import types
 import typing
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,7 +26,6 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import answers
-from .answers import AnswerError
 from .brief import Brief, brief_to_dict, save_brief, _share
 from .errors import DataError, TemplateError, UsageError
 from .intake_labels import ENUM_EN, FIELDS, INSTRUCTIONS, SHEETS
@@ -365,7 +365,11 @@ def _open(path: Path) -> Any:
     if not path.is_file():
         raise DataError("file not found" if not path.exists() else "expected a workbook file", file=path)
     try:
-        return load_workbook(path, data_only=True)
+        with warnings.catch_warnings():
+            # Excel re-saves cross-sheet drop-downs as an extension openpyxl does not read;
+            # the answers are unaffected, so the warning would only be noise.
+            warnings.simplefilter("ignore", UserWarning)
+            return load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise DataError("not an Excel workbook (.xlsx); expected the 需求澄清表 from `diag intake form`",
                         file=path) from None
