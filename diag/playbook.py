@@ -484,15 +484,21 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
     points: list[str] = []
     behind = gaps[gaps["better"] == "落后"]
     ahead = gaps[gaps["better"] == "领先"]
-    if len(behind):
-        ranked = behind.assign(_u=behind["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
+    # AOV is mostly positioning (price system, category mix): said apart from the operating levers.
+    levers = behind[behind["metric"] != "aov"]
+    if len(levers):
+        ranked = levers.assign(_u=levers["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
         top = ranked.iloc[0]
-        money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) else ""
-        points.append(f"最大的短板是{top['label']}: 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
+        money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""
+        points.append(f"运营上最大的短板是{top['label']}: 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
                       f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
                       f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+    if len(behind):
         points.append(f"共有 {len(behind)} 项指标落后于行业区间: " + "、".join(behind["label"]) + "。")
-    else:
+    if (behind["metric"] == "aov").any():
+        points.append("客单价低于行业区间, 这首先是价格体系与品类结构的定位问题: 用组合装、满减门槛和顾问式推荐逐步抬升, "
+                      "不靠打折。")
+    if not len(behind):
         points.append("已测得的指标都不落后于行业区间, 计划的重点是保持并放大。")
     if len(ahead):
         points.append("做得好的地方要保留并复制: " + "、".join(ahead["label"]) + "。")

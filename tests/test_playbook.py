@@ -225,7 +225,8 @@ def test_talking_points_name_the_biggest_gap_and_the_store_type():
     team = pb.team_plan(template, headcount=2, gene="流量")
     points = pb.talking_points(gaps, recs, team, pb.gmv_scenarios(gaps, 100_000), store_type="刚需低频")
     text = "\n".join(points)
-    assert "最大的短板" in text and "刚需低频" in text and "小团队" in text and "基准情景" in text
+    assert "运营上最大的短板" in text and "刚需低频" in text and "小团队" in text and "基准情景" in text
+    assert "客单价低于行业区间" in text and "最大的短板是客单价" not in text
 
 
 def test_measured_metrics_keeps_only_the_vocabulary_and_lets_extra_sources_fill_in():
