@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Periods", "recent_periods", "measured", "findings", "table_zh", "format_summary"]
+__all__ = ["Evidence", "gather", "Periods", "recent_periods", "measured", "findings", "table_zh",
+           "format_summary"]
 
 
 @dataclass
@@ -51,16 +52,23 @@ def recent_periods(orders: pd.DataFrame, months: int = 3) -> Periods:
                    label(b_months), months)
 
 
+#: Channel names that mean "sold inside the WeChat groups".
+GROUP_CHANNEL_WORDS = ("社群", "群")
+
+
 def measured(metrics: Mapping[str, Any], wecom: Mapping[str, Any] | None = None, *,
-             group_members: int | None = None) -> dict[str, float | None]:
+             group_members: int | None = None, channels: pd.DataFrame | None = None
+             ) -> dict[str, float | None]:
     """Return the measured metrics in the shared vocabulary (shares 0–1).
 
     From the orders (``diag metrics``): aov, orders_per_customer,
     purchase_days_per_customer, repurchase_rate, repurchase_rate_90d,
     median_repurchase_days.  From WeCom statistics when given: group_active_share,
     member_activity, reply_rate, avg_reply_minutes, deletion_rate, friend_accept_rate,
-    net_member_growth.  group_conversion = buyers ÷ group members (brief
-    ``assets.group_members``) — an upper bound, since not every buyer came from a group.
+    net_member_growth.  group_conversion (社群转化率) = buyers in the group channels
+    (channel names containing 社群 or 群, from :func:`diag.areas.scene.channel_mix`) ÷
+    group members (brief ``assets.group_members``); None when the orders name no group
+    channel, since buyers from other channels say nothing about the groups.
     """
     keys = ("aov", "orders_per_customer", "purchase_days_per_customer", "repurchase_rate",
             "repurchase_rate_90d", "median_repurchase_days")
@@ -68,9 +76,46 @@ def measured(metrics: Mapping[str, Any], wecom: Mapping[str, Any] | None = None,
     for key in ("group_active_share", "member_activity", "reply_rate", "avg_reply_minutes",
                 "deletion_rate", "friend_accept_rate", "net_member_growth"):
         out[key] = (wecom or {}).get(key)
-    customers = metrics.get("customers")
-    out["group_conversion"] = min(1.0, customers / group_members) if group_members and customers else None
+    out["group_conversion"] = None
+    if group_members and channels is not None and len(channels):
+        names = channels["channel"].astype(str)
+        in_groups = names.str.contains("|".join(GROUP_CHANNEL_WORDS), regex=True)
+        if in_groups.any():
+            out["group_conversion"] = float(channels.loc[in_groups, "buyers"].sum()) / group_members
     return out
+
+
+@dataclass
+class Evidence:
+    """Everything measured for one client, shared by the diagnosis and strategy notebooks."""
+
+    metrics: dict[str, Any]
+    channels: pd.DataFrame
+    contacts: pd.DataFrame | None
+    groups: pd.DataFrame | None
+    wecom_summary: dict[str, Any]
+    measured: dict[str, float | None]
+
+
+def gather(brief: Any, data: Any) -> Evidence:
+    """Return the client's measured evidence: the metrics, channel mix, WeCom statistics.
+
+    ``brief`` is a :class:`diag.brief.Brief`, ``data`` its :class:`diag.orders.OrdersData`.
+    One place computes this so the diagnosis and the strategy quote the same numbers.
+    """
+    from . import wecom
+    from .areas import scene
+    from .metrics import compute_metrics
+
+    metrics = compute_metrics(data, as_of=brief.data.as_of)
+    reach = {c.name: c.monthly_reach for c in brief.scene.channels if c.monthly_reach}
+    channels = scene.channel_mix(data.orders, reach=reach)
+    contacts_path, groups_path = brief.data_path("wecom_contacts"), brief.data_path("wecom_groups")
+    contacts = wecom.read_contact_stats(contacts_path) if contacts_path else None
+    groups = wecom.read_group_stats(groups_path) if groups_path else None
+    summary = scene.wecom_summary(contacts, groups)
+    values = measured(metrics, summary, group_members=brief.assets.group_members, channels=channels)
+    return Evidence(metrics, channels, contacts, groups, summary, values)
 
 
 def _pct(value: float) -> str:
