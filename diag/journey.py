@@ -185,7 +185,8 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None) -> pd
 
     * 触达 — ``funnel.reachable`` in the brief, else the sum of the channels'
       ``monthly_reach`` (澄清表);
-    * 加好友 — WeCom ``contact_total`` when given (企微), else ``assets.friends``;
+    * 加好友 — WeCom ``contact_total`` when given (企微), else ``assets.friends``, else
+      the customers WeCom added in the statistics' period (``new_contact_cnt``);
     * 入群 — WeCom ``member_total`` when given (企微), else ``assets.group_members``;
     * 首购 — distinct customers with at least one valid order (订单);
     * 复购 — customers with at least two distinct purchase days (订单);
@@ -208,10 +209,15 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None) -> pd
     for key, wecom_key, stated in (("friend", "contact_total", brief.assets.friends),
                                    ("group", "member_total", brief.assets.group_members)):
         value = wecom.get(wecom_key)
+        added = wecom.get("new_contact_cnt") if key == "friend" else None
         if isinstance(value, (int, float)) and not pd.isna(value):
             counts[key] = (float(value), "企微")
+        elif stated is not None:
+            counts[key] = (float(stated), "澄清表")
+        elif isinstance(added, (int, float)) and not pd.isna(added):
+            counts[key] = (float(added), "企微（期间新增）")
         else:
-            counts[key] = (np.nan, "无数据") if stated is None else (float(stated), "澄清表")
+            counts[key] = (np.nan, "无数据")
     days_to_repeat = np.nan
     if frame is not None and not frame.empty:
         days = purchase_days(frame)

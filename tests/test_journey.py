@@ -75,6 +75,13 @@ def test_wecom_member_total_wins_over_the_stated_group_members():
     assert table.loc["group", "count"] == 55 and table.loc["group", "source"] == "企微"
 
 
+def test_friends_fall_back_to_the_customers_wecom_added_in_the_period():
+    row = funnel(None, make(), {"new_contact_cnt": 14.0}).set_index("stage").loc["friend"]
+    assert (row["count"], row["source"]) == (14, "企微（期间新增）")
+    stated = funnel(None, make(assets={"friends": 50}), {"new_contact_cnt": 14.0}).set_index("stage")
+    assert stated.loc["friend", "count"] == 50
+
+
 def test_referral_comes_from_the_brief_then_from_referral_channels():
     stated = funnel(ORDERS, make(funnel={"referrers": 7})).set_index("stage").loc["referral"]
     assert (stated["count"], stated["source"]) == (7, "澄清表")
