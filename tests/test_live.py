@@ -1,0 +1,23 @@
+"""The live session prepares the client's notebooks, parameterized, without running them."""
+
+import nbformat
+
+from diag import paths
+from diag.cli import main
+from diag.live import prepare_session
+
+
+def test_a_live_session_holds_the_four_notebooks_with_the_clients_parameters(tmp_path):
+    brief = paths.BRIEFS / "laomian-canyin.yaml"
+    folder = prepare_session(brief, root=tmp_path)
+    names = sorted(p.stem for p in folder.glob("*.ipynb"))
+    assert names == ["01_intake", "02_journey", "03_diagnosis", "04_strategy"]
+    nb = nbformat.read(folder / "03_diagnosis.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and str(brief.resolve()) in injected[0].source
+    assert all(c.get("outputs", []) == [] for c in nb.cells if c.cell_type == "code")
+
+
+def test_a_port_out_of_range_is_bad_input(capsys):
+    assert main(["live", str(paths.BRIEFS / "laomian-canyin.yaml"), "--port", "80"]) == 2
+    assert capsys.readouterr().err.startswith("error: --port: expected a port")
