@@ -143,7 +143,7 @@ class OrdersData:
 
 # -- engine ------------------------------------------------------------------------------
 
-def connect(memory_limit: str = "1.5GB", threads: int = 2) -> Any:
+def connect(memory_limit: str = "1.6GB", threads: int = 2) -> Any:
     """Return an in-memory DuckDB connection with bounded memory and a private spill folder."""
     import duckdb
 
@@ -359,13 +359,29 @@ def _first_line(exc: BaseException) -> str:
 
 # -- SQL rules ---------------------------------------------------------------------------
 
-def _text(col: str, typ: str, strip: str = " \t\r\n") -> str:
+#: Characters trimmed from every text cell; ids also lose Excel's ="…" and '… text marks.
+_BLANK = (" \t", " \t")
+_ID_MARKS = (" \t='", " \t\"")
+
+
+def _text(col: str, typ: str, marks: tuple[str, str] = _BLANK) -> str:
+    """Return SQL for a cell as trimmed text, NULL when empty.
+
+    trim() copies every string; only a value that starts with one of ``marks[0]`` or
+    ends with one of ``marks[1]`` needs it, and ascii()/ends_with() tests copy nothing.
+    """
     if typ in ("DOUBLE", "FLOAT"):
         val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e15 THEN "
                f"CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END")
+    elif typ == "VARCHAR":
+        val = col
     else:
-        val = f"CAST({col} AS VARCHAR)"
-    return f"nullif(trim({val}, {_sql_str(strip)}), '')"
+        return f"CAST({col} AS VARCHAR)"
+    lead, trail = marks
+    ends = " OR ".join([f"ascii({val}) IN ({', '.join(str(ord(c)) for c in lead)})"]
+                       + [f"ends_with({val}, {_sql_str(c)})" for c in trail])
+    strip = "".join(dict.fromkeys(lead + trail + "\r\n"))
+    return f"nullif(CASE WHEN {ends} THEN trim({val}, {_sql_str(strip)}) ELSE {val} END, '')"
 
 
 def _timestamp(col: str, typ: str) -> str:
@@ -386,37 +402,67 @@ def _number(col: str, typ: str) -> str:
     return f"coalesce(try_cast({t} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
 
 
-def _excluded_sql(status: str) -> str:
-    s = f"lower({status})"
-    keep = " OR ".join(f"contains({s}, {_sql_str(k)})" for k in KEPT_STATUS)
-    drop = " OR ".join(f"contains({s}, {_sql_str(k)})" for k in EXCLUDED_STATUS)
-    return f"coalesce(NOT ({keep}) AND ({drop}), false)"
+# Plain words only, so the same pattern runs in Python's re and in DuckDB's RE2.
+_EXCLUDED_RE = re.compile("|".join(EXCLUDED_STATUS), re.IGNORECASE)
+_KEPT_RE = re.compile("|".join(KEPT_STATUS), re.IGNORECASE)
 
 
-def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime) -> str:
-    """Return the SELECT that turns ``src`` rows into typed, reason-tagged rows."""
+def status_excluded(status: object) -> bool:
+    """Return True when a status text says closed, cancelled, unpaid or fully refunded."""
+    if status is None or (isinstance(status, float) and status != status):
+        return False
+    text = str(status)
+    return bool(_EXCLUDED_RE.search(text)) and not _KEPT_RE.search(text)
+
+
+def _excluded_sql(status: str, seen: list[str]) -> str:
+    """Return SQL for :func:`status_excluded`: the statuses seen in a sample are decided
+    in Python (a fast IN list), any other value by the same regular expressions."""
+    out = []
+    for flag in (True, False):
+        values = [v for v in seen if status_excluded(v) is flag]
+        if values:
+            out.append(f"WHEN {status} IN ({', '.join(map(_sql_str, values))}) THEN {str(flag).lower()}")
+    regex = (f"regexp_matches({status}, {_sql_str('(?i)' + _EXCLUDED_RE.pattern)}) AND NOT "
+             f"regexp_matches({status}, {_sql_str('(?i)' + _KEPT_RE.pattern)})")
+    return f"CASE WHEN {status} IS NULL THEN false {' '.join(out)} ELSE {regex} END"
+
+
+def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime, lean: bool,
+               seen: list[str]) -> str:
+    """Return the SELECT that turns ``src`` rows into typed, reason-tagged rows.
+
+    ``row_h`` hashes every column of the raw row (exact duplicates share it).  With
+    ``lean`` the ids become 64-bit hashes and only what the metrics need is kept.
+    """
     def col(key: str) -> tuple[str, str] | None:
         return (_ident(mapping[key]), types[mapping[key]]) if key in mapping else None
 
     oid, cid = col("order_id"), col("customer_id")
     pay, amt = col("paid_at"), col("amount")
     assert oid and cid and pay and amt
-    id_strip = " \t\r\n=\"'"
     parts = {
-        "order_id": _text(*oid, strip=id_strip),
-        "customer_id": _text(*cid, strip=id_strip),
+        "order_id": _text(*oid, _ID_MARKS),
+        "customer_id": _text(*cid, _ID_MARKS),
         "paid_at": _timestamp(*pay),
         "amount": _number(*amt),
         "paid_text": _text(*pay),
         "amount_text": _text(*amt),
+        "row_h": "hash(" + ", ".join(_ident(h) for h in types) + ")",
     }
-    for key in ("status", "channel", "store", "product", "category"):
+    optional = ("status",) if lean else ("status", "channel", "store", "product", "category")
+    for key in optional:
         c = col(key)
         parts[key] = _text(*c) if c else "CAST(NULL AS VARCHAR)"
     q = col("quantity")
-    parts["quantity"] = _number(*q) if q else "CAST(NULL AS DOUBLE)"
+    if not lean:
+        parts["quantity"] = _number(*q) if q else "CAST(NULL AS DOUBLE)"
     inner = ",\n  ".join(f"{v} AS {k}" for k, v in parts.items())
-    reason = (f"CASE WHEN order_id IS NULL THEN 'missing order id' "
+    # A cheap AND chain decides validity; the reason CASE runs only for invalid rows.
+    ok = (f"order_id IS NOT NULL AND customer_id IS NOT NULL AND paid_at IS NOT NULL AND "
+          f"paid_at <= TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' AND amount >= 0 AND NOT isinf(amount)")
+    reason = (f"CASE WHEN {ok} THEN NULL "
+              f"WHEN order_id IS NULL THEN 'missing order id' "
               f"WHEN customer_id IS NULL THEN 'missing customer' "
               f"WHEN paid_text IS NULL THEN 'missing date' "
               f"WHEN paid_at IS NULL THEN 'unparseable date' "
@@ -424,18 +470,27 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime)
               f"WHEN amount_text IS NULL THEN 'missing amount' "
               f"WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN 'unparseable amount' "
               f"WHEN amount < 0 THEN 'negative amount' END")
-    return (f"SELECT order_id, customer_id, paid_at, amount, status, channel, store, product, "
-            f"category, quantity, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)")
+    excluded = _excluded_sql("status", seen)
+    if lean:
+        keep = (f"hash(order_id) AS order_id, hash(customer_id) AS customer_id, paid_at, amount, "
+                f"{excluded} AS excluded, CASE WHEN {excluded} THEN status END AS status")
+    else:
+        keep = (f"order_id, customer_id, paid_at, amount, {excluded} AS excluded, status, channel, store, "
+                f"product, category, quantity")
+    return f"SELECT row_h, {keep}, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)"
 
 
 def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-         now: dt.datetime | None = None) -> Quality:
+         lean: bool = False, now: dt.datetime | None = None) -> Quality:
     """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
 
-    ``lines``: one row per distinct usable line (order_id, customer_id, paid_at, amount,
-    product, category, quantity, status, channel, store, excluded).  ``orders``: one
-    row per order (order_id, customer_id, paid_at, amount, channel, store, status,
-    excluded) — metrics use ``WHERE NOT excluded``.
+    ``orders``: one row per order (order_id, customer_id, paid_at, amount, status,
+    excluded and, unless ``lean``, channel and store); metrics use ``WHERE NOT
+    excluded``.  Unless ``lean``, ``lines`` holds one row per distinct usable line
+    (order_id, customer_id, paid_at, amount, line_amount, excluded, status, channel,
+    store, product, category, quantity).  With ``lean`` (the metrics path) ids are
+    64-bit hashes — used for counting only; a collision among 10 million ids has a
+    chance of about 3 in a million — and exact duplicates are found per order.
     """
     path = Path(path)
     _check_file(path)
@@ -443,56 +498,116 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
     folder = tempfile.mkdtemp(prefix="diag-orders-")
     try:
         types, encoding = _open_source(con, path, folder)
-        headers = list(types)
-        mapping, level = map_columns(headers, columns, path)
+        mapping, level = map_columns(list(types), columns, path)
+        quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
         try:
-            con.execute(f"CREATE TEMP TABLE parsed AS SELECT *, count(*) AS n FROM "
-                        f"({_parse_sql(mapping, types, now)}) GROUP BY ALL")
+            seen: list[str] = []
+            if "status" in mapping:
+                seen = [r[0] for r in con.execute(
+                    f"SELECT DISTINCT {_text(_ident(mapping['status']), types[mapping['status']])} "
+                    f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
+            sql = _parse_sql(mapping, types, now, lean, seen)
+            if lean:
+                # No materialised rows: one streaming aggregation keyed by order (invalid
+                # rows grouped by their reason); a second read only for multi-row orders.
+                con.execute(f"CREATE TEMP VIEW rows AS {sql}")
+                con.execute("""
+                    CREATE TEMP TABLE o1 AS
+                    SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id,
+                           any_value(reason) AS reason, count(*) AS n,
+                           any_value(customer_id) AS customer_id, any_value(paid_at) AS paid_at,
+                           any_value(amount) AS amount, any_value(excluded) AS excluded,
+                           any_value(status) AS status
+                    FROM rows GROUP BY 1""")
+                counts = con.execute("SELECT reason, sum(n) FROM o1 GROUP BY reason").fetchall()
+            else:
+                con.execute(f"CREATE TEMP TABLE rows AS {sql}")
+                counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
+            quality.rows_read = int(sum(r[1] for r in counts))
+            quality.unusable = {r[0]: int(r[1]) for r in sorted(counts, key=lambda r: (-r[1], r[0] or ""))
+                                if r[0]}
+            if quality.rows_read == 0:
+                raise DataError("the orders file has a header but no rows", file=path)
+            if quality.rows_read == sum(quality.unusable.values()):
+                reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
+                raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})",
+                                file=path)
+            (_lean_orders if lean else _full_orders)(con, level, quality)
+        except DataError:
+            raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
             raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
     finally:
         for p in Path(folder).glob("*"):
             p.unlink(missing_ok=True)
         Path(folder).rmdir()
-    quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
-    rows = con.execute("SELECT reason, sum(n), sum(n - 1) FILTER (WHERE reason IS NULL) "
-                       "FROM parsed GROUP BY reason").fetchall()
-    quality.rows_read = int(sum(r[1] for r in rows))
-    quality.unusable = {r[0]: int(r[1]) for r in sorted(rows, key=lambda r: (-r[1], r[0] or "")) if r[0]}
-    quality.duplicates = int(sum(r[2] or 0 for r in rows))
-    if quality.rows_read == 0:
-        raise DataError("the orders file has a header but no rows", file=path)
-    if quality.rows_read == sum(quality.unusable.values()):
-        reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
-        raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})", file=path)
-    agg = "sum(amount) FILTER (WHERE NOT excluded)" if level == "line" else \
-        "max(amount) FILTER (WHERE NOT excluded)"
+    quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
+        "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC, 1").fetchall()}
+    if quality.orders_kept == 0:
+        raise DataError(f"no valid order: all {quality.orders_excluded} orders are excluded by status "
+                        f"({', '.join(quality.excluded_by_status)})", file=path)
+    return quality
+
+
+def _full_orders(con: Any, level: str, quality: Quality) -> None:
+    """Build ``lines`` (exact duplicates dropped) and ``orders`` from ``rows``."""
+    agg = "sum(amount)" if level == "line" else "max(amount)"
     # An order-level amount says nothing about a single line of a multi-line order.
     line_amount = "amount" if level == "line" else \
         "CASE WHEN count(*) OVER (PARTITION BY order_id) = 1 THEN amount END"
     con.execute(f"""
         CREATE TEMP TABLE lines AS
-        SELECT order_id, customer_id, paid_at, amount, {line_amount} AS line_amount, product,
-               category, quantity, status, channel, store, {_excluded_sql('status')} AS excluded
-        FROM parsed WHERE reason IS NULL;
-        DROP TABLE parsed;
+        SELECT *, {line_amount} AS line_amount FROM (
+            SELECT * EXCLUDE (row_h, reason) FROM (
+                SELECT *, row_number() OVER (PARTITION BY row_h) AS k FROM rows WHERE reason IS NULL)
+            WHERE k = 1) ;
         CREATE TEMP TABLE orders AS
         SELECT order_id, min(customer_id) AS customer_id, min(paid_at) AS paid_at,
-               coalesce({agg}, 0.0) AS amount, min(channel) AS channel, min(store) AS store,
+               coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
+               min(channel) AS channel, min(store) AS store,
                coalesce(min(status) FILTER (WHERE NOT excluded), min(status)) AS status,
                bool_and(excluded) AS excluded
         FROM lines GROUP BY order_id;
     """)
-    kept, excluded, n_lines = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded), "
-        "(SELECT count(*) FROM lines WHERE NOT excluded) FROM orders").fetchone()
-    quality.orders_kept, quality.orders_excluded, quality.lines_kept = int(kept), int(excluded), int(n_lines)
-    quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
-        "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC").fetchall()}
-    if kept == 0:
-        raise DataError(f"no valid order: all {excluded} orders are excluded by status "
-                        f"({', '.join(quality.excluded_by_status)})", file=path)
-    return quality
+    valid = quality.rows_read - sum(quality.unusable.values())
+    n_lines, kept_lines = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE NOT excluded) FROM lines").fetchone()
+    quality.duplicates = int(valid - n_lines)
+    quality.lines_kept = int(kept_lines)
+    quality.orders_kept, quality.orders_excluded = map(int, con.execute(
+        "SELECT count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) FROM orders").fetchone())
+    con.execute("DROP TABLE rows")
+
+
+def _lean_orders(con: Any, level: str, quality: Quality) -> None:
+    """Build ``orders`` from ``o1`` (rows grouped by order): single-row orders as they are,
+    then an exact pass (duplicates dropped, lines combined) over multi-row orders."""
+    multi = con.execute("SELECT count(*) FROM o1 WHERE n > 1 AND reason IS NULL").fetchone()[0]
+    agg = "sum(amount)" if level == "line" else "max(amount)"
+    con.execute(f"""
+        CREATE TEMP TABLE orders AS
+        SELECT order_id, customer_id, paid_at, amount, status, excluded, 1 - excluded::INT AS kept, 0 AS dups
+        FROM o1 WHERE n = 1 AND reason IS NULL""")
+    if multi:
+        con.execute(f"""
+            INSERT INTO orders
+            SELECT order_id, min(customer_id), min(paid_at),
+                   coalesce({agg} FILTER (WHERE NOT excluded), 0.0),
+                   min(status) FILTER (WHERE excluded), bool_and(excluded),
+                   count(*) FILTER (WHERE NOT excluded), sum(n - 1)
+            FROM (SELECT order_id, any_value(customer_id) AS customer_id, any_value(paid_at) AS paid_at,
+                         any_value(amount) AS amount, any_value(excluded) AS excluded,
+                         any_value(status) AS status, count(*) AS n
+                  FROM rows WHERE reason IS NULL
+                   AND order_id IN (SELECT order_id FROM o1 WHERE n > 1 AND reason IS NULL)
+                  GROUP BY order_id, row_h)
+            GROUP BY order_id""")
+    dups, kept_lines, kept, excluded = con.execute(
+        "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
+        "FROM orders").fetchone()
+    quality.duplicates, quality.lines_kept = int(dups or 0), int(kept_lines or 0)
+    quality.orders_kept, quality.orders_excluded = int(kept), int(excluded)
+    con.execute("DROP VIEW rows; DROP TABLE o1")
 
 
 def as_of_default(con: Any, table: str = "orders") -> dt.date:

@@ -1,0 +1,289 @@
+"""People (人): repurchase, purchase cycle, RFM segments and cohort retention.
+
+Every rule is written once, as SQL run by DuckDB over an orders relation
+(``customer_id, paid_at, amount``); :mod:`diag.metrics` runs the same SQL over the
+tables the reader built, and the DataFrame functions below run it over frames.
+
+Definitions
+-----------
+* **Purchase day** — a calendar date (of ``paid_at``) on which a customer paid at least
+  one valid order; several orders on one day are one purchase day worth their sum.
+* **Repurchase rate** — customers with ≥ 2 distinct purchase days ÷ customers.
+* **N-day repurchase rate** — among customers whose first purchase day is at least N
+  days before ``as_of`` (so the whole window is observed), the share whose second
+  purchase day falls within N days of the first.
+* **Repurchase gap** — days between a customer's consecutive distinct purchase days;
+  the repurchase cycle is the median gap over all customers' gaps.
+* **RFM** — R = ``recency_days`` (``as_of`` − last purchase day), F = distinct purchase
+  days, M = total spend.  Each is *high* or *low* against the customers' **mean**:
+  R高 when recency_days < mean (bought more recently than average), F高 when F > mean,
+  M高 when M > mean.  Ties go to low.  The eight combinations give the standard types:
+  高高高 重要价值 · 低高高 重要唤回 · 高低高 重要深耕 · 低低高 重要挽留 ·
+  高高低 潜力 · 高低低 新客 · 低高低 一般维持 · 低低低 流失 (order R, F, M).
+* **Cohort retention** — customers grouped by the month of their first purchase day;
+  month k's share = customers of the cohort with a purchase day in month k ÷ cohort size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SEGMENTS = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
+#: (R高, F高, M高) → segment.
+SEGMENT_RULE = {
+    (True, True, True): "重要价值", (False, True, True): "重要唤回",
+    (True, False, True): "重要深耕", (False, False, True): "重要挽留",
+    (True, True, False): "潜力", (True, False, False): "新客",
+    (False, True, False): "一般维持", (False, False, False): "流失",
+}
+ACTIONS = {
+    "重要价值": "专属顾问一对一维护, 新品优先体验与会员权益, 邀请成为种子用户带新",
+    "重要唤回": "近期未回购: 按复购周期定向提醒, 专属券或生日关怀拉回",
+    "重要深耕": "买得多但次数少: 推荐关联品与组合装, 引导加入社群提高频次",
+    "重要挽留": "高价值但久未购买且频次低: 一对一回访了解原因, 大额券挽回",
+    "潜力": "活跃常买但客单偏低: 满减、加价购与套装提升客单价",
+    "新客": "首购不久: 欢迎礼与二次购买券, 引导进群与关注, 促成第二单",
+    "一般维持": "低价高频: 社群日常触达与签到积分, 拼团秒杀保持活跃",
+    "流失": "低成本批量唤醒 (红包、抽奖), 无响应则减少打扰",
+}
+GAP_BINS = (0, 7, 14, 30, 60, 90, 180, 365, np.inf)
+_SEG_SQL = " ".join(
+    f"WHEN {'' if r else 'NOT '}r_high AND {'' if f else 'NOT '}f_high AND {'' if m else 'NOT '}m_high "
+    f"THEN '{name}'" for (r, f, m), name in SEGMENT_RULE.items())
+
+
+def _date(value: Any) -> str:
+    return f"DATE '{pd.Timestamp(value).date().isoformat()}'"
+
+
+def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), prefix: str = "p"
+          ) -> None:
+    """Create the tables ``<prefix>_days`` and ``<prefix>_customers`` in ``con``.
+
+    ``source`` is a relation with ``customer_id, paid_at, amount`` (and ``keys``, e.g.
+    ``category``); rows with a purchase day after ``as_of`` are left out.
+    ``<prefix>_days``: one row per (keys, customer, purchase day) with ``amount``,
+    ``orders``, ``gap`` (days since the previous purchase day), ``seq`` and ``cohort``
+    (first purchase month).  ``<prefix>_customers``: one row per (keys, customer) with
+    ``first_day, last_day, purchase_days, orders, monetary, first_amount, first_gap,
+    recency_days`` and, without keys, ``r_high, f_high, m_high, segment``.
+    """
+    part = ", ".join([*keys, "customer_id"])
+    # One sorted pass (the window) over the orders gives each order's purchase day, the
+    # gap to the previous purchase day, the purchase-day rank and first-in-month flags,
+    # so no (customer, day) aggregation or DISTINCT count is needed.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {prefix}_days AS
+        SELECT {part}, day, amount, CAST(date_trunc('month', day) AS DATE) AS month,
+               coalesce(lag(day) OVER w <> day, true) AS new_day,
+               CASE WHEN lag(day) OVER w <> day THEN day - lag(day) OVER w END AS gap,
+               dense_rank() OVER w AS seq,
+               CAST(date_trunc('month', first_value(day) OVER w) AS DATE) AS cohort,
+               coalesce(date_trunc('month', lag(day) OVER w) <> date_trunc('month', day), true)
+                   AS first_in_month
+        FROM (SELECT {part}, CAST(paid_at AS DATE) AS day, amount FROM {source}
+              WHERE CAST(paid_at AS DATE) <= {_date(as_of)})
+        WINDOW w AS (PARTITION BY {part} ORDER BY day);
+        CREATE OR REPLACE TEMP TABLE {prefix}_customers AS
+        SELECT {part}, min(day) AS first_day, max(day) AS last_day,
+               count(*) FILTER (WHERE new_day) AS purchase_days,
+               count(*) AS orders, sum(amount) AS monetary,
+               sum(amount) FILTER (WHERE seq = 1) AS first_amount,
+               max(gap) FILTER (WHERE seq = 2) AS first_gap,
+               {_date(as_of)} - max(day) AS recency_days
+        FROM {prefix}_days GROUP BY {part};
+    """)
+    if not keys:
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {prefix}_customers AS
+            SELECT *, CASE {_SEG_SQL} END AS segment FROM (
+                SELECT c.*, c.recency_days < avg(c.recency_days) OVER () AS r_high,
+                       c.purchase_days > avg(c.purchase_days) OVER () AS f_high,
+                       c.monetary > avg(c.monetary) OVER () AS m_high
+                FROM {prefix}_customers c)
+        """)
+
+
+def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90), prefix: str = "p"
+             ) -> dict[str, Any]:
+    """Return customers, purchase days per customer, repurchase rates and the median gap."""
+    within = ", ".join(
+        f"avg(CASE WHEN first_gap <= {n} THEN 1.0 ELSE 0.0 END) FILTER "
+        f"(WHERE first_day <= {_date(as_of)} - {n}) AS repurchase_rate_{n}d" for n in windows)
+    row = con.execute(f"""
+        SELECT count(*) AS customers, sum(orders) AS orders, sum(monetary) AS gmv,
+               avg(purchase_days) AS purchase_days_per_customer,
+               avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS repurchase_rate,
+               {within},
+               (SELECT median(gap) FROM {prefix}_days WHERE gap IS NOT NULL) AS median_repurchase_days,
+               (SELECT count(*) FROM {prefix}_days WHERE gap IS NOT NULL) AS gaps,
+               min(first_day) AS first_date, max(last_day) AS last_date
+        FROM {prefix}_customers""").fetchone()
+    names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate",
+             *(f"repurchase_rate_{n}d" for n in windows), "median_repurchase_days", "gaps",
+             "first_date", "last_date"]
+    return dict(zip(names, row))
+
+
+def segment_counts(con: Any, prefix: str = "p") -> dict[str, int]:
+    """Return {segment: customers} over the eight standard types (zeros included)."""
+    got = dict(con.execute(f"SELECT segment, count(*) FROM {prefix}_customers GROUP BY 1").fetchall())
+    return {s: int(got.get(s, 0)) for s in SEGMENTS}
+
+
+def monthly_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
+    """Return month, gmv, orders, customers (active), new_customers (first purchase that month)."""
+    return _df(con, f"""
+        SELECT strftime(month, '%Y-%m') AS month, gmv, orders, customers, new_customers FROM (
+          SELECT month, sum(amount) AS gmv, count(*) AS orders,
+                 count(*) FILTER (WHERE first_in_month) AS customers,
+                 count(*) FILTER (WHERE seq = 1 AND new_day) AS new_customers
+          FROM {prefix}_days GROUP BY 1) ORDER BY month""")
+
+
+def cohort_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
+    """Return the cohort retention table: one row per first-purchase month, columns 0…n shares."""
+    long = _df(con, f"""
+        WITH active AS (SELECT cohort, date_diff('month', cohort, month) AS k, count(*) AS n
+                        FROM {prefix}_days WHERE first_in_month GROUP BY 1, 2)
+        SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, a.n / s.n AS share, s.n AS size
+        FROM active a JOIN active s ON s.cohort = a.cohort AND s.k = 0 ORDER BY 1, 2""")
+    if long.empty:
+        return pd.DataFrame()
+    start = long["cohort"].map(lambda c: pd.Period(c, "M").ordinal)
+    last = int((start + long["k"]).max())
+    table = long.pivot(index="cohort", columns="k", values="share").fillna(0.0)
+    table = table.reindex(columns=range(int(long["k"].max()) + 1), fill_value=0.0)
+    # Months after the data ends are unknown, not zero.
+    for cohort in table.index:
+        span = last - pd.Period(cohort, "M").ordinal
+        table.loc[cohort, table.columns > span] = np.nan
+    table.insert(0, "size", long.groupby("cohort")["size"].first())
+    table.columns = [str(c) for c in table.columns]
+    return table
+
+
+def customers_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
+    """Return the per-customer table built by :func:`build`."""
+    return _df(con, f"SELECT * FROM {prefix}_customers ORDER BY monetary DESC, customer_id")
+
+
+def _df(con: Any, sql: str) -> pd.DataFrame:
+    return con.execute(sql).df()
+
+
+# -- DataFrame API (notebooks) -----------------------------------------------------------------
+
+def _session(frame: pd.DataFrame, as_of: Any, keys: tuple[str, ...] = ()) -> tuple[Any, dt.date]:
+    from ..orders import connect
+
+    need = {"customer_id", "paid_at", "amount", *keys}
+    missing = need - set(frame.columns)
+    if missing:
+        raise ValueError(f"expected columns {sorted(need)}; missing {sorted(missing)}")
+    con = connect()
+    con.register("frame_src", frame[[*keys, "customer_id", "paid_at", "amount"]])
+    if as_of is None:
+        as_of = (pd.Timestamp(frame["paid_at"].max()).normalize() + pd.Timedelta(days=1)).date()
+    as_of = pd.Timestamp(as_of).date()
+    src = "frame_src" if not keys else f"(SELECT * FROM frame_src WHERE {keys[0]} IS NOT NULL)"
+    build(con, src, as_of, keys=keys)
+    return con, as_of
+
+
+def rfm_table(orders: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """Return one row per customer: recency_days, frequency, monetary, R/F/M 高/低 and segment.
+
+    ``orders`` has ``customer_id, paid_at, amount`` (:attr:`OrdersData.orders`);
+    ``as_of`` defaults to the day after the last purchase.  See the module docstring.
+    """
+    con, _ = _session(orders, as_of)
+    df = _df(con, "SELECT customer_id, recency_days, purchase_days AS frequency, monetary, orders, "
+                  "first_day, last_day, r_high, f_high, m_high, segment FROM p_customers "
+                  "ORDER BY monetary DESC, customer_id")
+    for col, name in (("r_high", "R"), ("f_high", "F"), ("m_high", "M")):
+        df[name] = np.where(df.pop(col), "高", "低")
+    return df
+
+
+def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
+    """Return per segment: 客户数, 占比, 平均消费金额, 建议动作 (all eight types, in order)."""
+    grouped = rfm.groupby("segment")["monetary"]
+    counts = grouped.size().reindex(SEGMENTS, fill_value=0)
+    total = max(int(counts.sum()), 1)
+    return pd.DataFrame({
+        "分群": list(SEGMENTS),
+        "客户数": counts.to_numpy(int),
+        "占比": (counts / total).to_numpy(float),
+        "平均消费金额": grouped.mean().reindex(SEGMENTS).to_numpy(float),
+        "建议动作": [ACTIONS[s] for s in SEGMENTS],
+    })
+
+
+def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
+                       windows: tuple[int, ...] = (30, 60, 90)) -> pd.DataFrame:
+    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle."""
+    con, as_of = _session(orders, as_of)
+    h = headline(con, as_of, windows=windows)
+    rows = [("购买客户数", h["customers"], "有有效订单的去重客户"),
+            ("人均购买天数", h["purchase_days_per_customer"], "每位客户的去重购买日数的平均"),
+            ("复购率", h["repurchase_rate"], "购买日 ≥ 2 天的客户 ÷ 购买客户")]
+    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"],
+              f"首购距今 ≥ {n} 天的客户中, {n} 天内出现第二个购买日的比例") for n in windows]
+    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], "相邻两个购买日间隔天数的中位数"))
+    return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
+
+
+def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
+    """Return per category: buyers, repurchase rate and median cycle (days) within the category.
+
+    The same definitions as the overall rate, applied to each category's own purchase
+    days (``lines`` with ``category``; lines without a category are left out).
+    """
+    if "category" not in lines or lines["category"].isna().all():
+        return pd.DataFrame(columns=["品类", "购买客户数", "复购率", "复购周期中位数"])
+    con, _ = _session(lines, as_of, keys=("category",))
+    return _df(con, """
+        SELECT c.category AS 品类, count(*) AS 购买客户数,
+               avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS 复购率,
+               any_value(g.cycle) AS 复购周期中位数
+        FROM p_customers c LEFT JOIN (SELECT category, median(gap) AS cycle FROM p_days
+                                      WHERE gap IS NOT NULL GROUP BY 1) g USING (category)
+        GROUP BY 1 ORDER BY 2 DESC, 1""")
+
+
+def repurchase_gaps(orders: pd.DataFrame) -> np.ndarray:
+    """Return every customer's days between consecutive distinct purchase days, pooled."""
+    con, _ = _session(orders, None)
+    return _df(con, "SELECT gap FROM p_days WHERE gap IS NOT NULL")["gap"].to_numpy(float)
+
+
+def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS) -> pd.DataFrame:
+    """Return counts and shares of repurchase gaps (days between purchase days) per band.
+
+    Bands include their upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
+    """
+    gaps = repurchase_gaps(orders)
+    edges = np.asarray(bins, float)
+    # Bands include their upper edge: 1–7 days, 8–14 days, …
+    counts = np.bincount(np.searchsorted(edges, gaps, side="left") - 1, minlength=len(edges) - 1)
+    labels = [f"{int(lo) + 1}–{int(hi)}天" if np.isfinite(hi) else f"{int(lo)}天以上"
+              for lo, hi in zip(bins[:-1], bins[1:])]
+    return pd.DataFrame({"间隔": labels, "次数": counts,
+                         "占比": counts / max(len(gaps), 1)})
+
+
+def cohort_retention(orders: pd.DataFrame) -> pd.DataFrame:
+    """Return the monthly cohort table: size, then the share active in month 0, 1, 2, …."""
+    con, _ = _session(orders, None)
+    return cohort_frame(con)
+
+
+def monthly(orders: pd.DataFrame) -> pd.DataFrame:
+    """Return per month: GMV, orders, active customers and new customers."""
+    con, _ = _session(orders, None)
+    return monthly_frame(con)
