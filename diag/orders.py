@@ -226,40 +226,33 @@ def _check_file(path: Path) -> None:
 
 
 def _detect_encoding(path: Path) -> str:
-    """Return 'utf-8' or 'gb18030': the whole file is decoded strictly as UTF-8 first."""
+    """Return 'utf-8' or 'gb18030' from the file's head (the first 4 MB).
+
+    The head is decoded strictly as UTF-8; DuckDB checks the rest as it reads and
+    :func:`load` falls back to GB18030 if it finds a byte that is not UTF-8.
+    """
     with open(path, "rb") as fh:
-        head = fh.read(_CHUNK)
-        if b"\x00" in head:
-            raise DataError("not a text table (binary content); expected CSV, XLSX or Parquet", file=path)
-        dec = codecs.getincrementaldecoder("utf-8")("strict")
-        try:
-            chunk = head
-            while chunk:
-                dec.decode(chunk)
-                chunk = fh.read(_CHUNK)
-            dec.decode(b"", final=True)
-            return "utf-8"
-        except UnicodeDecodeError:
-            pass
+        head = fh.read(1 << 22)
+    if b"\x00" in head:
+        raise DataError("not a text table (binary content); expected CSV, XLSX or Parquet", file=path)
     try:
-        with open(path, "rb") as fh:
-            dec = codecs.getincrementaldecoder("gb18030")("strict")
-            while chunk := fh.read(_CHUNK):
-                dec.decode(chunk)
-            dec.decode(b"", final=True)
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
+        return "utf-8"
     except UnicodeDecodeError:
-        raise DataError("not a text table: neither UTF-8 nor GBK/GB18030 text", file=path) from None
-    return "gb18030"
+        return "gb18030"
 
 
 def _transcode(path: Path, folder: str) -> Path:
     """Return a UTF-8 copy of a GB18030 file, written in streaming chunks."""
     out = Path(folder) / "orders-utf8.csv"
     dec = codecs.getincrementaldecoder("gb18030")("strict")
-    with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(_CHUNK):
-            dst.write(dec.decode(chunk))
-        dst.write(dec.decode(b"", final=True))
+    try:
+        with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(_CHUNK):
+                dst.write(dec.decode(chunk))
+            dst.write(dec.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise DataError("not a text table: neither UTF-8 nor GBK/GB18030 text", file=path) from None
     return out
 
 
@@ -322,7 +315,8 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _open_source(con: Any, path: Path, folder: str) -> tuple[dict[str, str], str]:
+def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None
+                 ) -> tuple[dict[str, str], str]:
     """Create the view ``src`` over the file; return its ``{header: type}`` and encoding."""
     suffix = path.suffix.lower()
     with open(path, "rb") as fh:
@@ -339,11 +333,11 @@ def _open_source(con: Any, path: Path, folder: str) -> tuple[dict[str, str], str
             _register_xlsx(con, path)
             encoding = "xlsx"
         else:
-            encoding = _detect_encoding(path)
+            encoding = encoding or _detect_encoding(path)
             csv = path if encoding == "utf-8" else _transcode(path, folder)
             delim = _sniff_delimiter(csv)
             con.execute(
-                f"CREATE VIEW src AS SELECT * FROM read_csv({_sql_str(str(csv))}, all_varchar=true, "
+                f"CREATE OR REPLACE VIEW src AS SELECT * FROM read_csv({_sql_str(str(csv))}, all_varchar=true, "
                 f"header=true, delim={_sql_str(delim)}, quote='\"', escape='\"', null_padding=true)")
         types = {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
     except DataError:
@@ -482,6 +476,25 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
 
 def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
          lean: bool = False, now: dt.datetime | None = None) -> Quality:
+    """Return :func:`_load`'s quality; a CSV whose UTF-8 head hid GBK bytes is read again."""
+    try:
+        return _load(con, path, columns=columns, lean=lean, now=now)
+    except _NotUtf8:
+        for kind in ("VIEW", "TABLE"):
+            for name in ("rows", "o1"):
+                try:
+                    con.execute(f"DROP {kind} IF EXISTS {name}")
+                except Exception:  # noqa: BLE001 - the name is of the other kind
+                    pass
+        return _load(con, path, columns=columns, lean=lean, now=now, encoding="gb18030")
+
+
+class _NotUtf8(Exception):
+    """DuckDB met a byte that is not UTF-8 after the file's head decoded as UTF-8."""
+
+
+def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
+          lean: bool = False, now: dt.datetime | None = None, encoding: str | None = None) -> Quality:
     """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
 
     ``orders``: one row per order (order_id, customer_id, paid_at, amount, status,
@@ -497,7 +510,7 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
     now = now or dt.datetime.now()
     folder = tempfile.mkdtemp(prefix="diag-orders-")
     try:
-        types, encoding = _open_source(con, path, folder)
+        types, encoding = _open_source(con, path, folder, encoding)
         mapping, level = map_columns(list(types), columns, path)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
         try:
@@ -536,6 +549,8 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
         except DataError:
             raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
+            if encoding == "utf-8" and "unicode" in str(exc).lower():
+                raise _NotUtf8() from None
             raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
     finally:
         for p in Path(folder).glob("*"):

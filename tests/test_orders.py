@@ -258,3 +258,13 @@ def test_header_only_file_is_a_data_error(tmp_path):
 def test_all_orders_excluded_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="excluded by status"):
         read_orders(write(tmp_path, "订单号,客户ID,支付时间,实付金额,订单状态\no1,c1,2025-01-02,1,已取消\n"))
+
+
+def test_gbk_bytes_after_a_pure_ascii_head_are_still_read_as_gbk(tmp_path):
+    head = b"order_id,customer_id,date,amount\n"
+    body = b"".join(f"o{i},c{i},2025-01-02,1\n".encode() for i in range(300_000))   # > 4 MB of ASCII
+    path = tmp_path / "orders.csv"
+    path.write_bytes(head + body + "x1,张三,2025-01-03,2\n".encode("gbk"))
+    data = read_orders(path)
+    assert data.quality.encoding == "gb18030"
+    assert "张三" in set(data.orders["customer_id"])
