@@ -38,7 +38,7 @@ RFM_RULE = ("R/F/M 各与全体客户均值比较: R高 = 距今天数 < 均值,
 
 
 def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date | str | None = None,
-                    *, columns: dict[str, str] | None = None, clv_sample: int = 20_000,
+                    *, columns: dict[str, str] | None = None, clv_sample: int = 10_000,
                     seed: int = 0) -> dict[str, Any]:
     """Return the contract's ``diag metrics`` figures for an orders file or :class:`OrdersData`.
 

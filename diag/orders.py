@@ -316,8 +316,10 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None
-                 ) -> tuple[dict[str, str], str]:
-    """Create the view ``src`` over the file; return its ``{header: type}`` and encoding."""
+                 ) -> tuple[dict[str, str], str, tuple[Path, str] | None]:
+    """Create the view ``src`` over the file; return its ``{header: type}``, encoding and,
+    for CSV, the (UTF-8 file, delimiter) it reads."""
+    csv_info = None
     suffix = path.suffix.lower()
     with open(path, "rb") as fh:
         magic = fh.read(4)
@@ -336,15 +338,36 @@ def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None
             encoding = encoding or _detect_encoding(path)
             csv = path if encoding == "utf-8" else _transcode(path, folder)
             delim = _sniff_delimiter(csv)
-            con.execute(
-                f"CREATE OR REPLACE VIEW src AS SELECT * FROM read_csv({_sql_str(str(csv))}, all_varchar=true, "
-                f"header=true, delim={_sql_str(delim)}, quote='\"', escape='\"', null_padding=true)")
+            con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim)}")
+            csv_info = (csv, delim)
         types = {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - DuckDB's errors for a file it cannot parse
         raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
-    return types, encoding
+    return types, encoding, csv_info
+
+
+def _read_csv(csv: Path, delim: str, types: dict[str, str] | None = None) -> str:
+    """Return the read_csv call: every column text, or the given types and the rest sniffed."""
+    opts = f"header=true, delim={_sql_str(delim)}, quote='\"', escape='\"', null_padding=true"
+    if types is None:
+        return f"read_csv({_sql_str(str(csv))}, all_varchar=true, {opts})"
+    spec = "{" + ", ".join(f"{_sql_str(k)}: {_sql_str(v)}" for k, v in types.items()) + "}"
+    return f"read_csv({_sql_str(str(csv))}, types={spec}, {opts})"
+
+
+def _typed_csv(con: Any, types: dict[str, str], mapping: dict[str, str], csv: Path, delim: str
+               ) -> dict[str, str]:
+    """Re-open ``src`` with the date, amount and quantity columns typed by DuckDB's sniffer.
+
+    Reading a clean timestamp or number is much faster than parsing text; a value the
+    sniffed type cannot hold makes the read fail and :func:`load` reads as text again.
+    """
+    sniffed = {mapping[k] for k in ("paid_at", "amount", "quantity") if k in mapping}
+    fixed = {h: "VARCHAR" for h in types if h not in sniffed}
+    con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim, fixed)}")
+    return {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
 
 
 def _first_line(exc: BaseException) -> str:
@@ -477,24 +500,36 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
 def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
          lean: bool = False, now: dt.datetime | None = None) -> Quality:
     """Return :func:`_load`'s quality; a CSV whose UTF-8 head hid GBK bytes is read again."""
-    try:
-        return _load(con, path, columns=columns, lean=lean, now=now)
-    except _NotUtf8:
-        for kind in ("VIEW", "TABLE"):
-            for name in ("rows", "o1"):
-                try:
-                    con.execute(f"DROP {kind} IF EXISTS {name}")
-                except Exception:  # noqa: BLE001 - the name is of the other kind
-                    pass
-        return _load(con, path, columns=columns, lean=lean, now=now, encoding="gb18030")
+    encoding, typed = None, True
+    for _attempt in range(3):
+        try:
+            return _load(con, path, columns=columns, lean=lean, now=now, encoding=encoding, typed=typed)
+        except _Retry as retry:
+            if retry.reason == "encoding":
+                encoding = "gb18030"
+            else:
+                typed = False
+            for kind in ("VIEW", "TABLE"):
+                for name in ("rows", "o1", "fix", "orders", "lines"):
+                    try:
+                        con.execute(f"DROP {kind} IF EXISTS {name}")
+                    except Exception:  # noqa: BLE001 - the name is of the other kind
+                        pass
+    raise DataError("cannot read the table", file=path)
 
 
-class _NotUtf8(Exception):
-    """DuckDB met a byte that is not UTF-8 after the file's head decoded as UTF-8."""
+class _Retry(Exception):
+    """Read the CSV again: as GB18030 (a non-UTF-8 byte after a UTF-8 head) or as text
+    (a value the sniffed type cannot hold)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-          lean: bool = False, now: dt.datetime | None = None, encoding: str | None = None) -> Quality:
+          lean: bool = False, now: dt.datetime | None = None, encoding: str | None = None,
+          typed: bool = True) -> Quality:
     """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
 
     ``orders``: one row per order (order_id, customer_id, paid_at, amount, status,
@@ -510,8 +545,11 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
     now = now or dt.datetime.now()
     folder = tempfile.mkdtemp(prefix="diag-orders-")
     try:
-        types, encoding = _open_source(con, path, folder, encoding)
+        types, encoding, csv_info = _open_source(con, path, folder, encoding)
         mapping, level = map_columns(list(types), columns, path)
+        typed = typed and csv_info is not None
+        if typed:
+            types = _typed_csv(con, types, mapping, *csv_info)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
         try:
             seen: list[str] = []
@@ -550,7 +588,9 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
             if encoding == "utf-8" and "unicode" in str(exc).lower():
-                raise _NotUtf8() from None
+                raise _Retry("encoding") from None
+            if typed:
+                raise _Retry("text") from None
             raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
     finally:
         for p in Path(folder).glob("*"):
@@ -595,17 +635,17 @@ def _full_orders(con: Any, level: str, quality: Quality) -> None:
 
 
 def _lean_orders(con: Any, level: str, quality: Quality) -> None:
-    """Build ``orders`` from ``o1`` (rows grouped by order): single-row orders as they are,
-    then an exact pass (duplicates dropped, lines combined) over multi-row orders."""
+    """Make ``orders`` a view over ``o1`` (rows grouped by order): single-row orders as
+    they are, plus an exact pass (duplicates dropped, lines combined) over multi-row
+    orders — the table is not copied again."""
     multi = con.execute("SELECT count(*) FROM o1 WHERE n > 1 AND reason IS NULL").fetchone()[0]
     agg = "sum(amount)" if level == "line" else "max(amount)"
-    con.execute(f"""
-        CREATE TEMP TABLE orders AS
-        SELECT order_id, customer_id, paid_at, amount, status, excluded, 1 - excluded::INT AS kept, 0 AS dups
-        FROM o1 WHERE n = 1 AND reason IS NULL""")
+    con.execute("""
+        CREATE TEMP TABLE fix (order_id UBIGINT, customer_id UBIGINT, paid_at TIMESTAMP, amount DOUBLE,
+                               status VARCHAR, excluded BOOLEAN, kept BIGINT, dups BIGINT)""")
     if multi:
         con.execute(f"""
-            INSERT INTO orders
+            INSERT INTO fix
             SELECT order_id, min(customer_id), min(paid_at),
                    coalesce({agg} FILTER (WHERE NOT excluded), 0.0),
                    min(status) FILTER (WHERE excluded), bool_and(excluded),
@@ -617,12 +657,21 @@ def _lean_orders(con: Any, level: str, quality: Quality) -> None:
                    AND order_id IN (SELECT order_id FROM o1 WHERE n > 1 AND reason IS NULL)
                   GROUP BY order_id, row_h)
             GROUP BY order_id""")
-    dups, kept_lines, kept, excluded = con.execute(
-        "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
-        "FROM orders").fetchone()
+    con.execute("""
+        CREATE TEMP VIEW orders AS
+        SELECT order_id, customer_id, paid_at, amount, status, excluded FROM o1 WHERE n = 1 AND reason IS NULL
+        UNION ALL SELECT order_id, customer_id, paid_at, amount, status, excluded FROM fix""")
+    dups, kept_lines, kept, excluded = con.execute("""
+        SELECT sum(dups), sum(kept), sum(kept_orders), sum(excluded_orders) FROM (
+            SELECT 0 AS dups, count(*) FILTER (WHERE NOT excluded) AS kept,
+                   count(*) FILTER (WHERE NOT excluded) AS kept_orders,
+                   count(*) FILTER (WHERE excluded) AS excluded_orders
+            FROM o1 WHERE n = 1 AND reason IS NULL
+            UNION ALL
+            SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded),
+                   count(*) FILTER (WHERE excluded) FROM fix)""").fetchone()
     quality.duplicates, quality.lines_kept = int(dups or 0), int(kept_lines or 0)
-    quality.orders_kept, quality.orders_excluded = int(kept), int(excluded)
-    con.execute("DROP VIEW rows; DROP TABLE o1")
+    quality.orders_kept, quality.orders_excluded = int(kept or 0), int(excluded or 0)
 
 
 def as_of_default(con: Any, table: str = "orders") -> dt.date:

@@ -268,3 +268,12 @@ def test_gbk_bytes_after_a_pure_ascii_head_are_still_read_as_gbk(tmp_path):
     data = read_orders(path)
     assert data.quality.encoding == "gb18030"
     assert "张三" in set(data.orders["customer_id"])
+
+
+def test_odd_values_after_the_sniffed_sample_are_still_parsed(tmp_path):
+    rows = "".join(f"o{i},c{i % 97},2025-01-02 10:00:00,{i % 50}.5\n" for i in range(30_000))
+    tail = 'x1,c1,2025/3/5 14:03:22,"¥1,299.00"\nx2,c1,never,1\n'
+    data = read_orders(write(tmp_path, "order_id,customer_id,paid_at,amount\n" + rows + tail))
+    got = data.orders.set_index("order_id")
+    assert got.loc["x1", "amount"] == 1299.0 and got.loc["x1", "paid_at"] == pd.Timestamp("2025-03-05 14:03:22")
+    assert data.quality.unusable == {"unparseable date": 1}
