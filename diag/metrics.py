@@ -97,7 +97,7 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
                  "customers": int(r.customers), "new_customers": int(r.new_customers)}
                 for r in people.monthly_frame(con).itertuples()],
             "cohort_retention": {
-                str(c): [round(float(v), 6) for v in row.drop("size").dropna()]
+                str(c): [round(float(v), 6) for v in row.dropna()]
                 for c, row in cohorts.iterrows()},
             "clv": clv_metrics(con, as_of, sample=clv_sample, seed=seed),
             "data_quality": quality.to_dict(),

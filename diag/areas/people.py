@@ -146,7 +146,9 @@ def monthly_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
 
 
 def cohort_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
-    """Return the cohort retention table: one row per first-purchase month, columns 0…n shares."""
+    """Return the cohort retention table: one row per first-purchase month (index ``cohort``),
+    integer columns 0…n holding the share of the cohort active in that month (NaN after
+    the data ends)."""
     long = _df(con, f"""
         WITH active AS (SELECT cohort, date_diff('month', cohort, month) AS k, count(*) AS n
                         FROM {prefix}_days WHERE first_in_month GROUP BY 1, 2)
@@ -162,8 +164,8 @@ def cohort_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
     for cohort in table.index:
         span = last - pd.Period(cohort, "M").ordinal
         table.loc[cohort, table.columns > span] = np.nan
-    table.insert(0, "size", long.groupby("cohort")["size"].first())
-    table.columns = [str(c) for c in table.columns]
+    table.columns = [int(c) for c in table.columns]
+    table.columns.name = None
     return table
 
 
@@ -277,8 +279,15 @@ def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS) -
                          "占比": counts / max(len(gaps), 1)})
 
 
+def repurchase_gaps(orders: pd.DataFrame) -> pd.Series:
+    """Return every repurchase gap: days between a customer's consecutive purchase days."""
+    con, _ = _session(orders, None)
+    return _df(con, "SELECT gap FROM p_days WHERE gap IS NOT NULL ORDER BY gap")["gap"].astype("int64") \
+        .rename("gap_days").reset_index(drop=True)
+
+
 def cohort_retention(orders: pd.DataFrame) -> pd.DataFrame:
-    """Return the monthly cohort table: size, then the share active in month 0, 1, 2, …."""
+    """Return the monthly cohort table: the share of each cohort active in month 0, 1, 2, …."""
     con, _ = _session(orders, None)
     return cohort_frame(con)
 
