@@ -99,12 +99,15 @@ def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), 
     """)
     if not keys:
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {prefix}_customers AS
-            SELECT *, CASE {_SEG_SQL} END AS segment FROM (
-                SELECT c.*, c.recency_days < avg(c.recency_days) OVER () AS r_high,
-                       c.purchase_days > avg(c.purchase_days) OVER () AS f_high,
-                       c.monetary > avg(c.monetary) OVER () AS m_high
-                FROM {prefix}_customers c)
+            ALTER TABLE {prefix}_customers ADD COLUMN r_high BOOLEAN;
+            ALTER TABLE {prefix}_customers ADD COLUMN f_high BOOLEAN;
+            ALTER TABLE {prefix}_customers ADD COLUMN m_high BOOLEAN;
+            ALTER TABLE {prefix}_customers ADD COLUMN segment VARCHAR;
+            UPDATE {prefix}_customers SET r_high = recency_days < m.r, f_high = purchase_days > m.f,
+                                          m_high = monetary > m.m
+            FROM (SELECT avg(recency_days) AS r, avg(purchase_days) AS f, avg(monetary) AS m
+                  FROM {prefix}_customers) m;
+            UPDATE {prefix}_customers SET segment = CASE {_SEG_SQL} END;
         """)
 
 
