@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # Mainland mobile numbers, optionally with +86 / 86 and separators: 138 0013 0807.
-_PHONE = re.compile(r"(?<![\dA-Za-z])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+# Not after a decimal point: the digits of 62926.15842564618 are a fraction, not a phone.
+_PHONE = re.compile(r"(?<![\dA-Za-z.])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 # WeChat IDs: system ids ``wxid_…`` and labelled ids (微信号: xxx / wechat: xxx).
 _WXID = re.compile(r"(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,}")
 _LABELLED_WECHAT = re.compile(r"((?:微信号?|WeChat(?:\s*ID)?|wechat_id|wx)\s*[:：=]\s*)([A-Za-z][-_A-Za-z0-9]{5,19})",
@@ -76,6 +78,16 @@ class Scrubber:
 
     def __init__(self, identifiers: Iterable[object] = ()) -> None:
         self._ids = {text for text in (str(i).strip() for i in identifiers) if text and mask_id(text) != text}
+
+    def data(self, value: Any) -> Any:
+        """Return JSON-like ``value`` with every string in it scrubbed (numbers untouched)."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.data(v) for k, v in value.items()}
+        return value
 
     def __call__(self, text: str) -> str:
         """Return ``text`` with phones, WeChat IDs and the known identifiers masked."""

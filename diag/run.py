@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import os
 import shutil
 import time
@@ -121,7 +122,8 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
             _execute(name, brief_path, work, lang, scrub)
         meta = _meta(brief, brief_path, lang)
         for part in (work / "results").glob("*.json"):
-            write_atomic(part, scrub(part.read_text(encoding="utf-8")))
+            data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
+            write_atomic(part, json.dumps(data, ensure_ascii=False, indent=1))
         results = merge_results(work, meta)
         from .report import build_report
 

@@ -50,3 +50,15 @@ def test_a_scrubber_leaves_ordinary_words_alone():
     from diag.privacy import Scrubber
 
     assert Scrubber(["zhang_1991"])("zhang_1992 GMV report") == "zhang_1992 GMV report"
+
+
+def test_decimal_fractions_that_look_like_phones_are_numbers_not_phones():
+    assert scrub_text("uplift 62926.15842564618") == "uplift 62926.15842564618"
+
+
+def test_a_scrubber_cleans_strings_inside_json_data_and_leaves_numbers_alone():
+    from diag.privacy import Scrubber
+
+    data = {"rows": [["zhang_1991", 62926.15842564618, 13800130807]], "note": "客户 13800130807"}
+    out = Scrubber(["zhang_1991"]).data(data)
+    assert out == {"rows": [["zh****91", 62926.15842564618, 13800130807]], "note": "客户 138****0807"}
