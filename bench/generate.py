@@ -109,7 +109,10 @@ def line_table(n_orders: int, seed: int = 7) -> pa.Table:
         "订单编号": oid,
         "买家手机号": pa.array(c["customer"][rows]).cast(pa.string()),
         "付款时间": pc.strftime(pa.array(c["paid_at"][rows]), format="%Y-%m-%d %H:%M:%S"),
-        "商品名称": pa.array(np.char.add(CATEGORIES[cat], (rng.integers(1, 40, rows.size)).astype(str))),
+        # The line's position in its order is part of the name, so no two lines are identical.
+        "商品名称": pa.array(np.char.add(np.char.add(CATEGORIES[cat], rng.integers(1, 40, rows.size).astype(str)),
+                                     np.char.add("-", (np.arange(rows.size) - np.repeat(
+                                         np.cumsum(n_lines) - n_lines, n_lines) + 1).astype(str)))),
         "商品分类": pa.array(CATEGORIES[cat]),
         "商品数量": pa.array(rng.integers(1, 4, rows.size)),
         "商品实付金额": pa.array(line_amount),
