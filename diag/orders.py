@@ -550,7 +550,10 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         mapping, level = map_columns(list(types), columns, path)
         typed = typed and csv_info is not None
         if typed:
-            types = _typed_csv(con, types, mapping, *csv_info)
+            try:
+                types = _typed_csv(con, types, mapping, *csv_info)
+            except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
+                raise _Retry("text") from None
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
         try:
             seen: list[str] = []

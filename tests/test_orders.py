@@ -277,3 +277,9 @@ def test_odd_values_after_the_sniffed_sample_are_still_parsed(tmp_path):
     got = data.orders.set_index("order_id")
     assert got.loc["x1", "amount"] == 1299.0 and got.loc["x1", "paid_at"] == pd.Timestamp("2025-03-05 14:03:22")
     assert data.quality.unusable == {"unparseable date": 1}
+
+
+def test_short_rows_are_padded_with_missing_values(tmp_path):
+    text = "订单号,客户ID,支付时间,实付金额,门店\no1,c1,2025-01-02,10,静安\no2,c1,2025-01-03,5\n"
+    data = read_orders(write(tmp_path, text))
+    assert data.orders["store"].isna().tolist() == [False, True]
