@@ -145,7 +145,9 @@ def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber
     try:
         pm.execute_notebook(str(source), str(target), kernel_name="python3", progress_bar=False,
                             parameters={"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
-                            cwd=str(work), log_output=False, request_save_on_cell_execute=False)
+                            cwd=str(work), log_output=False, request_save_on_cell_execute=False,
+                            # the kernel's start-up chatter (TCP transport notice) is not for consultants
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as exc:
         raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}") from None
     finally:
