@@ -562,18 +562,22 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                     f"SELECT DISTINCT {_text(_ident(mapping['status']), types[mapping['status']])} "
                     f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
             sql = _parse_sql(mapping, types, now, lean, seen)
+            line_items = lean and _looks_line_level(con, mapping, types)
             if lean:
-                # No materialised rows: one streaming aggregation keyed by order (invalid
-                # rows grouped by their reason); a second read only for multi-row orders.
+                # No materialised rows: one streaming aggregation keyed by order — or, for a
+                # file whose head repeats order ids, by distinct line — with invalid rows
+                # grouped by their reason; an order-keyed pass reads again only for the
+                # orders that turn out to have several rows.
                 con.execute(f"CREATE TEMP VIEW rows AS {sql}")
-                con.execute("""
+                line_key = ", CASE WHEN reason IS NULL THEN row_h END" if line_items else ""
+                con.execute(f"""
                     CREATE TEMP TABLE o1 AS
-                    SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id,
+                    SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id{line_key},
                            any_value(reason) AS reason, count(*) AS n,
                            any_value(customer_id) AS customer_id, any_value(paid_at) AS paid_at,
                            any_value(amount) AS amount, any_value(excluded) AS excluded,
                            any_value(status) AS status
-                    FROM rows GROUP BY 1""")
+                    FROM rows GROUP BY ALL""")
                 counts = con.execute("SELECT reason, sum(n) FROM o1 GROUP BY reason").fetchall()
             else:
                 con.execute(f"CREATE TEMP TABLE rows AS {sql}")
@@ -587,7 +591,10 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
                 raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})",
                                 file=path)
-            (_lean_orders if lean else _full_orders)(con, level, quality)
+            if line_items:
+                _lean_line_orders(con, level, quality)
+            else:
+                (_lean_orders if lean else _full_orders)(con, level, quality)
         except DataError:
             raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
@@ -636,6 +643,31 @@ def _full_orders(con: Any, level: str, quality: Quality) -> None:
     quality.orders_kept, quality.orders_excluded = map(int, con.execute(
         "SELECT count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) FROM orders").fetchone())
     con.execute("DROP TABLE rows")
+
+
+def _looks_line_level(con: Any, mapping: dict[str, str], types: dict[str, str]) -> bool:
+    """Return True when order ids repeat within the file's first 100,000 rows."""
+    oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
+    n, distinct = con.execute(f"SELECT count({oid}), count(DISTINCT {oid}) FROM "
+                              f"(SELECT * FROM src LIMIT 100000)").fetchone()
+    return bool(n) and distinct < 0.9 * n
+
+
+def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
+    """Build ``orders`` from ``o1`` holding one row per distinct line (a line-item file)."""
+    agg = "sum(amount)" if level == "line" else "max(amount)"
+    con.execute(f"""
+        CREATE TEMP TABLE orders AS
+        SELECT order_id, min(customer_id) AS customer_id, min(paid_at) AS paid_at,
+               coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
+               min(status) FILTER (WHERE excluded) AS status, bool_and(excluded) AS excluded,
+               count(*) FILTER (WHERE NOT excluded) AS kept, sum(n - 1) AS dups
+        FROM o1 WHERE reason IS NULL GROUP BY order_id""")
+    dups, kept_lines, kept, excluded = con.execute(
+        "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
+        "FROM orders").fetchone()
+    quality.duplicates, quality.lines_kept = int(dups or 0), int(kept_lines or 0)
+    quality.orders_kept, quality.orders_excluded = int(kept or 0), int(excluded or 0)
 
 
 def _lean_orders(con: Any, level: str, quality: Quality) -> None:

@@ -198,3 +198,15 @@ def test_cli_bad_file_exits_2_with_one_error_line(tmp_path, capsys, content, nam
 def test_cli_missing_file_exits_2(tmp_path, capsys):
     assert main(["metrics", str(tmp_path / "nope.csv")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize("extra", [
+    "o1,A,2025-01-01 10:00,100,已完成\n",                    # exact duplicate of a row
+    "o3,A,2025-01-11 09:00,7,已完成\no4,B,2025-01-05 12:00,1,已退款\n"])   # a second line; a refunded line
+def test_fast_path_and_frame_path_agree_on_duplicates_and_multi_line_orders(tmp_path, extra):
+    rows = "".join(f"u{i},c{i % 40},2025-02-{1 + i % 27:02d} 10:00,{i % 9 + 1},已完成\n" for i in range(200))
+    path = tmp_path / "orders.csv"
+    path.write_text(TINY + rows + extra, encoding="utf-8")
+    a, b = compute_metrics(path), compute_metrics(read_orders(path))
+    assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
+    assert a["data_quality"]["duplicates"] == (1 if "10:00,100" in extra else 0)
