@@ -45,6 +45,11 @@ STYLES: dict[str, str] = {
 HEADER_FILL = "1F6F8B"
 
 SUMMARY_SECTION = "summary"
+
+
+def _is_summary(name: str) -> bool:
+    """Sections ``summary`` and ``summary_<x>`` feed the executive summary, not a chapter."""
+    return name == SUMMARY_SECTION or name.startswith(SUMMARY_SECTION + "_")
 DATA_QUALITY_KEY = "data_quality"
 WIDE_TABLE = 7         # more columns than this → a landscape page
 SMALL_TEXT_TABLE = 5   # more columns than this → the small cell style
@@ -96,7 +101,7 @@ class ReportBuilder:
         self._toc()
         self._summary()
         for name, section in self.sections:
-            if name == SUMMARY_SECTION:
+            if _is_summary(name):
                 continue
             self._orient(False)
             self._para("h1", section.get("title") or name)
@@ -189,7 +194,7 @@ class ReportBuilder:
             for item in headline:
                 self._para("bullet", item)
         for name, section in self.sections:
-            if name == SUMMARY_SECTION:
+            if _is_summary(name):
                 self._blocks(section["blocks"], name)
         rows = [[b.get("label", b.get("key", "")),
                  format_value(b.get("value"), b.get("fmt", "{:,.2f}"), b.get("unit", "")),

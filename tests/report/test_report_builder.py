@@ -307,3 +307,17 @@ def test_cli_report_rebuilds_from_recorded_results(run_dir: Path, capsys) -> Non
     assert (run_dir / "report.docx").is_file()
     assert main(["report", str(run_dir / "nowhere")]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_summary_sections_of_several_notebooks_all_open_the_report(tmp_path: Path) -> None:
+    from diag.record import Recorder, merge_results
+
+    run = tmp_path / "s"
+    Recorder(run, "summary", "摘要").bullets(["发现一"])
+    Recorder(run, "summary_plan", "行动要点").bullets(["行动一"])
+    Recorder(run, "diagnosis", "诊断").text("正文")
+    merge_results(run, META)
+    document = docx.Document(str(build_report(run)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts.index("发现一") < texts.index("行动一") < texts.index("正文")
+    assert "行动要点" not in _headings(document)
