@@ -6,8 +6,8 @@
 
 Each measurement is a fresh subprocess wrapped in ``/usr/bin/time -f '%e %M'`` (wall
 seconds, peak RSS in KB): ``.venv/bin/diag metrics FILE --format json`` and
-``.venv/bin/python bench/reference.py FILE``.  The two runs of a pair alternate, so
-machine noise hits both; the figures both compute (orders, customers, GMV,
+``.venv/bin/python bench/reference.py FILE``, after reading the file once so both find
+it in the page cache.  The two runs of a pair alternate, so machine noise hits both; the figures both compute (orders, customers, GMV,
 repurchase rate, median gap, RFM counts) are checked to agree.  Missing data files
 are generated first (bench/generate.py).
 """
@@ -77,6 +77,9 @@ def main() -> None:
                 path = write(n, variant, fmt).relative_to(ROOT)
                 runs = []
                 for _ in range(args.repeat):
+                    with open(ROOT / path, "rb") as fh:      # warm the page cache for both
+                        while fh.read(1 << 24):
+                            pass
                     d = timed([str(BIN / "diag"), "metrics", str(path), "--format", "json"])
                     r = timed([str(BIN / "python"), str(HERE / "reference.py"), str(path)])
                     runs.append((d, r))
