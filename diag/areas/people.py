@@ -62,32 +62,36 @@ def _date(value: Any) -> str:
 
 def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), prefix: str = "p"
           ) -> None:
-    """Create the tables ``<prefix>_days`` and ``<prefix>_customers`` in ``con``.
+    """Create ``<prefix>_days`` and ``<prefix>_customers`` in ``con``.
 
     ``source`` is a relation with ``customer_id, paid_at, amount`` (and ``keys``, e.g.
     ``category``); rows with a purchase day after ``as_of`` are left out.
-    ``<prefix>_days``: one row per (keys, customer, purchase day) with ``amount``,
-    ``orders``, ``gap`` (days since the previous purchase day), ``seq`` and ``cohort``
-    (first purchase month).  ``<prefix>_customers``: one row per (keys, customer) with
+    ``<prefix>_days`` (a view): one row per order with ``day, amount, month, new_day``
+    (first order of a purchase day), ``gap`` (days since the previous purchase day, on
+    new days), ``seq`` (1 first purchase day, 2 second, 3 later), ``cohort`` (first
+    purchase month) and ``first_in_month``.  ``<prefix>_customers``: one row per (keys, customer) with
     ``first_day, last_day, purchase_days, orders, monetary, first_amount, first_gap,
     recency_days`` and, without keys, ``r_high, f_high, m_high, segment``.
     """
     part = ", ".join([*keys, "customer_id"])
-    # One sorted pass (the window) over the orders gives each order's purchase day, the
-    # gap to the previous purchase day, the purchase-day rank and first-in-month flags,
-    # so no (customer, day) aggregation or DISTINCT count is needed.
+    # One sorted pass (the window) over the orders gives each order's previous purchase
+    # day and the customer's first day; purchase days, gaps, first-in-month flags and
+    # cohorts follow from those two, so no (customer, day) grouping or DISTINCT count is
+    # needed.  seq: 1 = first purchase day, 2 = second, 3 = later.
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {prefix}_days AS
-        SELECT {part}, day, amount, CAST(date_trunc('month', day) AS DATE) AS month,
-               coalesce(lag(day) OVER w <> day, true) AS new_day,
-               CASE WHEN lag(day) OVER w <> day THEN day - lag(day) OVER w END AS gap,
-               dense_rank() OVER w AS seq,
-               CAST(date_trunc('month', first_value(day) OVER w) AS DATE) AS cohort,
-               coalesce(date_trunc('month', lag(day) OVER w) <> date_trunc('month', day), true)
-                   AS first_in_month
+        CREATE OR REPLACE TEMP TABLE {prefix}_base AS
+        SELECT {part}, day, amount, lag(day) OVER w AS prev, first_value(day) OVER w AS first_day
         FROM (SELECT {part}, CAST(paid_at AS DATE) AS day, amount FROM {source}
               WHERE CAST(paid_at AS DATE) <= {_date(as_of)})
         WINDOW w AS (PARTITION BY {part} ORDER BY day);
+        CREATE OR REPLACE TEMP VIEW {prefix}_days AS
+        SELECT {part}, day, amount, CAST(date_trunc('month', day) AS DATE) AS month,
+               prev IS NULL OR prev <> day AS new_day,
+               CASE WHEN prev <> day THEN day - prev END AS gap,
+               CASE WHEN day = first_day THEN 1 WHEN prev = first_day THEN 2 ELSE 3 END AS seq,
+               CAST(date_trunc('month', first_day) AS DATE) AS cohort,
+               prev IS NULL OR date_trunc('month', prev) <> date_trunc('month', day) AS first_in_month
+        FROM {prefix}_base;
         CREATE OR REPLACE TEMP TABLE {prefix}_customers AS
         SELECT {part}, min(day) AS first_day, max(day) AS last_day,
                count(*) FILTER (WHERE new_day) AS purchase_days,
