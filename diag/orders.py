@@ -218,7 +218,8 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
     (order_id, customer_id, paid_at, amount, line_amount, excluded, status, channel,
     store, product, category, quantity).  With ``lean`` (the metrics path) ids are
     64-bit hashes — used for counting only; a collision among 10 million ids has a
-    chance of about 3 in a million — and exact duplicates are found per order.
+    chance of about 3 in a million —, paid_at is the purchase date and exact duplicates
+    are found per order.
     """
     path = Path(path)
     _check_file(path)
@@ -252,8 +253,9 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 con.execute(f"""
                     CREATE TEMP TABLE o1 AS
                     SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id{line_key},
-                           any_value(reason) AS reason, count(*) AS n,
-                           any_value(customer_id) AS customer_id, any_value(paid_at) AS paid_at,
+                           any_value(reason) AS reason, count(*)::INTEGER AS n,
+                           any_value(customer_id) AS customer_id,
+                           any_value(CAST(paid_at AS DATE)) AS paid_at,
                            any_value(amount) AS amount, any_value(excluded) AS excluded,
                            any_value(status) AS status
                     FROM rows GROUP BY ALL""")
@@ -356,12 +358,12 @@ def _lean_orders(con: Any, level: str, quality: Quality) -> None:
     multi = con.execute("SELECT count(*) FROM o1 WHERE n > 1 AND reason IS NULL").fetchone()[0]
     agg = "sum(amount)" if level == "line" else "max(amount)"
     con.execute("""
-        CREATE TEMP TABLE fix (order_id UBIGINT, customer_id UBIGINT, paid_at TIMESTAMP, amount DOUBLE,
+        CREATE TEMP TABLE fix (order_id UBIGINT, customer_id UBIGINT, paid_at DATE, amount DOUBLE,
                                status VARCHAR, excluded BOOLEAN, kept BIGINT, dups BIGINT)""")
     if multi:
         con.execute(f"""
             INSERT INTO fix
-            SELECT order_id, min(customer_id), min(paid_at),
+            SELECT order_id, min(customer_id), CAST(min(paid_at) AS DATE),
                    coalesce({agg} FILTER (WHERE NOT excluded), 0.0),
                    min(status) FILTER (WHERE excluded), bool_and(excluded),
                    count(*) FILTER (WHERE NOT excluded), sum(n - 1)
