@@ -229,7 +229,7 @@ def format_table(metrics: dict[str, Any]) -> str:
         ["人均订单数", _num(m["orders_per_customer"], "float"), "订单数 ÷ 客户数"],
         ["人均购买天数", _num(m["purchase_days_per_customer"], "float"), "去重购买日数的平均"],
         ["复购率", _num(m["repurchase_rate"], "share"), "购买日 ≥ 2 天的客户占比"],
-        ["90天复购率", _num(m.get("repurchase_rate_90d"), "share"), "首购后 90 天内再次购买的客户占比"],
+        ["90天复购率", _num(m.get("repurchase_rate_90d"), "share"), "首购满 90 天的客户中, 90 天内再次购买的占比"],
         ["复购周期(中位数)", "—" if m["median_repurchase_days"] is None else f"{m['median_repurchase_days']:g} 天",
          "相邻两个购买日间隔的中位数"],
         ["数据区间", f"{m['first_date']} ~ {m['last_date']}", f"基准日 {m['as_of']}"],
