@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+#: Lower edges of the F score bands (purchase days): 1 → F1, 2 → F2, 3 → F3, 4–5 → F4, ≥ 6 → F5.
+F_BANDS = (1, 2, 3, 4, 6)
 SEGMENTS = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
 #: (R高, F高, M高) → segment.
 SEGMENT_RULE = {
@@ -219,6 +221,24 @@ def rfm_table(orders: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     return df
 
 
+def rfm_scores(rfm: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
+    """Return ``rfm`` with R and F scores 1…``bins`` (higher is better) for the R × F matrix.
+
+    R score: quantile bins of recency_days, the most recent customers scoring highest.
+    F score: fixed bands of purchase days — 1, 2, 3, 4–5, ≥ 6 days → 1…5 — because most
+    customers buy on one day only, so quantiles of F collapse (``bins`` sets the R bins
+    only).  The scores only place customers on the matrix; segments keep the mean-split
+    rule of :func:`rfm_table`.
+    """
+    out = rfm.copy()
+    if out.empty:
+        return out.assign(r_score=pd.Series(dtype="int64"), f_score=pd.Series(dtype="int64"))
+    recency = (-out["recency_days"]).rank(method="first")
+    out["r_score"] = pd.qcut(recency, bins, labels=False, duplicates="drop").astype("int64") + 1
+    out["f_score"] = np.searchsorted(F_BANDS, out["frequency"].to_numpy(float), side="right").astype("int64")
+    return out
+
+
 def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
     """Return per segment: 客户数, 占比, 平均消费金额, 建议动作 (all eight types, in order)."""
     grouped = rfm.groupby("segment")["monetary"]
@@ -265,18 +285,12 @@ def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFra
         GROUP BY 1 ORDER BY 2 DESC, 1""")
 
 
-def repurchase_gaps(orders: pd.DataFrame) -> np.ndarray:
-    """Return every customer's days between consecutive distinct purchase days, pooled."""
-    con, _ = _session(orders, None)
-    return _df(con, "SELECT gap FROM p_days WHERE gap IS NOT NULL")["gap"].to_numpy(float)
-
-
 def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS) -> pd.DataFrame:
     """Return counts and shares of repurchase gaps (days between purchase days) per band.
 
     Bands include their upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
     """
-    gaps = repurchase_gaps(orders)
+    gaps = repurchase_gaps(orders).to_numpy(float)
     edges = np.asarray(bins, float)
     # Bands include their upper edge: 1–7 days, 8–14 days, …
     counts = np.bincount(np.searchsorted(edges, gaps, side="left") - 1, minlength=len(edges) - 1)

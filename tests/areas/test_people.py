@@ -87,3 +87,23 @@ def test_monthly_counts_active_and_new_customers():
 def test_missing_columns_are_reported():
     with pytest.raises(ValueError, match="missing"):
         people.rfm_table(TINY.drop(columns="amount"))
+
+
+def test_rfm_scores_put_recent_frequent_customers_in_the_top_cell():
+    from diag.areas.people import rfm_scores
+
+    rfm = pd.DataFrame({"customer_id": list("abcdefghij"),
+                        "recency_days": [1, 2, 3, 4, 5, 50, 60, 70, 80, 90],
+                        "frequency": [9, 8, 7, 6, 1, 1, 1, 1, 1, 1]})
+    scores = rfm_scores(rfm, bins=5).set_index("customer_id")
+    assert scores.loc["a", "r_score"] == 5 and scores.loc["j", "r_score"] == 1
+    assert list(scores.loc[["a", "b", "c", "d", "e"], "f_score"]) == [5, 5, 5, 5, 1]
+    assert scores.loc["j", "f_score"] == 1
+
+
+def test_f_scores_follow_fixed_purchase_day_bands():
+    from diag.areas.people import rfm_scores
+
+    rfm = pd.DataFrame({"customer_id": list("abcdef"), "recency_days": [1, 2, 3, 4, 5, 6],
+                        "frequency": [1, 2, 3, 4, 5, 6]})
+    assert list(rfm_scores(rfm)["f_score"]) == [1, 2, 3, 4, 4, 5]
