@@ -190,7 +190,7 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
             else:
                 typed = False
             for kind in ("VIEW", "TABLE"):
-                for name in ("rows", "o1", "fix", "orders", "lines"):
+                for name in ("orders", "lines", "fix", "multi", "o1", "rows"):
                     try:
                         con.execute(f"DROP {kind} IF EXISTS {name}")
                     except Exception:  # noqa: BLE001 - the name is of the other kind
@@ -243,11 +243,18 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                     f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
             sql = _parse_sql(mapping, types, now, lean, seen)
             line_items = lean and _looks_line_level(con, mapping, types)
-            if lean:
-                # No materialised rows: one streaming aggregation keyed by order — or, for a
-                # file whose head repeats order ids, by distinct line — with invalid rows
-                # grouped by their reason; an order-keyed pass reads again only for the
-                # orders that turn out to have several rows.
+            if lean and not line_items:
+                # One scan of the file into a compact typed table (hashed ids, the purchase
+                # date); order ids that repeat are then found by a key-only grouping of
+                # that table, and only their rows are grouped exactly (see _lean_orders).
+                con.execute(f"""
+                    CREATE TEMP TABLE rows AS
+                    SELECT row_h, order_id, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
+                           excluded, status, reason FROM ({sql})""")
+                counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
+            elif lean:
+                # A file whose head repeats order ids: no materialised rows, one streaming
+                # aggregation keyed by distinct line, with invalid rows grouped by reason.
                 con.execute(f"CREATE TEMP VIEW rows AS {sql}")
                 line_key = ", CASE WHEN reason IS NULL THEN row_h END" if line_items else ""
                 con.execute(f"""
@@ -352,38 +359,43 @@ def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
 
 
 def _lean_orders(con: Any, level: str, quality: Quality) -> None:
-    """Make ``orders`` a view over ``o1`` (rows grouped by order): single-row orders as
-    they are, plus an exact pass (duplicates dropped, lines combined) over multi-row
-    orders — the table is not copied again."""
-    multi = con.execute("SELECT count(*) FROM o1 WHERE n > 1 AND reason IS NULL").fetchone()[0]
+    """Make ``orders`` a view over the compact ``rows`` table: orders with one usable row
+    as they are, plus an exact pass (duplicates dropped, lines combined) over the orders
+    whose id repeats — found by a key-only grouping, so an order-level file with unique
+    ids costs one cheap aggregation and no copy of the table."""
+    con.execute("""
+        CREATE TEMP TABLE multi AS
+        SELECT order_id FROM rows WHERE reason IS NULL GROUP BY order_id HAVING count(*) > 1""")
+    multi = con.execute("SELECT count(*) FROM multi").fetchone()[0]
     agg = "sum(amount)" if level == "line" else "max(amount)"
     con.execute("""
         CREATE TEMP TABLE fix (order_id UBIGINT, customer_id UBIGINT, paid_at DATE, amount DOUBLE,
                                status VARCHAR, excluded BOOLEAN, kept BIGINT, dups BIGINT)""")
+    single = "FROM rows WHERE reason IS NULL"
     if multi:
         con.execute(f"""
             INSERT INTO fix
-            SELECT order_id, min(customer_id), CAST(min(paid_at) AS DATE),
+            SELECT order_id, min(customer_id), min(paid_at),
                    coalesce({agg} FILTER (WHERE NOT excluded), 0.0),
                    min(status) FILTER (WHERE excluded), bool_and(excluded),
                    count(*) FILTER (WHERE NOT excluded), sum(n - 1)
             FROM (SELECT order_id, any_value(customer_id) AS customer_id, any_value(paid_at) AS paid_at,
                          any_value(amount) AS amount, any_value(excluded) AS excluded,
                          any_value(status) AS status, count(*) AS n
-                  FROM rows WHERE reason IS NULL
-                   AND order_id IN (SELECT order_id FROM o1 WHERE n > 1 AND reason IS NULL)
+                  FROM rows SEMI JOIN multi USING (order_id) WHERE reason IS NULL
                   GROUP BY order_id, row_h)
             GROUP BY order_id""")
-    con.execute("""
+        single = "FROM rows ANTI JOIN multi USING (order_id) WHERE reason IS NULL"
+    con.execute(f"""
         CREATE TEMP VIEW orders AS
-        SELECT order_id, customer_id, paid_at, amount, status, excluded FROM o1 WHERE n = 1 AND reason IS NULL
+        SELECT order_id, customer_id, paid_at, amount, status, excluded {single}
         UNION ALL SELECT order_id, customer_id, paid_at, amount, status, excluded FROM fix""")
-    dups, kept_lines, kept, excluded = con.execute("""
+    dups, kept_lines, kept, excluded = con.execute(f"""
         SELECT sum(dups), sum(kept), sum(kept_orders), sum(excluded_orders) FROM (
             SELECT 0 AS dups, count(*) FILTER (WHERE NOT excluded) AS kept,
                    count(*) FILTER (WHERE NOT excluded) AS kept_orders,
                    count(*) FILTER (WHERE excluded) AS excluded_orders
-            FROM o1 WHERE n = 1 AND reason IS NULL
+            {single}
             UNION ALL
             SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded),
                    count(*) FILTER (WHERE excluded) FROM fix)""").fetchone()
