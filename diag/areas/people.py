@@ -104,16 +104,17 @@ def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), 
         FROM {prefix}_days GROUP BY {part};
     """)
     if not keys:
+        # A new table with the flags is cheaper than ALTER + UPDATE of every row.
         con.execute(f"""
-            ALTER TABLE {prefix}_customers ADD COLUMN r_high BOOLEAN;
-            ALTER TABLE {prefix}_customers ADD COLUMN f_high BOOLEAN;
-            ALTER TABLE {prefix}_customers ADD COLUMN m_high BOOLEAN;
-            ALTER TABLE {prefix}_customers ADD COLUMN segment VARCHAR;
-            UPDATE {prefix}_customers SET r_high = recency_days < m.r, f_high = purchase_days > m.f,
-                                          m_high = monetary > m.m
-            FROM (SELECT avg(recency_days) AS r, avg(purchase_days) AS f, avg(monetary) AS m
-                  FROM {prefix}_customers) m;
-            UPDATE {prefix}_customers SET segment = CASE {_SEG_SQL} END;
+            ALTER TABLE {prefix}_customers RENAME TO {prefix}_customers0;
+            CREATE TEMP TABLE {prefix}_customers AS
+            SELECT *, CASE {_SEG_SQL} END AS segment FROM (
+                SELECT c.*, c.recency_days < m.r AS r_high, c.purchase_days > m.f AS f_high,
+                       c.monetary > m.m AS m_high
+                FROM {prefix}_customers0 c,
+                     (SELECT avg(recency_days) AS r, avg(purchase_days) AS f, avg(monetary) AS m
+                      FROM {prefix}_customers0) m);
+            DROP TABLE {prefix}_customers0;
         """)
 
 
