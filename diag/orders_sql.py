@@ -256,9 +256,8 @@ def _text(col: str, typ: str, marks: tuple[str, str] = _BLANK) -> str:
     else:
         return f"CAST({col} AS VARCHAR)"
     lead, trail = marks
-    # right(…, 1) IN (…) is cheaper than one ends_with() per character.
-    ends = (f"ascii({val}) IN ({', '.join(str(ord(c)) for c in lead)}) OR "
-            f"right({val}, 1) IN ({', '.join(_sql_str(c) for c in trail)})")
+    ends = " OR ".join([f"ascii({val}) IN ({', '.join(str(ord(c)) for c in lead)})"]
+                       + [f"ends_with({val}, {_sql_str(c)})" for c in trail])
     strip = "".join(dict.fromkeys(lead + trail + "\r\n"))
     return f"nullif(CASE WHEN {ends} THEN trim({val}, {_sql_str(strip)}) ELSE {val} END, '')"
 
@@ -307,6 +306,24 @@ def _excluded_sql(status: str, seen: list[str]) -> str:
     return f"CASE WHEN {status} IS NULL THEN false {' '.join(out)} ELSE {regex} END"
 
 
+def _excluded_fast(col: str, typ: str, seen: list[str]) -> str:
+    """Return SQL for :func:`status_excluded` of a raw status cell.
+
+    A raw text cell equal to a status seen in the sample is decided by a plain IN test
+    (a seen value is already trimmed, so the raw cell needs no cleaning); any other cell
+    is cleaned and decided by :func:`_excluded_sql`.
+    """
+    full = _excluded_sql(_text(col, typ), seen)
+    if typ != "VARCHAR" or not seen:
+        return full
+    out = [f"WHEN {col} IS NULL THEN false"]
+    for flag in (True, False):
+        values = [v for v in seen if status_excluded(v) is flag]
+        if values:
+            out.append(f"WHEN {col} IN ({', '.join(map(_sql_str, values))}) THEN {str(flag).lower()}")
+    return f"CASE {' '.join(out)} ELSE {full} END"
+
+
 def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime, lean: bool,
                seen: list[str]) -> str:
     """Return the SELECT that turns ``src`` rows into typed, reason-tagged rows.
@@ -329,7 +346,10 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
         "amount_raw": amt[0],
         "row_h": "hash(" + ", ".join(_ident(h) for h in types) + ")",
     }
-    optional = ("status",) if lean else ("status", "channel", "store", "product", "category")
+    st = col("status")
+    parts["status_raw"] = st[0] if st else "CAST(NULL AS VARCHAR)"
+    parts["excluded"] = _excluded_fast(*st, seen) if st else "false"
+    optional = () if lean else ("channel", "store", "product", "category")
     for key in optional:
         c = col(key)
         parts[key] = _text(*c) if c else "CAST(NULL AS VARCHAR)"
@@ -349,14 +369,13 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
               f"WHEN {_text('amount_raw', amt[1])} IS NULL THEN 'missing amount' "
               f"WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN 'unparseable amount' "
               f"WHEN amount < 0 THEN 'negative amount' END")
-    excluded = _excluded_sql("status", seen)
     # The reason CASE reads the raw date and amount cells as text only for rows that
-    # fail the validity test; excluded is computed once per row.
+    # fail the validity test; the metrics path cleans the status text only on excluded rows.
+    status = _text("status_raw", st[1]) if st else "CAST(NULL AS VARCHAR)"
     if lean:
         keep = (f"hash(order_id) AS order_id, hash(customer_id) AS customer_id, paid_at, amount, "
-                f"excluded, CASE WHEN excluded THEN status END AS status")
+                f"excluded, CASE WHEN excluded THEN {status} END AS status")
     else:
-        keep = (f"order_id, customer_id, paid_at, amount, excluded, status, channel, store, "
+        keep = (f"order_id, customer_id, paid_at, amount, excluded, {status} AS status, channel, store, "
                 f"product, category, quantity")
-    return (f"SELECT row_h, {keep}, {reason} AS reason FROM (SELECT *, {excluded} AS excluded FROM "
-            f"(SELECT\n  {inner}\nFROM src))")
+    return f"SELECT row_h, {keep}, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)"
