@@ -81,6 +81,7 @@ def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), 
     # cohorts follow from those two, so no (customer, day) grouping or DISTINCT count is
     # needed.  seq: 1 = first purchase day, 2 = second, 3 = later.
     con.execute(f"""
+        DROP TABLE IF EXISTS {prefix}_cm;
         CREATE OR REPLACE TEMP TABLE {prefix}_base AS
         SELECT {part}, day, amount, lag(day) OVER w AS prev, first_value(day) OVER w AS first_day
         FROM (SELECT {part}, CAST(paid_at AS DATE) AS day, amount FROM {source}
@@ -145,23 +146,38 @@ def segment_counts(con: Any, prefix: str = "p") -> dict[str, int]:
     return {s: int(got.get(s, 0)) for s in SEGMENTS}
 
 
+def _cohort_months(con: Any, prefix: str) -> str:
+    # One pass over the orders per (cohort, month) serves both the monthly and the cohort
+    # table; built on first use, dropped by build().
+    con.execute(f"""
+        CREATE TEMP TABLE IF NOT EXISTS {prefix}_cm AS
+        SELECT cohort, month, sum(amount) AS gmv, count(*) AS orders,
+               count(*) FILTER (WHERE first_in_month) AS active,
+               count(*) FILTER (WHERE seq = 1 AND new_day) AS new_customers
+        FROM {prefix}_days GROUP BY 1, 2""")
+    return f"{prefix}_cm"
+
+
 def monthly_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
     """Return month, gmv, orders, customers (active), new_customers (first purchase that month)."""
+    cm = _cohort_months(con, prefix)
     return _df(con, f"""
         SELECT strftime(month, '%Y-%m') AS month, gmv, orders, customers, new_customers FROM (
-          SELECT month, sum(amount) AS gmv, count(*) AS orders,
-                 count(*) FILTER (WHERE first_in_month) AS customers,
-                 count(*) FILTER (WHERE seq = 1 AND new_day) AS new_customers
-          FROM {prefix}_days GROUP BY 1) ORDER BY month""")
+          SELECT month, sum(gmv) AS gmv, CAST(sum(orders) AS BIGINT) AS orders,
+                 CAST(sum(active) AS BIGINT) AS customers,
+                 CAST(sum(new_customers) AS BIGINT) AS new_customers
+          FROM {cm} GROUP BY 1) ORDER BY month""")
 
 
 def cohort_frame(con: Any, prefix: str = "p") -> pd.DataFrame:
     """Return the cohort retention table: one row per first-purchase month (index ``cohort``),
     integer columns 0…n holding the share of the cohort active in that month (NaN after
     the data ends)."""
+    cm = _cohort_months(con, prefix)
     long = _df(con, f"""
-        WITH active AS (SELECT cohort, date_diff('month', cohort, month) AS k, count(*) AS n
-                        FROM {prefix}_days WHERE first_in_month GROUP BY 1, 2)
+        WITH active AS (SELECT cohort, date_diff('month', cohort, month) AS k,
+                               CAST(sum(active) AS BIGINT) AS n
+                        FROM {cm} WHERE active > 0 GROUP BY 1, 2)
         SELECT strftime(a.cohort, '%Y-%m') AS cohort, a.k, a.n / s.n AS share, s.n AS size
         FROM active a JOIN active s ON s.cohort = a.cohort AND s.k = 0 ORDER BY 1, 2""")
     if long.empty:
