@@ -283,3 +283,32 @@ def test_short_rows_are_padded_with_missing_values(tmp_path):
     text = "订单号,客户ID,支付时间,实付金额,门店\no1,c1,2025-01-02,10,静安\no2,c1,2025-01-03,5\n"
     data = read_orders(write(tmp_path, text))
     assert data.orders["store"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("value", ["已退款", " 已退款 ", "已完成", "\t已完成", "部分退款", "交易关闭",
+                                   "退款成功(全额)", "", None, "closed by buyer", "Partial refund"])
+def test_status_rule_on_raw_cells_agrees_with_status_excluded_for_sampled_and_unsampled_values(value):
+    # The metrics path decides a raw cell equal to a sampled status by an IN list and
+    # cleans every other cell first; both must agree with status_excluded().
+    from diag.orders_sql import _excluded_fast, connect, status_excluded
+
+    con = connect()
+    try:
+        sql = _excluded_fast("v", "VARCHAR", ["已退款", "已完成", "部分退款"])
+        got = con.execute(f"SELECT {sql} FROM (SELECT CAST(? AS VARCHAR) AS v)", [value]).fetchone()[0]
+    finally:
+        con.close()
+    cleaned = (value or "").strip(" \t") or None
+    assert got is status_excluded(cleaned)
+
+
+def test_metrics_path_counts_a_padded_status_as_excluded_like_the_frame_path(tmp_path):
+    from diag.metrics import compute_metrics
+
+    rows = "".join(f"u{i},c{i % 7},2025-02-{1 + i % 27:02d} 10:00,{i + 1},已完成\n" for i in range(30))
+    path = write(tmp_path, "订单号,买家手机号,支付时间,实付金额,订单状态\n" + rows
+                 + "x1,c1,2025-02-03 10:00,9, 已退款 \nx2,c2,2025-02-04 10:00,9,已退款\n")
+    fast, frame = compute_metrics(path), compute_metrics(read_orders(path))
+    assert fast["excluded_orders"] == frame["excluded_orders"] == 2
+    assert fast["data_quality"]["excluded_by_status"] == {"已退款": 2}
+    assert fast["orders"] == frame["orders"] == 30

@@ -280,3 +280,12 @@ def test_homogeneous_buyers_fit_at_the_boundary_with_a_note():
     assert any("流失" in n for n in fits.notes)
     assert table["p_alive"].min() > 0.99
     assert np.isfinite(table["clv_90d"]).all()
+
+
+def test_own_bfgs_finds_the_rosenbrock_minimum():
+    def rosenbrock(x: np.ndarray) -> float:
+        return float((1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2)
+
+    x, fun, gmax = clv._bfgs(rosenbrock, np.array([-1.2, 1.0]))
+    assert x == pytest.approx([1.0, 1.0], abs=1e-5)
+    assert fun < 1e-10 and gmax < 1e-6
