@@ -130,14 +130,25 @@ def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90
                avg(purchase_days) AS purchase_days_per_customer,
                avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS repurchase_rate,
                {within},
-               (SELECT median(gap) FROM {prefix}_days WHERE gap IS NOT NULL) AS median_repurchase_days,
-               (SELECT count(*) FROM {prefix}_days WHERE gap IS NOT NULL) AS gaps,
                min(first_day) AS first_date, max(last_day) AS last_date
         FROM {prefix}_customers""").fetchone()
     names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate",
-             *(f"repurchase_rate_{n}d" for n in windows), "median_repurchase_days", "gaps",
-             "first_date", "last_date"]
-    return dict(zip(names, row))
+             *(f"repurchase_rate_{n}d" for n in windows), "first_date", "last_date"]
+    out = dict(zip(names, row))
+    # Gaps are whole days: the median from their histogram (one small grouping) equals
+    # median() over every gap (the mean of the two middle gaps when their count is even).
+    hist = con.execute(f"SELECT gap, count(*) FROM {prefix}_days WHERE gap IS NOT NULL "
+                       f"GROUP BY gap ORDER BY gap").fetchall()
+    gaps = np.array([h[0] for h in hist], dtype=float)
+    cum = np.cumsum([h[1] for h in hist])
+    total = int(cum[-1]) if len(cum) else 0
+    median = None
+    if total:
+        lo = gaps[np.searchsorted(cum, (total - 1) // 2, side="right")]
+        hi = gaps[np.searchsorted(cum, total // 2, side="right")]
+        median = float((lo + hi) / 2)
+    out["median_repurchase_days"], out["gaps"] = median, total
+    return {k: out[k] for k in [*names[:-2], "median_repurchase_days", "gaps", *names[-2:]]}
 
 
 def segment_counts(con: Any, prefix: str = "p") -> dict[str, int]:
