@@ -107,3 +107,18 @@ def test_f_scores_follow_fixed_purchase_day_bands():
     rfm = pd.DataFrame({"customer_id": list("abcdef"), "recency_days": [1, 2, 3, 4, 5, 6],
                         "frequency": [1, 2, 3, 4, 5, 6]})
     assert list(rfm_scores(rfm)["f_score"]) == [1, 2, 3, 4, 4, 5]
+
+
+def test_median_gap_of_an_even_number_of_gaps_is_the_mean_of_the_middle_two():
+    # gaps: A 10; B 30, 31; C 5 → sorted 5, 10, 30, 31 → (10 + 30) / 2
+    frame = orders_frame([("A", "2025-01-01", 1), ("A", "2025-01-11", 1), ("B", "2025-01-01", 1),
+                          ("B", "2025-01-31", 1), ("B", "2025-03-03", 1), ("C", "2025-02-01", 1),
+                          ("C", "2025-02-06", 1)])
+    s = people.repurchase_summary(frame, "2025-03-07").set_index("指标")["数值"]
+    assert s["复购周期(中位数, 天)"] == 20.0
+
+
+def test_median_gap_is_missing_when_nobody_bought_twice():
+    frame = orders_frame([("A", "2025-01-01", 1), ("B", "2025-01-02", 1)])
+    s = people.repurchase_summary(frame, "2025-03-07").set_index("指标")["数值"]
+    assert pd.isna(s["复购周期(中位数, 天)"])
