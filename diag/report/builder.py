@@ -103,9 +103,11 @@ class ReportBuilder:
         for name, section in self.sections:
             if _is_summary(name):
                 continue
-            self._orient(False)
+            # A chapter opens on a portrait page unless its lead-in goes with a wide block.
+            plan = _orientation_plan([{"kind": "heading"}] + section["blocks"], False)
+            self._orient(plan[0])
             self._para("h1", section.get("title") or name)
-            self._blocks(section["blocks"], name)
+            self._blocks(section["blocks"], name, plan[1:])
         self._appendix()
         buffer = io.BytesIO()
         self.doc.save(buffer)
@@ -214,31 +216,33 @@ class ReportBuilder:
                     yield section.get("title") or name, block
 
     # -- blocks -------------------------------------------------------------------------
-    def _blocks(self, blocks: list[dict[str, Any]], section: str) -> None:
+    def _blocks(self, blocks: list[dict[str, Any]], section: str,
+                plan: list[bool] | None = None) -> None:
+        plan = plan if plan is not None else _orientation_plan(blocks, self.landscape)
         pending: list[dict[str, Any]] = []
-        for block in blocks:
+        for block, landscape in zip(blocks, plan):
             if block["kind"] == "number":
+                if not pending:
+                    self._orient(landscape)
                 pending.append(block)
                 continue
             if pending:
                 self._numbers(pending)
                 pending = []
+            self._orient(landscape)
             getattr(self, f"_block_{block['kind']}")(block)
         if pending:
             self._numbers(pending)
 
     def _block_heading(self, block: dict[str, Any]) -> None:
-        self._orient(False)
         level = min(max(int(block.get("level") or 2), 2), 3)
         self._para(f"h{level}", block.get("text", ""))
 
     def _block_text(self, block: dict[str, Any]) -> None:
-        self._orient(False)
         self._para(_TEXT_STYLES.get(block.get("style", "body"), "body"), block.get("text", ""))
 
     def _numbers(self, blocks: list[dict[str, Any]]) -> None:
         """Print consecutive numbers as a label · value · definition grid."""
-        self._orient(False)
         table = self.doc.add_table(rows=len(blocks), cols=3)
         table.style = self.doc.styles[STYLES["metric_table"]]
         dx.set_table_look(table, header=False)
@@ -380,6 +384,42 @@ class ReportBuilder:
         for key in METHODS:
             self._para("h2", m[f"method_{key}_title"])
             self._para("body", m[f"method_{key}"])
+
+
+def _wants_landscape(block: dict[str, Any]) -> bool | None:
+    """Return the orientation a table or figure block needs; None for blocks that follow."""
+    if block["kind"] == "figure":
+        return bool(block.get("landscape"))
+    if block["kind"] == "table":
+        widths = [len(block.get("columns") or [])] + [len(r) for r in block.get("rows") or []]
+        return max(widths) > WIDE_TABLE
+    return None
+
+
+def _orientation_plan(blocks: list[dict[str, Any]], current: bool) -> list[bool]:
+    """Return, per block, whether it is printed on a landscape page.
+
+    Tables and figures decide for themselves.  Headings, text and numbers go with the
+    table or figure they introduce, so that a heading and its lead-in move to a
+    landscape page with their wide table instead of being left alone on a portrait
+    page.  Only the lead-in from the last heading before that block moves; what comes
+    earlier, and anything after the last table or figure, stays where it is.
+    """
+    plan: list[bool | None] = [_wants_landscape(b) for b in blocks]
+    nxt: bool | None = None
+    introduces = True        # still inside the lead-in of the next table or figure
+    for i in range(len(blocks) - 1, -1, -1):
+        if plan[i] is not None:
+            nxt, introduces = plan[i], True
+        elif nxt is not None and introduces:
+            plan[i] = nxt
+            if blocks[i]["kind"] == "heading":
+                introduces = False
+    out: list[bool] = []
+    for want in plan:
+        current = current if want is None else want
+        out.append(current)
+    return out
 
 
 def _split(total: int, weights: list[float]) -> list[int]:

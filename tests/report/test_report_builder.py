@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
@@ -157,6 +158,55 @@ def test_wide_table_and_landscape_figure_sit_in_a_landscape_section(report: Path
     assert len(cohort.columns) == 11
     assert cohort.rows[1].cells[1].paragraphs[0].style.name == STYLES["cell_small"]
     assert cohort.rows[1].cells[1].text == "50.0%"   # title says 留存率: shares print as percent
+
+
+def test_a_heading_and_its_lead_in_move_with_their_wide_table() -> None:
+    from diag.report.builder import _orientation_plan
+
+    wide = {"kind": "table", "columns": [f"c{i}" for i in range(9)], "rows": []}
+    narrow = {"kind": "table", "columns": ["a", "b"], "rows": []}
+    blocks = [{"kind": "heading"}, {"kind": "text"}, narrow,
+              {"kind": "heading"}, {"kind": "text"}, {"kind": "number"}, wide,
+              {"kind": "text"}]
+    assert _orientation_plan(blocks, False) == [False, False, False, True, True, True, True, True]
+
+
+def test_only_the_last_heading_before_a_landscape_figure_moves() -> None:
+    from diag.report.builder import _orientation_plan
+
+    figure = {"kind": "figure", "landscape": True}
+    blocks = [{"kind": "heading"}, {"kind": "text"}, {"kind": "heading"}, figure,
+              {"kind": "figure", "landscape": False}]
+    assert _orientation_plan(blocks, False) == [False, False, True, True, False]
+
+
+def _section_of(document, text: str):
+    """Return the section that holds the first paragraph reading ``text``."""
+    breaks = 0
+    for el in document.element.body.iterchildren():
+        if el.tag == qn("w:p") and "".join(t.text or "" for t in el.iter(qn("w:t"))) == text:
+            return document.sections[breaks]
+        if el.find(f"{W}pPr/{W}sectPr") is not None:
+            breaks += 1
+    raise AssertionError(f"no paragraph {text!r}")
+
+
+def test_a_heading_is_not_left_alone_on_a_page_before_its_wide_table(tmp_path: Path) -> None:
+    from diag.record import Recorder, merge_results
+    import pandas as pd
+
+    run = tmp_path / "wide"
+    rec = Recorder(run, "strategy", "策略")
+    rec.heading("现状")
+    rec.text("先说现状。")
+    rec.heading("行动清单")
+    rec.text("每条行动的负责人与时间。")
+    rec.table("actions", pd.DataFrame({f"列{i}": [i] for i in range(9)}), title="行动清单表")
+    merge_results(run, META)
+    document = docx.Document(str(build_report(run)))
+    assert _section_of(document, "现状").orientation == WD_ORIENT.PORTRAIT
+    assert _section_of(document, "行动清单").orientation == WD_ORIENT.LANDSCAPE
+    assert _section_of(document, "每条行动的负责人与时间。").orientation == WD_ORIENT.LANDSCAPE
 
 
 def test_appendix_defines_every_number_once(report: Path) -> None:
