@@ -54,23 +54,32 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
 def _chinese_numeral(text: str) -> Decimal | None:
-    """Return the value of a small Chinese numeral (三, 十二, 三千五百, 两万) or ``None``."""
+    """Return the value of a spoken Chinese numeral (三, 十二, 三千五百, 两万五, 一万零五) or ``None``.
+
+    A bare digit right after a unit counts in tenths of that unit, as it is spoken:
+    两千五 is 2500, 两万五 25000, 两亿五 250000000, 百五 150.  After 零 it is units
+    again: 一万零五 is 10005.
+    """
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS and ch not in "万亿" for ch in text):
         return None
-    total, section, digit, last_unit = 0, 0, None, 1
+    total, section, digit = 0, 0, None
+    previous_unit = 0  # value of the unit written just before the current digit; 0 after a digit or 零
     for ch in text:
         if ch in _CN_DIGITS:
             digit = _CN_DIGITS[ch]
+            if ch in "零〇":
+                previous_unit = 0
         elif ch in _CN_UNITS:
-            last_unit = _CN_UNITS[ch]
-            section += (1 if digit is None else digit) * last_unit
-            digit = None
-        else:  # 万 / 亿 close a section
-            section += digit or 0
-            total += (section or 1) * (10_000 if ch == "万" else 100_000_000)
-            section, digit, last_unit = 0, None, 1
-    if digit is not None and last_unit >= 100 and text[-2] in _CN_UNITS:
-        digit *= last_unit // 10  # 两千五 is 2500, not 2005
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit, previous_unit = None, _CN_UNITS[ch]
+        elif ch == "万":
+            total += ((section + (digit or 0)) or 1) * 10_000
+            section, digit, previous_unit = 0, None, 10_000
+        else:  # 亿 scales everything before it (一万亿 is 10^12)
+            total = ((total + section + (digit or 0)) or 1) * 100_000_000
+            section, digit, previous_unit = 0, None, 100_000_000
+    if digit is not None and previous_unit >= 100 and text[-1] not in "零〇":
+        digit *= previous_unit // 10  # 两万五 is 25000, not 20005
     return Decimal(total + section + (digit or 0))
 
 

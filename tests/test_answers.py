@@ -46,6 +46,26 @@ def test_a_number_with_units_words_or_full_width_digits_is_read(text, kind, expe
     assert value == expected and type(value) is type(expected)
 
 
+# A bare digit after a unit is tenths of that unit, as it is spoken; after 零 it is units.
+@pytest.mark.parametrize("text, expected", [
+    ("两万五", 2 * 10_000 + 5 * 1_000),
+    ("三万五", 3 * 10_000 + 5 * 1_000),
+    ("一万二", 1 * 10_000 + 2 * 1_000),
+    ("两亿五", 2 * 10**8 + 5 * 10**7),
+    ("万五", 10_000 + 5 * 1_000),
+    ("亿五", 10**8 + 5 * 10**7),
+    ("千五", 1_000 + 5 * 100),
+    ("百五", 100 + 5 * 10),
+    ("三万五千五", 3 * 10_000 + 5 * 1_000 + 5 * 100),
+    ("两亿五千万", 2 * 10**8 + 5_000 * 10_000),
+    ("一万零五", 10_000 + 5),
+    ("一千零五十", 1_000 + 50),
+    ("两万五千人", 25_000),
+])
+def test_a_spoken_chinese_number_reads_its_trailing_digit_as_tenths_of_the_unit_before_it(text, expected):
+    assert parse_number(text, kind="count") == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ("30%", 0.3), ("30％", 0.3), ("４５％", 0.45), ("0.3", 0.3), (0.3, 0.3), ("3成", 0.3),
     ("约20%", 0.2), ("100%", 1.0), ("0", 0.0),
