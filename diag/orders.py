@@ -17,7 +17,11 @@ bounded memory:
   are all excluded is counted in ``excluded_orders``.
 * **Unusable rows** — missing order id / customer / date / amount, a date or amount
   that cannot be read, a negative amount or a date after today are counted by reason;
-  exact duplicate rows are counted and kept once.
+  exact duplicate rows are counted and kept once.  The status is decided first: an
+  excluded line needs only its order id (closed and unpaid orders are often exported
+  with a blank payment time or a negative refund amount), so it counts as excluded,
+  never as unusable.  An order's customer, date, channel and store come from its kept
+  lines.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import pandas as pd
 from .errors import DataError
 from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, _check_file, _first_line,  # noqa: F401
                          _ID_MARKS, _ident, _open_source, _parse_sql, _text, _typed_csv, connect,
-                         status_excluded)
+                         kept_first, status_excluded)
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
           "product", "category", "quantity")
@@ -318,9 +322,10 @@ def _full_orders(con: Any, level: str, quality: Quality) -> None:
                 SELECT *, row_number() OVER (PARTITION BY row_h) AS k FROM rows WHERE reason IS NULL)
             WHERE k = 1) ;
         CREATE TEMP TABLE orders AS
-        SELECT order_id, min(customer_id) AS customer_id, min(paid_at) AS paid_at,
+        SELECT order_id, {kept_first("customer_id")} AS customer_id,
+               {kept_first("paid_at")} AS paid_at,
                coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
-               min(channel) AS channel, min(store) AS store,
+               {kept_first("channel")} AS channel, {kept_first("store")} AS store,
                coalesce(min(status) FILTER (WHERE NOT excluded), min(status)) AS status,
                bool_and(excluded) AS excluded
         FROM lines GROUP BY order_id;
@@ -348,7 +353,8 @@ def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
     agg = "sum(amount)" if level == "line" else "max(amount)"
     con.execute(f"""
         CREATE TEMP TABLE orders AS
-        SELECT order_id, min(customer_id) AS customer_id, min(paid_at) AS paid_at,
+        SELECT order_id, {kept_first("customer_id")} AS customer_id,
+               {kept_first("paid_at")} AS paid_at,
                coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
                min(status) FILTER (WHERE excluded) AS status, bool_and(excluded) AS excluded,
                count(*) FILTER (WHERE NOT excluded) AS kept, sum(n - 1) AS dups
@@ -384,7 +390,7 @@ def _lean_orders(con: Any, level: str, quality: Quality, sql: str) -> None:
     if multi:
         con.execute(f"""
             INSERT INTO fix
-            SELECT order_id, min(customer_id), min(paid_at),
+            SELECT order_id, {kept_first("customer_id")}, {kept_first("paid_at")},
                    coalesce({agg} FILTER (WHERE NOT excluded), 0.0),
                    min(status) FILTER (WHERE excluded), bool_and(excluded),
                    count(*) FILTER (WHERE NOT excluded), sum(n - 1)

@@ -357,9 +357,11 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
     if not lean:
         parts["quantity"] = _number(*q) if q else "CAST(NULL AS DOUBLE)"
     inner = ",\n  ".join(f"{v} AS {k}" for k, v in parts.items())
-    # A cheap AND chain decides validity; the reason CASE runs only for invalid rows.
-    ok = (f"order_id IS NOT NULL AND customer_id IS NOT NULL AND paid_at IS NOT NULL AND "
-          f"paid_at <= TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' AND amount >= 0 AND NOT isinf(amount)")
+    # A cheap AND chain decides validity; the reason CASE runs only for invalid rows.  The
+    # status is decided first: a closed, unpaid or refunded line only needs its order id to
+    # be counted as excluded (such exports often leave its payment time or amount blank).
+    ok = (f"order_id IS NOT NULL AND (excluded OR (customer_id IS NOT NULL AND paid_at IS NOT NULL AND "
+          f"paid_at <= TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' AND amount >= 0 AND NOT isinf(amount)))")
     reason = (f"CASE WHEN {ok} THEN NULL "
               f"WHEN order_id IS NULL THEN 'missing order id' "
               f"WHEN customer_id IS NULL THEN 'missing customer' "
@@ -379,3 +381,12 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
         keep = (f"order_id, customer_id, paid_at, amount, excluded, {status} AS status, channel, store, "
                 f"product, category, quantity")
     return f"SELECT row_h, {keep}, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)"
+
+
+def kept_first(column: str) -> str:
+    """Return SQL for an order's ``column`` taken from its kept lines, else from any line.
+
+    An order's customer, date, channel and store come from the lines that count; only
+    an order whose every line is excluded falls back to those lines.
+    """
+    return f"coalesce(min({column}) FILTER (WHERE NOT excluded), min({column}))"

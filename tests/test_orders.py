@@ -312,3 +312,35 @@ def test_metrics_path_counts_a_padded_status_as_excluded_like_the_frame_path(tmp
     assert fast["excluded_orders"] == frame["excluded_orders"] == 2
     assert fast["data_quality"]["excluded_by_status"] == {"已退款": 2}
     assert fast["orders"] == frame["orders"] == 30
+
+
+CLOSED_WITHOUT_PAYMENT = (
+    "订单号,买家手机号,付款时间,实付金额,订单状态\n"
+    + "".join(f"k{i},c{i % 5},2025-02-{1 + i % 27:02d} 10:00,{i + 10},交易成功\n" for i in range(30))
+    + "z1,c1,,40,交易关闭\n"           # closed before payment: no payment time
+    "z2,c2,,,待付款\n"                  # unpaid: no time, no amount
+    "z3,c3,2025-02-05 10:00,-25,退款成功\n"   # refund row with a negative amount
+    "z4,,2025-02-06 10:00,30,已取消\n"  # cancelled, customer left blank
+    "z5,c4,,12,交易成功\n")             # a kept order without a date stays unusable
+
+
+@pytest.mark.parametrize("path_kind", ["frame", "metrics"])
+def test_closed_or_unpaid_orders_with_blank_cells_count_as_excluded_not_unusable(tmp_path, path_kind):
+    from diag.metrics import compute_metrics
+
+    path = write(tmp_path, CLOSED_WITHOUT_PAYMENT)
+    m = compute_metrics(read_orders(path) if path_kind == "frame" else path)
+    assert m["excluded_orders"] == 4
+    assert m["data_quality"]["excluded_by_status"] == {"交易关闭": 1, "待付款": 1, "退款成功": 1, "已取消": 1}
+    assert m["data_quality"]["unusable"] == {"missing date": 1}
+    assert m["orders"] == 30 and m["gmv"] == pytest.approx(sum(i + 10 for i in range(30)))
+
+
+def test_an_order_takes_its_date_and_customer_from_its_kept_lines(tmp_path):
+    text = ("订单号,客户ID,支付时间,商品实付金额,订单状态,渠道\n"
+            "o1,,2025-01-01,5,已退款,门店\n"           # refunded line: earlier date, no customer
+            "o1,c9,2025-01-03,10,已完成,小程序\n")
+    data = read_orders(write(tmp_path, text))
+    order = data.orders.iloc[0]
+    assert (order["customer_id"], order["amount"], order["channel"]) == ("c9", 10.0, "小程序")
+    assert pd.Timestamp(order["paid_at"]).date() == dt.date(2025, 1, 3)
