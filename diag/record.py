@@ -21,6 +21,12 @@ Block kinds (``results["sections"][name]["blocks"]``)::
 Every recorded string and table cell passes through :mod:`diag.privacy`.
 Machine-readable values that the report does not print go to ``data`` via
 :meth:`Recorder.data`.
+
+Inside a Jupyter kernel the recorder also shows what it records that the notebook
+would not show by itself: each number with its definition, each paragraph of
+findings and each figure (tables are shown by the notebook's own cells).  What it
+shows is the masked, recorded form, so the executed notebook and its HTML read like
+the report.
 """
 
 from __future__ import annotations
@@ -122,10 +128,12 @@ class Recorder:
         The section's title in the report (a level-1 heading).
     """
 
-    def __init__(self, run_dir: str | os.PathLike[str], section: str, title: str) -> None:
+    def __init__(self, run_dir: str | os.PathLike[str], section: str, title: str,
+                 show: bool | None = None) -> None:
         self.run_dir = Path(run_dir)
         self.section = section
         self.title = title
+        self.show = _in_kernel() if show is None else show
         self.blocks: list[dict[str, Any]] = []
         self.values: dict[str, Any] = {}
         (self.run_dir / FIGURES).mkdir(parents=True, exist_ok=True)
@@ -186,14 +194,47 @@ class Recorder:
 
     # -- internals ------------------------------------------------------------------
     def _add(self, block: dict[str, Any]) -> None:
-        self.blocks.append(_clean(block))
+        block = _clean(block)
+        self.blocks.append(block)
         self._flush()
+        if self.show:
+            self._display(block)
+
+    def _display(self, block: dict[str, Any]) -> None:
+        from html import escape
+
+        from IPython.display import HTML, Image, display
+
+        from .report.format import format_value
+
+        kind = block["kind"]
+        if kind == "number":
+            value = format_value(block["value"], block["fmt"], block["unit"])
+            display(HTML(f"<p><b>{escape(block['label'])}</b>　{escape(value)}　"
+                         f"<small>（{escape(block['definition'])}）</small></p>"))
+        elif kind == "text":
+            text = escape(block["text"])
+            display(HTML(f"<ul><li>{text}</li></ul>" if block["style"] == "bullet" else f"<p>{text}</p>"))
+        elif kind == "figure":
+            caption = f"　<small>{escape(block['caption'])}</small>" if block["caption"] else ""
+            display(HTML(f"<p><b>{escape(block['title'])}</b>{caption}</p>"))
+            display(Image(filename=str(self.run_dir / block["path"]), width=900))
 
     def _flush(self) -> None:
         payload = {"section": self.section, "title": self.title, "blocks": self.blocks,
                    "data": self.values}
         write_atomic(self.run_dir / PARTS / f"{self.section}.json",
                      json.dumps(payload, ensure_ascii=False, indent=1))
+
+
+def _in_kernel() -> bool:
+    """Return True when running inside a Jupyter kernel (as papermill and JupyterLab do)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
 
 
 def merge_results(run_dir: str | os.PathLike[str], meta: dict[str, Any]) -> dict[str, Any]:

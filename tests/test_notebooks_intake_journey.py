@@ -84,3 +84,14 @@ def test_the_journey_notebook_records_a_landscape_map_with_its_table_and_the_fun
 def test_a_brief_without_interviews_is_marked_as_template_and_data_only(executed):
     notes = [b["text"] for b in blocks(executed["run"], "journey") if b["kind"] == "text"]
     assert any("未包含客户访谈" in text for text in notes)
+
+
+def test_the_executed_notebooks_show_the_recorded_figures_and_numbers(executed):
+    outputs = [o for name in ("01_intake", "02_journey")
+               for cell in nbformat.read(executed[name], as_version=4).cells
+               for o in cell.get("outputs", [])]
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2     # journey map + funnel
+    assert "<b>首购→复购转化率</b>　66.7%" in html          # 2 of the 3 buyers came back
+    assert "<b>需求澄清表总体完整度</b>" in html
+    assert "13800000001" not in html

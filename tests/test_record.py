@@ -45,3 +45,24 @@ def test_free_text_is_scrubbed(tmp_path):
     rec = Recorder(tmp_path, "intake", "x")
     rec.text("客户 13912345678 反馈")
     assert rec.blocks[0]["text"] == "客户 139****5678 反馈"
+
+
+def test_in_a_kernel_numbers_findings_and_figures_are_shown_masked(tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    rec = Recorder(tmp_path, "diagnosis", "人货场诊断", show=True)
+    rec.number("aov", 272.5, label="客单价", unit="元", definition="GMV ÷ 有效订单数")
+    rec.text("大客户 13800130807 的复购 <最高>")
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    rec.figure("trend", ax, title="趋势", caption="按月")
+    html = [o.data for o in shown if type(o).__name__ == "HTML"]
+    assert html[0] == "<p><b>客单价</b>　272.50元　<small>（GMV ÷ 有效订单数）</small></p>"
+    assert html[1] == "<p>大客户 138****0807 的复购 &lt;最高&gt;</p>"
+    assert html[2] == "<p><b>趋势</b>　<small>按月</small></p>"
+    images = [o for o in shown if type(o).__name__ == "Image"]
+    assert len(images) == 1 and images[0].data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_outside_a_kernel_nothing_is_displayed(tmp_path):
+    assert Recorder(tmp_path, "diagnosis", "人货场诊断").show is False
