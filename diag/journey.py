@@ -7,7 +7,7 @@ Pure functions.  The journey table merges three sources, marked per stage in its
 * **模板** — the industry template's default journey, used for stages (or lanes) the
   interviews did not cover;
 * **数据** — funnel counts, conversion and days between stages from the orders, the
-  brief's stated assets and WeCom statistics.
+  members file (``data.customers``), the brief's stated assets and WeCom statistics.
 
 A brief without interview notes still gets a map (template + data); callers should say
 so — :func:`has_interviews` tells them.
@@ -23,7 +23,8 @@ import pandas as pd
 from .brief import JOURNEY_STAGES, Brief
 
 __all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
-           "has_interviews", "source_note", "template_journey", "format_journey", "format_funnel"]
+           "member_joins", "merge_notes", "has_interviews", "source_note", "template_journey",
+           "format_journey", "format_funnel"]
 
 PHASES = ("购前", "购中", "购后")
 STAGE_PHASE = {"认知": "购前", "考虑": "购前", "首购": "购中", "使用": "购后", "复购": "购后", "推荐": "购后"}
@@ -36,6 +37,10 @@ LANES = ("touchpoints", "actions", "thoughts", "pain_points", "opportunities")
 FUNNEL_STAGES = (("reached", "触达", "认知"), ("friend", "加好友", "考虑"), ("group", "入群", "考虑"),
                  ("first_order", "首购", "首购"), ("repurchase", "复购", "复购"), ("referral", "推荐", "推荐"))
 REFERRAL_WORDS = ("推荐", "转介绍", "老带新", "裂变", "分享", "referral")
+#: Headers of a members file's join date (注册 / 入会 / 开卡 / 加好友), matched like order headers.
+JOIN_DATE_ALIASES = ("join_date", "joined_at", "注册时间", "注册日期", "入会时间", "入会日期", "开卡时间",
+                     "开卡日期", "成为会员时间", "加入时间", "加入日期", "加好友时间", "添加时间",
+                     "添加好友时间", "registered_at", "register_time", "signup_date", "created_at")
 
 #: Used when the industry template carries no journey.
 GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
@@ -96,14 +101,13 @@ def journey_table(brief: Brief, template: dict[str, Any] | None = None,
 
     For a stage with interview notes every lane comes from the notes; lanes the notes
     leave empty are filled from the template and the source reads ``访谈+模板``.  A
-    stage without notes comes from the template (``模板``).  The emotion score is the
-    interview's score, else the usual score of the interview's emotion word
-    (:data:`EMOTION_SCORE`), else the template's.  ``+数据`` marks stages with data.
+    stage without notes comes from the template (``模板``).  Several notes for one stage
+    are merged first (:func:`merge_notes`).  The emotion score is the interview's
+    score, else the usual score of the interview's emotion word (:data:`EMOTION_SCORE`),
+    else the template's.  ``+数据`` marks stages with data.
     """
     template_rows = {s["stage"]: s for s in template_journey(template)}
-    notes: dict[str, dict[str, Any]] = {}
-    for note in brief.journey:
-        notes.setdefault(note.stage, note.model_dump())
+    notes = merge_notes([note.model_dump() for note in brief.journey])
     data_text = _data_by_stage(funnel_table)
     rows = []
     for stage in _stage_order(list(template_rows)):
@@ -143,19 +147,57 @@ def journey_table(brief: Brief, template: dict[str, Any] | None = None,
     return pd.DataFrame(rows, columns=columns)
 
 
+def merge_notes(notes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return the interview notes merged into one note per stage, in first-seen order.
+
+    Several interviews often describe the same stage.  Lanes are the union of the
+    notes' items, in the order heard, each item once.  Every emotion heard is kept
+    (``emotion`` joins the distinct words with 、, e.g. ``犹豫、焦虑``), and ``score`` is
+    the mean of the notes' scores, a note without a score counting the usual score of
+    its emotion word (:data:`EMOTION_SCORE`); notes with neither are left out of the
+    mean, and ``score`` is ``None`` when no note has one.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    scores: dict[str, list[float]] = {}
+    for note in notes:
+        stage = note["stage"]
+        out = merged.setdefault(stage, {"stage": stage, **{lane: [] for lane in LANES}, "emotion": None,
+                                        "score": None})
+        for lane in LANES:
+            for item in note.get(lane) or []:
+                if item not in out[lane]:
+                    out[lane].append(item)
+        emotion, score = note.get("emotion"), note.get("score")
+        if emotion:
+            words = out["emotion"].split("、") if out["emotion"] else []
+            out["emotion"] = "、".join(dict.fromkeys([*words, emotion]))
+        if score is None and emotion in EMOTION_SCORE:
+            score = EMOTION_SCORE[emotion]
+        if score is not None:
+            scores.setdefault(stage, []).append(float(score))
+            out["score"] = sum(scores[stage]) / len(scores[stage])
+    return merged
+
+
 def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
+    """Return each journey stage's funnel text: ``复购 1,814 人，转化 32.7%，首购→复购中位 62 天``.
+
+    Phrases are joined with ，so the map can break lines between them; rows of one stage
+    with ；.
+    """
     if funnel_table is None or funnel_table.empty:
         return {}
     out: dict[str, list[str]] = {}
     for row in funnel_table.itertuples(index=False):
         if pd.isna(row.count):
             continue
-        text = f"{row.label} {row.count:,.0f} 人"
+        phrases = [f"{row.label} {row.count:,.0f} 人"]
         if not pd.isna(row.conversion):
-            text += f"（转化 {_conversion(row.conversion)}）"
+            phrases.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1
+                           else f"转化 {row.conversion:.0%}（口径不同）")
         if not pd.isna(row.median_days):
-            text += f"，中位 {row.median_days:.0f} 天"
-        out.setdefault(row.journey_stage, []).append(text)
+            phrases.append(f"{row.days_basis}中位 {row.median_days:.0f} 天")
+        out.setdefault(row.journey_stage, []).append("，".join(phrases))
     return {k: "；".join(v) for k, v in out.items()}
 
 
@@ -178,7 +220,42 @@ def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
     return days.dropna().drop_duplicates().sort_values(["customer_id", "day"]).reset_index(drop=True)
 
 
-def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None) -> pd.DataFrame:
+def member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None) -> tuple[pd.Series, str]:
+    """Return each member's join day (index: customer id as text) and a note on the columns used.
+
+    The join date is the first column whose header matches :data:`JOIN_DATE_ALIASES`
+    (注册时间, 入会时间, 开卡时间, …); the customer id is the customer-id column (the
+    orders' aliases: 会员ID, 手机号, …) sharing the most values with ``buyers`` (the
+    orders' customer ids), else the first one.  A member listed twice keeps the earliest
+    day.  The series is empty, and the note says why, when there is no members file or no
+    such column.
+    """
+    from .orders import ALIASES, normalise_header
+
+    empty = pd.Series(dtype="datetime64[ns]")
+    if customers is None or customers.empty:
+        return empty, "未提供会员文件（data.customers），无入会日期"
+    headers = {normalise_header(c): c for c in customers.columns}
+    join_col = next((headers[a] for a in map(normalise_header, JOIN_DATE_ALIASES) if a in headers), None)
+    if join_col is None:
+        return empty, "会员文件没有注册 / 入会时间列"
+    id_cols = [headers[a] for a in dict.fromkeys(map(normalise_header, ALIASES["customer_id"]))
+               if a in headers and headers[a] != join_col]
+    if not id_cols:
+        return empty, "会员文件没有会员 ID / 手机号列"
+    ids = {c: customers[c].astype("string").str.strip() for c in id_cols}
+    if buyers is not None:
+        id_col = max(id_cols, key=lambda c: (ids[c].isin(buyers).sum(), -id_cols.index(c)))
+    else:
+        id_col = id_cols[0]
+    joined = pd.DataFrame({"customer_id": ids[id_col],
+                           "day": pd.to_datetime(customers[join_col], errors="coerce").dt.normalize()})
+    joined = joined.dropna()
+    return joined.groupby("customer_id")["day"].min(), f"会员文件「{id_col}」「{join_col}」"
+
+
+def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
+           customers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the private-domain funnel 触达 → 加好友 → 入群 → 首购 → 复购 → 推荐.
 
     Counts and where they come from (``source``):
@@ -196,12 +273,30 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None) -> pd
     ``conversion`` is a stage's count ÷ the previous stage's count (when both are
     known).  Stages come from different sources and periods, so a conversion above
     100 % means buyers outside the previous stage's pool (e.g. buyers not in any group).
-    ``median_days`` is known only for 复购: the median, over repeat customers, of days
-    from the first to the second distinct purchase day.
+
+    ``median_days`` is the median number of days of the interval ``days_basis``, over
+    the customers whose both dates are known; ``days_note`` gives the definition and
+    how many customers it covers, or, where it is ``NaN``, why:
+
+    * 入会→首购 — from a member's join day (``customers``, the members file; see
+      :func:`member_joins`) to their first purchase day, over buyers who joined on or
+      after the orders' first day (earlier members may have bought before the orders
+      begin) and bought on or after joining;
+    * 首购→复购 — from a repeat customer's first to second distinct purchase day;
+    * 首购→推荐 — from a customer's first purchase day to their first later order in a
+      referral channel, over customers whose referral-channel order is not their first
+      purchase (a first order there is a referred newcomer, not a recommendation);
+    * 触达→加好友, 加好友→入群 — never: the brief and WeCom statistics give totals,
+      not per-person dates.
     """
     wecom = wecom or {}
     frame = _orders_frame(orders)
     counts: dict[str, tuple[float, str]] = {}
+    days: dict[str, tuple[float, str]] = {
+        "reached": (np.nan, "漏斗起点，无上一环节"),
+        "friend": (np.nan, "只有人数汇总，无逐人日期"),
+        "group": (np.nan, "只有人数汇总，无逐人日期"),
+    }
     reach = brief.funnel.reachable
     if reach is None and any(c.monthly_reach is not None for c in brief.scene.channels):
         reach = sum(c.monthly_reach or 0 for c in brief.scene.channels)
@@ -218,36 +313,81 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None) -> pd
             counts[key] = (float(added), "企微（期间新增）")
         else:
             counts[key] = (np.nan, "无数据")
-    days_to_repeat = np.nan
-    if frame is not None and not frame.empty:
-        days = purchase_days(frame)
-        nth = days.groupby("customer_id").cumcount()
-        first = days[nth == 0].set_index("customer_id")["day"]
-        second = days[nth == 1].set_index("customer_id")["day"]
+    has_orders = frame is not None and not frame.empty
+    if has_orders:
+        bought = purchase_days(frame)
+        nth = bought.groupby("customer_id").cumcount()
+        first = bought[nth == 0].set_index("customer_id")["day"]
+        second = bought[nth == 1].set_index("customer_id")["day"]
         counts["first_order"] = (float(len(first)), "订单")
         counts["repurchase"] = (float(len(second)), "订单")
+        days["first_order"] = _join_to_first(first, customers)
         if len(second):
-            days_to_repeat = float((second - first.reindex(second.index)).dt.days.median())
+            gaps = (second - first.reindex(second.index)).dt.days
+            days["repurchase"] = (float(gaps.median()), f"第一与第二个购买日之间，{len(gaps):,} 人")
+        else:
+            days["repurchase"] = (np.nan, "没有复购顾客")
     else:
         counts["first_order"] = counts["repurchase"] = (np.nan, "无数据")
+        days["first_order"] = days["repurchase"] = (np.nan, "无订单数据")
+    referral_mask = None
+    if frame is not None and "channel" in frame and frame["channel"].notna().any():
+        channel = frame["channel"].astype("string").fillna("")
+        referral_mask = channel.str.contains("|".join(REFERRAL_WORDS), case=False, regex=True)
     if brief.funnel.referrers is not None:
         counts["referral"] = (float(brief.funnel.referrers), "澄清表")
-    elif frame is not None and "channel" in frame and frame["channel"].notna().any():
-        channel = frame["channel"].astype("string").fillna("")
-        mask = channel.str.contains("|".join(REFERRAL_WORDS), case=False, regex=True)
-        counts["referral"] = ((float(frame.loc[mask, "customer_id"].nunique()), "订单（推荐渠道）")
-                              if mask.any() else (np.nan, "无数据"))
+    elif referral_mask is not None and referral_mask.any():
+        counts["referral"] = (float(frame.loc[referral_mask, "customer_id"].nunique()), "订单（推荐渠道）")
     else:
         counts["referral"] = (np.nan, "无数据")
+    if referral_mask is not None and referral_mask.any():
+        days["referral"] = _first_to_referral(frame, referral_mask, first)
+    elif brief.funnel.referrers is not None:
+        days["referral"] = (np.nan, "澄清表只有推荐人数，无推荐日期")
+    else:
+        days["referral"] = (np.nan, "订单中没有推荐渠道（老带新、转介绍等）")
     rows, previous = [], np.nan
     for key, label, stage in FUNNEL_STAGES:
         count, source = counts[key]
         conversion = count / previous if previous and not np.isnan(previous) and not np.isnan(count) else np.nan
+        median_days, note = days[key]
         rows.append({"stage": key, "label": label, "journey_stage": stage, "count": count,
-                     "conversion": conversion, "median_days": days_to_repeat if key == "repurchase" else np.nan,
-                     "source": source})
+                     "conversion": conversion, "median_days": median_days, "days_basis": DAYS_BASIS[key],
+                     "days_note": note, "source": source})
         previous = count
     return pd.DataFrame(rows)
+
+
+#: The interval each funnel stage's ``median_days`` measures.
+DAYS_BASIS = {"reached": "", "friend": "触达→加好友", "group": "加好友→入群", "first_order": "入会→首购",
+              "repurchase": "首购→复购", "referral": "首购→推荐"}
+
+
+def _join_to_first(first: pd.Series, customers: pd.DataFrame | None) -> tuple[float, str]:
+    """Return the median days from join day to first purchase day, and its note (see :func:`funnel`)."""
+    joins, found = member_joins(customers, first.index)
+    if joins.empty:
+        return np.nan, found
+    start = first.min()
+    both = pd.DataFrame({"joined": joins, "first": first}).dropna()
+    if both.empty:
+        return np.nan, f"{found}与订单顾客对不上"
+    usable = both[(both["joined"] >= start) & (both["first"] >= both["joined"])]
+    if usable.empty:
+        return np.nan, f"{found}：没有在订单起始日（{start:%Y-%m-%d}）后入会并购买的会员"
+    gaps = (usable["first"] - usable["joined"]).dt.days
+    return float(gaps.median()), f"会员注册日到首个购买日，{len(gaps):,} 名订单期内入会的会员"
+
+
+def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -> tuple[float, str]:
+    """Return the median days from first purchase to the first later referral-channel order, and its note."""
+    referral_days = purchase_days(frame[mask.to_numpy()])
+    later = referral_days[referral_days["day"] > first.reindex(referral_days["customer_id"]).to_numpy()]
+    if later.empty:
+        return np.nan, "推荐渠道订单都是顾客的首单，没有首购后的推荐"
+    first_referral = later.groupby("customer_id")["day"].min()
+    gaps = (first_referral - first.reindex(first_referral.index)).dt.days
+    return float(gaps.median()), f"首个购买日到首购后第一笔推荐渠道订单，{len(gaps):,} 人"
 
 
 def format_journey(table: pd.DataFrame) -> pd.DataFrame:
@@ -263,11 +403,14 @@ def format_journey(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_funnel(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the funnel for the report: Chinese headers, 无数据 where a count is unknown."""
+    """Return the funnel for the report: Chinese headers, 无数据 where a count is unknown,
+    and for each median interval its definition or why it cannot be computed."""
     return pd.DataFrame({
         "环节": table["label"],
         "人数": table["count"].map(lambda v: "无数据" if pd.isna(v) else f"{v:,.0f}"),
         "较上一环节转化": table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v)),
-        "距上一环节中位天数": table["median_days"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
+        "中位间隔天数": table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+        "间隔口径": [note if not basis else f"{basis}：{note}"
+                 for basis, note in zip(table["days_basis"], table["days_note"])],
         "数据来源": table["source"],
     })
