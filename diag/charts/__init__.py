@@ -9,6 +9,7 @@ installed package at import time: nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -34,11 +35,27 @@ def font_path() -> Path:
     return path
 
 
+class _NoBoldFace(logging.Filter):
+    """Drop matplotlib's note that the CJK font has no bold face.
+
+    The bundled font ships only its regular weight, so bold titles print in regular
+    weight; saying so on every chart is noise in a consultant's notebook.  Any other
+    font message (a missing glyph among them) still gets through.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("findfont: Failed to find font weight") and FONT_NAME in message)
+
+
 def setup() -> None:
     """Register the CJK font and set the house theme (idempotent)."""
     import seaborn as sns
 
     path = font_path()
+    logger = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _NoBoldFace) for f in logger.filters):
+        logger.addFilter(_NoBoldFace())
     if FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(str(path))
     sns.set_theme(style="whitegrid", palette=PALETTE, font=FONT_NAME, rc={

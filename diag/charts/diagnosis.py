@@ -93,11 +93,12 @@ def _num(series: pd.Series) -> pd.Series:
 
 
 def _month_labels(values: pd.Series) -> list[str]:
-    out = []
-    for v in values:
-        text = str(v)
-        out.append(text[:7] if len(text) >= 7 and text[4] == "-" else text)
-    return out
+    """Return time labels: the month (``2026-05``) for monthly data, the day for finer data."""
+    texts = [str(v) for v in values]
+    months = [t[:7] if len(t) >= 7 and t[4] == "-" else t for t in texts]
+    if len(set(months)) < len(set(texts)):      # weekly or daily points: months would repeat
+        return [t[:10] for t in texts]
+    return months
 
 
 # -- GMV ------------------------------------------------------------------------------------
@@ -260,13 +261,16 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     ax.set_ylim(0, ymax)
     ax.axvline(x_split, color="#3d405b", lw=1.2)
     ax.axhline(y_split, color="#3d405b", lw=1.2)
-    # Names sit in the outer corners, away from the split lines where points gather.
+    # Names sit in the outer corners, away from the split lines where points gather; a
+    # name whose corner holds a point moves to the quadrant's corner farthest from them.
     fills = [((0, y_split), x_split, ymax - y_split, "刚需低频", "#f2cc8f", "left", "top"),
              ((x_split, y_split), xmax - x_split, ymax - y_split, "刚需高频（高值）", "#81b29a", "right", "top"),
              ((0, 0), x_split, y_split, "小众需求", "#e5e7eb", "left", "bottom"),
              ((x_split, 0), xmax - x_split, y_split, "刚需高频（低值）", "#a8d5e2", "right", "bottom")]
+    seen = np.column_stack([x[ok] / xmax, y[ok] / ymax])
     for (x0, y0), w, h, name, colour, ha, va in fills:
         ax.add_patch(Rectangle((x0, y0), w, h, fc=colour, alpha=0.25, ec="none", zorder=0))
+        ha, va = _free_corner(seen, (x0 / xmax, y0 / ymax, w / xmax, h / ymax), ha, va)
         tx = x0 + xmax * 0.015 if ha == "left" else x0 + w - xmax * 0.015
         ty = y0 + h - ymax * 0.02 if va == "top" else y0 + ymax * 0.02
         ax.text(tx, ty, name, ha=ha, va=va, fontsize=11, color="#3d405b", fontweight="bold", zorder=1)
@@ -280,13 +284,38 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
         main = bool(client[i])
         ax.scatter(x[i], y[i], s=160 if main else 50, color=PALETTE[1] if main else PALETTE[4],
                    edgecolor="white", zorder=3)
-        ax.annotate(labels[i], (x[i], y[i]), xytext=(7, 5), textcoords="offset points",
+        right = x[i] > xmax * 0.8          # near the right edge the label goes to the left
+        ax.annotate(labels[i], (x[i], y[i]), xytext=(-9 if right else 9, 7), textcoords="offset points",
+                    ha="right" if right else "left", va="bottom",
                     fontsize=10 if main else 8.5, fontweight="bold" if main else "normal", zorder=4)
     ax.set_xlabel("年人均购买次数")
     ax.set_ylabel(y_label)
     ax.yaxis.set_major_formatter(_YUAN_AXIS)
     ax.set_title(title)
     return ax
+
+
+def _free_corner(points: np.ndarray, box: tuple[float, float, float, float], ha: str, va: str,
+                 reach: tuple[float, float] = (0.3, 0.12)) -> tuple[str, str]:
+    """Return the (ha, va) corner of ``box`` for a name: the given one unless a point lies
+    within ``reach`` of it (axes fractions), else the corner farthest from every point."""
+    x0, y0, w, h = box
+    corners = {(a, b): (x0 if a == "left" else x0 + w, y0 + h if b == "top" else y0)
+               for a in ("left", "right") for b in ("top", "bottom")}
+
+    def crowded(corner: tuple[str, str]) -> bool:
+        cx, cy = corners[corner]
+        return bool(len(points)) and bool(((abs(points[:, 0] - cx) < reach[0])
+                                           & (abs(points[:, 1] - cy) < reach[1])).any())
+
+    if not crowded((ha, va)):
+        return ha, va
+    free = [c for c in corners if not crowded(c)]
+    if free:
+        # Prefer the corner that keeps the name at the same side (only the height changes).
+        return min(free, key=lambda c: (c[0] != ha, c[1] != va))
+    return max(corners, key=lambda c: float(np.min(np.hypot(points[:, 0] - corners[c][0],
+                                                           points[:, 1] - corners[c][1]))))
 
 
 # -- people ---------------------------------------------------------------------------------
@@ -409,7 +438,8 @@ def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
     """Return a histogram of days between consecutive purchase days, with the median marked.
 
     ``gaps_days``: array-like of day counts (NaN ignored).  ``median`` defaults to the
-    sample median.
+    sample median.  The axis ends at the 98th percentile; longer gaps are gathered in a
+    last, grey bar labelled with its lower bound and count.
     """
     title = "复购间隔分布"
     gaps = pd.to_numeric(pd.Series(list(gaps_days) if gaps_days is not None else [], dtype="object"),
@@ -420,7 +450,14 @@ def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
     ax = _axes(ax)
     top = float(np.quantile(gaps, 0.98)) if len(gaps) > 20 else float(gaps.max())
     bins = np.linspace(0, max(top, 1.0), 31)
-    ax.hist(gaps.clip(upper=bins[-1]), bins=bins, color=PALETTE[0], edgecolor="white")
+    tail = gaps[gaps > bins[-1]]
+    ax.hist(gaps[gaps <= bins[-1]], bins=bins, color=PALETTE[0], edgecolor="white")
+    if len(tail):
+        width = bins[1] - bins[0]
+        ax.bar(bins[-1] + width / 2, len(tail), width=width, color=PALETTE[5], edgecolor="white")
+        ax.annotate(f"＞{bins[-1]:,.0f} 天\n{len(tail):,} 次", (bins[-1] + width / 2, len(tail)),
+                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=8.5, color="#3d405b")
     med = float(gaps.median()) if median is None else float(median)
     ax.axvline(med, color=PALETTE[1], lw=2, ls="--")
     ax.annotate(f"中位数 {med:,.0f} 天", (med, 1), xycoords=("data", "axes fraction"), xytext=(5, -14),

@@ -113,6 +113,11 @@ def test_cohort_heatmap_annotates_each_cell_in_percent() -> None:
     assert {"100%", "30%", "20%", "25%"} <= set(texts)
 
 
+def test_gaps_beyond_the_98th_percentile_are_one_labelled_bar() -> None:
+    texts = _render(d.repurchase_gap_histogram(np.arange(1, 101)))   # 98th percentile: 98.02 days
+    assert "＞98 天\n2 次" in texts                                   # 99 and 100 days
+
+
 def test_repurchase_gap_histogram_marks_the_median() -> None:
     assert "中位数 20 天" in _render(d.repurchase_gap_histogram([10, 20, 30]))
     assert "中位数 25 天" in _render(d.repurchase_gap_histogram([10, 20, 30], median=25))
@@ -167,3 +172,37 @@ DEGENERATE = {
 @pytest.mark.parametrize("case", list(DEGENERATE))
 def test_degenerate_input_draws_without_warnings_or_errors(case: str) -> None:
     _render(DEGENERATE[case]())
+
+
+def test_bold_text_in_the_regular_only_cjk_font_draws_without_a_font_message(caplog):
+    import logging
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set_title("复购率", fontweight="bold")
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        _render(ax)
+    plt.close(fig)
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+
+
+def test_a_quadrant_name_moves_off_the_corner_where_the_client_sits():
+    point = np.array([[0.8, 0.04]])                      # low right, where 刚需高频（低值） would sit
+    assert d._free_corner(point, (0.5, 0.0, 0.5, 0.5), "right", "bottom") == ("right", "top")
+    assert d._free_corner(point, (0.0, 0.0, 0.5, 0.5), "left", "bottom") == ("left", "bottom")
+
+
+def test_the_client_label_on_the_quadrant_stays_inside_the_axes():
+    ax = d.quadrant([{"label": "小贝母婴", "purchases_per_year": 1.95, "value": 430, "client": True}],
+                    x_split=1, y_split=5000)
+    ax.figure.canvas.draw()
+    label = next(t for t in ax.texts if t.get_text() == "小贝母婴")
+    inside = ax.get_window_extent()
+    assert label.get_window_extent().x1 <= inside.x1
+
+
+def test_weekly_points_are_labelled_by_day_not_by_a_repeated_month():
+    weeks = pd.date_range("2026-05-04", periods=6, freq="7D")
+    assert d._month_labels(pd.Series(weeks)) == [f"{w:%Y-%m-%d}" for w in weeks]
+    assert d._month_labels(pd.Series(["2026-05", "2026-06"])) == ["2026-05", "2026-06"]
