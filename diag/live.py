@@ -5,7 +5,9 @@ notebooks with the client's parameters injected (papermill's ``prepare_only``: n
 is executed yet) into ``outputs/.live/<slug>/``, and starts JupyterLab bound to
 127.0.0.1 on that folder.  The consultant runs the cells with the client watching,
 changes an assumption in a cell and re-runs it; results go to a separate run folder
-so the last delivered report is never touched.
+so the last delivered report is never touched.  The firm's template folder is
+resolved where the command was started and handed to JupyterLab's kernels as
+``$DIAG_TEMPLATES`` (they run in the session folder, where no config file is found).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import UsageError
-from .run import NOTEBOOKS, prepare
+from .run import NOTEBOOKS, kernel_templates, prepare
 
 
 def prepare_session(brief_path: Path, root: Path | None = None) -> Path:
@@ -52,7 +54,10 @@ def serve(brief_path: Path, *, port: int = 8765) -> int:
                "--LabApp.extension_manager=readonly"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI run as root
+    from .industries import user_templates_dir
+
     try:
-        return subprocess.call(command)
+        with kernel_templates(user_templates_dir()):  # JupyterLab and its kernels inherit it
+            return subprocess.call(command)
     except KeyboardInterrupt:
         return 0

@@ -10,6 +10,7 @@ killed leaves the previous good report in place.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import html
@@ -22,11 +23,11 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from . import __version__, paths
 from .brief import Brief, load_brief
-from .errors import BriefError, DiagError, RunError, UsageError
+from .errors import BriefError, DataError, DiagError, RunError, TemplateError, UsageError
 from .privacy import Scrubber
 from .record import merge_results, write_atomic
 
@@ -82,10 +83,14 @@ class BatchSummary:
 def prepare(brief_path: Path) -> tuple[Brief, Scrubber]:
     """Return the validated brief and a scrubber for its customers' identifiers.
 
-    Checks that the data files can be read first, so bad input fails with a
-    :class:`DiagError` before any notebook starts.
+    Checks that the brief's industry template validates and that the data files can
+    be read first, so bad input fails with a :class:`DiagError` before any notebook
+    starts.
     """
+    from .industries import load_template
+
     brief = load_brief(brief_path)
+    load_template(brief.client.industry)  # raises TemplateError naming the template file
     orders = brief.data_path("orders")
     if orders is None:
         raise BriefError("a run needs the client's orders file (data.orders)", file=brief_path,
@@ -106,9 +111,16 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
                notebooks: Sequence[str] = NOTEBOOKS) -> RunResult:
     """Execute the notebooks for one brief and build its report; return what was produced.
 
-    Raises :class:`DiagError` for bad input (before any notebook starts) and
-    :class:`RunError` when a notebook fails; in both cases ``OUT/<slug>`` is untouched.
+    The firm's template folder is resolved here, in the process where the command was
+    started (``$DIAG_TEMPLATES`` or a config file in its working directory), and handed
+    to the kernels, which run elsewhere (see :func:`kernel_templates`).
+
+    Raises :class:`DiagError` for bad input (before any notebook starts, or when a
+    notebook reports one) and :class:`RunError` when a notebook fails; in both cases
+    ``OUT/<slug>`` is untouched.
     """
+    from .industries import user_templates_dir
+
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
     brief, scrub = prepare(brief_path)
@@ -118,8 +130,9 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
-        for name in notebooks:
-            _execute(name, brief_path, work, lang, scrub)
+        with kernel_templates(user_templates_dir()):
+            for name in notebooks:
+                _execute(name, brief_path, work, lang, scrub)
         meta = _meta(brief, brief_path, lang)
         for part in (work / "results").glob("*.json"):
             data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
@@ -149,11 +162,45 @@ def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber
                             # the kernel's start-up chatter (TCP transport notice) is not for consultants
                             extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except pm.PapermillExecutionError as exc:
+        bad_input = _INPUT_ERRORS.get(exc.ename)
+        if bad_input is not None:  # the kernel found bad input (a template, a data file): exit 2, not 1
+            raise bad_input(f"{scrub(str(exc.evalue))} (found while running {target.name}, "
+                            f"cell {exc.exec_count})") from None
         raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}") from None
     finally:
         if target.exists():
             _scrub_notebook(target, scrub)
     _export_html(target, scrub)
+
+
+#: Bad-input errors a notebook may raise, by class name (papermill reports only the name).
+_INPUT_ERRORS: dict[str, type[DiagError]] = {
+    cls.__name__: cls for cls in (DiagError, BriefError, DataError, TemplateError, UsageError)}
+
+
+@contextlib.contextmanager
+def kernel_templates(folder: Path | None) -> Iterator[None]:
+    """Return a context in which kernels started from this process use the template ``folder``.
+
+    Kernels run with their working directory in the run's temporary folder, where the
+    ``.diag.yaml`` / ``diag.toml`` of the directory the command was started in is not
+    found; a kernel inherits this process's environment, so the folder (made absolute)
+    travels as ``$DIAG_TEMPLATES``.  ``None`` (no firm templates) changes nothing.  The
+    previous value is restored on exit.
+    """
+    if folder is None:
+        yield
+        return
+    name = paths.USER_INDUSTRIES_ENV
+    before = os.environ.get(name)
+    os.environ[name] = str(Path(folder).expanduser().absolute())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _scrub_notebook(path: Path, scrub: Scrubber) -> None:
@@ -259,19 +306,23 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
                          file="--executor")
     if jobs < 1:
         raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
+    from .industries import user_templates_dir
+
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     results: list[RunResult] = []
-    if jobs == 1:
-        for path in briefs:
-            results.append(_report_progress(_run_one(path, out_root, lang)))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run_one, path, out_root, lang) for path in briefs]
-            for future in as_completed(futures):
-                results.append(_report_progress(future.result()))
-        order = {p.stem: i for i, p in enumerate(briefs)}
-        results.sort(key=lambda r: order.get(r.slug, len(order)))
+    # Resolved once, where the command started; workers and their kernels inherit it.
+    with kernel_templates(user_templates_dir()):
+        if jobs == 1:
+            for path in briefs:
+                results.append(_report_progress(_run_one(path, out_root, lang)))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(_run_one, path, out_root, lang) for path in briefs]
+                for future in as_completed(futures):
+                    results.append(_report_progress(future.result()))
+            order = {p.stem: i for i, p in enumerate(briefs)}
+            results.sort(key=lambda r: order.get(r.slug, len(order)))
     write_index(results, out_root)
     return BatchSummary(results)
 
@@ -330,4 +381,4 @@ th{{background:#1f6f8b;color:#fff}}</style></head>
 
 
 __all__ = ["NOTEBOOKS", "RunResult", "BatchSummary", "run_client", "run_batch", "write_index",
-           "find_briefs", "prepare"]
+           "find_briefs", "prepare", "kernel_templates"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -12,7 +13,8 @@ import pytest
 import yaml
 
 from diag import paths
-from diag.errors import RunError
+from diag.cli import main
+from diag.errors import RunError, TemplateError
 from diag.run import run_client
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -115,3 +117,81 @@ def test_executed_notebooks_are_scrubbed_of_the_clients_own_ids(tmp_path):
     _scrub_notebook(path, Scrubber(["zhang_1991"]))
     text = path.read_text(encoding="utf-8")
     assert "zhang_1991" not in text and "13800130807" not in text
+
+
+# -- the firm's own templates reach the kernels --------------------------------------------
+
+PROBE = """from diag import Recorder, load_brief
+from diag.industries import load_industry
+brief = load_brief(brief_path)
+template = load_industry(brief.client.industry)
+Recorder(run_dir, "probe", "模板探针").text(template["name_en"])"""
+
+
+def _notebook(folder: Path, name: str, code: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('brief_path = ""\nrun_dir = ""\nlang = "zh"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.fixture
+def pet_shop(tmp_path, monkeypatch) -> Path:
+    """Return a tiny brief of the custom industry 宠物, named by a .diag.yaml in the working directory."""
+    monkeypatch.delenv(paths.USER_INDUSTRIES_ENV, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    firm = tmp_path / "firm-templates"
+    firm.mkdir()
+    template = yaml.safe_load((paths.INDUSTRIES / "餐饮.yaml").read_text(encoding="utf-8"))
+    template.update(key="宠物", name_en="pet stores")
+    (firm / "宠物.yaml").write_text(yaml.safe_dump(template, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / ".diag.yaml").write_text("templates_dir: ../firm-templates\n", encoding="utf-8")
+    (project / "data" / "orders.csv").write_text(
+        "订单号,买家手机号,支付时间,实付金额\nA1,13800130807,2025-03-05 10:00,100\n", encoding="utf-8")
+    brief = project / "pet.yaml"
+    brief.write_text(yaml.safe_dump({"client": {"name": "毛孩子宠物", "industry": "宠物"},
+                                     "data": {"orders": "data/orders.csv"}}, allow_unicode=True),
+                     encoding="utf-8")
+    monkeypatch.chdir(project)
+    return brief
+
+
+def test_a_config_files_templates_reach_the_kernels_of_a_run(pet_shop, tmp_path, monkeypatch):
+    nbdir = tmp_path / "notebooks"
+    _notebook(nbdir, "probe", PROBE)
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    result = run_client(pet_shop, tmp_path / "out", notebooks=("probe",))
+    results = json.loads((result.report.parent / "results.json").read_text(encoding="utf-8"))
+    blocks = results["sections"]["probe"]["blocks"]
+    assert any(b.get("text") == "pet stores" for b in blocks)
+    assert paths.USER_INDUSTRIES_ENV not in os.environ  # the parent's environment is restored
+
+
+def test_a_brief_whose_custom_template_is_invalid_fails_before_any_kernel_starts(pet_shop, tmp_path, monkeypatch):
+    broken = tmp_path / "firm-templates" / "宠物.yaml"
+    data = yaml.safe_load(broken.read_text(encoding="utf-8"))
+    del data["rules"]
+    broken.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    nbdir = tmp_path / "notebooks"
+    _notebook(nbdir, "probe", "raise SystemExit('a kernel was started')")
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    with pytest.raises(TemplateError) as info:
+        run_client(pet_shop, tmp_path / "out", notebooks=("probe",))
+    assert info.value.file == str(broken.resolve()) and info.value.where == "rules"
+    assert not (tmp_path / "out" / ".failed").exists()  # nothing ran
+
+
+def test_bad_input_found_inside_a_kernel_exits_2_not_1(pet_shop, tmp_path, monkeypatch, capsys):
+    nbdir = tmp_path / "notebooks"
+    _notebook(nbdir, "01_intake", "from diag.industries import load_industry\nload_industry('火星菜')")
+    monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
+    assert main(["run", str(pet_shop), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "no industry template '火星菜'" in err
+    assert "宠物" in err.split("known:")[1]  # the kernel saw the firm's folder too
+    assert "01_intake.ipynb" in err and len(err.splitlines()) == 1
