@@ -165,10 +165,15 @@ def test_clv_fitted_on_a_sample_agrees_with_the_full_fit(tmp_path):
     full = compute_metrics(path, clv_sample=10**9)["clv"]
     part = compute_metrics(path, clv_sample=10_000)["clv"]
     assert full["customers_fitted"] > 25_000 and part["customers_fitted"] == 10_000
-    for key in ("r", "alpha", "a", "b"):
-        assert part["params"][key] == pytest.approx(full["params"][key], rel=0.15), key
-    assert part["expected_purchases_90d"] == pytest.approx(full["expected_purchases_90d"], rel=0.03)
-    assert part["expected_value_90d"] == pytest.approx(full["expected_value_90d"], rel=0.05)
+    for key in ("r", "alpha", "a", "b", "p"):
+        assert part["params"][key] == pytest.approx(full["params"][key], rel=0.08), key
+    # With q large (≈ 29 here) Gamma-Gamma pins the population mean spend p·γ / (q − 1)
+    # tightly, while q and γ trade off along it (the 10k sample has both ≈ 20 % higher).
+    mean = {name: fit["params"]["p"] * fit["params"]["gamma"] / (fit["params"]["q"] - 1)
+            for name, fit in (("full", full), ("part", part))}
+    assert mean["part"] == pytest.approx(mean["full"], rel=0.01)
+    assert part["expected_purchases_90d"] == pytest.approx(full["expected_purchases_90d"], rel=0.01)
+    assert part["expected_value_90d"] == pytest.approx(full["expected_value_90d"], rel=0.01)
 
 
 # -- CLI --------------------------------------------------------------------------------------
