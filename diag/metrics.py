@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .areas import people
-from .orders import OrdersData, as_of_default, connect, load
+from .orders import REASONS, OrdersData, as_of_default, connect, load
 
 CLV_MODEL = "bgnbd+gamma-gamma"
 HORIZON_DAYS = 90
@@ -229,7 +229,8 @@ def format_table(metrics: dict[str, Any]) -> str:
         ["人均订单数", _num(m["orders_per_customer"], "float"), "订单数 ÷ 客户数"],
         ["人均购买天数", _num(m["purchase_days_per_customer"], "float"), "去重购买日数的平均"],
         ["复购率", _num(m["repurchase_rate"], "share"), "购买日 ≥ 2 天的客户占比"],
-        ["90天复购率", _num(m.get("repurchase_rate_90d"), "share"), "首购满 90 天的客户中, 90 天内再次购买的占比"],
+        *[[f"{n}天复购率", _num(m.get(f"repurchase_rate_{n}d"), "share"),
+           f"首购满 {n} 天的客户中, {n} 天内再次购买的占比"] for n in (30, 60, 90)],
         ["复购周期(中位数)", "—" if m["median_repurchase_days"] is None else f"{m['median_repurchase_days']:g} 天",
          "相邻两个购买日间隔的中位数"],
         ["数据区间", f"{m['first_date']} ~ {m['last_date']}", f"基准日 {m['as_of']}"],
@@ -266,10 +267,11 @@ def format_table(metrics: dict[str, Any]) -> str:
         out += [f"  注: {note}" for note in clv.get("notes", [])]
     q = m.get("data_quality", {})
     if q:
-        bad = ", ".join(f"{k} {v:,}" for k, v in q.get("unusable", {}).items()) or "无"
+        bad = ", ".join(f"{REASONS.get(k, k)} {v:,}" for k, v in q.get("unusable", {}).items()) or "无"
         status = ", ".join(f"{k} {v:,}" for k, v in q.get("excluded_by_status", {}).items()) or "无"
         out += ["", "数据质量",
                 f"  读取 {q.get('rows_read', 0):,} 行 (编码 {q.get('encoding', '')}), 有效订单 "
                 f"{q.get('orders_kept', 0):,}, 重复行 {q.get('duplicates', 0):,}",
                 f"  按状态排除: {status}", f"  无法使用的行: {bad}"]
+    out += ["", "（月度趋势与同期群只列最近 12 个月、前 7 列；完整数据: --format json）"]
     return "\n".join(out)

@@ -188,6 +188,14 @@ def test_cli_table_and_as_of(tiny, capsys):
     assert main(["metrics", str(tiny), "--format", "table", "--as-of", "2025-01-31"]) == 0
     out = capsys.readouterr().out
     assert "基准日 2025-01-31" in out and "有效订单数" in out
+    assert "30天复购率" in out and "60天复购率" in out and "90天复购率" in out
+
+
+def test_cli_table_names_unusable_rows_in_chinese(tmp_path, capsys):
+    path = tmp_path / "o.csv"
+    path.write_text("订单号,客户ID,支付时间,实付金额\no1,c1,2025-01-02,10\no2,c1,,5\n", encoding="utf-8")
+    assert main(["metrics", str(path), "--format", "table"]) == 0
+    assert "无法使用的行: 缺少支付时间 1" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("content,name", [(b"", "empty.csv"), (bytes(range(256)) * 4, "garbage.csv"),
