@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from . import paths
 from .errors import TemplateError, UsageError
@@ -71,6 +71,13 @@ def _ordered(pair: list[float], name: str) -> list[float]:
     return pair
 
 
+#: (aov_level, frequency_level) → store type, the rule of :func:`diag.areas.gmv.quadrant`:
+#: high frequency is 刚需高频 whatever the value; low frequency is 刚需低频 when the value
+#: is high, else 小众需求.
+QUADRANT_STORE_TYPES: dict[tuple[str, str], str] = {
+    ("高", "高"): "刚需高频", ("低", "高"): "刚需高频", ("高", "低"): "刚需低频", ("低", "低"): "小众需求"}
+
+
 class Quadrant(_Model):
     """AOV × frequency quadrant; split points ¥5,000 AOV and one purchase a year."""
 
@@ -82,6 +89,17 @@ class Quadrant(_Model):
     frequency_split: Annotated[float, Field(gt=0)] | None = None
     spend_split: Annotated[float, Field(gt=0)] | None = None
     aov_split: Annotated[float, Field(gt=0)] | None = None
+
+    @field_validator("store_type")
+    @classmethod
+    def _agrees_with_levels(cls, value: str, info: ValidationInfo) -> str:
+        levels = (info.data.get("aov_level"), info.data.get("frequency_level"))
+        expected = QUADRANT_STORE_TYPES.get(levels)  # type: ignore[arg-type]
+        if expected is not None and value != expected:
+            raise ValueError(f"expected {expected} for aov_level {levels[0]} × frequency_level {levels[1]} "
+                             f"(as diag.areas.gmv.quadrant places it: high frequency → 刚需高频; low frequency → "
+                             f"刚需低频 with a high value, else 小众需求), got {value}")
+        return value
 
 
 class Typical(_Model):
@@ -406,7 +424,29 @@ def _validate(data: Any, path: Path) -> IndustryTemplate:
     if template.key != path.stem:
         raise TemplateError(f"expected key '{path.stem}' (the file name), got '{template.key}'",
                             file=path, where="key")
+    _check_typical_quadrant(template, path)
     return template
+
+
+def _check_typical_quadrant(template: IndustryTemplate, path: Path) -> None:
+    """Raise unless the template's typical client falls in its own store type.
+
+    The middle of ``typical.aov`` and ``typical.purchases_per_year`` is placed with
+    :func:`diag.areas.gmv.quadrant` and the template's split points; a template whose
+    typical client lands elsewhere would report every client as inconsistent.
+    """
+    from .areas.gmv import quadrant
+
+    q, ty = template.quadrant, template.typical
+    aov, per_year = sum(ty.aov) / 2, sum(ty.purchases_per_year) / 2
+    found = quadrant(aov, per_year, template={"quadrant": q.model_dump(exclude_none=True)})
+    if found.store_type != q.store_type:
+        raise TemplateError(
+            f"the typical client (AOV ¥{aov:,.0f}, {per_year:g} purchases a year: the middle of typical.aov "
+            f"and typical.purchases_per_year) falls in {found.store_type} by diag.areas.gmv.quadrant "
+            f"(frequency split {found.frequency_split:g} a year, {found.value_axis} split {found.value_split:,.0f}), "
+            f"not {q.store_type}; change the levels and store type or set quadrant.frequency_split / "
+            f"spend_split / aov_split", file=path, where="quadrant.store_type")
 
 
 def _read(path: Path) -> Any:

@@ -67,6 +67,26 @@ def test_the_bundled_templates_cover_all_three_store_types():
     assert kinds == {"刚需高频", "刚需低频", "小众需求"}
 
 
+@pytest.mark.parametrize("key", REQUIRED)
+def test_each_templates_typical_client_falls_in_its_own_store_type(key):
+    from diag.areas.gmv import quadrant
+
+    template = industries.load_industry(key)
+    typical = template["typical"]
+    aov, per_year = sum(typical["aov"]) / 2, sum(typical["purchases_per_year"]) / 2
+    assert quadrant(aov, per_year, template=template).store_type == template["quadrant"]["store_type"]
+
+
+@pytest.mark.parametrize("levels", list(industries.QUADRANT_STORE_TYPES))
+def test_the_level_to_store_type_table_is_the_quadrant_functions_rule(levels):
+    from diag.areas.gmv import quadrant
+
+    aov_level, frequency_level = levels
+    per_year = 4.0 if frequency_level == "高" else 0.5
+    aov = 20_000.0 if aov_level == "高" else 100.0  # annual spend either side of ¥5,000
+    assert quadrant(aov, per_year).store_type == industries.QUADRANT_STORE_TYPES[levels]
+
+
 def test_every_template_runs_the_five_sop_phases_with_the_evening_window_and_three_reminders():
     for key in REQUIRED:
         sop = industries.load_industry(key)["sop"]
@@ -128,6 +148,26 @@ def test_a_share_range_above_one_is_rejected_with_its_path(tmp_path):
         industries.check_template_file(write(tmp_path / "t", data))
     assert info.value.where == "benchmarks.repurchase_rate"
     assert "between 0 and 1" in info.value.message
+
+
+def test_a_store_type_that_contradicts_the_levels_names_the_file_and_field(tmp_path):
+    data = bundled("餐饮")
+    data["quadrant"]["store_type"] = "小众需求"  # low AOV × high frequency is 刚需高频
+    path = write(tmp_path / "t", data)
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(path)
+    assert info.value.file == str(path) and info.value.where == "quadrant.store_type"
+    assert "expected 刚需高频" in info.value.message and "got 小众需求" in info.value.message
+
+
+def test_a_typical_client_outside_the_templates_store_type_is_rejected(tmp_path):
+    data = bundled("品牌消费品")
+    del data["quadrant"]["frequency_split"]  # 2–6 purchases a year is high frequency at the default split
+    path = write(tmp_path / "t", data)
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(path)
+    assert info.value.file == str(path) and info.value.where == "quadrant.store_type"
+    assert "falls in 刚需高频" in info.value.message and "not 小众需求" in info.value.message
 
 
 def test_sop_phases_out_of_order_are_rejected(tmp_path):
