@@ -210,6 +210,8 @@ class RoleSpec(_Model):
     kpis: list[str] = Field(min_length=1)
     incentive: str
     small_team: bool = False
+    # In a small team, the small-team role that takes this role's work (required when small_team is false).
+    covered_by: str | None = None
 
 
 class GeneSpec(_Model):
@@ -425,7 +427,42 @@ def _validate(data: Any, path: Path) -> IndustryTemplate:
         raise TemplateError(f"expected key '{path.stem}' (the file name), got '{template.key}'",
                             file=path, where="key")
     _check_typical_quadrant(template, path)
+    _check_roles(template, path)
     return template
+
+
+def _check_roles(template: IndustryTemplate, path: Path) -> None:
+    """Raise unless every owner is a team role and every role a small team lacks is covered by one it has.
+
+    Owners are named in ``rules``, ``sop.phases`` and ``kpis``; a role with
+    ``small_team: false`` names in ``covered_by`` the small-team role that does its
+    work when the team is small, so a small team's plan only names roles it has.
+    """
+    roles = template.team.roles
+    names = [r.role for r in roles]
+    small = [r.role for r in roles if r.small_team]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise TemplateError(f"role names must be unique; repeated: {', '.join(dupes)}", file=path,
+                            where="team.roles")
+    if not small:
+        raise TemplateError("expected at least one role with small_team: true", file=path, where="team.roles")
+    for i, r in enumerate(roles):
+        where = f"team.roles[{i}].covered_by"
+        if r.small_team and r.covered_by is not None:
+            raise TemplateError(f"'{r.role}' is itself in the small team (small_team: true); "
+                                f"expected no covered_by, got '{r.covered_by}'", file=path, where=where)
+        if not r.small_team and r.covered_by not in small:
+            got = "nothing" if r.covered_by is None else f"'{r.covered_by}'"
+            raise TemplateError(f"'{r.role}' is not in the small team; expected the small-team role that "
+                                f"covers it, one of {', '.join(small)}; got {got}", file=path, where=where)
+    owners = ([(f"rules[{i}].owner", r.owner) for i, r in enumerate(template.rules)]
+              + [(f"sop.phases[{i}].owner", p.owner) for i, p in enumerate(template.sop.phases)]
+              + [(f"kpis[{i}].owner", k.owner) for i, k in enumerate(template.kpis)])
+    for where, owner in owners:
+        if owner not in names:
+            raise TemplateError(f"expected a role of team.roles ({', '.join(names)}), got '{owner}'",
+                                file=path, where=where)
 
 
 def _check_typical_quadrant(template: IndustryTemplate, path: Path) -> None:

@@ -85,7 +85,8 @@ def _target(moves: Mapping[str, Any], row: Mapping[str, Any]) -> float:
 
 
 def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | None = None,
-              store_type: str | None = None, cycle_days: float | None = None) -> pd.DataFrame:
+              store_type: str | None = None, cycle_days: float | None = None,
+              team: "TeamPlan | None" = None) -> pd.DataFrame:
     """Return the prioritised recommendations the template's rules give for these gaps.
 
     Parameters
@@ -103,6 +104,10 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
         Repurchase cycle for the reminder timing when none was measured (e.g. the
         brief's stated cycle); the measured median wins, the template's typical cycle
         is the last resort.
+    team : TeamPlan, optional
+        The team the plan is for (:func:`team_plan`): each rule's owner becomes the
+        role of that team who does the work (in a small team, the role's
+        ``covered_by``), so the plan names only roles in the team's table.
 
     Returns
     -------
@@ -162,7 +167,8 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
                      "unit": mrow["unit"] if mrow is not None else "",
                      "action": rule["action"].format_map(_Defaults(values)),
                      "metric": moved or metric or "", "current": current, "target": target,
-                     "uplift": uplift, "owner": rule["owner"], "effort": rule["effort"],
+                     "uplift": uplift, "owner": team.owner(rule["owner"]) if team else rule["owner"],
+                     "effort": rule["effort"],
                      "timing": rule["timing"], "emphasised": emphasised, "rule": rule["id"],
                      "_behind": behind, "_weight": float(rule.get("weight", 0.0))})
     columns = ["priority", "area", "problem", "action", "metric", "current", "target", "uplift",
@@ -220,6 +226,12 @@ class TeamPlan:
     focus: str
     emphasis_areas: list[str] = field(default_factory=list)
     emphasis_metrics: list[str] = field(default_factory=list)
+    #: Every template role → the role in this team who does its work (itself in a large team).
+    owners: dict[str, str] = field(default_factory=dict)
+
+    def owner(self, role: str) -> str:
+        """Return the role in this team that does ``role``'s work (``role`` itself when it is in the team)."""
+        return self.owners.get(role, role)
 
 
 def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
@@ -227,15 +239,24 @@ def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
     """Return the team plan: small (1–2 people) or large (3+) from ``headcount``, with the gene's focus.
 
     An unknown headcount is treated as a small team (the common case when a client
-    starts); a small team's role table keeps only the roles one person can cover.
+    starts); a small team's role table keeps only the roles one person can cover
+    (``small_team: true``), each with the roles it takes over (``covered_by``) in a
+    column 兼任, and :meth:`TeamPlan.owner` maps those roles to it.
     """
     team = template["team"]
     size = "large" if headcount is not None and headcount >= 3 else "small"
     spec = team[size]
     roles = [r for r in team["roles"] if size == "large" or r.get("small_team")]
-    table = pd.DataFrame([{"角色": r["role"], "类型": r["kind"], "责(职责)": r["responsibility"],
-                           "权(权限)": r["authority"], "利(利益)": r["benefit"],
-                           "KPI": "、".join(r["kpis"]), "激励": r["incentive"]} for r in roles])
+    owners = {r["role"]: (r["role"] if size == "large" or r.get("small_team") else r.get("covered_by") or r["role"])
+              for r in team["roles"]}
+    rows = []
+    for r in roles:
+        row = {"角色": r["role"], "类型": r["kind"], "责(职责)": r["responsibility"], "权(权限)": r["authority"],
+               "利(利益)": r["benefit"], "KPI": "、".join(r["kpis"]), "激励": r["incentive"]}
+        if size == "small":
+            row["兼任"] = "、".join(k for k, v in owners.items() if v == r["role"] and k != r["role"]) or "—"
+        rows.append(row)
+    table = pd.DataFrame(rows)
     genes = team.get("genes", {})
     if gene is not None and gene not in genes:
         raise UsageError(f"unknown team gene '{gene}'; known: {', '.join(genes)}", where="team.gene")
@@ -243,7 +264,7 @@ def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
     label = ("小团队" if size == "small" else "大团队") + f"({spec['headcount']})"
     return TeamPlan(size, label, headcount, list(spec["build_order"]), spec.get("note", ""), table,
                     dict(team.get("incentives", {})), gene, g.get("focus", "未注明团队基因: 按均衡方案排序"),
-                    list(g.get("areas", [])), list(g.get("metrics", [])))
+                    list(g.get("areas", [])), list(g.get("metrics", [])), owners)
 
 
 def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -258,7 +279,7 @@ def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | 
         if gap is not None:
             value = _fmt(gap["value"], metric, gap["unit"])
             target = f"{_fmt(gap['low'], metric, gap['unit'])}–{_fmt(gap['high'], metric, gap['unit'])}"
-        rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": k["owner"], "当前": value,
+        rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": team.owner(k["owner"]), "当前": value,
                      "目标": target, "重点": "★" if metric and metric in team.emphasis_metrics else ""})
     frame = pd.DataFrame(rows)
     if len(frame):  # the gene's metrics first: that is where this team wins
@@ -350,7 +371,7 @@ _AREA_OWNER = {"引流": "引流运营", "留存": "社群运营", "转化": "�
 
 
 def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start: _dt.date,
-            horizon: int = 90, top: int = 8) -> pd.DataFrame:
+            horizon: int = 90, top: int = 8, team: TeamPlan | None = None) -> pd.DataFrame:
     """Return the 30/60/90-day plan: SOP phases, activity days, top actions and milestones.
 
     Columns ``task, stream (社群SOP / 活动 / 行动 / 里程碑), phase, start, end, owner,
@@ -358,21 +379,30 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
     template's ``sop``; each activity sits inside its SOP phase (one activity day,
     spaced evenly; ongoing activities of 长期运营 span the phase); the ``top``
     recommendations fill their timing window (30天 = days 0–29, 60天 = 30–59, 90天 =
-    60–89); milestones close every phase and every 30 days (复盘).
+    60–89); milestones close every phase and every 30 days (复盘).  With ``team``
+    every owner is a role of that team (:meth:`TeamPlan.owner`).
     """
     day = lambda n: start + _dt.timedelta(days=int(n))  # noqa: E731
     win = lambda d: "30天" if d < 30 else ("60天" if d < 60 else "90天")  # noqa: E731
+    known = {r["role"] for r in template.get("team", {}).get("roles", [])}
+
+    def who(role: str, fallback: str) -> str:
+        # the default owners of activities and reviews may be missing from a firm's template
+        role = role if role in known or not known else fallback
+        return team.owner(role) if team is not None else role
+
     rows: list[dict[str, Any]] = []
     phases = {p["phase"]: p for p in template["sop"]["phases"]}
     for p in phases.values():
         s, e = p["start_day"], min(p["start_day"] + p["days"], horizon) - 1
         if s >= horizon:
             continue
+        owner = who(p["owner"], p["owner"])
         rows.append({"task": f"社群SOP·{p['phase']}", "stream": "社群SOP", "phase": p["phase"],
-                     "start": day(s), "end": day(e), "owner": p["owner"], "milestone": False, "window": win(s),
+                     "start": day(s), "end": day(e), "owner": owner, "milestone": False, "window": win(s),
                      "detail": "; ".join(p["actions"])})
         rows.append({"task": f"里程碑: {p['milestone']}", "stream": "里程碑", "phase": p["phase"],
-                     "start": day(e), "end": day(e), "owner": p["owner"], "milestone": True, "window": win(e),
+                     "start": day(e), "end": day(e), "owner": owner, "milestone": True, "window": win(e),
                      "detail": f"{p['phase']}阶段结束"})
     by_phase: dict[str, list[Mapping[str, Any]]] = {}
     for a in template.get("activities", []):
@@ -381,7 +411,7 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
         p = phases[name]
         s, length = p["start_day"], min(p["days"], horizon - p["start_day"])
         for i, a in enumerate(acts):
-            owner = _AREA_OWNER.get(a["area"], "社群运营")
+            owner = who(_AREA_OWNER.get(a["area"], "社群运营"), p["owner"])
             if name == "长期运营" and a["area"] in ("留存", "复购"):
                 d0, d1 = s, s + length - 1
             else:
@@ -394,11 +424,12 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
         lo, hi = _WINDOW[r.timing]
         what = f"{r.area}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
         rows.append({"task": f"行动{r.priority}: {what}", "stream": "行动", "phase": r.timing,
-                     "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": r.owner,
+                     "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": who(r.owner, r.owner),
                      "milestone": False, "window": r.timing, "detail": r.action})
+    reviewer = who("总PM", template["sop"]["phases"][-1]["owner"])
     for d in range(30, horizon + 1, 30):
         rows.append({"task": f"里程碑: 第{d}天复盘", "stream": "里程碑", "phase": win(d - 1),
-                     "start": day(d - 1), "end": day(d - 1), "owner": "总PM", "milestone": True,
+                     "start": day(d - 1), "end": day(d - 1), "owner": reviewer, "milestone": True,
                      "window": win(d - 1), "detail": "对照KPI表复盘, 调整下一阶段计划"})
     order = {"社群SOP": 0, "活动": 1, "行动": 2, "里程碑": 3}
     frame = pd.DataFrame(rows)

@@ -170,6 +170,34 @@ def test_a_typical_client_outside_the_templates_store_type_is_rejected(tmp_path)
     assert "falls in 刚需高频" in info.value.message and "not 小众需求" in info.value.message
 
 
+def _role(data: dict, name: str) -> dict:
+    return next(r for r in data["team"]["roles"] if r["role"] == name)
+
+
+def test_a_role_outside_the_small_team_must_name_the_small_team_role_covering_it(tmp_path):
+    data = bundled("家居软装")
+    del _role(data, "内容运营")["covered_by"]
+    path = write(tmp_path / "t", data)
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(path)
+    index = [r["role"] for r in data["team"]["roles"]].index("内容运营")
+    assert info.value.file == str(path) and info.value.where == f"team.roles[{index}].covered_by"
+    assert "'内容运营'" in info.value.message and "社群运营" in info.value.message
+    _role(data, "内容运营")["covered_by"] = "产品讲解"  # not in the small team itself
+    with pytest.raises(TemplateError, match="got '产品讲解'"):
+        industries.check_template_file(write(tmp_path / "t", data))
+
+
+def test_an_owner_that_is_not_a_team_role_is_rejected_with_its_path(tmp_path):
+    data = bundled("餐饮")
+    data["rules"][2]["owner"] = "店长"
+    path = write(tmp_path / "t", data)
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(path)
+    assert info.value.where == "rules[2].owner" and "got '店长'" in info.value.message
+    assert "社群运营" in info.value.message
+
+
 def test_sop_phases_out_of_order_are_rejected(tmp_path):
     data = bundled("餐饮")
     data["sop"]["phases"].reverse()

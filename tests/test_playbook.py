@@ -138,6 +138,32 @@ def test_the_kpi_sheet_stars_and_leads_with_the_genes_metrics():
     assert ops.set_index("KPI").loc["复购率", "当前"] == "1.0%"
 
 
+INDUSTRIES = ("餐饮", "产康", "商超连锁", "母婴", "美妆护肤", "食品大健康", "家居软装", "品牌消费品")
+
+
+@pytest.mark.parametrize("key", INDUSTRIES)
+@pytest.mark.parametrize("headcount", [1, 5])
+def test_every_owner_the_plan_names_is_a_role_in_the_teams_table(key, headcount):
+    template = load_industry(key)
+    team = pb.team_plan(template, headcount=headcount)
+    in_team = set(team.roles["角色"])
+    gaps = benchmark_gaps(BEHIND, template, **CONTEXT)
+    recs = pb.recommend(gaps, template, team=team)
+    plan = pb.roadmap(template, recs, start=dt.date(2026, 1, 5), team=team)
+    named = set(recs["owner"]) | set(plan["owner"]) | set(pb.kpi_sheet(template, team, gaps)["负责人"])
+    assert named <= in_team, named - in_team
+    if headcount == 1:  # the template's rules do name roles a small team lacks; they are covered
+        assert {r["owner"] for r in template["rules"]} - in_team
+
+
+def test_a_small_team_table_says_which_roles_each_member_covers():
+    team = pb.team_plan(load_industry("家居软装"), headcount=1)
+    covers = team.roles.set_index("角色")["兼任"]
+    assert "产品讲解" in covers["顾问/客服"] and "内容运营" in covers["社群运营"]
+    assert team.owner("产品讲解") == "顾问/客服" and team.owner("总PM") == "总PM"
+    assert pb.team_plan(load_industry("家居软装"), headcount=4).owner("产品讲解") == "产品讲解"
+
+
 def test_an_unknown_gene_is_refused_with_the_known_ones():
     with pytest.raises(UsageError, match="known: 流量, 增长, 运营"):
         pb.team_plan(load_industry("餐饮"), gene="销售")
