@@ -52,6 +52,17 @@ FIGURES = "figures"
 SECTION_ORDER = ("intake", "journey", "diagnosis", "strategy")
 
 
+def _file_mode() -> int:
+    """Return the mode a plain new file gets under this process's umask (0644 under 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+#: ``mkstemp`` makes private (0600) files; outputs are shared like any file the user writes.
+FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
@@ -61,6 +72,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
+        os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -178,6 +190,7 @@ class Recorder:
         os.close(fd)
         try:
             figure.savefig(tmp, dpi=dpi, bbox_inches="tight", facecolor="white")
+            os.chmod(tmp, FILE_MODE)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)

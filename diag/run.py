@@ -87,24 +87,45 @@ def prepare(brief_path: Path) -> tuple[Brief, Scrubber]:
     be read first, so bad input fails with a :class:`DiagError` before any notebook
     starts.
     """
+    from .check import load_data
     from .industries import load_template
 
     brief = load_brief(brief_path)
     load_template(brief.client.industry)  # raises TemplateError naming the template file
-    orders = brief.data_path("orders")
-    if orders is None:
+    if brief.data_path("orders") is None:
         raise BriefError("a run needs the client's orders file (data.orders)", file=brief_path,
                          where="data.orders")
-    if not orders.is_file():
-        raise BriefError(f"file not found: {orders}", file=brief_path, where="data.orders")
-    from .orders import read_orders
+    # Every data file the brief names is read here, with the readers the notebooks use,
+    # so an unreadable WeCom or members file is bad input (exit 2), not a failed notebook.
+    data = load_data(brief)
+    assert data.orders is not None
+    return brief, Scrubber(data.orders.orders["customer_id"].unique())
 
-    data = read_orders(orders, columns=brief.data.columns or None)  # raises DataError naming the file
-    for name in ("wecom_contacts", "wecom_groups", "customers"):
-        path = brief.data_path(name)
-        if path is not None and not path.is_file():
-            raise BriefError(f"file not found: {path}", file=brief_path, where=f"data.{name}")
-    return brief, Scrubber(data.orders["customer_id"].unique())
+
+def out_folder(out_root: Path) -> Path:
+    """Return ``out_root`` made absolute, or raise :class:`UsageError` when it is not a folder."""
+    out_root = Path(out_root).resolve()
+    if out_root.exists() and not out_root.is_dir():
+        raise UsageError(f"expected an output folder, got a file: {out_root}", file="--out")
+    return out_root
+
+
+def _sweep_stale(out_root: Path, slug: str) -> None:
+    """Remove work folders of ``slug`` left by runs that were killed (their process is gone)."""
+    for stale in out_root.glob(f".{slug}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
@@ -123,10 +144,11 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
 
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
+    out_root = out_folder(out_root)
     brief, scrub = prepare(brief_path)
-    out_root = Path(out_root).resolve()
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
+    _sweep_stale(out_root, brief.slug)
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
@@ -308,7 +330,7 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
         raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
     from .industries import user_templates_dir
 
-    out_root = Path(out_root)
+    out_root = out_folder(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
     results: list[RunResult] = []
     # Resolved once, where the command started; workers and their kernels inherit it.
@@ -332,8 +354,11 @@ def _report_progress(result: RunResult) -> RunResult:
 
     if result.status == "ok":
         print(f"[完成] {result.client or result.slug}: {result.report}  ({result.seconds:.0f} 秒)")
+    elif result.status == "bad input":     # the message already names the brief or data file
+        print(result.error, file=sys.stderr)
     else:
-        print(f"[失败] {result.slug}: {result.error}", file=sys.stderr)
+        detail = result.error.removeprefix("error: ")
+        print(f"error: {result.slug}: {detail}", file=sys.stderr)
     return result
 
 

@@ -132,10 +132,31 @@ def test_a_batch_whose_briefs_are_all_bad_exits_2_and_still_writes_the_index(cap
     folder = tmp_path / "briefs"
     folder.mkdir()
     (folder / "a.yaml").write_text("client: {name: x}\n", encoding="utf-8")
-    code = main(["batch", str(folder), "--out", str(tmp_path / "o")])
+    code, err = run_cli(capsys, "batch", str(folder), "--out", str(tmp_path / "o"))
     assert code == 2
+    assert_one_line_error(err, "a.yaml:client.industry")
     index = (tmp_path / "o" / "index.csv").read_text(encoding="utf-8-sig")
     assert "bad input" in index and "client.industry" in index
+
+
+def test_a_run_whose_wecom_file_is_unreadable_is_bad_input_before_any_notebook(capsys, tmp_path):
+    (tmp_path / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
+    (tmp_path / "groups.csv").write_bytes(bytes(range(256)) * 8)
+    path = brief(tmp_path, data={"orders": "orders.csv", "wecom_groups": "groups.csv"})
+    code, err = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert_one_line_error(err, "groups.csv")
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("command", ["run", "batch"])
+def test_an_output_folder_that_is_a_file_is_a_usage_error(capsys, tmp_path, command):
+    (tmp_path / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
+    path = brief(tmp_path, data={"orders": "orders.csv"})
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, err = run_cli(capsys, command, str(path), "--out", str(tmp_path / "afile"))
+    assert code == 2
+    assert_one_line_error(err, "--out", "got a file")
 
 
 def test_rebuilding_a_report_where_no_run_happened_is_bad_input(capsys, tmp_path):

@@ -66,3 +66,18 @@ def test_in_a_kernel_numbers_findings_and_figures_are_shown_masked(tmp_path, mon
 
 def test_outside_a_kernel_nothing_is_displayed(tmp_path):
     assert Recorder(tmp_path, "diagnosis", "人货场诊断").show is False
+
+
+def test_outputs_get_the_mode_of_an_ordinary_file_not_a_private_one(tmp_path):
+    import os
+    import stat
+
+    from diag.record import write_atomic
+
+    mask = os.umask(0)
+    os.umask(mask)
+    write_atomic(tmp_path / "a.json", "{}")
+    fig, ax = plt.subplots()
+    Recorder(tmp_path, "diagnosis", "诊断").figure("f", ax, title="图")
+    for path in (tmp_path / "a.json", tmp_path / "figures" / "f.png"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask      # 0644 under umask 022

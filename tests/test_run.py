@@ -195,3 +195,19 @@ def test_bad_input_found_inside_a_kernel_exits_2_not_1(pet_shop, tmp_path, monke
     assert err.startswith("error: ") and "no industry template '火星菜'" in err
     assert "宠物" in err.split("known:")[1]  # the kernel saw the firm's folder too
     assert "01_intake.ipynb" in err and len(err.splitlines()) == 1
+
+
+def test_work_folders_left_by_killed_runs_are_swept_but_a_live_ones_is_kept(tmp_path):
+    import os
+    import subprocess
+
+    from diag.run import _sweep_stale
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead, live = tmp_path / f".acme.tmp-{gone.pid}", tmp_path / f".acme.tmp-{os.getppid()}"
+    other = tmp_path / f".other.tmp-{gone.pid}"
+    for folder in (dead, live, other):
+        (folder / "notebooks").mkdir(parents=True)
+    _sweep_stale(tmp_path, "acme")
+    assert not dead.exists() and live.exists() and other.exists()
