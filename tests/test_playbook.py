@@ -85,6 +85,23 @@ def test_a_metric_within_its_range_does_not_fire_a_rule_for_falling_behind():
     assert "留存-群活跃" not in set(plan_for("餐饮", fine)["rule"])
 
 
+ORDERS_ONLY = {"aov": 1.0, "orders_per_customer": 1.0, "repurchase_rate": 0.01, "repurchase_rate_90d": 0.01,
+               "median_repurchase_days": 4000.0}  # what the orders give; no WeCom statistics
+
+
+@pytest.mark.parametrize("key", ("餐饮", "产康", "商超连锁", "母婴", "美妆护肤", "食品大健康", "家居软装", "品牌消费品"))
+def test_a_client_without_wecom_data_gets_an_activation_sop_and_is_asked_to_collect_the_statistics(key):
+    retention = plan_for(key, ORDERS_ONLY).query("area == '留存'")
+    assert len(retention) == 1
+    row = retention.iloc[0]
+    assert "欢迎语" in row["action"] and "群规" in row["action"] and "群聊数据统计" in row["action"]
+    assert "20:00–22:00" in row["action"]  # the attention window filled in
+    assert "尚无数据" in row["problem"]
+    assert row["owner"] and row["effort"] == "低" and row["timing"] == "30天"
+    measured = {**ORDERS_ONLY, "member_activity": 0.2}
+    assert not (plan_for(key, measured)["rule"] == row["rule"]).any()
+
+
 def test_the_rules_live_in_the_template_data():
     template = copy.deepcopy(load_industry("餐饮"))
     template["rules"].append({"id": "自定义-外卖", "when": {"metric": "aov", "status": ["低于"]}, "area": "转化",
