@@ -14,45 +14,144 @@ from matplotlib.ticker import FuncFormatter
 
 from . import PALETTE
 
-__all__ = ["journey_map", "funnel_chart", "A4_LANDSCAPE"]
+__all__ = ["journey_map", "funnel_chart", "A4_LANDSCAPE", "REPORT_LANDSCAPE"]
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
+#: The journey map's size in inches: a little inside the area the report gives a
+#: landscape figure (the text width of A4 landscape, 25.3 cm, by 82 % of its 16.3 cm
+#: text height, i.e. 9.96 × 5.26 in, less the 0.1 in margin the saved PNG gets), so the
+#: map prints at its drawn size or slightly larger and TEXT_PT is the size on paper.
+REPORT_LANDSCAPE = (9.7, 5.1)
 PHASE_COLOURS = {"购前": "#dbe9ee", "购中": "#f6e3c8", "购后": "#dcebe1"}
-#: Lanes top to bottom: column, Chinese name, height (axis units), background.
-LANES = (("touchpoints", "触点", 1.1, "#ffffff"), ("actions", "行为", 0.95, "#ffffff"),
-         ("thoughts", "想法", 0.9, "#ffffff"), ("emotion", "情绪", 1.5, "#fbfbfb"),
-         ("pain_points", "痛点", 1.1, "#fbecec"), ("opportunities", "机会点", 1.1, "#eaf4ec"),
-         ("data", "数据", 1.05, "#f3f3f3"))
+#: Lanes top to bottom: column, Chinese name, background.
+LANES = (("touchpoints", "触点", "#ffffff"), ("actions", "行为", "#ffffff"),
+         ("thoughts", "想法", "#ffffff"), ("emotion", "情绪", "#fbfbfb"),
+         ("pain_points", "痛点", "#fbecec"), ("opportunities", "机会点", "#eaf4ec"),
+         ("data", "数据", "#f3f3f3"))
 TEXT_PT = 7.5
+LINE_SPACING = 1.25
 POSITIVE, NEGATIVE, NEUTRAL = "#2e7d5b", "#bc4b51", "#7f7f7f"
+#: Heights in points of the map's fixed parts.
+PHASE_PT, HEADER_PT, EMOTION_PT, LANE_PAD_PT = 17.0, 32.0, 50.0, 3.5
+#: Per lane: items shown and lines per item at most, before the map is short of room.
+LANE_LIMITS = {"data": (3, 3)}
+DEFAULT_LIMITS = (4, 2)
+
+# Line breaking (kinsoku): a line never starts with closing punctuation nor ends with
+# an opening bracket; text is broken after a phrase separator where the phrase fits.
+_NO_LINE_START = set("）)」』】〕，,。.、；;：:！!？?%…·")
+_NO_LINE_END = set("（(「『【〔")
+_PHRASE_END = set("，,；;、：:")
+_char_widths: dict[str, float] = {}
+
+
+def _em(text: str) -> float:
+    """Return the printed width of ``text`` in em of the chart font (glyph advances, cached)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    total = 0.0
+    for ch in text:
+        if ch not in _char_widths:
+            width, _, _ = text_to_path.get_text_width_height_descent(ch, FontProperties(size=10), ismath=False)
+            _char_widths[ch] = width / 10
+        total += _char_widths[ch]
+    return total
+
+
+def _atoms(text: str) -> list[str]:
+    """Return ``text`` cut into pieces that may not be broken: a CJK character, a Latin word
+    or number (``1,814``, ``10.8%``), a space; punctuation glued to its neighbour."""
+    pieces: list[str] = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        if pieces and (ch in _NO_LINE_START or pieces[-1][-1] in _NO_LINE_END):
+            pieces[-1] += ch
+        elif (pieces and not wide and not ch.isspace() and not pieces[-1][-1].isspace()
+              and unicodedata.east_asian_width(pieces[-1][-1]) not in ("W", "F")):
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces
 
 
 def _wrap(text: str, limit: float) -> list[str]:
-    """Return ``text`` in lines of at most ``limit`` em (CJK characters count 1, others ~0.55)."""
-    lines, line, width = [], "", 0.0
+    """Return ``text`` in lines at most ``limit`` em wide, broken at sensible points.
+
+    A phrase (up to ，、；：) that would not fit on the current line but fits on a line
+    of its own starts a new line; otherwise lines break between characters or words,
+    never before closing punctuation (``）``, ``，``, ``%``) or after an opening bracket.
+    A last line of a character or two is avoided by narrowing the lines (same count).
+    """
+    lines = _fill(text, limit)
+    if len(lines) > 1 and _em(lines[-1]) < 0.3 * limit:
+        narrower = limit
+        while narrower > limit / 2 and len(_fill(text, narrower - 0.5)) == len(lines):
+            narrower -= 0.5
+        lines = _fill(text, narrower)
+    return lines
+
+
+def _fill(text: str, limit: float) -> list[str]:
+    """Return ``text`` filled greedily into lines of at most ``limit`` em (see :func:`_wrap`)."""
+    phrases, phrase = [], ""
     for ch in text:
-        w = 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55
-        if width + w > limit and line:
+        phrase += ch
+        if ch in _PHRASE_END:
+            phrases.append(phrase)
+            phrase = ""
+    if phrase:
+        phrases.append(phrase)
+    lines, line = [], ""
+    for phrase in phrases:
+        if line and _em(line + phrase.rstrip()) > limit and _em(phrase.strip()) <= limit:
             lines.append(line.rstrip())
-            line, width = ("", 0.0) if ch == " " else (ch, w)
-            continue
-        line, width = line + ch, width + w
+            line = ""
+        for atom in _atoms(phrase):
+            if not line and atom.isspace():
+                continue
+            if line and _em(line + atom.rstrip()) > limit:
+                lines.append(line.rstrip())
+                line = "" if atom.isspace() else atom
+            else:
+                line += atom
+            while _em(line) > limit and len(line) > 1:  # a word longer than a line
+                cut = max(i for i in range(1, len(line)) if _em(line[:i]) <= limit or i == 1)
+                lines.append(line[:cut])
+                line = line[cut:]
     if line.strip():
         lines.append(line.rstrip())
     return lines
 
 
-def _cell_text(items: Any, limit: float, max_items: int = 4, max_lines: int = 2) -> str:
-    if isinstance(items, str):
-        items = [s for s in items.split("；") if s]
-    items = [str(i) for i in (items if isinstance(items, (list, tuple, np.ndarray)) else [])]
-    lines = []
-    for item in items[:max_items]:
-        wrapped = _wrap(item, limit) or [""]
-        lines.append("· " + "\n  ".join(wrapped[:max_lines]) + ("…" if len(wrapped) > max_lines else ""))
+#: Continuation lines start under the text after the bullet "· " (about three spaces).
+_INDENT = "   "
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [s for s in value.split("；") if s]
+    return [str(i) for i in (value if isinstance(value, (list, tuple, np.ndarray)) else [])]
+
+
+def _cell_lines(items: list[str], limit: float, max_items: int, max_lines: int, room: int) -> list[str]:
+    """Return the lines of one cell: bullets, wrapped items, and 等 N 项 when not all fit in ``room`` lines."""
+    lines: list[str] = []
+    for k, item in enumerate(items[:max_items]):
+        wrapped = _wrap(item, limit - _em("· ")) or [""]
+        if len(wrapped) > max_lines:
+            wrapped = wrapped[:max_lines]
+            wrapped[-1] = wrapped[-1][:-1] + "…" if _em(wrapped[-1] + "…") > limit - _em("· ") else wrapped[-1] + "…"
+        shown = ["· " + wrapped[0]] + [_INDENT + w for w in wrapped[1:]]
+        remaining = len(items) - k - 1
+        if len(lines) + len(shown) + (1 if remaining else 0) > room:
+            if lines or room < len(shown):
+                lines.append(f"{_INDENT}等 {len(items)} 项")
+                return lines if len(lines) <= room else lines[:room - 1] + [f"{_INDENT}等 {len(items)} 项"]
+        lines.extend(shown)
     if len(items) > max_items:
-        lines.append(f"  等 {len(items)} 项")
-    return "\n".join(lines)
+        lines.append(f"{_INDENT}等 {len(items)} 项")
+    return lines
 
 
 def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "用户旅程地图",
@@ -61,120 +160,167 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
 
     ``table`` is :func:`diag.journey.journey_table`.  Lanes: 触点, 行为, 想法, 情绪 (the
     emotion score -2 … 2 as a curve), 痛点, 机会点, 数据.  Each stage header names its
-    source (访谈 / 模板 / 数据).  A new figure is A4 landscape.
+    source (访谈 / 模板 / 数据).  A new figure is :data:`REPORT_LANDSCAPE`, the size the
+    report prints it, so lane text prints at :data:`TEXT_PT`.  Lanes are as tall as
+    their longest cell; when the page is short of room the tallest lanes show fewer
+    lines and end with 等 N 项.
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=A4_LANDSCAPE)
-        fig.subplots_adjust(left=0.02, right=0.98, top=0.93, bottom=0.02)
+        fig, ax = plt.subplots(figsize=REPORT_LANDSCAPE)
+        fig.subplots_adjust(left=0.005, right=0.995, top=1 - 24 / (REPORT_LANDSCAPE[1] * 72), bottom=0.005)
     n = len(table)
-    label_w = 0.75
-    heights = [h for _, _, h, _ in LANES]
-    top = sum(heights)
-    header_h, phase_h = 0.85, 0.45
+    label_w = 0.45
+    box = ax.get_position()
+    width_pt = box.width * ax.figure.get_figwidth() * 72
+    height_pt = box.height * ax.figure.get_figheight() * 72
+    column_pt = width_pt / (n + label_w + 0.07)
+    limit = max(4.0, (column_pt * 0.92 - 2) / TEXT_PT)  # em of lane text per stage column
+    line_pt = TEXT_PT * LINE_SPACING
     ax.set_xlim(-label_w - 0.05, n + 0.02)
-    ax.set_ylim(-0.05, top + header_h + phase_h + 0.05)
+    ax.set_ylim(0, height_pt)  # y in points of the printed figure
     ax.set_axis_off()
-    # characters per line of 7.5 pt text that fit a stage column of this Axes
-    axes_inches = ax.get_position().width * ax.figure.get_figwidth()
-    limit = max(4.0, axes_inches / (n + label_w + 0.07) * 72 / TEXT_PT - 1.6)
+
+    # lane heights: as many lines as the longest cell, fewer when the page is short of room
+    text_lanes = [lane for lane, _, _ in LANES if lane != "emotion"]
+    rows = {lane: [_items(v) for v in table[lane]] for lane in text_lanes}
+    limits = {lane: LANE_LIMITS.get(lane, DEFAULT_LIMITS) for lane in text_lanes}
+    available = height_pt - PHASE_PT - HEADER_PT - EMOTION_PT - 2
+    room = {lane: 99 for lane in text_lanes}
+
+    def needed(lane: str) -> int:
+        return max([len(_cell_lines(items, limit, *limits[lane], room[lane])) for items in rows[lane]] + [1])
+
+    lines = {lane: needed(lane) for lane in text_lanes}
+    while sum(lines.values()) * line_pt + len(text_lanes) * 2 * LANE_PAD_PT > available:
+        tallest = max(text_lanes, key=lambda lane: lines[lane])
+        if lines[tallest] <= 2:
+            break
+        room[tallest] = lines[tallest] - 1
+        lines[tallest] = needed(tallest)
+    spare = max(0.0, available - sum(lines.values()) * line_pt - len(text_lanes) * 2 * LANE_PAD_PT)
+    heights = {lane: lines[lane] * line_pt + 2 * LANE_PAD_PT + spare / (len(text_lanes) + 1) for lane in text_lanes}
+    heights["emotion"] = EMOTION_PT + spare / (len(text_lanes) + 1)
+    top = sum(heights.values())
+
     # phases
+    phase_y = top + HEADER_PT
     start = 0
     phases = list(table["phase"])
     for i in range(1, n + 1):
         if i == n or phases[i] != phases[start]:
             colour = PHASE_COLOURS.get(phases[start], "#eeeeee")
-            ax.add_patch(Rectangle((start + 0.02, top + header_h + 0.03), i - start - 0.04, phase_h - 0.06,
+            ax.add_patch(Rectangle((start + 0.02, phase_y + 2), i - start - 0.04, PHASE_PT - 4,
                                    facecolor=colour, edgecolor="none"))
-            ax.text((start + i) / 2, top + header_h + phase_h / 2, phases[start], ha="center", va="center",
-                    fontsize=10, fontweight="bold", color="#3d405b")
+            ax.text((start + i) / 2, phase_y + PHASE_PT / 2, phases[start], ha="center", va="center",
+                    fontsize=9.5, fontweight="bold", color="#3d405b")
             start = i
     # stage headers
     for i, row in enumerate(table.itertuples(index=False)):
-        ax.add_patch(FancyBboxPatch((i + 0.05, top + 0.08), 0.9, header_h - 0.16,
-                                    boxstyle="round,pad=0.0,rounding_size=0.08",
+        ax.add_patch(FancyBboxPatch((i + 0.04, top + 2.5), 0.92, HEADER_PT - 5,
+                                    boxstyle="round,pad=0.0,rounding_size=0.06", mutation_aspect=40,
                                     facecolor=PALETTE[0], edgecolor="none"))
-        ax.text(i + 0.5, top + header_h * 0.6, row.stage, ha="center", va="center", fontsize=12,
+        ax.text(i + 0.5, top + HEADER_PT * 0.62, row.stage, ha="center", va="center", fontsize=11,
                 fontweight="bold", color="white")
-        ax.text(i + 0.5, top + header_h * 0.27, f"来源：{row.source}", ha="center", va="center",
-                fontsize=7, color="white")
+        ax.text(i + 0.5, top + HEADER_PT * 0.27, f"来源：{row.source}", ha="center", va="center",
+                fontsize=TEXT_PT, color="white")
     # lanes
     y = top
-    for column, name, height, background in LANES:
+    for column, name, background in LANES:
+        height = heights[column]
         y -= height
         ax.add_patch(Rectangle((-label_w, y), label_w + n, height, facecolor=background,
                                edgecolor="#d9d9d9", linewidth=0.6))
-        ax.text(-label_w / 2, y + height / 2, name, ha="center", va="center", fontsize=10,
+        ax.text(-label_w / 2, y + height / 2, name, ha="center", va="center", fontsize=9,
                 fontweight="bold", color="#3d405b")
         if column == "emotion":
             _emotion_lane(ax, table, y, height)
             continue
-        for i, value in enumerate(table[column]):
-            text = _cell_text(value, limit, max_items=3 if column == "data" else 4,
-                              max_lines=3 if column == "data" else 2)
-            ax.text(i + 0.06, y + height - 0.07, text, ha="left", va="top", fontsize=TEXT_PT,
-                    color="#222222", linespacing=1.25)
+        for i, items in enumerate(rows[column]):
+            text = "\n".join(_cell_lines(items, limit, *limits[column], room[column]))
+            ax.text(i + 0.04, y + height - LANE_PAD_PT, text, ha="left", va="top", fontsize=TEXT_PT,
+                    color="#222222", linespacing=LINE_SPACING)
     for i in range(1, n):
         ax.plot([i, i], [0, top], color="#d9d9d9", linewidth=0.6)
-    ax.set_title(title, fontsize=14, fontweight="bold", loc="left")
+    ax.set_title(title, fontsize=12, fontweight="bold", loc="left")
     if note:
-        ax.text(n + 0.02, top + header_h + phase_h + 0.05, note, ha="right", va="bottom", fontsize=9.5,
-                fontweight="bold",
+        ax.text(n + 0.02, height_pt + 3, note, ha="right", va="bottom", fontsize=9, fontweight="bold",
                 color=NEGATIVE)
     return ax
 
 
 def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float) -> None:
-    """Draw the emotion curve: score -2 … 2 mapped into the lane, labelled with the emotion."""
-    pad = 0.28
+    """Draw the emotion curve: score -2 … 2 mapped into the lane (y in points), labelled with the emotion."""
+    pad = 13.0  # room for a label above the highest and below the lowest point
+
     def to_y(score: float) -> float:
         return y + pad + (score + 2) / 4 * (height - 2 * pad)
+
     ax.plot([0, len(table)], [to_y(0)] * 2, color="#bfbfbf", linewidth=0.8, linestyle="--")
     scores = pd.to_numeric(table["score"], errors="coerce")
     xs = np.arange(len(table)) + 0.5
     known = ~scores.isna().to_numpy()
     if known.sum() >= 2:
-        ax.plot(xs[known], [to_y(s) for s in scores[known]], color=PALETTE[0], linewidth=2)
+        ax.plot(xs[known], [to_y(s) for s in scores[known]], color=PALETTE[0], linewidth=1.8)
     for x, score, emotion in zip(xs, scores, table["emotion"]):
         if pd.isna(score):
             ax.text(x, to_y(0), "未知", ha="center", va="center", fontsize=7.5, color=NEUTRAL)
             continue
         colour = POSITIVE if score > 0 else NEGATIVE if score < 0 else NEUTRAL
-        ax.scatter([x], [to_y(score)], s=60, color=colour, zorder=3)
+        ax.scatter([x], [to_y(score)], s=40, color=colour, zorder=3)
         word = "" if pd.isna(emotion) else str(emotion)
-        label = f"{word} {'±0' if score == 0 else f'{score:+.0f}'}".strip()
-        offset = -0.2 if score < 0 or score >= 2 else 0.18
-        ax.text(x, to_y(score) + offset, label, ha="center", va="center", fontsize=8, color=colour)
+        shown = "±0" if score == 0 else f"{score:+.0f}" if float(score).is_integer() else f"{score:+.1f}"
+        offset = -8.5 if score < 0 or score >= 2 else 8.5
+        ax.text(x, to_y(score) + offset, f"{word} {shown}".strip(), ha="center", va="center", fontsize=8,
+                color=colour)
 
 
 def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "私域漏斗") -> Axes:
     """Draw the funnel as horizontal bars with count, conversion and median days; return the Axes.
 
     ``funnel`` is :func:`diag.journey.funnel`.  Stages without data are drawn as an
-    empty outline marked 无数据.
+    empty outline marked 无数据.  The x axis is widened until every label ends inside
+    the frame; a label too long for half the frame is put on two lines.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.2))
     counts = pd.to_numeric(funnel["count"], errors="coerce")
     top = counts.max() if counts.notna().any() else 1.0
     ys = np.arange(len(funnel))[::-1]
+    labels = []
     for y, row, count in zip(ys, funnel.itertuples(index=False), counts):
         if pd.isna(count):
             ax.barh(y, top * 0.15, color="none", edgecolor=NEUTRAL, hatch="//", linewidth=0.8)
-            ax.text(top * 0.17, y, "无数据", va="center", fontsize=9, color=NEUTRAL)
+            labels.append((top * 0.17, ax.text(top * 0.17, y, "无数据", va="center", fontsize=9, color=NEUTRAL)))
             continue
         ax.barh(y, count, color=PALETTE[0], alpha=0.85)
-        text = f"{count:,.0f} 人"
+        parts = [f"{count:,.0f} 人"]
         if not pd.isna(row.conversion):
-            text += f" · 转化 {row.conversion:.1%}" if row.conversion <= 1 else " · 高于上一环节（口径不同）"
+            parts.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1 else "高于上一环节，口径不同")
         if not pd.isna(row.median_days):
-            text += f" · 中位 {row.median_days:.0f} 天"
-        text += f"（{row.source}）"
-        ax.text(count + top * 0.01, y, text, va="center", fontsize=9)
+            parts.append(f"{getattr(row, 'days_basis', '')}中位 {row.median_days:.0f} 天")
+        text = " · ".join(parts) + f"（{row.source}）"
+        labels.append((count + top * 0.01, ax.text(count + top * 0.01, y, text, va="center", fontsize=9)))
     ax.set_yticks(ys)
     ax.set_yticklabels(funnel["label"])
-    ax.set_xlim(0, top * 1.6)
     ax.set_xlabel("人数")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
+    _fit_labels(ax, labels, top)
     return ax
+
+
+def _fit_labels(ax: Axes, labels: list[tuple[float, Any]], top: float) -> None:
+    """Set the x limit so that each label (its start in data units, its Text) ends inside the frame."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer).width
+    right = top * 1.05
+    for start, label in labels:
+        share = label.get_window_extent(renderer).width / frame
+        if share > 0.5 and " · " in label.get_text():  # too long for one line beside a long bar
+            head, _, tail = label.get_text().rpartition(" · ")
+            label.set_text(f"{head}\n{tail}")
+            share = label.get_window_extent(renderer).width / frame
+        # the label ends at start / right + share of the frame; keep 2 % free
+        right = max(right, start / max(0.98 - share, 0.05))
+    ax.set_xlim(0, right)
