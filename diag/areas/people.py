@@ -296,20 +296,28 @@ def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
-    """Return per category: buyers, repurchase rate and median cycle (days) within the category.
+    """Return per category: buyers, repurchase rate and the repurchase cycle's distribution.
 
     The same definitions as the overall rate, applied to each category's own purchase
-    days (``lines`` with ``category``; lines without a category are left out).
+    days (``lines`` with ``category``; lines without a category are left out).  The
+    cycle is described by the gaps between a customer's consecutive purchase days in
+    the category: their count, lower quartile, median and upper quartile (linear
+    interpolation between gaps, like ``numpy.percentile``).
     """
+    columns = ["品类", "购买客户数", "复购率", "复购间隔次数", "复购周期P25", "复购周期中位数", "复购周期P75"]
     if "category" not in lines or lines["category"].isna().all():
-        return pd.DataFrame(columns=["品类", "购买客户数", "复购率", "复购周期中位数"])
+        return pd.DataFrame(columns=columns)
     con, _ = _session(lines, as_of, keys=("category",))
     return _df(con, """
         SELECT c.category AS 品类, count(*) AS 购买客户数,
                avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS 复购率,
-               any_value(g.cycle) AS 复购周期中位数
-        FROM p_customers c LEFT JOIN (SELECT category, median(gap) AS cycle FROM p_days
-                                      WHERE gap IS NOT NULL GROUP BY 1) g USING (category)
+               coalesce(any_value(g.n), 0) AS 复购间隔次数,
+               any_value(g.p25) AS 复购周期P25, any_value(g.cycle) AS 复购周期中位数,
+               any_value(g.p75) AS 复购周期P75
+        FROM p_customers c LEFT JOIN (
+            SELECT category, count(*) AS n, quantile_cont(gap, 0.25) AS p25, median(gap) AS cycle,
+                   quantile_cont(gap, 0.75) AS p75
+            FROM p_days WHERE gap IS NOT NULL GROUP BY 1) g USING (category)
         GROUP BY 1 ORDER BY 2 DESC, 1""")
 
 

@@ -67,6 +67,14 @@ def test_repurchase_by_category_uses_each_categorys_own_purchase_days():
     assert table.loc["纸尿裤", "复购率"] == 0.0 and pd.isna(table.loc["纸尿裤", "复购周期中位数"])
 
 
+def test_repurchase_by_category_gives_the_quartiles_of_each_categorys_gaps():
+    lines = orders_frame([("A", "2025-01-01", 10), ("A", "2025-01-03", 10), ("A", "2025-01-07", 10),
+                          ("C", "2025-01-01", 10), ("C", "2025-01-07", 10), ("C", "2025-01-15", 10)])
+    lines["category"] = "奶粉"                                   # gaps 2, 4, 6, 8 days
+    row = people.repurchase_by_category(lines).set_index("品类").loc["奶粉"]
+    assert row[["复购间隔次数", "复购周期P25", "复购周期中位数", "复购周期P75"]].tolist() == [4, 3.5, 5, 6.5]
+
+
 def test_repurchase_by_category_without_categories_is_empty():
     assert people.repurchase_by_category(TINY.assign(category=None)).empty
 
