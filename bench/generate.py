@@ -4,7 +4,7 @@
     .venv/bin/python bench/generate.py --orders 1000000 --variant orders --format csv
 
 Files go to ``bench/data/`` (git-ignored): ``orders_<N>.<csv|parquet>`` (one row per
-order) and ``lines_<N>.<csv|parquet>`` (one row per line item; both a line-level and an
+order; Parquet stores the payment time as a timestamp, CSV as text) and ``lines_<N>.<csv|parquet>`` (one row per line item; both a line-level and an
 order-level amount, as 有赞-style exports carry).  Customers buy on a BG/NBD-like process:
 each has a purchase rate drawn from a Gamma and a per-purchase drop-out chance drawn from
 a Beta, so the CLV fit has something real to find.
@@ -132,6 +132,11 @@ def write(n_orders: int, variant: str, fmt: str, out: Path = DATA) -> Path:
     if fmt == "csv":
         pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
     else:
+        # A Parquet file carries types: the payment time is a timestamp, as a data
+        # pipeline's export would store it (only CSV keeps dates as text).
+        name = "支付时间" if "支付时间" in table.column_names else "付款时间"
+        i = table.column_names.index(name)
+        table = table.set_column(i, name, pc.strptime(table[name], format="%Y-%m-%d %H:%M:%S", unit="s"))
         pq.write_table(table, tmp, row_group_size=1_000_000)
     tmp.rename(path)
     return path
