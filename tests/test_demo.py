@@ -89,11 +89,14 @@ def test_committed_demo_files_match_their_manifest_checksums():
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(regenerated):
     manifest = _manifest()
-    if manifest["versions"] != demo.library_versions():
-        pytest.skip(f"random streams may differ from {manifest['versions']}")
     out, digests = regenerated
+    if digests != manifest["files"] and manifest["versions"] != demo.library_versions():
+        # Only then: another numpy / pandas / … may draw other random streams.
+        pytest.skip(f"made with {manifest['versions']}, now {demo.library_versions()}")
     assert digests == manifest["files"]
-    assert (out / demo.MANIFEST).read_bytes() == (BRIEFS / demo.MANIFEST).read_bytes()
+    again = json.loads((out / demo.MANIFEST).read_text(encoding="utf-8"))
+    assert {k: v for k, v in again.items() if k != "versions"} == \
+        {k: v for k, v in manifest.items() if k != "versions"}
 
 
 def test_generator_gives_identical_bytes_on_a_second_run(tmp_path):
