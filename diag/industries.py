@@ -299,7 +299,19 @@ class IndustryTemplate(_Model):
     risks: list[Risk] = Field(min_length=2)
     rules: list[Rule] = Field(min_length=3)
     cases: list[Case] = []
-    scenarios: dict[str, Share] = {"保守": 0.3, "基准": 0.6, "乐观": 1.0}
+    # How much of each recommendation's target a scenario assumes reached (diag.playbook.gmv_scenarios).
+    scenarios: dict[str, Annotated[float, Field(gt=0, le=3)]] = Field(
+        default={"保守": 0.5, "基准": 1.0, "乐观": 1.5}, min_length=1)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _increasing(cls, value: dict[str, float]) -> dict[str, float]:
+        levels = list(value.values())
+        if any(b <= a for a, b in zip(levels, levels[1:])):
+            shown = ", ".join(f"{k} {v:g}" for k, v in value.items())
+            raise ValueError(f"expected attainments that strictly increase in order "
+                             f"(e.g. 保守 0.5, 基准 1.0, 乐观 1.5), got {shown}")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> "IndustryTemplate":

@@ -6,7 +6,7 @@ Everything here is a pure function of its inputs (no file I/O, no plotting):
 - :func:`team_plan` / :func:`kpi_sheet` — small or large team, roles with 责权利, KPIs;
 - :func:`funnel_forward` / :func:`funnel_inverse` — the target funnel both ways;
 - :func:`roadmap` — the 30/60/90-day plan and activity calendar (input of the Gantt chart);
-- :func:`gmv_scenarios` — conservative / base / optimistic GMV from closing the gaps.
+- :func:`gmv_scenarios` — conservative / base / optimistic GMV from the plan's actions reaching their targets.
 
 The rules live in the templates (``rules:``), not here: this module only evaluates them.
 """
@@ -26,7 +26,7 @@ from .errors import UsageError
 from .industries import METRICS
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
-           "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios",
+           "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "ATTAINMENT",
            "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
            "FunnelPlan", "funnel_plan"]
 
@@ -440,41 +440,67 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
 
 # -- GMV scenarios ----------------------------------------------------------------------------
 
-def gmv_scenarios(gaps: pd.DataFrame, gmv: float, *, shares: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Return conservative / base / optimistic GMV from closing part of the benchmark gaps.
+#: Default attainment of each recommendation's target: halfway there, the target, half as far again.
+ATTAINMENT: dict[str, float] = {"保守": 0.5, "基准": 1.0, "乐观": 1.5}
 
-    Model, following GMV = 用户数 × 购买频次 × 客单价: each metric's uplift (to the
-    range's middle) feeds one driver (:data:`DRIVERS`).  A gap is any positive uplift: a
-    metric behind its range, or inside it but short of the middle.  Within a driver
-    only the largest uplift counts (its metrics describe the same lever, adding them would count it
-    twice).  A scenario closes a share ``s`` of every driver's gap and the drivers
-    multiply: ``GMV_s = gmv × Π_d (1 + s × uplift_d ÷ gmv)``.  Default shares 30% / 60% /
-    100% (the template's ``scenarios`` override them).
+
+def _reach(current: float, target: float, a: float, unit: str) -> float:
+    """Return the attainment actually possible: a share stays within 0–100%, a count or time above 0."""
+    step = target - current
+    if step == 0:
+        return a
+    room = (1.0 - current) if (unit == "share" and step > 0) else (current if step < 0 else math.inf)
+    return min(a, room / abs(step))
+
+
+def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Return conservative / base / optimistic GMV from the plan's recommendations reaching their targets.
+
+    Only metrics the plan acts on count: each recommendation (:func:`recommend`) whose
+    metric feeds a driver of GMV = 用户数 × 购买频次 × 客单价 (:data:`DRIVERS`) and has a
+    positive ``uplift`` at its ``target``.  A scenario's attainment ``a`` moves each
+    such metric ``a`` of the way from its current value to that target (defaults
+    :data:`ATTAINMENT`: 保守 0.5 halfway, 基准 1.0 the target, 乐观 1.5 half as far again
+    past it; a share never past 100%); the uplift scales linearly, as in
+    :func:`recommend`.  Within a driver only the largest uplift counts (its metrics
+    describe the same lever; adding them would count it twice), and the drivers
+    multiply: ``GMV_a = gmv × Π_d (1 + a × uplift_d ÷ gmv)``.  Metrics no
+    recommendation targets stay where they are, so with attainments that strictly
+    increase the scenarios strictly increase whenever the plan has any GMV path.
+    Columns ``情景, 目标达成度, 预计GMV, 增量, 增幅, 假设``.
     """
-    shares = dict(shares or {"保守": 0.3, "基准": 0.6, "乐观": 1.0})
-    best: dict[str, tuple[float, str]] = {}
-    for r in gaps.to_dict("records"):
-        driver = DRIVERS.get(r["metric"])
-        u = r["uplift"]
-        if driver is None or u is None or pd.isna(u) or u <= 0 or r.get("better") == "领先":
+    levels = dict(attainment or ATTAINMENT)
+    best: dict[str, Any] = {}
+    for r in recs.itertuples(index=False):
+        driver = DRIVERS.get(r.metric)
+        u = r.uplift
+        if driver is None or u is None or pd.isna(u) or u <= 0 or r.current is None or pd.isna(r.current):
             continue
-        if driver not in best or u > best[driver][0]:
-            best[driver] = (float(u), r["label"])
+        if driver not in best or u > best[driver].uplift:
+            best[driver] = r
     rows = []
-    for name, s in shares.items():
-        factor = 1.0
-        parts = []
+    for name, a in levels.items():
+        factor, parts = 1.0, []
         for driver in ("用户数", "购买频次", "客单价"):
-            if driver in best and gmv > 0:
-                u, label = best[driver]
-                factor *= 1 + s * u / gmv
-                parts.append(f"{driver}按{label}弥合{s:.0%} (+¥{s * u:,.0f})")
+            r = best.get(driver)
+            if r is None or gmv <= 0:
+                continue
+            reach = _reach(float(r.current), float(r.target), a, r.unit)
+            gain = reach * float(r.uplift)
+            factor *= 1 + gain / gmv
+            moved = float(r.current) + reach * (float(r.target) - float(r.current))
+            parts.append(f"{driver}: {METRICS[r.metric]} {_fmt(r.current, r.metric, r.unit)} → "
+                         f"{_fmt(moved, r.metric, r.unit)} (行动{r.priority}的目标 {_fmt(r.target, r.metric, r.unit)}"
+                         f"达成{reach:.0%}, +¥{gain:,.0f})")
         value = gmv * factor
-        assumption = "; ".join(parts) if parts else "没有可直接折算为GMV的缺口(落后的指标没有直接GMV路径或尚无数据): 维持现状"
-        rows.append({"情景": name, "缺口弥合比例": s, "预计GMV": value, "增量": value - gmv,
-                     "增幅": value / gmv - 1 if gmv else 0.0,
-                     "假设": assumption + "; 三个驱动因素相乘, 其余指标保持不变"})
-    return pd.DataFrame(rows)
+        if parts:
+            assumption = ("; ".join(parts) + "; 只计计划中有行动针对的指标, 同一驱动因素只计增量最大的一项, "
+                          "驱动因素相乘, 其余指标保持现状")
+        else:
+            assumption = ("计划中的行动没有可直接折算为GMV的目标(针对的指标没有直接GMV路径或尚无数据): 维持现状")
+        rows.append({"情景": name, "目标达成度": a, "预计GMV": value, "增量": value - gmv,
+                     "增幅": value / gmv - 1 if gmv else 0.0, "假设": assumption})
+    return pd.DataFrame(rows, columns=["情景", "目标达成度", "预计GMV", "增量", "增幅", "假设"])
 
 
 # -- inputs and talking points ------------------------------------------------------------------
@@ -552,10 +578,10 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
         base = scenarios[scenarios["情景"] == "基准"]
         row = base.iloc[0] if len(base) else scenarios.iloc[len(scenarios) // 2]
         if row["增量"] > 0:
-            points.append(f"{row['情景']}情景下(弥合 {row['缺口弥合比例']:.0%} 的缺口) GMV 约 ¥{row['预计GMV']:,.0f}, "
-                          f"比现在多 {row['增幅']:.0%}; 这是在其他条件不变时的测算, 不是承诺。")
+            points.append(f"{row['情景']}情景下(各项行动的目标达成 {row['目标达成度']:.0%}) GMV 约 ¥{row['预计GMV']:,.0f}, "
+                          f"比现在多 {row['增幅']:.0%}; 只计计划中有行动针对的指标, 是其他条件不变时的测算, 不是承诺。")
         else:
-            points.append("GMV情景没有计入增量: 落后的指标(如社群活跃、服务响应)只间接影响成交, "
+            points.append("GMV情景没有计入增量: 计划针对的指标(如社群活跃、服务响应)只间接影响成交或尚无数据, "
                           "先把它们补到行业区间, 再用第30天复盘的数据重新测算。")
     return points
 

@@ -198,6 +198,14 @@ def test_an_owner_that_is_not_a_team_role_is_rejected_with_its_path(tmp_path):
     assert "社群运营" in info.value.message
 
 
+def test_scenarios_must_assume_strictly_increasing_attainment(tmp_path):
+    data = bundled("母婴")
+    data["scenarios"] = {"保守": 0.5, "基准": 0.5, "乐观": 1.5}
+    with pytest.raises(TemplateError) as info:
+        industries.check_template_file(write(tmp_path / "t", data))
+    assert info.value.where == "scenarios" and "strictly increase" in info.value.message
+
+
 def test_sop_phases_out_of_order_are_rejected(tmp_path):
     data = bundled("餐饮")
     data["sop"]["phases"].reverse()

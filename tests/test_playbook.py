@@ -244,21 +244,56 @@ def test_the_roadmap_runs_the_sop_phases_in_order_within_ninety_days_with_owners
     assert set(plan["window"]) == {"30天", "60天", "90天"}
 
 
-def test_scenarios_multiply_the_largest_gap_of_each_gmv_driver():
-    gaps = pd.DataFrame([
-        {"metric": "aov", "label": "客单价", "uplift": 20_000.0, "better": "落后"},
-        {"metric": "repurchase_rate", "label": "复购率", "uplift": 10_000.0, "better": "落后"},
-        {"metric": "orders_per_customer", "label": "人均订单数", "uplift": 30_000.0, "better": "落后"},
-        {"metric": "group_conversion", "label": "社群转化率", "uplift": 5_000.0, "better": "落后"},
-        {"metric": "k_factor", "label": "K因子", "uplift": 2_000.0, "better": "达标"},
-        {"metric": "add_rate", "label": "加粉率", "uplift": 0.0, "better": "领先"},
-    ])
-    table = pb.gmv_scenarios(gaps, 100_000).set_index("情景")
-    # base: 100,000 × (1 + .6 × .05) × (1 + .6 × .3) × (1 + .6 × .2) = 136,124.8
-    assert table.loc["基准", "预计GMV"] == pytest.approx(136_124.8)
-    assert table.loc["乐观", "预计GMV"] == pytest.approx(100_000 * 1.05 * 1.3 * 1.2)
+def recs_table(*rows: tuple) -> pd.DataFrame:
+    """Return hand-made recommendations: (metric, current, target, uplift, unit) per row, best first."""
+    frame = pd.DataFrame(rows, columns=["metric", "current", "target", "uplift", "unit"])
+    return frame.assign(priority=range(1, len(frame) + 1))
+
+
+def test_scenarios_count_only_what_the_plan_targets_largest_per_driver_and_multiply_the_drivers():
+    recs = recs_table(("aov", 100.0, 120.0, 20_000.0, "yuan"),
+                      ("repurchase_rate", 0.2, 0.3, 10_000.0, "share"),
+                      ("orders_per_customer", 1.5, 2.0, 30_000.0, "count"),
+                      ("member_activity", 0.05, 0.2, None, "share"),   # no GMV path
+                      ("", None, None, None, ""))                      # an SOP manual: no metric
+    table = pb.gmv_scenarios(recs, 100_000).set_index("情景")
+    for name, a in pb.ATTAINMENT.items():
+        expected = 100_000 * (1 + a * 20_000 / 100_000) * (1 + a * 30_000 / 100_000)
+        assert table.loc[name, "预计GMV"] == pytest.approx(expected)
+        assert table.loc[name, "目标达成度"] == a
     assert table.loc["保守", "预计GMV"] < table.loc["基准", "预计GMV"] < table.loc["乐观", "预计GMV"]
-    assert "购买频次按人均订单数弥合60%" in table.loc["基准", "假设"] and "K因子" not in table.loc["基准", "假设"]
+    base = table.loc["基准", "假设"]
+    assert "人均订单数 1.50 → 2.00" in base and "客单价 ¥100 → ¥120" in base and "达成100%" in base
+    assert "复购率" not in base and "群成员活跃率" not in base
+    assert "人均订单数 1.50 → 1.75" in table.loc["保守", "假设"]  # halfway
+
+
+def test_a_stretch_scenario_never_pushes_a_share_past_one_hundred_percent():
+    recs = recs_table(("group_conversion", 0.5, 0.9, 8_000.0, "share"))
+    table = pb.gmv_scenarios(recs, 100_000).set_index("情景")
+    assert table.loc["乐观", "增量"] == pytest.approx(8_000 * (1 - 0.5) / (0.9 - 0.5))
+    assert "→ 100.0%" in table.loc["乐观", "假设"]
+    assert table.loc["基准", "增量"] < table.loc["乐观", "增量"]
+
+
+def test_a_gap_no_recommendation_acts_on_adds_nothing_to_the_scenarios():
+    template = load_industry("餐饮")
+    # AOV and orders per customer inside their ranges, short of the middle; 90-day repurchase behind
+    measured = {"aov": 71.0, "orders_per_customer": 2.4, "repurchase_rate": 0.38, "repurchase_rate_90d": 0.2,
+                "median_repurchase_days": 17.0}
+    gaps = benchmark_gaps(measured, template, gmv=2_250_000, customers=13_000, orders=31_600)
+    assert gaps.set_index("metric").loc["aov", "uplift"] > 0  # the gap is there …
+    recs = pb.recommend(gaps, template)
+    assert "aov" not in set(recs["metric"])                     # … but no rule acts on it
+    table = pb.gmv_scenarios(recs, 2_250_000).set_index("情景")
+    acted = recs[recs["metric"].isin(list(pb.DRIVERS)) & (recs["uplift"].fillna(0) > 0)]
+    assert table.loc["基准", "增量"] == pytest.approx(acted["uplift"].max())  # one driver: 购买频次
+    assert not table["假设"].str.contains("客单价|人均订单数").any()
+
+
+def test_a_plan_without_a_gmv_path_keeps_todays_gmv_in_every_scenario():
+    table = pb.gmv_scenarios(recs_table(("member_activity", 0.05, 0.2, None, "share")), 50_000)
+    assert (table["预计GMV"] == 50_000).all() and table["假设"].str.contains("维持现状").all()
 
 
 def test_talking_points_name_the_biggest_gap_and_the_store_type():
@@ -266,7 +301,7 @@ def test_talking_points_name_the_biggest_gap_and_the_store_type():
     gaps = benchmark_gaps(BEHIND, template, **CONTEXT)
     recs = pb.recommend(gaps, template)
     team = pb.team_plan(template, headcount=2, gene="流量")
-    points = pb.talking_points(gaps, recs, team, pb.gmv_scenarios(gaps, 100_000), store_type="刚需低频")
+    points = pb.talking_points(gaps, recs, team, pb.gmv_scenarios(recs, 100_000), store_type="刚需低频")
     text = "\n".join(points)
     assert "运营上最大的短板" in text and "刚需低频" in text and "小团队" in text and "基准情景" in text
     assert "客单价低于行业区间" in text and "最大的短板是客单价" not in text

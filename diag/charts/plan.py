@@ -121,7 +121,7 @@ def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = 
 
 
 def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | None = None,
-              title: str = "GMV情景: 弥合行业缺口") -> Axes:
+              title: str = "GMV情景: 计划行动达成目标") -> Axes:
     """Return a bar chart of the GMV scenarios (:func:`diag.playbook.gmv_scenarios`), with today's GMV.
 
     ``current`` (today's GMV) is drawn as the first bar; each scenario bar is labelled

@@ -56,7 +56,7 @@ def test_the_target_funnel_accepts_an_inverse_funnel_table():
 
 
 def test_the_scenarios_chart_shows_today_and_each_scenario_with_its_change():
-    table = pd.DataFrame({"情景": ["保守", "基准", "乐观"], "缺口弥合比例": [0.3, 0.6, 1.0],
+    table = pd.DataFrame({"情景": ["保守", "基准", "乐观"], "目标达成度": [0.5, 1.0, 1.5],
                           "预计GMV": [110_000.0, 120_000.0, 150_000.0], "增量": [10_000.0, 20_000.0, 50_000.0]})
     ax = charts.scenarios(table)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["现状", "保守", "基准", "乐观"]
