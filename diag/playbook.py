@@ -28,6 +28,7 @@ from .industries import METRICS
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "ATTAINMENT",
            "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
+           "wecom_read", "data_basis",
            "FunnelPlan", "funnel_plan"]
 
 _EFFORT = {"低": 0.2, "中": 0.1, "高": 0.0}
@@ -518,6 +519,25 @@ def measured_metrics(metrics: Mapping[str, Any], *extra: Mapping[str, Any]) -> d
                     and math.isfinite(value):
                 out[key] = float(value)
     return out
+
+
+def wecom_read(contacts: pd.DataFrame | None, groups: pd.DataFrame | None) -> list[str]:
+    """Return the names of the WeCom statistics that gave at least one row (联系客户统计, 群聊数据统计).
+
+    A summary of missing statistics is still a dict (of ``None`` values), so whether
+    WeCom data stands behind a plan is read from the tables themselves.
+    """
+    return [name for name, frame in (("联系客户统计", contacts), ("群聊数据统计", groups))
+            if frame is not None and len(frame)]
+
+
+def data_basis(metrics: Mapping[str, Any], template_key: str, *, contacts: pd.DataFrame | None = None,
+               groups: pd.DataFrame | None = None) -> str:
+    """Return the sentence opening the strategy: the orders and, only when rows were read, the WeCom statistics."""
+    wecom = wecom_read(contacts, groups)
+    also = f"及企业微信{'、'.join(wecom)}" if wecom else ", 未提供企业微信统计"
+    return (f"本节依据 {metrics['first_date']} 至 {metrics['last_date']} 的 {metrics['orders']:,} 笔有效订单、"
+            f"{metrics['customers']:,} 位购买客户{also}, 对照「{template_key}」行业模板的基准区间与打法。")
 
 
 def annual_frequency(metrics: Mapping[str, Any]) -> float:

@@ -307,6 +307,20 @@ def test_talking_points_name_the_biggest_gap_and_the_store_type():
     assert "客单价低于行业区间" in text and "最大的短板是客单价" not in text
 
 
+def test_the_strategy_names_wecom_statistics_only_when_rows_were_read():
+    from diag import wecom
+    from diag.areas import scene
+
+    metrics = {"first_date": "2025-01-01", "last_date": "2025-06-30", "orders": 1200, "customers": 800}
+    assert any(v is None for v in scene.wecom_summary(None, None).values())  # a summary of nothing is still a dict
+    without = pb.data_basis(metrics, "餐饮")
+    assert "企业微信" in without and "未提供企业微信统计" in without and "1,200 笔有效订单" in without
+    groups = wecom.read_group_stats(paths.ROOT / "tests" / "data" / "wecom" / "groups_zh.csv")
+    assert "及企业微信群聊数据统计" in pb.data_basis(metrics, "餐饮", groups=groups)
+    assert "及企业微信" not in pb.data_basis(metrics, "餐饮", contacts=groups.iloc[0:0], groups=None)
+    assert pb.wecom_read(groups, groups) == ["联系客户统计", "群聊数据统计"]
+
+
 def test_measured_metrics_keeps_only_the_vocabulary_and_lets_extra_sources_fill_in():
     got = pb.measured_metrics({"aov": 10, "gmv": 5, "rfm_segments": {}, "repurchase_rate": None},
                               {"group_conversion": 0.1, "note": "x"})
@@ -351,3 +365,7 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
         assert (run_dir / "figures" / f"{key}.png").stat().st_size > 10_000
     assert "13800000001" not in json.dumps(part, ensure_ascii=False)
     assert any("小团队" in b.get("text", "") for b in part["blocks"])
+    texts = " ".join(b.get("text", "") for b in part["blocks"])
+    assert "及企业微信" not in texts and "未提供企业微信统计" in texts  # the brief names no WeCom files
+    recommendations = next(b for b in part["blocks"] if b.get("key") == "strategy_recommendations")
+    assert "留存" in [row[1] for row in recommendations["rows"]]  # activation SOP without WeCom data
