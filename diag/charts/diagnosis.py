@@ -35,6 +35,8 @@ RFM_ORDER = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "�
 _STATUS_COLOURS = {"below": "#bc4b51", "within": "#81b29a", "above": "#1f6f8b"}
 _STATUS_ALIASES = {"低于": "below", "偏低": "below", "区间内": "within", "达标": "within",
                    "高于": "above", "偏高": "above"}
+#: Verdicts of :func:`diag.areas.benchmark.benchmark_gaps` (``better``) → colour keys.
+_VERDICT_STATUS = {"落后": "below", "达标": "within", "领先": "above"}
 _PCT = PercentFormatter(1.0, decimals=0)
 
 
@@ -658,9 +660,11 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
     """Return each metric's value against its industry low–high band, coloured by position.
 
     ``gaps`` columns: ``label`` (or ``metric``), ``value``, ``low``, ``high``, optional
-    ``unit`` (share | yuan | days | count | minutes) and ``status`` (below / within /
-    above, or 低于 / 区间内 / 高于; computed from the band when absent).  Each row is
-    drawn on its own scale: the band spans the middle third of its row.
+    ``unit`` (share | yuan | days | count | minutes), ``status`` (below / within /
+    above, or 低于 / 区间内 / 高于; computed from the band when absent) and ``better``
+    (落后 / 达标 / 领先).  Each row is drawn on its own scale: the band spans the middle
+    third of its row.  With ``better`` the points are coloured by the verdict, so a reply
+    time above its band shows as lagging, not as ahead; without it, by position.
     """
     title = "与行业参考区间对比"
     df = _frame(gaps)
@@ -672,6 +676,7 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
     if df.empty:
         return _no_data(ax, title)
     ax = _axes(ax, (8, max(2.5, 0.55 * len(df) + 1.2)))
+    by_verdict = "better" in df and df["better"].isin(list(_VERDICT_STATUS)).any()
     for i, row in df.iterrows():
         y = len(df) - 1 - i
         low, high, value = row["low"], row["high"], row["value"]
@@ -680,6 +685,8 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
         status = _STATUS_ALIASES.get(status, status)
         if status not in _STATUS_COLOURS and np.isfinite(value):
             status = "below" if value < low else ("above" if value > high else "within")
+        if by_verdict:
+            status = _VERDICT_STATUS.get(row["better"], status)
         ax.add_patch(Rectangle((1, y - 0.18), 1, 0.36, fc="#e5e7eb", ec="#99a1a6", lw=0.8))
         unit = str(row.get("unit", "") or "")
         ax.text(1, y + 0.28, _fmt_unit(low, unit), ha="center", fontsize=7.5, color="#6b7280")
@@ -695,9 +702,9 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
     ax.set_ylim(-0.8, len(df) - 0.3)
     ax.set_xticks([0.5, 1.5, 2.5], ["低于区间", "行业区间", "高于区间"])
     ax.grid(False)
-    handles = [plt.Line2D([], [], marker="o", ls="", color=c, label=t) for t, c in
-               (("低于", _STATUS_COLOURS["below"]), ("区间内", _STATUS_COLOURS["within"]),
-                ("高于", _STATUS_COLOURS["above"]))]
+    names = ("落后", "达标", "领先") if by_verdict else ("低于", "区间内", "高于")
+    handles = [plt.Line2D([], [], marker="o", ls="", color=_STATUS_COLOURS[k], label=t)
+               for t, k in zip(names, ("below", "within", "above"))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False,
               fontsize=9)
     ax.set_title(title)

@@ -340,7 +340,9 @@ class ReportBuilder:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         if weights is None:
             weights = [_column_weight(header[j], [r[j] for r in texts]) for j in range(ncols)]
-        dx.set_col_widths(table, _split(dx.text_width(self.doc.sections[-1]), weights))
+        size = self.doc.styles[cell_style].font.size
+        mins = [_min_width([r[j] for r in texts], size.pt if size else 9.0) for j in range(ncols)]
+        dx.set_col_widths(table, _fit_widths(dx.text_width(self.doc.sections[-1]), weights, mins))
         notes = []
         if len(shown) < total:
             notes.append(m["truncated"].format(shown=len(shown), total=total))
@@ -427,6 +429,44 @@ def _split(total: int, weights: list[float]) -> list[int]:
     s = sum(weights) or 1.0
     widths = [int(total * w / s) for w in weights]
     widths[-1] += total - sum(widths)
+    return widths
+
+
+#: Printed width of one half-width unit, in ems (digits and Latin letters of the CJK font),
+#: and the cell's left + right padding in EMU (about 0.2 cm each side).
+_HALF_EM = 0.56
+_CELL_PADDING = 150_000
+_SHORT_CELL = 10   # cells up to this many half-width units (numbers, shares, short words) never wrap
+
+
+def _min_width(cells: list[str], size_pt: float) -> int:
+    """Return the narrowest width (EMU) at which a column's short cells print on one line.
+
+    Numbers such as ``32.7%`` or ``¥1,299`` must not break across lines; long text may
+    wrap, so it asks for no more than two CJK characters.
+    """
+    short = [text_width(c) for c in cells if text_width(c) <= _SHORT_CELL]
+    units = max(short + [4])
+    return int(units * _HALF_EM * size_pt * 12_700) + _CELL_PADDING
+
+
+def _fit_widths(total: int, weights: list[float], mins: list[int]) -> list[int]:
+    """Return column widths summing to ``total``: in proportion to ``weights``, but no
+    column below its minimum (the others give up the difference in proportion)."""
+    if sum(mins) >= total:
+        return _split(total, [float(m) for m in mins])
+    fixed: dict[int, int] = {}
+    while True:
+        free = [j for j in range(len(weights)) if j not in fixed]
+        room = total - sum(fixed.values())
+        share = sum(weights[j] for j in free) or 1.0
+        under = [j for j in free if room * weights[j] / share < mins[j]]
+        if not under:
+            break
+        for j in under:
+            fixed[j] = mins[j]
+    widths = [fixed[j] if j in fixed else int(room * weights[j] / share) for j in range(len(weights))]
+    widths[max(free or [len(widths) - 1])] += total - sum(widths)
     return widths
 
 

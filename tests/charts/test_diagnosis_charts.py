@@ -136,6 +136,17 @@ def test_benchmark_gap_colours_values_by_position_in_the_band() -> None:
     assert len(set(colours)) == 3
 
 
+def test_benchmark_gap_colours_a_reply_time_above_its_band_as_lagging() -> None:
+    from matplotlib.colors import to_rgb
+
+    ax = d.benchmark_gap(pd.DataFrame({"label": ["复购率", "平均回复时长"], "value": [0.5, 16.5],
+                                       "low": [0.3, 2.0], "high": [0.45, 10.0],
+                                       "status": ["高于", "高于"], "better": ["领先", "落后"]}))
+    colours = [tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in ax.collections]
+    assert colours == [tuple(np.round(to_rgb(d._STATUS_COLOURS[k]), 3)) for k in ("above", "below")]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["落后", "达标", "领先"]
+
+
 def test_yuan_uses_wan_and_yi_above_ten_thousand() -> None:
     assert d.yuan(1234) == "¥1,234"
     assert d.yuan(123456) == "¥12.3万"

@@ -371,3 +371,14 @@ def test_summary_sections_of_several_notebooks_all_open_the_report(tmp_path: Pat
     texts = [p.text for p in document.paragraphs]
     assert texts.index("发现一") < texts.index("行动一") < texts.index("正文")
     assert "行动要点" not in _headings(document)
+
+
+def test_columns_of_short_numbers_get_room_for_one_line_and_widths_still_add_up() -> None:
+    from diag.report.builder import _fit_widths, _min_width
+
+    total = 9_000_000
+    mins = [_min_width(["32.7%", "8.1%"], 7.5), _min_width(["很长的说明文字" * 4], 7.5)]
+    widths = _fit_widths(total, [1.0, 60.0], mins)            # proportionally 147,540 EMU: too narrow
+    assert sum(widths) == total and widths[0] == mins[0]    # 5 half-width units at 7.5 pt + padding
+    assert mins[0] == int(5 * 0.56 * 7.5 * 12_700) + 150_000
+    assert _fit_widths(total, [1.0, 1.0], [0, 0]) == [4_500_000, 4_500_000]
