@@ -76,7 +76,7 @@ def read_sheets(wb: Any, specs: list[Any], path: Path, lang: str
         if spec.layout == "fields":
             _read_fields(ws.title, grid, spec, lang, data, cells, unresolved, notes)
         else:
-            _read_table(ws.title, grid, spec, lang, data, cells, unresolved, notes)
+            _read_table(ws.title, grid, spec, lang, data, cells, unresolved, notes, path)
     return data, cells, unresolved, notes
 
 
@@ -144,12 +144,13 @@ def _columns(grid: dict[tuple[int, int], Any], spec: Any) -> tuple[int, dict[int
 
 
 def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: str,
-                data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str]) -> None:
+                data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str],
+                path: Path) -> None:
     from .intake import Unresolved, _reason, _set, parse_answer
 
     header, cols = _columns(grid, spec)
     if not cols:
-        raise DataError("no header row with the form's column names found", where=sheet)
+        raise DataError("no header row with the form's column names found", file=path, where=sheet)
     item_model = _item_model(spec)
     last_col = max(cols)
     records: list[dict[str, Any]] = []
@@ -202,6 +203,8 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: s
                 unresolved.append(Unresolved(sheet_, coord, f.path if f else name, label, text,
                                              _reason(error)))
                 record.pop(name)
+        if spec.key == "journey" and set(record) == {"stage"}:
+            continue  # every answer of the row was invalid (listed above): a bare stage is not a note
         if record:
             records.append(record)
             record_cells.append(where)

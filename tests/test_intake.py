@@ -326,6 +326,22 @@ def test_an_answer_typed_in_the_wrong_column_of_the_right_row_is_taken_and_noted
     assert len(result.notes) == 2 and any(f"E{aov.row}" in n for n in result.notes)
 
 
+def test_a_journey_row_whose_answers_were_all_invalid_is_not_imported_as_a_bare_stage(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    journey = table_sheet(wb, "journey")
+    stage, score, emotion = (table_column(journey, n) for n in ("stage", "score", "emotion"))
+    journey.cell(row=6, column=stage).value = "首购"
+    journey.cell(row=6, column=score).value = "很好"     # not a number
+    journey.cell(row=7, column=stage).value = "复购"
+    journey.cell(row=7, column=score).value = 5          # a number the model rejects (-2 … 2)
+    journey.cell(row=8, column=stage).value = "推荐"
+    journey.cell(row=8, column=emotion).value = "开心"   # not one of the emotions
+    result = save_and_read(wb, tmp_path)
+    assert result.brief.journey == []
+    assert {u.text for u in result.unresolved} == {"很好", "5", "开心"}
+
+
 def test_a_table_row_without_its_required_column_is_listed_whole(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -410,6 +426,17 @@ def test_a_workbook_missing_a_sheet_exits_2_naming_it(tmp_path, capsys):
     wb.save(path)
     code, err = run(capsys, "intake", "import", str(path), "-o", str(tmp_path / "b.yaml"))
     assert code == 2 and err.splitlines()[0].startswith(f"error: {path}:竞品: sheet missing")
+
+
+def test_a_table_sheet_without_its_header_rows_exits_2_naming_the_file_and_sheet(tmp_path, capsys):
+    path, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    journey = table_sheet(wb, "journey")
+    journey.delete_rows(1, 3)  # title, code and header rows
+    wb.save(path)
+    code, err = run(capsys, "intake", "import", str(path), "-o", str(tmp_path / "b.yaml"))
+    first = err.splitlines()[0]
+    assert code == 2 and first.startswith(f"error: {path}:{journey.title}: no header row")
 
 
 def test_a_workbook_without_the_client_name_names_the_cell(tmp_path):
