@@ -325,7 +325,8 @@ class Unresolved:
 
     def __str__(self) -> str:
         hint = f"；建议：{self.suggestion}" if self.suggestion else ""
-        return f"{self.sheet}!{self.cell} {self.label}（{self.field}）：「{self.text}」— {self.reason}{hint}"
+        field = f"（{self.field}）" if self.field else ""  # text on no question of the form has no field
+        return f"{self.sheet}!{self.cell} {self.label}{field}：「{self.text}」— {self.reason}{hint}"
 
 
 @dataclass

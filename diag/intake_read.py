@@ -2,7 +2,10 @@
 
 Rows are found by their hidden field code (or, failing that, by their label), so blank,
 inserted or extra rows do not matter; merged cells count for every cell they cover;
-an answer typed beside the answer cell of the right row is taken and noted.
+an answer typed beside the answer cell of the right row is taken and noted.  Anything
+else a client typed — a row with a question the form does not ask, a second value in a
+row whose answer is already taken, a repeated question, text in the help rows of a
+table — is listed as unresolved (sheet, cell, text found), never dropped silently.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pydantic import ValidationError
 from .answers import AnswerError, as_text
 from .errors import DataError
 from .intake_labels import FIELDS
-from .intake_style import CODE_ROW
+from .intake_style import CODE_ROW, HEADERS, TABLE_HINT, TITLE_HINT
 
 Cells = dict[str, tuple[str, str, str, str]]
 _TAGS = {"示例", "e.g.", "说明", "Help", "序号", "No.", CODE_ROW}
@@ -39,6 +42,42 @@ def _grid(ws: Any) -> dict[tuple[int, int], Any]:
             for c in range(rng.min_col, rng.max_col + 1):
                 grid.setdefault((r, c), top)
     return grid
+
+
+def _covered(ws: Any) -> set[tuple[int, int]]:
+    """Return the cells a merged range covers besides its top-left one (they repeat its value)."""
+    return {(r, c) for rng in ws.merged_cells.ranges
+            for r in range(rng.min_row, rng.max_row + 1) for c in range(rng.min_col, rng.max_col + 1)
+            if (r, c) != (rng.min_row, rng.min_col)}
+
+
+def _frame_texts(spec: Any) -> set[str]:
+    """Return the texts the form writes outside the questions: sheet title, column headers, codes."""
+    texts = {"code", *_TAGS}
+    for lang in ("zh", "en"):
+        texts.update(HEADERS[lang])
+        texts.add(f"{spec.title(lang)} — {TITLE_HINT[lang]}")
+        texts.add(f"{spec.title(lang)} — {TABLE_HINT[lang]}")
+    return texts
+
+
+def _own_texts(f: Any, col: int) -> set[str]:
+    """Return what the form itself writes in column ``col`` of a fields-sheet row for ``f``."""
+    entry = FIELDS[f.path]
+    if col == 1:
+        return {f.path}
+    if col == 2:
+        return {entry[0], entry[1], f"{entry[0]} *", f"{entry[1]} *"}
+    if col == 4:
+        return {t for t in (entry[2], entry[3]) if t}
+    if col == 5:
+        return {entry[4]} if entry[4] else set()
+    return set()
+
+
+def _is_own(f: Any, col: int, value: Any) -> bool:
+    text = as_text(value)
+    return text in _own_texts(f, col) or (col == 5 and _is_hint(text))
 
 
 def _bare_label(value: Any) -> str:
@@ -73,15 +112,16 @@ def read_sheets(wb: Any, specs: list[Any], path: Path, lang: str
     for spec in specs:
         ws = _find_sheet(wb, spec, path)
         grid = _grid(ws)
+        covered = _covered(ws)
         if spec.layout == "fields":
-            _read_fields(ws.title, grid, spec, lang, data, cells, unresolved, notes)
+            _read_fields(ws.title, grid, covered, spec, lang, data, cells, unresolved, notes)
         else:
-            _read_table(ws.title, grid, spec, lang, data, cells, unresolved, notes, path)
+            _read_table(ws.title, grid, covered, spec, lang, data, cells, unresolved, notes, path)
     return data, cells, unresolved, notes
 
 
-def _read_fields(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: str,
-                 data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str]) -> None:
+def _read_fields(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
+                 lang: str, data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str]) -> None:
     from .intake import Unresolved, _set, parse_answer
 
     by_code = {f.path: f for f in spec.fields}
@@ -89,37 +129,63 @@ def _read_fields(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: 
     for f in spec.fields:
         by_label[f.label("zh")] = f
         by_label[f.label("en")] = f
-    rows = sorted({r for r, _ in grid})
-    seen: set[str] = set()
-    max_col = max((c for _, c in grid), default=5)
-    for r in rows:
+    frame = _frame_texts(spec)
+    seen: dict[str, int] = {}
+    for r in sorted({r for r, _ in grid}):
+        row = {c: v for (rr, c), v in sorted(grid.items()) if rr == r and (rr, c) not in covered}
         f = by_code.get(as_text(grid.get((r, 1), ""))) or by_label.get(_bare_label(grid.get((r, 2), "")))
-        if f is None or f.path in seen:
+        if f is None:
+            _list_unknown_row(sheet, r, row, frame, unresolved)
             continue
-        seen.add(f.path)
-        cells[f.path] = (sheet, f"C{r}", f.label(lang), "")
-        col, value = 3, grid.get((r, 3))
+        label = f.label(lang)
+        if f.path in seen:
+            for c, v in row.items():
+                if not _is_own(f, c, v):
+                    unresolved.append(Unresolved(sheet, f"{get_column_letter(c)}{r}", f.path, label, as_text(v),
+                                                 f"同一问题在第 {seen[f.path]} 行已出现，这一行未导入"))
+            continue
+        seen[f.path] = r
+        cells[f.path] = (sheet, f"C{r}", label, "")
+        col, value = 3, row.get(3)
         if value is None:
-            template = _template_texts(f)
-            for c in range(4, max_col + 1):
-                other = grid.get((r, c))
-                if other is not None and as_text(other) not in template and not _is_hint(as_text(other)):
-                    col, value = c, other
-                    notes.append(f"{sheet}!{get_column_letter(c)}{r} {f.label(lang)}：答案写在了第 "
-                                 f"{get_column_letter(c)} 列，已按 C{r} 读取")
-                    break
+            col = next((c for c, v in row.items() if c >= 4 and not _is_own(f, c, v)), 3)
+            value = row.get(col)
+            if value is not None:
+                notes.append(f"{sheet}!{get_column_letter(col)}{r} {label}：答案写在了第 "
+                             f"{get_column_letter(col)} 列，已按 C{r} 读取")
+        for c, v in row.items():  # whatever else the row holds besides the form's texts and the answer
+            if c != col and not _is_own(f, c, v):
+                taken = f"已按 {get_column_letter(col)}{r} 读取答案" if value is not None else "答案栏为空"
+                unresolved.append(Unresolved(sheet, f"{get_column_letter(c)}{r}", f.path, label, as_text(v),
+                                             f"同一行的另一个值（{taken}），未导入"))
         if value is None:
             continue
         coord, text = f"{get_column_letter(col)}{r}", as_text(value)
-        cells[f.path] = (sheet, coord, f.label(lang), text)
+        cells[f.path] = (sheet, coord, label, text)
         try:
             parsed = parse_answer(value, f)
         except AnswerError as exc:
-            unresolved.append(Unresolved(sheet, coord, f.path, f.label(lang), text, exc.reason, exc.suggestion))
+            unresolved.append(Unresolved(sheet, coord, f.path, label, text, exc.reason, exc.suggestion))
             continue
         if parsed in ("", [], {}):
             continue
         _set(data, f.path, parsed)
+
+
+def _list_unknown_row(sheet: str, r: int, row: dict[int, Any], frame: set[str], unresolved: list[Any]) -> None:
+    """List the content of a fields-sheet row that holds no question of the form."""
+    from .intake import Unresolved
+
+    row = {c: v for c, v in row.items() if as_text(v) not in frame}
+    question = as_text(row[2]) if 2 in row else ""
+    others = {c: v for c, v in row.items() if c != 2 or not question}
+    if question and not others:
+        unresolved.append(Unresolved(sheet, f"B{r}", "", "（表中没有的问题）", question,
+                                     "表格中没有这个问题，未导入"))
+    for c, v in others.items():
+        label = question or "（未识别的行）"
+        reason = f"表格中没有「{question}」这个问题，未导入" if question else "不在任何问题的行上，未导入"
+        unresolved.append(Unresolved(sheet, f"{get_column_letter(c)}{r}", "", label, as_text(v), reason))
 
 
 def _columns(grid: dict[tuple[int, int], Any], spec: Any) -> tuple[int, dict[int, Any]]:
@@ -143,8 +209,8 @@ def _columns(grid: dict[tuple[int, int], Any], spec: Any) -> tuple[int, dict[int
     return 0, {}
 
 
-def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: str,
-                data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str],
+def _read_table(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
+                lang: str, data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str],
                 path: Path) -> None:
     from .intake import Unresolved, _reason, _set, parse_answer
 
@@ -153,6 +219,7 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: s
         raise DataError("no header row with the form's column names found", file=path, where=sheet)
     item_model = _item_model(spec)
     last_col = max(cols)
+    _list_outside_rows(sheet, grid, covered, spec, header, unresolved)
     records: list[dict[str, Any]] = []
     record_cells: list[dict[str, tuple[str, str, str, str]]] = []
     for r in sorted({r for r, _ in grid if r > header}):
@@ -161,6 +228,10 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: s
         if not row or (tag in _TAGS and _is_template_row(row, cols)):
             continue
         if tag in _TAGS and tag not in ("示例", "e.g."):
+            for c, v in row.items():  # a help row the client wrote in
+                if (r, c) not in covered and as_text(v) not in _template_texts(cols[c]):
+                    unresolved.append(Unresolved(sheet, f"{get_column_letter(c)}{r}", cols[c].path,
+                                                 cols[c].label(lang), as_text(v), "写在了说明行，未导入"))
             continue
         present = {cols[c].name for c in row}
         if spec.key == "journey" and present == {"stage"}:
@@ -215,6 +286,20 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], spec: Any, lang: s
             cells[f"{spec.list_path}[{i}].{name}"] = place
     if records:
         _set(data, spec.list_path, records)
+
+
+def _list_outside_rows(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
+                       header: int, unresolved: list[Any]) -> None:
+    """List what a client typed above a table's header row (title, code and header rows)."""
+    from .intake import Unresolved
+
+    own = _frame_texts(spec) | {f.name for f in spec.fields}
+    for f in spec.fields:
+        own |= _template_texts(f) | {f"{f.label(lang)} *" for lang in ("zh", "en")}
+    for (r, c), v in sorted(grid.items()):
+        if r <= header and (r, c) not in covered and as_text(v) not in own:
+            unresolved.append(Unresolved(sheet, f"{get_column_letter(c)}{r}", spec.list_path or "", "（表头区域）",
+                                         as_text(v), "写在了表头区域，未导入"))
 
 
 def _is_template_row(row: dict[int, Any], cols: dict[int, Any]) -> bool:

@@ -326,6 +326,78 @@ def test_an_answer_typed_in_the_wrong_column_of_the_right_row_is_taken_and_noted
     assert len(result.notes) == 2 and any(f"E{aov.row}" in n for n in result.notes)
 
 
+def test_an_extra_question_row_in_a_fields_sheet_is_listed_not_dropped(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    ws = wb["用户"]
+    extra, lone = ws.max_row + 2, ws.max_row + 3
+    ws.cell(row=extra, column=2).value = "额外问题"
+    ws.cell(row=extra, column=3).value = "额外答案"
+    ws.cell(row=lone, column=2).value = "会员日是哪天"  # a question without an answer is listed too
+    result = save_and_read(wb, tmp_path)
+    listed = {(u.sheet, u.cell): u for u in result.unresolved}
+    assert listed[("用户", f"C{extra}")].text == "额外答案" and listed[("用户", f"C{extra}")].label == "额外问题"
+    assert listed[("用户", f"B{lone}")].text == "会员日是哪天"
+    assert len(result.unresolved) == 2
+    assert "用户!C" in str(listed[("用户", f"C{extra}")]) and "（）" not in str(listed[("用户", f"C{extra}")])
+
+
+def test_a_second_value_in_a_row_whose_answer_cell_is_filled_is_listed(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    aov = answer_cell(wb, "goods.aov")
+    aov.value = 168
+    wb["货品"].cell(row=aov.row, column=6).value = "其实是 200 元"
+    result = save_and_read(wb, tmp_path)
+    assert result.brief.goods.aov == 168
+    [item] = result.unresolved
+    assert (item.sheet, item.cell, item.field, item.text) == ("货品", f"F{aov.row}", "goods.aov", "其实是 200 元")
+    assert f"C{aov.row}" in item.reason
+
+
+def test_an_answer_in_the_wrong_column_is_taken_even_when_it_equals_the_example(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    example = FIELDS["goods.aov"][4]
+    aov = answer_cell(wb, "goods.aov")
+    wb["货品"].cell(row=aov.row, column=6).value = example  # the client copied the example beside the form
+    persona = answer_cell(wb, "people.persona")
+    wb["用户"].cell(row=persona.row, column=4).value = FIELDS["people.persona"][4]  # over the help text
+    result = save_and_read(wb, tmp_path)
+    assert result.brief.goods.aov == float(example)
+    assert result.brief.people.persona == FIELDS["people.persona"][4]
+    assert result.unresolved == [] and any(f"F{aov.row}" in n for n in result.notes)
+
+
+def test_a_question_row_repeated_by_the_client_lists_the_second_answer(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    aov = answer_cell(wb, "goods.aov")
+    aov.value = 168
+    ws = wb["货品"]
+    again = ws.max_row + 2
+    ws.cell(row=again, column=1).value = "goods.aov"
+    ws.cell(row=again, column=2).value = "客单价（元）"
+    ws.cell(row=again, column=3).value = 180
+    result = save_and_read(wb, tmp_path)
+    assert result.brief.goods.aov == 168
+    [item] = result.unresolved
+    assert (item.cell, item.text) == (f"C{again}", "180") and f"第 {aov.row} 行" in item.reason
+
+
+def test_text_typed_in_a_tables_help_or_header_rows_is_listed(tmp_path):
+    _, wb = blank_form(tmp_path)
+    fill_minimum(wb)
+    comp = table_sheet(wb, "competitors")
+    col = table_column(comp, "strengths")
+    comp.cell(row=4, column=col).value = "他们的社群很活跃"  # the help row
+    comp.cell(row=3, column=12).value = "还有一家新开的"      # beside the header
+    result = save_and_read(wb, tmp_path)
+    assert {(u.cell, u.text) for u in result.unresolved} == {(f"{comp.cell(row=4, column=col).column_letter}4",
+                                                              "他们的社群很活跃"), ("L3", "还有一家新开的")}
+    assert result.brief.competitors == []
+
+
 def test_a_journey_row_whose_answers_were_all_invalid_is_not_imported_as_a_bare_stage(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
