@@ -608,33 +608,77 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
 
 @dataclass
 class FunnelPlan:
-    """The target funnel for the report: forward from the brief's rates, inverse for its goal."""
+    """The target funnel for the report: forward from the rates, inverse for the goal."""
 
     forward: pd.DataFrame
     inverse: InverseFunnel | None
     rates_from_brief: bool
     target_text: str
+    #: Where each input came from: 需求澄清表 / 现场调整 / 示例 (see :func:`funnel_plan`).
+    sources: dict[str, str] = field(default_factory=dict)
+    basis: str = ""
 
 
-def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90) -> FunnelPlan:
+#: The funnel's inputs: brief field and live parameter, Chinese label, the worked example's value.
+_FUNNEL_INPUTS = (("reachable", "funnel_reachable", "可触达人数", 5000),
+                  ("invite_success", "funnel_invite_success", "邀约入群率", 0.1),
+                  ("purchase_intent", "funnel_purchase_intent", "付费意向率", 0.04))
+
+
+def _show_input(key: str, value: Any) -> str:
+    return f"{float(value):,.0f}" if key == "reachable" else f"{float(value):.1%}"
+
+
+def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,
+                reachable: float | None = None, invite_success: float | None = None,
+                purchase_intent: float | None = None, target_sales: int | None = None,
+                target_gmv: float | None = None) -> FunnelPlan:
     """Return the forward and inverse funnel from a brief's ``funnel`` and ``goals`` sections.
 
-    Missing rates fall back to the worked example (5,000 reachable, 1:10 invitation
-    success, 4% purchase intent) and ``rates_from_brief`` is False.  The inverse target
-    is the share of the goal that falls in the plan's ``horizon_days`` (goal ×
-    min(horizon in months, timeline) ÷ timeline; timeline default 12 months):
-    ``goals.new_customers_target`` as sales (rounded up), else ``goals.gmv_target``
-    priced at ``aov``; no goal → no inverse.
+    Each input is taken, first found: the live value given here (``reachable``,
+    ``invite_success``, ``purchase_intent`` — the strategy notebook's parameters, so a
+    consultant can change an assumption and re-run), the brief's ``funnel``, the worked
+    example (5,000 reachable, 1:10 invitation success, 4% purchase intent).
+    ``rates_from_brief`` is True when all three come from the brief; ``sources`` and
+    ``basis`` say where each came from.
+
+    The inverse target is, first found: ``target_sales`` or ``target_gmv`` (live, for
+    the plan's ``horizon_days``; at most one); else the share of the goal that falls
+    in the horizon (goal × min(horizon in months, timeline) ÷ timeline; timeline
+    default 12 months): ``goals.new_customers_target`` as sales (rounded up), else
+    ``goals.gmv_target`` priced at ``aov``; no goal → no inverse.
     """
-    given = [getattr(funnel, k, None) for k in ("reachable", "invite_success", "purchase_intent")]
-    from_brief = all(v is not None for v in given)
-    reach, inv, intent = (given if from_brief else (5000, 0.1, 0.04))
+    live = {"reachable": reachable, "invite_success": invite_success, "purchase_intent": purchase_intent}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, param, _label, example in _FUNNEL_INPUTS:
+        if live[key] is not None:
+            values[key] = _exact(live[key], param, share=key != "reachable")
+            sources[key] = "现场调整"
+        elif getattr(funnel, key, None) is not None:
+            values[key], sources[key] = getattr(funnel, key), "需求澄清表"
+        else:
+            values[key], sources[key] = example, "示例"
+    reach, inv, intent = values["reachable"], values["invite_success"], values["purchase_intent"]
     forward = funnel_forward(reach, inv, intent, aov=aov)
+    if target_sales is not None and target_gmv is not None:
+        raise UsageError(f"give at most one live target, got target_sales={target_sales} and "
+                         f"target_gmv={target_gmv}", where="target_sales / target_gmv")
     inverse, text = None, "未设目标: 只做正向测算"
     months = getattr(goals, "timeline_months", None) or 12
     if inv and intent:
         share = min(horizon_days / 30, months) / months
-        if getattr(goals, "new_customers_target", None):
+        if target_sales is not None:
+            sales = _ceil(_exact(target_sales, "target_sales"))
+            inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, sales=sales)
+            text = f"现场目标: 前{horizon_days}天成交 {sales:,} 单"
+        elif target_gmv is not None:
+            if not aov:
+                raise UsageError("a GMV target needs the AOV", where="target_gmv")
+            inverse = funnel_inverse(invite_success=inv, purchase_intent=intent,
+                                     gmv=float(_exact(target_gmv, "target_gmv")), aov=aov)
+            text = f"现场目标: 前{horizon_days}天GMV ¥{float(target_gmv):,.0f}, 按客单价 ¥{aov:,.0f}"
+        elif getattr(goals, "new_customers_target", None):
             sales = _ceil(Fraction(goals.new_customers_target) * Fraction(share).limit_denominator(1000))
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, sales=sales)
             text = (f"目标新客 {goals.new_customers_target:,} 人 ({months}个月) 中前{horizon_days}天的份额 "
@@ -644,4 +688,19 @@ def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90) 
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, gmv=target, aov=aov)
             text = (f"GMV目标 ¥{goals.gmv_target:,.0f} ({months}个月) 中前{horizon_days}天的份额 "
                     f"¥{target:,.0f}, 按客单价 ¥{aov:,.0f}")
-    return FunnelPlan(forward, inverse, from_brief, text)
+    from_brief = all(v == "需求澄清表" for v in sources.values())
+    return FunnelPlan(forward, inverse, from_brief, text, sources, _funnel_basis(values, sources))
+
+
+def _funnel_basis(values: Mapping[str, Any], sources: Mapping[str, str]) -> str:
+    """Return one sentence saying where the funnel's inputs came from."""
+    if all(v == "需求澄清表" for v in sources.values()):
+        return "漏斗比率来自需求澄清表。"
+    labels = {key: label for key, _param, label, _example in _FUNNEL_INPUTS}
+    parts = []
+    for source, lead in (("现场调整", "现场调整"), ("需求澄清表", "来自需求澄清表"), ("示例", "需求澄清表未填, 先用示例值")):
+        named = [f"{labels[k]} {_show_input(k, values[k])}" for k, v in sources.items() if v == source]
+        if named:
+            parts.append(f"{lead}: " + "、".join(named))
+    tail = ", 请与客户确认" if "示例" in sources.values() else ""
+    return "; ".join(parts) + tail + "。"

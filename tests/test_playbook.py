@@ -227,6 +227,39 @@ def test_the_funnel_plan_uses_the_briefs_rates_and_the_goals_share_of_ninety_day
     assert not example.rates_from_brief and example.inverse is None and example.forward["人数"].iloc[-1] == 20
 
 
+def test_live_inputs_override_the_briefs_funnel_one_by_one_and_say_so():
+    funnel = SimpleNamespace(reachable=5000, invite_success=0.1, purchase_intent=0.04)
+    goals = SimpleNamespace(new_customers_target=None, gmv_target=1_200_000, timeline_months=12)
+    plan = pb.funnel_plan(funnel, goals, aov=3000, invite_success=0.2)
+    assert list(plan.forward["人数"]) == [5000, 1000, 40]
+    assert not plan.rates_from_brief and plan.sources["invite_success"] == "现场调整"
+    assert "现场调整: 邀约入群率 20.0%" in plan.basis and "来自需求澄清表: 可触达人数 5,000" in plan.basis
+    assert plan.inverse.in_group == 100 * 25 and plan.inverse.reachable == 2500 * 5  # 100 sales at 1:5 and 4%
+
+
+def test_a_live_target_replaces_the_goals_share_for_the_plans_ninety_days():
+    funnel = SimpleNamespace(reachable=5000, invite_success=0.1, purchase_intent=0.04)
+    goals = SimpleNamespace(new_customers_target=8000, gmv_target=None, timeline_months=6)
+    by_sales = pb.funnel_plan(funnel, goals, aov=100, target_sales=20)
+    assert (by_sales.inverse.sales, by_sales.inverse.reachable) == (20, 5000) and "现场目标" in by_sales.target_text
+    by_gmv = pb.funnel_plan(funnel, goals, aov=100, target_gmv=3_000)
+    assert by_gmv.inverse.sales == 30 and by_gmv.rates_from_brief
+    with pytest.raises(UsageError) as info:
+        pb.funnel_plan(funnel, goals, aov=100, target_sales=20, target_gmv=3_000)
+    assert info.value.where == "target_sales / target_gmv"
+    with pytest.raises(UsageError) as info:
+        pb.funnel_plan(funnel, goals, aov=100, purchase_intent=4)  # 4, not 4%
+    assert info.value.where == "funnel_purchase_intent"
+
+
+def test_a_rate_missing_from_the_brief_falls_back_to_the_example_alone():
+    partial = SimpleNamespace(reachable=20_000, invite_success=None, purchase_intent=None)
+    plan = pb.funnel_plan(partial, SimpleNamespace(), aov=100)
+    assert list(plan.forward["人数"]) == [20_000, 2_000, 80]  # the brief's reach, the example's rates
+    assert plan.sources == {"reachable": "需求澄清表", "invite_success": "示例", "purchase_intent": "示例"}
+    assert "请与客户确认" in plan.basis
+
+
 # -- roadmap and scenarios ----------------------------------------------------------------------
 
 def test_the_roadmap_runs_the_sop_phases_in_order_within_ninety_days_with_owners_and_milestones():
@@ -354,7 +387,8 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     brief_path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")
     run_dir = tmp_path / "run"
     papermill.execute_notebook(str(paths.NOTEBOOKS / "04_strategy.ipynb"), str(tmp_path / "out.ipynb"),
-                               parameters={"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"},
+                               parameters={"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh",
+                                           "funnel_invite_success": 0.2, "target_sales": 30},  # live inputs
                                cwd=str(paths.ROOT), progress_bar=False, kernel_name="python3")
     part = json.loads((run_dir / "results" / "strategy.json").read_text(encoding="utf-8"))
     assert part["title"] == "策略与行动计划"
@@ -366,6 +400,10 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     assert "13800000001" not in json.dumps(part, ensure_ascii=False)
     assert any("小团队" in b.get("text", "") for b in part["blocks"])
     texts = " ".join(b.get("text", "") for b in part["blocks"])
+    forward = part["data"]["funnel_forward"]
+    assert [row["人数"] for row in forward] == [5000, 1000, 40]  # the example reach × the live 1:5 × 4%
+    inverse = next(b for b in part["blocks"] if b.get("key") == "strategy_funnel_inverse")
+    assert inverse["rows"][-1] == ["成交", 30] and "现场调整: 邀约入群率 20.0%" in texts
     assert "及企业微信" not in texts and "未提供企业微信统计" in texts  # the brief names no WeCom files
     recommendations = next(b for b in part["blocks"] if b.get("key") == "strategy_recommendations")
     assert "留存" in [row[1] for row in recommendations["rows"]]  # activation SOP without WeCom data
