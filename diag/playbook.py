@@ -380,8 +380,10 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
     template's ``sop``; each activity sits inside its SOP phase (one activity day,
     spaced evenly; ongoing activities of 长期运营 span the phase); the ``top``
     recommendations fill their timing window (30天 = days 0–29, 60天 = 30–59, 90天 =
-    60–89); milestones close every phase and every 30 days (复盘).  With ``team``
-    every owner is a role of that team (:meth:`TeamPlan.owner`).
+    60–89), together with the best action of every area (引流 … 复制) and of every
+    window that the first ``top`` leave out, so fission and replication never drop out
+    of the calendar; milestones close every phase and every 30 days (复盘).  With
+    ``team`` every owner is a role of that team (:meth:`TeamPlan.owner`).
     """
     day = lambda n: start + _dt.timedelta(days=int(n))  # noqa: E731
     win = lambda d: "30天" if d < 30 else ("60天" if d < 60 else "90天")  # noqa: E731
@@ -421,7 +423,7 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
                 rows.append({"task": f"活动: {a['name']}", "stream": "活动", "phase": name, "start": day(d0),
                              "end": day(min(d1, horizon - 1)), "owner": owner, "milestone": False,
                              "window": win(d0), "detail": f"{a['what']} (适用: {a['when']})"})
-    for r in recommendations.head(top).itertuples(index=False):
+    for r in _scheduled(recommendations, top).itertuples(index=False):
         lo, hi = _WINDOW[r.timing]
         what = f"{r.area}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
         rows.append({"task": f"行动{r.priority}: {what}", "stream": "行动", "phase": r.timing,
@@ -437,6 +439,16 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
     frame["_o"] = frame["stream"].map(order)
     frame = frame.sort_values(["_o", "start", "end"], kind="stable").drop(columns="_o")
     return frame.reset_index(drop=True)
+
+
+def _scheduled(recommendations: pd.DataFrame, top: int) -> pd.DataFrame:
+    """Return the actions the roadmap schedules: the first ``top``, plus the best of each area and window."""
+    if recommendations.empty:
+        return recommendations
+    keep = set(recommendations.index[:top])
+    for column in ("area", "timing"):
+        keep |= set(recommendations.drop_duplicates(column).index)  # best first: the first of each
+    return recommendations.loc[sorted(keep)]
 
 
 # -- GMV scenarios ----------------------------------------------------------------------------

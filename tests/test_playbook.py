@@ -277,6 +277,20 @@ def test_the_roadmap_runs_the_sop_phases_in_order_within_ninety_days_with_owners
     assert set(plan["window"]) == {"30天", "60天", "90天"}
 
 
+def test_the_roadmap_keeps_the_best_action_of_every_area_and_window_beyond_the_top_eight():
+    template = load_industry("母婴")
+    recs = plan_for("母婴")
+    assert len(recs) > 8 and set(recs.head(8)["area"]) < set(recs["area"])  # the top 8 alone miss areas
+    actions = pb.roadmap(template, recs, start=dt.date(2026, 1, 5)).query("stream == '行动'")
+    scheduled = set(actions["detail"])
+    for column in ("area", "timing"):
+        for _, best in recs.groupby(column, sort=False):
+            assert best.iloc[0]["action"] in scheduled, best.iloc[0]["rule"]
+    assert set(recs.head(8)["action"]) <= scheduled
+    rules = set(recs.loc[recs["action"].isin(scheduled), "rule"])
+    assert {"裂变-K因子", "复制-SOP手册"} <= rules  # fission and the SOP manual are in the 30/60/90 plan
+
+
 def recs_table(*rows: tuple) -> pd.DataFrame:
     """Return hand-made recommendations: (metric, current, target, uplift, unit) per row, best first."""
     frame = pd.DataFrame(rows, columns=["metric", "current", "target", "uplift", "unit"])
