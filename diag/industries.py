@@ -49,6 +49,8 @@ AREAS = ("引流", "留存", "转化", "复购", "裂变", "复制")
 STATUSES = ("低于", "达标", "高于", "无数据")
 SOP_PHASES = ("引流", "起群", "促活", "转化", "长期运营")
 GENES = ("流量", "增长", "运营")
+#: The source of a figure with no published origin; printed as-is in the client's report, so Chinese.
+ESTIMATE = "行业经验估计（可编辑）"
 
 Metric = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 Level = Literal["高", "低"]
@@ -106,7 +108,7 @@ class Typical(_Model):
     aov: Range
     repurchase_cycle_days: Range
     purchases_per_year: Range
-    source: str = "expert estimate"
+    source: str = ESTIMATE
 
     @model_validator(mode="after")
     def _check(self) -> "Typical":
@@ -154,7 +156,7 @@ class Method(_Model):
     how: str
     expected_add_rate: Share | None = None
     cost: Effort
-    source: str = "expert estimate"
+    source: str = ESTIMATE
     confidence: Confidence = "低"
 
 

@@ -55,11 +55,31 @@ def test_every_benchmark_names_its_source_and_confidence(path: Path):
 
 def test_seed_figures_are_cited_with_their_sources():
     baby = industries.load_industry("母婴")["benchmarks"]["add_rate"]
-    assert baby["low"] <= 0.119 <= baby["high"] and "seeds" in baby["source"]
+    assert baby["low"] <= 0.119 <= baby["high"] and baby["source"].startswith("案例文章：")
     home = industries.load_industry("家居软装")["benchmarks"]["group_conversion"]
-    assert (home["low"], home["high"]) == (0.04, 0.06) and "seeds" in home["source"]
+    assert (home["low"], home["high"]) == (0.04, 0.06) and home["source"].startswith("案例文章：")
     beauty = industries.load_industry("美妆护肤")["benchmarks"]["group_conversion"]
     assert (beauty["low"], beauty["high"]) == (0.05, 0.1) and "较低置信度" in beauty["source"]
+
+
+def test_a_case_is_not_cited_for_a_quantity_it_did_not_measure():
+    add_rate = industries.load_industry("家居软装")["benchmarks"]["add_rate"]  # the case's 1:10 counts invitations
+    assert not add_rate["source"].startswith("案例文章") and add_rate["confidence"] == "低"
+    assert "邀约" in add_rate["note"]
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.mark.parametrize("key", REQUIRED)
+def test_every_source_a_client_reads_is_in_chinese(key):
+    t = industries.load_industry(key)
+    sources = ([b["source"] for b in t["benchmarks"].values()] + [t["typical"]["source"]]
+               + [m["source"] for m in t["acquisition"]["methods"]] + [c["source"] for c in t["cases"]])
+    assert all(_cjk(s) for s in sources), [s for s in sources if not _cjk(s)]
+    assert not any("seeds" in s or "种子文章" in s for s in sources)
+    assert all(_cjk(k["target"]) or not any(ch.isalpha() for ch in k["target"]) for k in t["kpis"])
 
 
 def test_the_bundled_templates_cover_all_three_store_types():
@@ -285,7 +305,7 @@ def test_templates_list_shows_every_key_and_its_store_type(capsys):
 def test_templates_show_prints_benchmarks_with_sources(capsys):
     assert main(["templates", "show", "家居软装"]) == 0
     out = capsys.readouterr().out
-    assert "社群转化率" in out and "种子文章" in out and "引流(" in out
+    assert "社群转化率" in out and "案例文章" in out and "引流(" in out
 
 
 def test_templates_show_of_an_unknown_key_exits_2_listing_known_keys(capsys):
