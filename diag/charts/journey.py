@@ -279,7 +279,7 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "
 
     ``funnel`` is :func:`diag.journey.funnel`.  Stages without data are drawn as an
     empty outline marked 无数据.  The x axis is widened until every label ends inside
-    the frame; a label too long for half the frame is put on two lines.
+    the frame; a label that would squeeze the bars is put on two lines.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.2))
@@ -311,16 +311,25 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "
 
 
 def _fit_labels(ax: Axes, labels: list[tuple[float, Any]], top: float) -> None:
-    """Set the x limit so that each label (its start in data units, its Text) ends inside the frame."""
+    """Set the x limit so that each label (its start in data units, its Text) ends inside the frame.
+
+    A label that would need the axis wider than 1.6 × the longest bar (the bars would
+    shrink) goes on two lines, broken at its last `` · ``.
+    """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer).width
+
+    def needed(start: float, label: Any) -> float:
+        share = label.get_window_extent(renderer).width / frame
+        # the label ends at start / right + share of the frame; keep 2 % free
+        return start / (0.98 - share) if share < 0.93 else np.inf
+
     right = top * 1.05
     for start, label in labels:
-        share = label.get_window_extent(renderer).width / frame
-        if share > 0.5 and " · " in label.get_text():  # too long for one line beside a long bar
+        need = needed(start, label)
+        if need > top * 1.6 and " · " in label.get_text():
             head, _, tail = label.get_text().rpartition(" · ")
             label.set_text(f"{head}\n{tail}")
-            share = label.get_window_extent(renderer).width / frame
-        # the label ends at start / right + share of the frame; keep 2 % free
-        right = max(right, start / max(0.98 - share, 0.05))
+            need = needed(start, label)
+        right = max(right, need if np.isfinite(need) else top * 1.6)
     ax.set_xlim(0, right)
