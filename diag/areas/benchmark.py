@@ -178,7 +178,7 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
                      "low": low, "high": high, "mid": mid, "unit": b.get("unit", ""),
                      "status": status, "better": _better(metric, value, low, high),
                      "uplift": uplift, "uplift_model": model, "reason": reason,
-                     "source": b.get("source", "expert estimate"),
+                     "source": b.get("source", "行业经验估计（可编辑）"),
                      "confidence": b.get("confidence", "低")})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["uplift"] = frame["uplift"].astype("Float64")

@@ -272,6 +272,9 @@ def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEN
         axis, value, split = "aov", float(aov), float(aov_split)
     else:
         axis, value, split = "annual_spend", float(aov) * float(purchases_per_year), float(spend_split)
+    if source == "行业模板":
+        border = f"客单价 ¥{split:,.0f}" if axis == "aov" else f"年消费 ¥{split:,.0f}"
+        source = f"行业模板（{border}、每年 {frequency_split:g} 次）"
     freq_level = "高" if purchases_per_year > frequency_split else "低"
     value_level = "高" if value > split else "低"
     if freq_level == "高":

@@ -136,7 +136,7 @@ def test_split_points_come_from_the_template_unless_given():
     q = gmv.quadrant(aov=250, purchases_per_year=4, template=template)
     assert q.value_axis == "aov" and q.value_split == 200 and q.frequency_split == 6
     assert (q.value_level, q.frequency_level, q.store_type) == ("高", "低", "刚需低频")
-    assert q.template_store_type == "刚需高频" and q.split_source == "行业模板"
+    assert q.template_store_type == "刚需高频" and q.split_source == "行业模板（客单价 ¥200、每年 6 次）"
     assert gmv.quadrant(aov=250, purchases_per_year=4, template=template, aov_split=300).value_level == "低"
 
 
