@@ -33,9 +33,12 @@ def prepare_session(brief_path: Path, root: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     run_dir = folder / "run"
     for name in NOTEBOOKS:
+        parameters = {"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"}
+        if name == "01_intake":
+            parameters["interactive"] = True      # the intake form opens in the live session
         pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(folder / f"{name}.ipynb"),
-                            parameters={"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"},
-                            prepare_only=True, kernel_name="python3", progress_bar=False)
+                            parameters=parameters, prepare_only=True, kernel_name="python3",
+                            progress_bar=False)
     return folder
 
 

@@ -16,6 +16,9 @@ def test_a_live_session_holds_the_four_notebooks_with_the_clients_parameters(tmp
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and str(brief.resolve()) in injected[0].source
     assert all(c.get("outputs", []) == [] for c in nb.cells if c.cell_type == "code")
+    intake = nbformat.read(folder / "01_intake.ipynb", as_version=4)
+    injected = [c for c in intake.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "interactive = True" in injected[0].source          # the form opens live, not in batch runs
 
 
 def test_a_port_out_of_range_is_bad_input(capsys):
