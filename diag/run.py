@@ -307,9 +307,12 @@ def find_briefs(items: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _run_one(brief_path: Path, out_root: Path, lang: str) -> RunResult:
+def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None) -> RunResult:
     try:
-        return run_client(brief_path, out_root, lang=lang)
+        # ``templates`` is the firm's folder resolved where the batch started: a worker
+        # on another machine (a dask scheduler) does not share that process's environment.
+        with kernel_templates(templates):
+            return run_client(brief_path, out_root, lang=lang)
     except DiagError as exc:
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
     except RunError as exc:
@@ -321,32 +324,84 @@ def _run_one(brief_path: Path, out_root: Path, lang: str) -> RunResult:
 
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
               scheduler: str | None = None, lang: str = "zh") -> BatchSummary:
-    """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary."""
-    briefs = find_briefs(items)
-    if executor != "local":
-        raise UsageError(f"executor '{executor}' is not available in this installation; known: local",
-                         file="--executor")
+    """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary.
+
+    ``executor="local"`` runs the briefs one after another (``jobs=1``) or in ``jobs``
+    worker processes; ``"dask"`` hands them to a dask.distributed cluster: the
+    scheduler at ``scheduler`` (``tcp://host:8786``; its workers must see the same
+    briefs and output folder), or without one a local cluster of ``jobs`` worker
+    processes.  Every client's result is collected whatever happens to the others.
+    """
+    briefs = [p.resolve() for p in find_briefs(items)]   # absolute: workers may start elsewhere
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor '{executor}'; known: {', '.join(EXECUTORS)}", file="--executor")
+    if scheduler and executor != "dask":
+        raise UsageError("a scheduler address needs --executor dask", file="--scheduler")
     if jobs < 1:
         raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
     from .industries import user_templates_dir
 
     out_root = out_folder(out_root)
+    # Resolved once, where the command started, and made absolute for workers elsewhere.
+    templates = user_templates_dir()
+    templates = None if templates is None else Path(templates).expanduser().absolute()
+    if executor == "dask":
+        client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
     out_root.mkdir(parents=True, exist_ok=True)
     results: list[RunResult] = []
-    # Resolved once, where the command started; workers and their kernels inherit it.
-    with kernel_templates(user_templates_dir()):
-        if jobs == 1:
-            for path in briefs:
-                results.append(_report_progress(_run_one(path, out_root, lang)))
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(_run_one, path, out_root, lang) for path in briefs]
-                for future in as_completed(futures):
-                    results.append(_report_progress(future.result()))
-            order = {p.stem: i for i, p in enumerate(briefs)}
-            results.sort(key=lambda r: order.get(r.slug, len(order)))
+    if executor == "dask":
+        try:
+            from dask.distributed import as_completed as dask_completed
+
+            futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
+                                 pure=False)
+            for future in dask_completed(futures):
+                results.append(_report_progress(future.result()))
+        finally:
+            _close_dask(client)
+    elif jobs == 1:
+        for path in briefs:
+            results.append(_report_progress(_run_one(path, out_root, lang, templates)))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_run_one, path, out_root, lang, templates) for path in briefs]
+            for future in as_completed(futures):
+                results.append(_report_progress(future.result()))
+    order = {p.stem: i for i, p in enumerate(briefs)}
+    results.sort(key=lambda r: order.get(r.slug, len(order)))
     write_index(results, out_root)
     return BatchSummary(results)
+
+
+#: Where a batch's clients run: this machine's processes, or a dask.distributed cluster.
+EXECUTORS = ("local", "dask")
+
+
+def _dask_client(scheduler: str | None, jobs: int) -> Any:
+    """Return a dask.distributed client: connected to ``scheduler``, or to a new local
+    cluster of ``jobs`` single-threaded worker processes (no dashboard)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("the dask executor needs the dask[distributed] package", file="--executor") from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UsageError(f"cannot reach the dask scheduler at {scheduler} ({type(exc).__name__})",
+                             file="--scheduler") from None
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # start-up chatter is not for consultants
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster)
+
+
+def _close_dask(client: Any) -> None:
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
 
 def _report_progress(result: RunResult) -> RunResult:
@@ -405,5 +460,5 @@ th{{background:#1f6f8b;color:#fff}}</style></head>
 """
 
 
-__all__ = ["NOTEBOOKS", "RunResult", "BatchSummary", "run_client", "run_batch", "write_index",
+__all__ = ["NOTEBOOKS", "EXECUTORS", "RunResult", "BatchSummary", "run_client", "run_batch", "write_index",
            "find_briefs", "prepare", "kernel_templates"]

@@ -179,3 +179,20 @@ def test_the_installed_command_prints_no_traceback_for_bad_input(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def test_a_scheduler_without_the_dask_executor_is_a_usage_error(capsys, tmp_path):
+    brief(tmp_path)
+    code, err = run_cli(capsys, "batch", str(tmp_path), "--scheduler", "tcp://127.0.0.1:1",
+                        "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert_one_line_error(err, "--scheduler", "--executor dask")
+
+
+def test_an_unreachable_dask_scheduler_is_a_usage_error_and_starts_nothing(capsys, tmp_path):
+    brief(tmp_path)
+    code, err = run_cli(capsys, "batch", str(tmp_path), "--executor", "dask",
+                        "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert_one_line_error(err, "--scheduler", "cannot reach")
+    assert not (tmp_path / "o").exists()

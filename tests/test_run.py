@@ -211,3 +211,19 @@ def test_work_folders_left_by_killed_runs_are_swept_but_a_live_ones_is_kept(tmp_
         (folder / "notebooks").mkdir(parents=True)
     _sweep_stale(tmp_path, "acme")
     assert not dead.exists() and live.exists() and other.exists()
+
+
+def test_a_dask_batch_collects_every_clients_result_and_writes_the_index(tmp_path):
+    from diag.run import run_batch
+
+    folder = tmp_path / "briefs"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("client: {name: 甲, industry: 不存在的行业}\n", encoding="utf-8")
+    (folder / "b.yaml").write_text("client: {name: 乙, industry: 母婴}\ndata: {orders: none.csv}\n",
+                                   encoding="utf-8")
+    summary = run_batch([folder], tmp_path / "out", jobs=2, executor="dask")
+    assert [(r.slug, r.status) for r in summary.results] == [("a", "bad input"), ("b", "bad input")]
+    assert summary.exit_code == 2
+    assert "client.industry" in summary.results[0].error and "data.orders" in summary.results[1].error
+    index = (tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig")
+    assert index.count("bad input") == 2
