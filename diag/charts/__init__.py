@@ -1,7 +1,9 @@
 """Charts: one function per chart kind, the theme and the Chinese font set once.
 
-One module per area: ``diagnosis`` (人货场 charts), ``journey`` (journey map and
-funnel), ``plan`` (Gantt, target funnel, scenarios).  Every chart function takes ``ax=None`` and returns the Axes (seaborn's convention);
+One module per area: ``diagnosis`` (人货场 charts: GMV, people, goods; it re-exports
+``scene``'s channel, community, service, benchmark and data-quality charts), ``journey``
+(journey map and funnel), ``plan`` (Gantt, target funnel, scenarios); ``_base`` holds
+what they share (sizes, money and percent formats, data coercion, the no-data axes).  Every chart function takes ``ax=None`` and returns the Axes (seaborn's convention);
 saving is the recorder's job (:meth:`diag.record.Recorder.figure`).  The CJK font is
 Noto Sans CJK SC shipped inside the ``mplfonts`` wheel and registered from the
 installed package at import time: nothing is downloaded at run time.

@@ -13,94 +13,27 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import PALETTE
+from ._base import (NO_DATA, SIZE, _PCT, _YUAN_AXIS, _axes, _col, _frame, _month_labels,  # noqa: F401
+                    _no_data, _num, yuan)
+# Scene and benchmark charts live in their own module; re-exported so that every
+# diagnosis chart is ``diag.charts.diagnosis.<name>``.
+from .scene import (_STATUS_COLOURS, _VERDICT_STATUS, benchmark_gap, channel_bars,  # noqa: F401
+                    community_health, data_quality, service_quality)
 
 __all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",
            "cohort_heatmap", "repurchase_gap_histogram", "pareto_curve", "channel_bars",
            "community_health", "service_quality", "benchmark_gap", "data_quality",
            "RFM_ORDER", "yuan"]
 
-SIZE = (8, 4.5)
-NO_DATA = "无数据"
 #: The standard eight RFM types, best first (the order bars are drawn in).
 RFM_ORDER = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
-_STATUS_COLOURS = {"below": "#bc4b51", "within": "#81b29a", "above": "#1f6f8b"}
-_STATUS_ALIASES = {"低于": "below", "偏低": "below", "区间内": "within", "达标": "within",
-                   "高于": "above", "偏高": "above"}
-#: Verdicts of :func:`diag.areas.benchmark.benchmark_gaps` (``better``) → colour keys.
-_VERDICT_STATUS = {"落后": "below", "达标": "within", "领先": "above"}
-_PCT = PercentFormatter(1.0, decimals=0)
-
-
-# -- helpers ------------------------------------------------------------------------------
-def yuan(value: float, decimals: int = 1) -> str:
-    """Return money as ``¥1,234``, ``¥12.3万`` or ``¥1.2亿``."""
-    if value is None or not np.isfinite(value):
-        return "—"
-    sign, v = ("-" if value < 0 else ""), abs(float(value))
-    if v >= 1e8:
-        return f"{sign}¥{v / 1e8:,.{decimals}f}亿"
-    if v >= 1e4:
-        return f"{sign}¥{v / 1e4:,.{decimals}f}万"
-    return f"{sign}¥{v:,.0f}"
-
-
-_YUAN_AXIS = FuncFormatter(lambda v, _pos: yuan(v, 0) if abs(v) >= 1e4 else f"¥{v:,.0f}")
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=size)
-    return ax
-
-
-def _no_data(ax: Axes | None, title: str) -> Axes:
-    ax = _axes(ax)
-    ax.set_title(title)
-    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#99a1a6",
-            transform=ax.transAxes)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.grid(False)
-    return ax
-
-
-def _frame(data: Any) -> pd.DataFrame:
-    """Return ``data`` (DataFrame, list of dicts, dict of columns) as a DataFrame, or empty."""
-    if data is None:
-        return pd.DataFrame()
-    if isinstance(data, pd.DataFrame):
-        return data.copy()
-    try:
-        return pd.DataFrame(data)
-    except (ValueError, TypeError):
-        return pd.DataFrame()
-
-
-def _col(df: pd.DataFrame, *names: str) -> str | None:
-    """Return the first of ``names`` that is a column of ``df``."""
-    return next((n for n in names if n in df.columns), None)
-
-
-def _num(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def _month_labels(values: pd.Series) -> list[str]:
-    """Return time labels: the month (``2026-05``) for monthly data, the day for finer data."""
-    texts = [str(v) for v in values]
-    months = [t[:7] if len(t) >= 7 and t[4] == "-" else t for t in texts]
-    if len(set(months)) < len(set(texts)):      # weekly or daily points: months would repeat
-        return [t[:10] for t in texts]
-    return months
 
 
 # -- GMV ------------------------------------------------------------------------------------
@@ -516,223 +449,5 @@ def pareto_curve(pareto: Any, *, ax: Axes | None = None, a_share: float = 0.8,
     ax.yaxis.set_major_formatter(_PCT)
     ax.set_xlabel(f"商品排名占比（共 {n:,} 个商品）")
     ax.set_ylabel("累计 GMV 占比")
-    ax.set_title(title)
-    return ax
-
-
-# -- scene ----------------------------------------------------------------------------------
-def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure:
-    """Return a two-panel Figure: GMV share per channel (left) and AOV per channel (right).
-
-    ``channels`` columns: ``channel``, ``gmv``; optional ``share`` (0–1; else computed
-    from ``gmv``) and ``aov`` (else ``gmv ÷ orders`` when ``orders`` is there).  ``axes``
-    is an optional pair of Axes to draw on.
-    """
-    df = _frame(channels)
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharey=True)
-    else:
-        fig = axes[0].figure
-    left, right = axes
-    if df.empty or not {"channel", "gmv"} <= set(df.columns) or _num(df["gmv"]).fillna(0).sum() <= 0:
-        _no_data(left, "各渠道 GMV 占比")
-        _no_data(right, "各渠道客单价")
-        return fig
-    df["gmv"] = _num(df["gmv"]).fillna(0)
-    df["share"] = _num(df["share"]) if "share" in df else df["gmv"] / df["gmv"].sum()
-    if "aov" not in df and "orders" in df:
-        df["aov"] = df["gmv"] / _num(df["orders"]).replace(0, np.nan)
-    df = df.sort_values("gmv", ascending=True)
-    y = np.arange(len(df))
-    names = df["channel"].astype(str).tolist()
-    left.barh(y, df["share"], color=PALETTE[0], height=0.6)
-    left.set_yticks(y, names)
-    for yi, s, g in zip(y, df["share"], df["gmv"]):
-        left.annotate(f"{s:.1%}（{yuan(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
-                      va="center", fontsize=8.5)
-    left.set_xlim(0, max(float(df["share"].max()), 0.01) * 1.6)
-    left.xaxis.set_major_formatter(_PCT)
-    left.set_title("各渠道 GMV 占比")
-    if "aov" in df and _num(df["aov"]).notna().any():
-        aov = _num(df["aov"])
-        right.barh(y, aov.fillna(0), color=PALETTE[1], height=0.6)
-        for yi, v in zip(y, aov):
-            right.annotate(f"¥{v:,.0f}" if np.isfinite(v) else "—", (0 if not np.isfinite(v) else v, yi),
-                           xytext=(4, 0), textcoords="offset points", va="center", fontsize=8.5)
-        right.set_xlim(0, float(aov.max()) * 1.35)
-        right.xaxis.set_major_formatter(_YUAN_AXIS)
-        right.set_title("各渠道客单价")
-    else:
-        _no_data(right, "各渠道客单价")
-    fig.tight_layout()
-    return fig
-
-
-def _time_axis(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    when = _col(df, "month", "date", "period", "day")
-    labels = _month_labels(df[when]) if when else [str(i + 1) for i in range(len(df))]
-    return np.arange(len(df)), labels
-
-
-def _set_time_ticks(ax: Axes, x: np.ndarray, labels: list[str]) -> None:
-    step = max(1, math.ceil(len(labels) / 12))
-    ax.set_xticks(x[::step], labels[::step], rotation=45 if len(labels) > 6 else 0,
-                  ha="right" if len(labels) > 6 else "center", fontsize=8.5)
-
-
-def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | None = None,
-                     ax: Axes | None = None) -> Axes:
-    """Return active-group share and member activity over time, with optional benchmark bands.
-
-    ``trend`` columns: a time column (``month`` / ``date`` / ``period``),
-    ``group_active_share`` (chat_has_msg ÷ chat_total) and/or ``member_activity``
-    (member_has_msg ÷ member_total), both 0–1.  ``benchmark`` maps those keys to an
-    industry ``(low, high)`` range, drawn as a shaded band.
-    """
-    title = "社群健康度"
-    df = _frame(trend)
-    series = [(k, n, c) for k, n, c in (("group_active_share", "活跃群占比", PALETTE[0]),
-                                        ("member_activity", "成员发言率", PALETTE[1])) if k in df]
-    if df.empty or not series or all(_num(df[k]).isna().all() for k, _, _ in series):
-        return _no_data(ax, title)
-    ax = _axes(ax)
-    x, labels = _time_axis(df)
-    for key, name, colour in series:
-        values = _num(df[key])
-        ax.plot(x, values, marker="o", color=colour, lw=2, label=name)
-        last = values.last_valid_index()
-        if last is not None:
-            ax.annotate(f"{values[last]:.0%}", (x[df.index.get_loc(last)], values[last]), xytext=(5, 0),
-                        textcoords="offset points", va="center", fontsize=9, color=colour)
-        band = (benchmark or {}).get(key)
-        if band is not None and len(band) == 2:
-            ax.axhspan(band[0], band[1], color=colour, alpha=0.12, lw=0, label=f"{name}行业区间")
-    _set_time_ticks(ax, x, labels)
-    ax.set_ylim(0, min(1.05, max(0.1, float(np.nanmax([_num(df[k]).max() for k, _, _ in series])) * 1.3)))
-    ax.yaxis.set_major_formatter(_PCT)
-    ax.legend(loc="upper left", fontsize=9, frameon=False, ncol=2)
-    ax.set_title(title)
-    return ax
-
-
-def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
-    """Return 1-on-1 service quality over time: reply rate (line, %) and reply time (bars, minutes).
-
-    ``trend`` columns: a time column (``month`` / ``date`` / ``period``), ``reply_rate``
-    (0–1) and/or ``avg_reply_minutes``.
-    """
-    title = "一对一服务质量"
-    df = _frame(trend)
-    has_rate, has_time = "reply_rate" in df, "avg_reply_minutes" in df
-    if df.empty or not (has_rate or has_time):
-        return _no_data(ax, title)
-    ax = _axes(ax)
-    x, labels = _time_axis(df)
-    handles = []
-    if has_time:
-        minutes = _num(df["avg_reply_minutes"])
-        handles.append(ax.bar(x, minutes.fillna(0), color=PALETTE[3], width=0.6, label="平均回复时长（分钟）"))
-        ax.set_ylabel("平均回复时长（分钟）")
-    rate_ax = ax.twinx() if has_time else ax
-    if has_rate:
-        rate = _num(df["reply_rate"])
-        (line,) = rate_ax.plot(x, rate, color=PALETTE[0], marker="o", lw=2, label="回复率")
-        handles.append(line)
-        rate_ax.set_ylim(0, 1.05)
-        rate_ax.yaxis.set_major_formatter(_PCT)
-        rate_ax.set_ylabel("回复率")
-        rate_ax.grid(has_time is False)
-    _set_time_ticks(ax, x, labels)
-    ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
-    ax.set_title(title)
-    return ax
-
-
-# -- benchmark and data quality -----------------------------------------------------------
-def _fmt_unit(value: float, unit: str) -> str:
-    if value is None or not np.isfinite(value):
-        return "—"
-    return {"share": f"{value:.1%}", "yuan": f"¥{value:,.0f}", "days": f"{value:,.0f} 天",
-            "minutes": f"{value:,.1f} 分钟"}.get(unit, f"{value:,.2f}")
-
-
-def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
-    """Return each metric's value against its industry low–high band, coloured by position.
-
-    ``gaps`` columns: ``label`` (or ``metric``), ``value``, ``low``, ``high``, optional
-    ``unit`` (share | yuan | days | count | minutes), ``status`` (below / within /
-    above, or 低于 / 区间内 / 高于; computed from the band when absent) and ``better``
-    (落后 / 达标 / 领先).  Each row is drawn on its own scale: the band spans the middle
-    third of its row.  With ``better`` the points are coloured by the verdict, so a reply
-    time above its band shows as lagging, not as ahead; without it, by position.
-    """
-    title = "与行业参考区间对比"
-    df = _frame(gaps)
-    name = _col(df, "label", "metric")
-    if df.empty or name is None or not {"value", "low", "high"} <= set(df.columns):
-        return _no_data(ax, title)
-    df = df.assign(value=_num(df["value"]), low=_num(df["low"]), high=_num(df["high"]))
-    df = df[df["low"].notna() & df["high"].notna()].reset_index(drop=True)
-    if df.empty:
-        return _no_data(ax, title)
-    ax = _axes(ax, (8, max(2.5, 0.55 * len(df) + 1.2)))
-    by_verdict = "better" in df and df["better"].isin(list(_VERDICT_STATUS)).any()
-    for i, row in df.iterrows():
-        y = len(df) - 1 - i
-        low, high, value = row["low"], row["high"], row["value"]
-        span = (high - low) or max(abs(high), 1.0) * 0.2
-        status = row.get("status") if "status" in df else None
-        status = _STATUS_ALIASES.get(status, status)
-        if status not in _STATUS_COLOURS and np.isfinite(value):
-            status = "below" if value < low else ("above" if value > high else "within")
-        if by_verdict:
-            status = _VERDICT_STATUS.get(row["better"], status)
-        ax.add_patch(Rectangle((1, y - 0.18), 1, 0.36, fc="#e5e7eb", ec="#99a1a6", lw=0.8))
-        unit = str(row.get("unit", "") or "")
-        ax.text(1, y + 0.28, _fmt_unit(low, unit), ha="center", fontsize=7.5, color="#6b7280")
-        ax.text(2, y + 0.28, _fmt_unit(high, unit), ha="center", fontsize=7.5, color="#6b7280")
-        if np.isfinite(value):
-            pos = float(np.clip(1 + (value - low) / span, 0.05, 2.95))
-            ax.scatter(pos, y, s=110, color=_STATUS_COLOURS.get(status, PALETTE[4]), zorder=3,
-                       edgecolor="white")
-            ax.text(pos, y - 0.42, _fmt_unit(value, unit), ha="center", fontsize=8.5, fontweight="bold",
-                    color=_STATUS_COLOURS.get(status, PALETTE[4]))
-    ax.set_yticks(range(len(df)), df[name].astype(str).tolist()[::-1])
-    ax.set_xlim(0, 3)
-    ax.set_ylim(-0.8, len(df) - 0.3)
-    ax.set_xticks([0.5, 1.5, 2.5], ["低于区间", "行业区间", "高于区间"])
-    ax.grid(False)
-    names = ("落后", "达标", "领先") if by_verdict else ("低于", "区间内", "高于")
-    handles = [plt.Line2D([], [], marker="o", ls="", color=_STATUS_COLOURS[k], label=t)
-               for t, k in zip(names, ("below", "within", "above"))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False,
-              fontsize=9)
-    ax.set_title(title)
-    return ax
-
-
-def data_quality(quality_frame: Any, *, ax: Axes | None = None) -> Axes:
-    """Return horizontal bars of the data-quality counts.
-
-    ``quality_frame``: ``Quality.to_frame()`` of :mod:`diag.orders` — columns ``项目``
-    and ``数量`` (``item`` / ``count`` also accepted); non-numeric counts are skipped.
-    """
-    title = "数据质量"
-    df = _frame(quality_frame)
-    item, count = _col(df, "项目", "item"), _col(df, "数量", "count")
-    if df.empty or item is None or count is None:
-        return _no_data(ax, title)
-    df = pd.DataFrame({"item": df[item].astype(str), "count": _num(df[count])}).dropna()
-    if df.empty:
-        return _no_data(ax, title)
-    ax = _axes(ax, (8, max(2.5, 0.42 * len(df) + 1.2)))
-    y = np.arange(len(df))[::-1]
-    ax.barh(y, df["count"], color=PALETTE[0], height=0.6)
-    ax.set_yticks(y, df["item"].tolist())
-    for yi, v in zip(y, df["count"]):
-        ax.annotate(f"{v:,.0f}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center",
-                    fontsize=9)
-    ax.set_xlim(0, max(float(df["count"].max()), 1.0) * 1.2)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.set_title(title)
     return ax

@@ -1,0 +1,91 @@
+"""Shared pieces of the chart modules: sizes, number formats, data coercion, no-data axes."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+SIZE = (8, 4.5)
+NO_DATA = "无数据"
+_PCT = PercentFormatter(1.0, decimals=0)
+
+
+# -- helpers ------------------------------------------------------------------------------
+def yuan(value: float, decimals: int = 1) -> str:
+    """Return money as ``¥1,234``, ``¥12.3万`` or ``¥1.2亿``."""
+    if value is None or not np.isfinite(value):
+        return "—"
+    sign, v = ("-" if value < 0 else ""), abs(float(value))
+    if v >= 1e8:
+        return f"{sign}¥{v / 1e8:,.{decimals}f}亿"
+    if v >= 1e4:
+        return f"{sign}¥{v / 1e4:,.{decimals}f}万"
+    return f"{sign}¥{v:,.0f}"
+
+
+_YUAN_AXIS = FuncFormatter(lambda v, _pos: yuan(v, 0) if abs(v) >= 1e4 else f"¥{v:,.0f}")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=size)
+    return ax
+
+
+def _no_data(ax: Axes | None, title: str) -> Axes:
+    ax = _axes(ax)
+    ax.set_title(title)
+    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#99a1a6",
+            transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    return ax
+
+
+def _frame(data: Any) -> pd.DataFrame:
+    """Return ``data`` (DataFrame, list of dicts, dict of columns) as a DataFrame, or empty."""
+    if data is None:
+        return pd.DataFrame()
+    if isinstance(data, pd.DataFrame):
+        return data.copy()
+    try:
+        return pd.DataFrame(data)
+    except (ValueError, TypeError):
+        return pd.DataFrame()
+
+
+def _col(df: pd.DataFrame, *names: str) -> str | None:
+    """Return the first of ``names`` that is a column of ``df``."""
+    return next((n for n in names if n in df.columns), None)
+
+
+def _num(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def _month_labels(values: pd.Series) -> list[str]:
+    """Return time labels: the month (``2026-05``) for monthly data, the day for finer data."""
+    texts = [str(v) for v in values]
+    months = [t[:7] if len(t) >= 7 and t[4] == "-" else t for t in texts]
+    if len(set(months)) < len(set(texts)):      # weekly or daily points: months would repeat
+        return [t[:10] for t in texts]
+    return months
+
+
+def _time_axis(df: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    when = _col(df, "month", "date", "period", "day")
+    labels = _month_labels(df[when]) if when else [str(i + 1) for i in range(len(df))]
+    return np.arange(len(df)), labels
+
+
+def _set_time_ticks(ax: Axes, x: np.ndarray, labels: list[str]) -> None:
+    step = max(1, math.ceil(len(labels) / 12))
+    ax.set_xticks(x[::step], labels[::step], rotation=45 if len(labels) > 6 else 0,
+                  ha="right" if len(labels) > 6 else "center", fontsize=8.5)
