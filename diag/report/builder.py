@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -92,6 +93,7 @@ class ReportBuilder:
         self.figure_no = 0
         self.table_no = 0
         self.landscape = False
+        self.lead_in = 0       # EMU of headings and text printed on the current landscape page
 
     # -- entry point ------------------------------------------------------------------
     def build(self) -> bytes:
@@ -146,6 +148,16 @@ class ReportBuilder:
         if landscape != self.landscape:
             dx.new_section(self.doc, landscape=landscape)
             self.landscape = landscape
+            self.lead_in = 0
+
+    def _height(self, role: str, text: str) -> int:
+        """Return about how much page height (EMU) a paragraph of ``text`` in ``role`` takes."""
+        style = self.doc.styles[STYLES[role]]
+        fmt, size = style.paragraph_format, (style.font.size or Emu(12_700 * 10.5))
+        per_line = max(1, int(dx.text_width(self.doc.sections[-1]) / size))   # CJK characters
+        lines = max(1, math.ceil(text_width(text) / 2 / per_line))
+        spacing = fmt.line_spacing if isinstance(fmt.line_spacing, float) else 1.2
+        return int(lines * size * spacing) + int(fmt.space_before or 0) + int(fmt.space_after or 0)
 
     # -- front matter -----------------------------------------------------------------
     def _header(self) -> None:
@@ -237,9 +249,14 @@ class ReportBuilder:
     def _block_heading(self, block: dict[str, Any]) -> None:
         level = min(max(int(block.get("level") or 2), 2), 3)
         self._para(f"h{level}", block.get("text", ""))
+        if self.landscape:
+            self.lead_in += self._height(f"h{level}", str(block.get("text", "")))
 
     def _block_text(self, block: dict[str, Any]) -> None:
-        self._para(_TEXT_STYLES.get(block.get("style", "body"), "body"), block.get("text", ""))
+        role = _TEXT_STYLES.get(block.get("style", "body"), "body")
+        self._para(role, block.get("text", ""))
+        if self.landscape:
+            self.lead_in += self._height(role, str(block.get("text", "")))
 
     def _numbers(self, blocks: list[dict[str, Any]]) -> None:
         """Print consecutive numbers as a label · value · definition grid."""
@@ -279,8 +296,15 @@ class ReportBuilder:
         except (OSError, ValueError):
             self._para("note", self.m["missing_figure"].format(path=f"{FIGURES}/{path.name}"))
             return
-        # Fit the text width, but leave room for the caption (and some text) on the page.
+        # Fit the text width, but leave room for the caption (and some text) on the page;
+        # on a landscape page, also for the heading and lead-in printed above the figure.
         max_h = height * (0.82 if self.landscape else 0.62)
+        if self.landscape and self.lead_in:
+            below = self._height("caption", str(block.get("title", ""))) + self._height("body", "")
+            if block.get("caption"):
+                below += self._height("note", str(block["caption"]))
+            max_h = max(min(max_h, height - self.lead_in - below), height * 0.5)
+            self.lead_in = 0   # the figure fills the page; what follows starts afresh
         w = min(width, int(max_h * size[0] / size[1]))
         paragraph = self._para("body", align=WD_ALIGN_PARAGRAPH.CENTER)
         paragraph.paragraph_format.keep_with_next = True

@@ -382,3 +382,26 @@ def test_columns_of_short_numbers_get_room_for_one_line_and_widths_still_add_up(
     assert sum(widths) == total and widths[0] == mins[0]    # 5 half-width units at 7.5 pt + padding
     assert mins[0] == int(5 * 0.56 * 7.5 * 12_700) + 150_000
     assert _fit_widths(total, [1.0, 1.0], [0, 0]) == [4_500_000, 4_500_000]
+
+
+def test_a_landscape_figure_under_a_heading_shrinks_to_share_the_page(tmp_path: Path) -> None:
+    from diag.record import Recorder, merge_results
+    from diag.report import docx_util as dx
+
+    from conftest import _figure
+
+    heights = {}
+    for case, lead_in in (("alone", False), ("under_heading", True)):
+        run = tmp_path / case
+        rec = Recorder(run, "journey", "旅程")
+        rec.text("上一节的结论。")
+        if lead_in:
+            rec.heading("旅程地图")
+            rec.text("说明访谈覆盖哪些阶段、其余栏目来自哪里的一段文字。" * 3)
+        rec.figure("map", _figure(3, (11.4, 8)), title="用户旅程地图", caption="来源说明", landscape=True)
+        merge_results(run, META)
+        document = docx.Document(str(build_report(run)))
+        heights[case] = document.inline_shapes[0].height
+        page = dx.text_height(_section_of(document, "图 1\u3000用户旅程地图"))
+    assert heights["alone"] == int(page * 0.82)
+    assert page * 0.5 <= heights["under_heading"] < heights["alone"] - 914_400 // 2   # at least 1.27 cm less
