@@ -295,6 +295,22 @@ _AREA_OWNER = {"引流": "引流运营", "留存": "社群运营", "转化": "�
                "复制": "总PM"}
 
 
+def plan_start(as_of: Any, today: _dt.date, given: Any = None) -> _dt.date:
+    """Return the Monday the 30/60/90-day plan starts.
+
+    ``given`` (a date the consultant sets) wins; otherwise the first Monday on or after
+    both ``as_of`` (the day after the data ends) and ``today``, so that a report made
+    weeks after the data's last day never schedules its first weeks in the past.
+    """
+    if given is not None:
+        try:
+            return pd.Timestamp(given).date()
+        except (ValueError, TypeError):
+            raise UsageError(f"expected a date like 2026-12-07, got {given!r}", file="plan_start") from None
+    day = max(pd.Timestamp(as_of).date(), today)
+    return day + _dt.timedelta(days=(7 - day.weekday()) % 7)
+
+
 def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start: _dt.date,
             horizon: int = 90, top: int = 8, team: TeamPlan | None = None) -> pd.DataFrame:
     """Return the 30/60/90-day plan: SOP phases, activity days, top actions and milestones.

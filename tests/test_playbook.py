@@ -421,3 +421,26 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     assert "及企业微信" not in texts and "未提供企业微信统计" in texts  # the brief names no WeCom files
     recommendations = next(b for b in part["blocks"] if b.get("key") == "strategy_recommendations")
     assert "留存" in [row[1] for row in recommendations["rows"]]  # activation SOP without WeCom data
+
+
+def test_the_plan_starts_on_the_first_monday_after_the_data_and_never_in_the_past():
+    import datetime as dt
+
+    from diag.playbook import plan_start
+
+    # data ends Sat 2026-10-31 (as_of Sun 11-01); report made Tue 12-01 → Mon 12-07
+    assert plan_start("2026-11-01", dt.date(2026, 12, 1)) == dt.date(2026, 12, 7)
+    # a report made the day the data ends starts the Monday after as_of
+    assert plan_start("2026-11-01", dt.date(2026, 10, 31)) == dt.date(2026, 11, 2)
+    assert plan_start("2026-11-02", dt.date(2026, 11, 2)) == dt.date(2026, 11, 2)   # a Monday stays
+    assert plan_start("2026-11-01", dt.date(2026, 12, 1), given="2026-12-03") == dt.date(2026, 12, 3)
+
+
+def test_a_plan_start_that_is_not_a_date_is_a_usage_error():
+    from diag.errors import UsageError
+    import datetime as dt
+
+    from diag.playbook import plan_start
+
+    with pytest.raises(UsageError, match="plan_start"):
+        plan_start("2026-11-01", dt.date(2026, 12, 1), given="下周一")
