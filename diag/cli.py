@@ -68,10 +68,26 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _column_map(pairs: list[str] | None) -> dict[str, str] | None:
+    """Return ``{field: header}`` from ``--column field=header`` options (as a brief's data.columns)."""
+    from .orders import FIELDS
+
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        field, sep, header = pair.partition("=")
+        field, header = field.strip(), header.strip()
+        if not sep or not header:
+            raise UsageError(f"expected FIELD=HEADER, got {pair!r}", file="--column")
+        if field not in FIELDS:
+            raise UsageError(f"unknown field {field!r}; known: {', '.join(FIELDS)}", file="--column")
+        out[field] = header
+    return out or None
+
+
 def _cmd_metrics(args: argparse.Namespace) -> int:
     from .metrics import compute_metrics, format_table
 
-    metrics = compute_metrics(Path(args.orders), as_of=args.as_of)
+    metrics = compute_metrics(Path(args.orders), as_of=args.as_of, columns=_column_map(args.column))
     if args.format == "json":
         print(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
@@ -154,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("orders")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--column", action="append", metavar="FIELD=HEADER",
+                   help="指定字段对应的表头, 如 customer_id=user_openid (可重复)")
     p.set_defaults(handler=_cmd_metrics)
 
     p = sub.add_parser("run", help="为一个客户执行全部笔记本并生成报告")

@@ -223,3 +223,14 @@ def test_fast_path_and_frame_path_agree_on_duplicates_and_multi_line_orders(tmp_
     a, b = compute_metrics(path), compute_metrics(read_orders(path))
     assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
     assert a["data_quality"]["duplicates"] == (1 if "10:00,100" in extra else 0)
+
+
+def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path, capsys):
+    path = tmp_path / "o.csv"
+    path.write_text("订单号,user_key,支付时间,实付金额\no1,u1,2025-01-02,10\no2,u1,2025-01-09,5\n",
+                    encoding="utf-8")
+    assert main(["metrics", str(path), "--column", "customer_id=user_key"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["customers"], out["orders"], out["repurchase_rate"]) == (1, 2, 1.0)
+    assert main(["metrics", str(path), "--column", "customer_id"]) == 2
+    assert capsys.readouterr().err.startswith("error: --column: expected FIELD=HEADER")
