@@ -34,6 +34,23 @@ def test_a_notebook_has_exactly_one_parameters_cell_with_plain_values(path: Path
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_line_of_the_parameters_cell(path: Path, caplog):
+    import ast
+    import logging
+
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        found = {p.name for p in PythonTranslator().inspect(cell)}
+    assert not [r for r in caplog.records if "Unable to parse" in r.getMessage()]
+    assigned = {t.id for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)
+                for t in node.targets}
+    assert found == assigned
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_a_notebook_defines_no_functions_or_classes(path: Path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:

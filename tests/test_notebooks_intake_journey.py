@@ -82,8 +82,8 @@ def test_the_journey_notebook_records_a_landscape_map_with_its_table_and_the_fun
 
 
 def test_a_brief_without_interviews_is_marked_as_template_and_data_only(executed):
-    notes = [b["text"] for b in blocks(executed["run"], "journey") if b["kind"] == "text"]
-    assert any("未包含客户访谈" in text for text in notes)
+    figure = next(b for b in blocks(executed["run"], "journey") if b.get("key") == "journey_map")
+    assert "未包含客户访谈" in figure["caption"]          # printed under the map in the report
 
 
 def test_the_executed_notebooks_show_the_recorded_figures_and_numbers(executed):
