@@ -21,6 +21,18 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 DEMO = paths.BRIEFS / "xiaobei-muying.yaml"
 
 
+def tiny_brief(folder: Path, stem: str, *, name: str, industry: str) -> Path:
+    """Write ``folder/<stem>.yaml`` with a one-order ``data/orders.csv`` beside it; return the brief."""
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "orders.csv").write_text(
+        "订单号,买家手机号,支付时间,实付金额\nA1,13800130807,2025-03-05 10:00,100\n", encoding="utf-8")
+    brief = folder / f"{stem}.yaml"
+    brief.write_text(yaml.safe_dump({"client": {"name": name, "industry": industry},
+                                     "data": {"orders": "data/orders.csv"}}, allow_unicode=True),
+                     encoding="utf-8")
+    return brief
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory) -> Path:
     if not DEMO.exists():
@@ -75,22 +87,9 @@ def test_no_phone_number_appears_unmasked_in_any_output(demo_run: Path):
 
 
 def test_a_failing_notebook_leaves_the_previous_report_in_place(tmp_path, monkeypatch):
-    briefs = tmp_path / "briefs"
-    (briefs / "data").mkdir(parents=True)
-    (briefs / "data" / "orders.csv").write_text(
-        "订单号,买家手机号,支付时间,实付金额\nA1,13800130807,2025-03-05 10:00,100\n", encoding="utf-8")
-    brief = briefs / "tiny.yaml"
-    brief.write_text(yaml.safe_dump({"client": {"name": "小店", "industry": "母婴"},
-                                     "data": {"orders": "data/orders.csv"}}, allow_unicode=True),
-                     encoding="utf-8")
+    brief = tiny_brief(tmp_path / "briefs", "tiny", name="小店", industry="母婴")
     nbdir = tmp_path / "notebooks"
-    nbdir.mkdir()
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('brief_path = ""\nrun_dir = ""\nlang = "zh"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("raise ValueError('boom')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, nbdir / "broken.ipynb")
+    _notebook(nbdir, "broken", "raise ValueError('boom')")
     monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
     out = tmp_path / "out"
     previous = out / "tiny" / "report.docx"
@@ -149,14 +148,8 @@ def pet_shop(tmp_path, monkeypatch) -> Path:
     template.update(key="宠物", name_en="pet stores")
     (firm / "宠物.yaml").write_text(yaml.safe_dump(template, allow_unicode=True, sort_keys=False), encoding="utf-8")
     project = tmp_path / "project"
-    (project / "data").mkdir(parents=True)
+    brief = tiny_brief(project, "pet", name="毛孩子宠物", industry="宠物")
     (project / ".diag.yaml").write_text("templates_dir: ../firm-templates\n", encoding="utf-8")
-    (project / "data" / "orders.csv").write_text(
-        "订单号,买家手机号,支付时间,实付金额\nA1,13800130807,2025-03-05 10:00,100\n", encoding="utf-8")
-    brief = project / "pet.yaml"
-    brief.write_text(yaml.safe_dump({"client": {"name": "毛孩子宠物", "industry": "宠物"},
-                                     "data": {"orders": "data/orders.csv"}}, allow_unicode=True),
-                     encoding="utf-8")
     monkeypatch.chdir(project)
     return brief
 
