@@ -429,7 +429,8 @@ def _orientation_plan(blocks: list[dict[str, Any]], current: bool) -> list[bool]
     table or figure they introduce, so that a heading and its lead-in move to a
     landscape page with their wide table instead of being left alone on a portrait
     page.  Only the lead-in from the last heading before that block moves; what comes
-    earlier, and anything after the last table or figure, stays where it is.
+    earlier stays where it is.  After the last table or figure, text stays on its page
+    (a note under a wide table), but a new heading there starts a portrait page.
     """
     plan: list[bool | None] = [_wants_landscape(b) for b in blocks]
     nxt: bool | None = None
@@ -441,8 +442,12 @@ def _orientation_plan(blocks: list[dict[str, Any]], current: bool) -> list[bool]
             plan[i] = nxt
             if blocks[i]["kind"] == "heading":
                 introduces = False
+    # After the last table or figure, a new heading opens a text-only part: portrait.
+    last = max([i for i, b in enumerate(blocks) if _wants_landscape(b) is not None], default=-1)
     out: list[bool] = []
-    for want in plan:
+    for i, want in enumerate(plan):
+        if want is None and i > last and blocks[i]["kind"] == "heading":
+            want = False
         current = current if want is None else want
         out.append(current)
     return out

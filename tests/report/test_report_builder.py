@@ -169,6 +169,9 @@ def test_a_heading_and_its_lead_in_move_with_their_wide_table() -> None:
               {"kind": "heading"}, {"kind": "text"}, {"kind": "number"}, wide,
               {"kind": "text"}]
     assert _orientation_plan(blocks, False) == [False, False, False, True, True, True, True, True]
+    # a heading after the last wide block starts a text-only part on a portrait page
+    assert _orientation_plan([wide, {"kind": "text"}, {"kind": "heading"}, {"kind": "text"}], False) == \
+        [True, True, False, False]
 
 
 def test_only_the_last_heading_before_a_landscape_figure_moves() -> None:
