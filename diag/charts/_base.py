@@ -29,7 +29,15 @@ def yuan(value: float, decimals: int = 1) -> str:
     return f"{sign}¥{v:,.0f}"
 
 
-_YUAN_AXIS = FuncFormatter(lambda v, _pos: yuan(v, 0) if abs(v) >= 1e4 else f"¥{v:,.0f}")
+def _yuan_tick(value: float, _pos: Any = None) -> str:
+    """Return an axis tick in yuan: ``¥8,000``, ``¥1万``, ``¥1.2万`` (never two ticks alike)."""
+    if abs(value) < 1e4:
+        return f"¥{value:,.0f}"
+    unit = 1e8 if abs(value) >= 1e8 else 1e4
+    return yuan(value, 0 if round(value / unit, 6) % 1 == 0 else 1)
+
+
+_YUAN_AXIS = FuncFormatter(_yuan_tick)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:

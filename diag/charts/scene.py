@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from . import PALETTE
 from ._base import (_PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis,
@@ -68,6 +68,7 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
                            xytext=(4, 0), textcoords="offset points", va="center", fontsize=8.5)
         right.set_xlim(0, float(aov.max()) * 1.35)
         right.xaxis.set_major_formatter(_YUAN_AXIS)
+        right.xaxis.set_major_locator(MaxNLocator(nbins=4))   # money ticks are wide
         right.set_title("各渠道客单价")
     else:
         _no_data(right, "各渠道客单价")

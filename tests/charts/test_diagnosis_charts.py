@@ -217,3 +217,10 @@ def test_weekly_points_are_labelled_by_day_not_by_a_repeated_month():
     weeks = pd.date_range("2026-05-04", periods=6, freq="7D")
     assert d._month_labels(pd.Series(weeks)) == [f"{w:%Y-%m-%d}" for w in weeks]
     assert d._month_labels(pd.Series(["2026-05", "2026-06"])) == ["2026-05", "2026-06"]
+
+
+def test_money_ticks_above_ten_thousand_stay_distinct():
+    from diag.charts._base import _yuan_tick
+
+    assert [_yuan_tick(v) for v in (8000, 10000, 12000, 14000, 2.5e8)] == \
+        ["¥8,000", "¥1万", "¥1.2万", "¥1.4万", "¥2.5亿"]
