@@ -62,10 +62,15 @@ def _read_config(path: Path) -> str | None:
 
 
 def user_templates_dir() -> Path | None:
-    """Return the firm's own template folder ($DIAG_TEMPLATES, then config files), or None."""
+    """Return the firm's own template folder ($DIAG_TEMPLATES, then config files), or None.
+
+    The folder is absolute (a relative ``$DIAG_TEMPLATES`` is taken from the working
+    directory), so it still names the same folder when handed to a kernel or worker
+    that runs elsewhere.
+    """
     env = paths.user_industries()
     if env is not None:
-        return env
+        return env.absolute()
     for candidate in _config_candidates():
         if candidate.is_file():
             value = _read_config(candidate)

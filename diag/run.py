@@ -206,8 +206,8 @@ def kernel_templates(folder: Path | None) -> Iterator[None]:
 
     Kernels run with their working directory in the run's temporary folder, where the
     ``.diag.yaml`` / ``diag.toml`` of the directory the command was started in is not
-    found; a kernel inherits this process's environment, so the folder (made absolute)
-    travels as ``$DIAG_TEMPLATES``.  ``None`` (no firm templates) changes nothing.  The
+    found; a kernel inherits this process's environment, so the folder (absolute, as
+    :func:`diag.industries.user_templates_dir` returns it) travels as ``$DIAG_TEMPLATES``.  ``None`` (no firm templates) changes nothing.  The
     previous value is restored on exit.
     """
     if folder is None:
@@ -215,7 +215,7 @@ def kernel_templates(folder: Path | None) -> Iterator[None]:
         return
     name = paths.USER_INDUSTRIES_ENV
     before = os.environ.get(name)
-    os.environ[name] = str(Path(folder).expanduser().absolute())
+    os.environ[name] = str(folder)
     try:
         yield
     finally:
@@ -342,9 +342,7 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     from .industries import user_templates_dir
 
     out_root = out_folder(out_root)
-    # Resolved once, where the command started, and made absolute for workers elsewhere.
-    templates = user_templates_dir()
-    templates = None if templates is None else Path(templates).expanduser().absolute()
+    templates = user_templates_dir()   # resolved once, where the command started (absolute)
     if executor == "dask":
         client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
     out_root.mkdir(parents=True, exist_ok=True)

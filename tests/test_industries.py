@@ -361,3 +361,9 @@ def test_diag_new_keeps_quotes_and_backslashes_in_the_client_name(tmp_path):
 def test_scaffold_brief_rejects_an_empty_client_name(tmp_path):
     with pytest.raises(UsageError):
         industries.scaffold_brief("  ", "母婴", tmp_path)
+
+
+def test_a_relative_templates_folder_in_the_environment_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIAG_TEMPLATES", "firm")
+    assert industries.user_templates_dir() == tmp_path / "firm"
