@@ -45,6 +45,15 @@ def _config_candidates() -> list[Path]:
 
 
 def _read_config(path: Path) -> str | None:
+    data = _read_mapping(path)
+    value = data.get("templates_dir")
+    if value is not None and not isinstance(value, str):
+        raise TemplateError(f"expected a folder path, got {value!r}", file=path, where="templates_dir")
+    return value
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    """Return the settings of a config file (``[diag]`` of a TOML file, else its top level)."""
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -54,11 +63,9 @@ def _read_config(path: Path) -> str | None:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read the config file ({exc})", file=path) from None
     if not isinstance(data, dict):
-        raise TemplateError("expected a mapping with templates_dir", file=path)
-    value = data.get("templates_dir")
-    if value is not None and not isinstance(value, str):
-        raise TemplateError(f"expected a folder path, got {value!r}", file=path, where="templates_dir")
-    return value
+        raise TemplateError("expected a mapping of settings (templates_dir, report_template, …)",
+                            file=path)
+    return data
 
 
 def user_templates_dir() -> Path | None:

@@ -12,18 +12,23 @@ import os
 from pathlib import Path
 
 from ..errors import TemplateError
-from ..paths import REPORT_TEMPLATE
 from ..record import load_results, write_atomic
+from . import office
 from .builder import STYLES, ReportBuilder
+from .contents import paginate
+from .firm import FirmSettings, check_template, firm_settings
 from .messages import LANGS, catalogue
 
-__all__ = ["build_report", "REPORT", "STYLES", "LANGS"]
+__all__ = ["build_report", "REPORT", "PDF", "STYLES", "LANGS", "FirmSettings", "firm_settings",
+           "check_template", "write_pdf"]
 
 REPORT = "report.docx"
+PDF = "report.pdf"
 
 
 def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
-                 template: str | os.PathLike[str] | None = None) -> Path:
+                 template: str | os.PathLike[str] | None = None, pdf: bool = False,
+                 firm: FirmSettings | None = None) -> Path:
     """Return the path of the report written from ``run_dir``'s recorded results.
 
     Parameters
@@ -33,21 +38,42 @@ def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
     lang : {"zh", "en"}, optional
         Language of the fixed texts; default ``results["meta"]["lang"]``, else ``zh``.
     template : path, optional
-        Another template .docx with the same style names (default: the bundled one).
+        The firm's template .docx with the kit's style names (``--template``); it wins
+        over ``report_template`` of the config file (see :mod:`diag.report.firm`).
+    pdf : bool
+        Also write ``report.pdf`` beside the .docx through LibreOffice (``--pdf``).
+    firm : FirmSettings, optional
+        The firm's settings already resolved (a batch resolves them once); default:
+        read from the config file.
 
-    The document is assembled in memory and written through a temporary file and a
-    rename, so a failing build leaves an existing ``report.docx`` untouched.
+    The document is assembled in memory; where LibreOffice is installed it lays the
+    document out so the contents carry page numbers.  Files are written through a
+    temporary file and a rename, so a failing build leaves an existing report untouched.
     """
     run_dir = Path(run_dir)
     results = load_results(run_dir)
     meta = results.get("meta") if isinstance(results, dict) else None
     lang = lang or (meta.get("lang") if isinstance(meta, dict) else None) or "zh"
     messages = catalogue(lang)
-    template_path = Path(template) if template else REPORT_TEMPLATE
+    if pdf:
+        office.require("--pdf")      # before any work: the install command, exit 2
+    if firm is None or template is not None:
+        firm = firm_settings(template)
+    template_path = firm.template_path
     if not template_path.is_file():
         raise TemplateError("report template missing; run templates/report/make_template.py",
                             file=template_path)
-    payload = ReportBuilder(results, run_dir, messages, template_path, lang).build()
+    builder = ReportBuilder(results, run_dir, messages, template_path, lang, firm=firm)
+    builder.build()
     out = run_dir / REPORT
-    write_atomic(out, payload)
+    write_atomic(out, paginate(builder))
+    if pdf:
+        write_pdf(out)
     return out
+
+
+def write_pdf(docx: str | os.PathLike[str]) -> Path:
+    """Return ``report.pdf`` written beside ``docx`` by LibreOffice headless."""
+    docx = Path(docx)
+    office.require("--pdf")
+    return office.to_pdf(docx, docx.with_name(PDF))

@@ -23,7 +23,11 @@ from docx.shared import Emu
 from ..errors import DataError, TemplateError
 from ..privacy import scrub_text
 from ..record import FIGURES, RESULTS
+from . import cover as cv
 from . import docx_util as dx
+from . import fields as fl
+from .contents import Contents
+from .firm import MIN_TABLE_PT, FirmSettings
 from .format import format_cell, format_value, is_number, share_column, text_width
 from .messages import METHODS
 
@@ -39,7 +43,14 @@ STYLES: dict[str, str] = {
     "cell_header": "Table Header", "cell_header_small": "Table Header Small",
     "toc_heading": "TOC Heading", "toc1": "toc 1", "toc2": "toc 2",
     "header": "Header", "footer": "Footer",
+    "cover_logo": "Cover Logo", "cover_firm": "Cover Firm", "cover_confidential": "Cover Confidential",
 }
+
+#: The kind of each style that is not a paragraph style (``--check-template`` checks kinds).
+STYLE_KINDS: dict[str, str] = {"table": "table", "metric_table": "table", "metric_value": "character"}
+
+#: Styles of table text, kept at least :data:`diag.report.firm.MIN_TABLE_PT` for phones.
+TABLE_TEXT_ROLES = ("cell", "cell_small", "cell_header", "cell_header_small")
 
 #: Header-row fill when the template's table style defines none.  The style's own
 #: colour is repeated as direct shading because LibreOffice ignores conditional formats.
@@ -75,7 +86,7 @@ class ReportBuilder:
     """Build one report document from ``results`` (the parsed results.json)."""
 
     def __init__(self, results: dict[str, Any], run_dir: Path, messages: dict[str, str],
-                 template: Path, lang: str = "zh") -> None:
+                 template: Path, lang: str = "zh", firm: FirmSettings | None = None) -> None:
         self.results = results
         self.lang = lang
         self.run_dir = Path(run_dir)
@@ -84,6 +95,9 @@ class ReportBuilder:
         missing = sorted(name for name in set(STYLES.values()) if name not in self.doc.styles)
         if missing:
             raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)
+        self.firm = firm or FirmSettings()
+        dx.adopt_page(self.doc.sections[0])
+        dx.raise_font_floor([self.doc.styles[STYLES[r]] for r in TABLE_TEXT_ROLES], MIN_TABLE_PT)
         self.sections = self._sections()
         self.header_fill = dx.header_fill(self.doc.styles[STYLES["table"]]) or HEADER_FILL
         self.meta = results.get("meta") if isinstance(results.get("meta"), dict) else {}
@@ -92,6 +106,8 @@ class ReportBuilder:
             self.client = {"name": str(self.client)}
         self.figure_no = 0
         self.table_no = 0
+        self.contents = Contents(self.doc, {self._sid("h1"): 1, self._sid("h2"): 2},
+                                 {1: self._sid("toc1"), 2: self._sid("toc2")})
         self.landscape = False
         self.lead_in = 0       # EMU of headings and text printed on the current landscape page
 
@@ -111,9 +127,39 @@ class ReportBuilder:
             self._para("h1", section.get("title") or name)
             self._blocks(section["blocks"], name, plan[1:])
         self._appendix()
+        self._finish_fields()
+        return self.save()
+
+    def save(self) -> bytes:
+        """Return the document as it stands as .docx bytes."""
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+    def _sid(self, role: str) -> str:
+        return self.doc.styles[STYLES[role]].style_id
+
+    def _finish_fields(self) -> None:
+        """List the headings in the contents and make the text refer to each caption.
+
+        Until a layout engine has counted the pages, the document asks Word to update
+        its fields when opened (:func:`diag.report.contents.paginate` stops that)."""
+        self.contents.fill()
+        fl.caption_refs(self.doc, caption_styles={self._sid("caption"), self._sid("table_caption")},
+                        text_styles={self._sid("body")},
+                        stop_styles={self._sid(r) for r in ("h1", "h2", "h3", "toc_heading")},
+                        template=(self.m["ref_before"], self.m["ref_after"]),
+                        default_style=self.doc.styles.default(self.doc.styles[STYLES["body"]].type)
+                        .style_id)
+        fl.declare_captions(self.doc, [self.m["figure"], self.m["table"]])
+        fl.set_update_fields(self.doc, True)
+
+    def _caption(self, role: str, label: str, number: int, title: str) -> None:
+        """Add a numbered caption: label, a SEQ field and the title; label and number bookmarked."""
+        paragraph = self._para(role)
+        kind = "Fig" if role == "caption" else "Tab"
+        fl.caption(paragraph, label, number, self.m["caption_sep"], _t(title),
+                   bookmark=f"_Ref{kind}{number:04d}", bookmark_id=fl.next_bookmark_id(self.doc))
 
     # -- validation -------------------------------------------------------------------
     def _sections(self) -> list[tuple[str, dict[str, Any]]]:
@@ -161,41 +207,42 @@ class ReportBuilder:
 
     # -- front matter -----------------------------------------------------------------
     def _header(self) -> None:
-        values = {"{client}": _t(self.client.get("name", "")), "{report}": _t(self.m["report_title"])}
-        for paragraph in self.doc.sections[0].header.paragraphs:
-            for run in paragraph.runs:
-                for key, value in values.items():
-                    if key in run.text:
-                        run.text = run.text.replace(key, value)
-        self.doc.core_properties.title = _t(f"{self.client.get('name', '')} {self.m['report_title']}")
+        self.cover_fields = self._cover_fields()
+        cv.fill_headers(self.doc, self.cover_fields.values())
+        c = self.cover_fields
+        self.doc.core_properties.title = f"{c.client} {c.report}".strip()
+        if c.author or c.firm:
+            self.doc.core_properties.author = c.author or c.firm
 
-    def _cover(self) -> None:
-        m, c = self.m, self.client
-        self._para("cover_client", c.get("name") or "")
-        self._para("title", m["report_title"])
+    def _cover_fields(self) -> cv.CoverFields:
+        m, c, firm = self.m, self.client, self.firm
         line = [m["cover_industry"].format(industry=_t(c["industry"]))] if c.get("industry") else []
         if c.get("format"):
             line.append(m["cover_format"].format(format=_t(c["format"])))
-        if line:
-            self._para("subtitle", "　".join(line))
         date = _display_date(self.meta.get("generated_at"), self.lang)
-        if date:
-            self._para("cover_meta", m["cover_date"].format(date=date))
-        if c.get("consultant"):
-            self._para("cover_meta", m["cover_consultant"].format(consultant=_t(c["consultant"])))
-        self._para("cover_meta", "")
-        self._para("cover_meta", m["cover_confidential"])
+        author, consultant = _t(firm.author), _t(c.get("consultant") or "")
+        logo = firm.logo.read_bytes() if firm.logo else cv.body_picture(self.doc)
+        return cv.CoverFields(
+            client=_t(c.get("name") or ""), report=_t(m["report_title"]), subtitle="　".join(line),
+            date=date, firm=_t(firm.firm_name), author=author, consultant=consultant,
+            industry=_t(c.get("industry") or ""), format=_t(c.get("format") or ""),
+            confidential=_t(firm.confidentiality or m["cover_confidential"]), logo=logo,
+            date_line=m["cover_date"].format(date=date) if date else "",
+            author_line=m["cover_author"].format(author=author) if author else "",
+            consultant_line=(m["cover_consultant"].format(consultant=consultant)
+                             if consultant and consultant != author else ""))
 
-    def _chapters(self) -> list[str]:
-        titles = [self.m["summary"]]
-        titles += [s.get("title") or n for n, s in self.sections if n != SUMMARY_SECTION]
-        return titles + [self.m["appendix_a"], self.m["appendix_b"], self.m["appendix_c"]]
+    def _cover(self) -> None:
+        """The template's own cover, filled in, or the cover laid out from the cover styles."""
+        if cv.has_template_cover(self.doc):
+            cv.fill_template_cover(self.doc, self.cover_fields)
+            return
+        cv.clear_body(self.doc)
+        cv.write_cover(self._para, self.cover_fields)
 
     def _toc(self) -> None:
         self._para("toc_heading", self.m["toc"])
-        entries = [self._para("toc1", title) for title in self._chapters()]
-        dx.add_toc_field(entries)
-        self._para("note", self.m["toc_hint"])
+        self.contents.reserve(self._para("toc1"), dx.text_width(self.doc.sections[0]))
 
     # -- executive summary ----------------------------------------------------------------
     def _summary(self) -> None:
@@ -316,7 +363,7 @@ class ReportBuilder:
             return
         self.figure_no += 1
         m = self.m
-        self._para("caption", f"{m['figure']} {self.figure_no}{m['caption_sep']}{_t(block.get('title', ''))}")
+        self._caption("caption", m["figure"], self.figure_no, block.get("title", ""))
         if block.get("caption"):
             self._para("note", block["caption"], align=WD_ALIGN_PARAGRAPH.CENTER)
 
@@ -329,7 +376,7 @@ class ReportBuilder:
         ncols = max([len(columns)] + [len(r) for r in rows]) if (columns or rows) else 0
         self._orient(ncols > WIDE_TABLE)
         self.table_no += 1
-        self._para("table_caption", f"{m['table']} {self.table_no}{m['caption_sep']}{_t(title)}")
+        self._caption("table_caption", m["table"], self.table_no, title)
         if ncols == 0:
             self._para("note", m["empty_table"])
             return

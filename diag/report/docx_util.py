@@ -1,6 +1,6 @@
 """Low-level WordprocessingML helpers python-docx has no API for.
 
-Fields (the table of contents), section orientation, table geometry and the
+Page size, section orientation, table geometry and the
 header-row flags.  Formatting itself stays in the template's styles.
 """
 
@@ -10,11 +10,14 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
+from docx.shared import Emu, Pt
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 
 __all__ = ["text_width", "text_height", "new_section", "set_col_widths", "mark_header_row",
-           "set_table_look", "shade_cell", "header_fill", "add_toc_field"]
+           "set_table_look", "shade_cell", "header_fill", "adopt_page", "raise_font_floor", "A4"]
+
+#: A4 portrait, in EMU (210 × 297 mm).
+A4 = (Emu(7_560_310), Emu(10_692_130))
 
 
 def text_width(section: Section) -> int:
@@ -112,24 +115,25 @@ def header_fill(table_style) -> str | None:
     return None
 
 
-def add_toc_field(paragraphs: list[Paragraph], levels: str = "1-2") -> None:
-    """Wrap ``paragraphs`` (pre-rendered entries) in a TOC field Word refreshes on open.
+def adopt_page(section: Section) -> None:
+    """Make ``section`` A4 (a firm's Letter template included), keeping its orientation and margins."""
+    width, height = A4
+    if section.page_width is not None and section.page_height is not None \
+            and section.page_width > section.page_height:
+        width, height = height, width
+    if (section.page_width, section.page_height) != (width, height):
+        section.page_width, section.page_height = width, height
 
-    The entries are the field's cached result, so viewers that do not update fields
-    (LibreOffice's converter, previews) still show the chapter list.
-    """
-    first, last = paragraphs[0]._p, paragraphs[-1]._p
-    begin = [parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'),
-             parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> TOC \\o "{levels}" '
-                       '\\h \\z \\u </w:instrText></w:r>'),
-             parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>')]
-    ppr = first.pPr
-    for run in reversed(begin):
-        if ppr is not None:
-            ppr.addnext(run)
-        else:
-            first.insert(0, run)
-    last.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
+
+def raise_font_floor(styles, points: float) -> None:
+    """Give each of ``styles`` at least ``points`` pt (a size inherited from a base style counts)."""
+    for style in styles:
+        size, base = style.font.size, style
+        while size is None and base.base_style is not None:
+            base = base.base_style
+            size = base.font.size
+        if size is not None and size.pt < points:
+            style.font.size = Pt(points)
 
 
 def _twips(emu: int) -> int:

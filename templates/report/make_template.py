@@ -28,6 +28,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
+from diag.report.fields import set_update_fields
+
 OUT = Path(__file__).with_name("report-template.docx")
 
 LATIN = "Arial"
@@ -222,17 +224,10 @@ def _font_table(doc) -> None:
 
 
 def _settings(doc) -> None:
-    """Ask Word to refresh fields (the table of contents' page numbers) when opened."""
-    settings = doc.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        # settings.xml is a strict sequence: updateFields precedes these.
-        settings.insert_element_before(
-            parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),
-            "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-            "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-            "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-            "w:captions", "w:readModeInkLockDown", "w:smartTagType", "w:shapeDefaults",
-            "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+    """Ask Word to refresh fields (the table of contents' page numbers) when opened.
+
+    The builder drops the request once LibreOffice has counted the pages."""
+    set_update_fields(doc, True)
 
 
 def make() -> Path:
@@ -261,12 +256,18 @@ def make() -> Path:
     _paragraph_style(doc, "Metric", size=10.5, color=DARK, after=0, line=1.1)
     _paragraph_style(doc, "Metric Definition", base="Note", after=0, line=1.1)
     _character_style(doc, "Metric Value", size=13, bold=True, color=PRIMARY)
-    _paragraph_style(doc, "Table Text", size=9, after=0, line=1.0)
-    _paragraph_style(doc, "Table Text Small", base="Table Text", size=7.5)
+    # Table text stays at 9 pt or more: the report is read as a PDF on a phone.
+    _paragraph_style(doc, "Table Text", size=9.5, after=0, line=1.0)
+    _paragraph_style(doc, "Table Text Small", base="Table Text", size=9)
     _paragraph_style(doc, "Table Header", base="Table Text", bold=True, color=HEADER_TEXT)
     _paragraph_style(doc, "Table Header Small", base="Table Text Small", bold=True, color=HEADER_TEXT)
-    _paragraph_style(doc, "Cover Client", size=22, bold=True, color=DARK, before=150, after=18, align=C)
+    # The cover: logo, client, title, industry; lower down the firm, date, author; at the foot
+    # the confidentiality line.  Space before a style moves its block down the page.
+    _paragraph_style(doc, "Cover Logo", before=36, after=0, align=C, line=1.0)
+    _paragraph_style(doc, "Cover Client", size=22, bold=True, color=DARK, before=110, after=18, align=C)
+    _paragraph_style(doc, "Cover Firm", size=13, bold=True, color=PRIMARY, before=170, after=8, align=C)
     _paragraph_style(doc, "Cover Meta", size=11, color=GREY, after=4, align=C)
+    _paragraph_style(doc, "Cover Confidential", size=9, color=GREY, before=28, after=0, align=C)
     _paragraph_style(doc, "TOC Heading", size=18, bold=True, color=PRIMARY, before=6, after=12,
                      page_break=True)
     _paragraph_style(doc, "toc 1", size=11, bold=True, after=4)
