@@ -98,8 +98,11 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_client
 
-    result = run_client(Path(args.brief), Path(args.out), lang=args.lang)
+    result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
+                        pdf=args.pdf)
     print(f"报告已生成: {result.report}")
+    if args.pdf:
+        print(f"PDF 已生成: {result.report.with_suffix('.pdf')}")
     return 0
 
 
@@ -107,16 +110,32 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .run import run_batch
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
-                        executor=args.executor, scheduler=args.scheduler, lang=args.lang)
+                        executor=args.executor, scheduler=args.scheduler, lang=args.lang,
+                        template=args.template, pdf=args.pdf)
     return summary.exit_code
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
-    path = build_report(Path(args.run_dir), lang=args.lang)
+    if args.check_template:
+        from .report.firm import check_and_print
+
+        return check_and_print(Path(args.check_template))
+    if args.run_dir is None:
+        raise UsageError("expected RUN_DIR (or --check-template FIRM.docx)", file="diag report")
+    path = build_report(Path(args.run_dir), lang=args.lang, template=args.template, pdf=args.pdf)
     print(f"报告已重建: {path}")
+    if args.pdf:
+        print(f"PDF 已生成: {path.with_suffix('.pdf')}")
     return 0
+
+
+def _delivery_options(p: argparse.ArgumentParser) -> None:
+    """Add --template and --pdf (run, batch, report)."""
+    p.add_argument("--template", type=Path, default=None, metavar="FIRM.docx",
+                   help="用咨询公司自己的 Word 模板排版报告 (样式、页眉页脚、logo)")
+    p.add_argument("--pdf", action="store_true", help="同时生成 report.pdf (需要 LibreOffice)")
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
@@ -178,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("brief")
     p.add_argument("--out", default="outputs")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _delivery_options(p)
     p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("batch", help="批量生成多个客户的报告")
@@ -187,11 +207,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _delivery_options(p)
     p.set_defaults(handler=_cmd_batch)
 
     p = sub.add_parser("report", help="根据已记录的结果重建报告")
-    p.add_argument("run_dir")
+    p.add_argument("run_dir", nargs="?")
     p.add_argument("--lang", choices=("zh", "en"), default=None)
+    _delivery_options(p)
+    p.add_argument("--check-template", default=None, metavar="FIRM.docx",
+                   help="列出模板缺少的、报告要用的样式 (缺少时退出码 2)")
     p.set_defaults(handler=_cmd_report)
 
     p = sub.add_parser("templates", help="行业模板: list | show KEY | check PATH")

@@ -129,12 +129,17 @@ def _alive(pid: int) -> bool:
 
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
-               notebooks: Sequence[str] = NOTEBOOKS) -> RunResult:
+               notebooks: Sequence[str] = NOTEBOOKS, template: Path | None = None,
+               pdf: bool = False, firm: Any = None) -> RunResult:
     """Execute the notebooks for one brief and build its report; return what was produced.
 
     The firm's template folder is resolved here, in the process where the command was
     started (``$DIAG_TEMPLATES`` or a config file in its working directory), and handed
     to the kernels, which run elsewhere (see :func:`kernel_templates`).
+
+    ``template`` (``--template``) and the config file's report settings, or ``firm``
+    already resolved by a batch, give the report the firm's look; ``pdf`` adds
+    ``report.pdf`` (see :mod:`diag.report`).
 
     Raises :class:`DiagError` for bad input (before any notebook starts, or when a
     notebook reports one) and :class:`RunError` when a notebook fails; in both cases
@@ -146,6 +151,9 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     brief_path = Path(brief_path).resolve()
     out_root = out_folder(out_root)
     brief, scrub = prepare(brief_path)
+    from .report import delivery
+
+    firm = delivery(template, pdf) if firm is None or template is not None else firm
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
     _sweep_stale(out_root, brief.slug)
@@ -162,7 +170,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         results = merge_results(work, meta)
         from .report import build_report
 
-        report = build_report(work, lang=lang)
+        report = build_report(work, lang=lang, firm=firm, pdf=pdf)
         _swap_into_place(work, final)
     except BaseException:
         _keep_failed(work, out_root, brief.slug)
@@ -307,12 +315,13 @@ def find_briefs(items: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None) -> RunResult:
+def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None,
+             firm: Any = None, pdf: bool = False) -> RunResult:
     try:
         # ``templates`` is the firm's folder resolved where the batch started: a worker
         # on another machine (a dask scheduler) does not share that process's environment.
         with kernel_templates(templates):
-            return run_client(brief_path, out_root, lang=lang)
+            return run_client(brief_path, out_root, lang=lang, firm=firm, pdf=pdf)
     except DiagError as exc:
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
     except RunError as exc:
@@ -323,7 +332,8 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
 
 
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
-              scheduler: str | None = None, lang: str = "zh") -> BatchSummary:
+              scheduler: str | None = None, lang: str = "zh", template: Path | None = None,
+              pdf: bool = False) -> BatchSummary:
     """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary.
 
     ``executor="local"`` runs the briefs one after another (``jobs=1``) or in ``jobs``
@@ -343,6 +353,9 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
 
     out_root = out_folder(out_root)
     templates = user_templates_dir()   # resolved once, where the command started (absolute)
+    from .report import delivery
+
+    firm = delivery(template, pdf)      # the firm's report settings, checked once, for every worker
     if executor == "dask":
         client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
     out_root.mkdir(parents=True, exist_ok=True)
@@ -352,17 +365,17 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
             from dask.distributed import as_completed as dask_completed
 
             futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
-                                 pure=False)
+                                 firm=firm, pdf=pdf, pure=False)
             for future in dask_completed(futures):
                 results.append(_report_progress(future.result()))
         finally:
             _close_dask(client)
     elif jobs == 1:
         for path in briefs:
-            results.append(_report_progress(_run_one(path, out_root, lang, templates)))
+            results.append(_report_progress(_run_one(path, out_root, lang, templates, firm, pdf)))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run_one, path, out_root, lang, templates) for path in briefs]
+            futures = [pool.submit(_run_one, path, out_root, lang, templates, firm, pdf) for path in briefs]
             for future in as_completed(futures):
                 results.append(_report_progress(future.result()))
     order = {p.stem: i for i, p in enumerate(briefs)}

@@ -20,7 +20,7 @@ from .firm import FirmSettings, check_template, firm_settings
 from .messages import LANGS, catalogue
 
 __all__ = ["build_report", "REPORT", "PDF", "STYLES", "LANGS", "FirmSettings", "firm_settings",
-           "check_template", "write_pdf"]
+           "check_template", "write_pdf", "delivery"]
 
 REPORT = "report.docx"
 PDF = "report.pdf"
@@ -70,6 +70,17 @@ def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
     if pdf:
         write_pdf(out)
     return out
+
+
+def delivery(template: str | os.PathLike[str] | None = None, pdf: bool = False) -> FirmSettings:
+    """Return the firm's settings for a run, checked before any notebook starts.
+
+    A template that is missing or lacks a style, an unreadable logo, or ``pdf``
+    without LibreOffice raise a :class:`~diag.errors.DiagError` (exit status 2).
+    """
+    if pdf:
+        office.require("--pdf")
+    return firm_settings(template)
 
 
 def write_pdf(docx: str | os.PathLike[str]) -> Path:

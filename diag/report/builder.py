@@ -144,7 +144,8 @@ class ReportBuilder:
 
         Until a layout engine has counted the pages, the document asks Word to update
         its fields when opened (:func:`diag.report.contents.paginate` stops that)."""
-        self.contents.fill()
+        self.contents.fill()     # first: its reserved paragraph is blank until then
+        dx.drop_spacers_before(self.doc, {self._sid("h1"), self._sid("toc_heading")})
         fl.caption_refs(self.doc, caption_styles={self._sid("caption"), self._sid("table_caption")},
                         text_styles={self._sid("body")},
                         stop_styles={self._sid(r) for r in ("h1", "h2", "h3", "toc_heading")},

@@ -14,7 +14,7 @@ from docx.shared import Emu, Pt
 from docx.table import Table
 
 __all__ = ["text_width", "text_height", "new_section", "set_col_widths", "mark_header_row",
-           "set_table_look", "shade_cell", "header_fill", "adopt_page", "raise_font_floor", "A4"]
+           "set_table_look", "shade_cell", "header_fill", "adopt_page", "raise_font_floor", "drop_spacers_before", "A4"]
 
 #: A4 portrait, in EMU (210 × 297 mm).
 A4 = (Emu(7_560_310), Emu(10_692_130))
@@ -138,3 +138,31 @@ def raise_font_floor(styles, points: float) -> None:
 
 def _twips(emu: int) -> int:
     return int(round(emu / 635))
+
+
+def drop_spacers_before(document, style_ids: set[str]) -> int:
+    """Remove blank spacer paragraphs just before a paragraph in ``style_ids`` (headings that
+    start a new page), so a spacer that falls onto the next page cannot leave it blank.
+    Return how many were removed."""
+    removed = 0
+    body = document.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is None or style.get(qn("w:val")) not in style_ids:
+            continue
+        prev = p.getprevious()
+        while prev is not None and prev.tag == qn("w:p") and _blank(prev):
+            before = prev.getprevious()
+            body.remove(prev)
+            removed += 1
+            prev = before
+    return removed
+
+
+def _blank(p) -> bool:
+    """Return whether paragraph ``p`` shows nothing and ends no section."""
+    if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+        return False
+    if any(True for _ in p.iter(qn("w:drawing"), qn("w:br"), qn("w:fldChar"), qn("w:bookmarkStart"))):
+        return False
+    return not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()

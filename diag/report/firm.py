@@ -27,7 +27,8 @@ from ..paths import REPORT_TEMPLATE
 # The same files, in the same order and read the same way, as for the firm's industry templates.
 from ..industries import _config_candidates, _read_mapping
 
-__all__ = ["FirmSettings", "firm_settings", "check_template", "TemplateProblem", "KEYS",
+__all__ = ["FirmSettings", "firm_settings", "check_template", "check_and_print", "format_check",
+           "TemplateProblem", "KEYS",
            "MIN_TABLE_PT"]
 
 #: Config keys (and the aliases accepted for them).
@@ -214,3 +215,16 @@ def format_check(path: Path, problems: list[TemplateProblem]) -> tuple[str, str]
     err = [f"error: {path}: {_summary(fatal)}"]
     err += [f"  缺少: {p.line()}" for p in fatal]
     return out, "\n".join(err)
+
+
+def check_and_print(path: Path) -> int:
+    """Print ``diag report --check-template`` for ``path``; return its exit status (0 complete, 2 not)."""
+    import sys
+
+    out, err = format_check(path, check_template(path))
+    if out:
+        print(out)
+    if err:
+        print(err, file=sys.stderr)
+        return 2
+    return 0

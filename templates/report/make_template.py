@@ -270,8 +270,9 @@ def make() -> Path:
     _paragraph_style(doc, "Cover Confidential", size=9, color=GREY, before=28, after=0, align=C)
     _paragraph_style(doc, "TOC Heading", size=18, bold=True, color=PRIMARY, before=6, after=12,
                      page_break=True)
-    _paragraph_style(doc, "toc 1", size=11, bold=True, after=4)
-    _paragraph_style(doc, "toc 2", size=10, indent_cm=0.6, after=2)
+    # Dense enough that the contents of a full report (about 50 headings) fit on one page.
+    _paragraph_style(doc, "toc 1", size=10.5, bold=True, before=4, after=1, line=1.1)
+    _paragraph_style(doc, "toc 2", size=9.5, indent_cm=0.6, after=0, line=1.1)
     _paragraph_style(doc, "Header", size=8.5, color=GREY, after=0)
     _paragraph_style(doc, "Footer", size=8.5, color=GREY, after=0, align=C)
 

@@ -194,7 +194,8 @@ def _section_of(document, text: str):
     breaks = 0
     for el in document.element.body.iterchildren():
         shown = "".join(t.text or "" for t in el.iter(qn("w:t")))
-        if el.tag == qn("w:p") and _plain(shown) == text:
+        in_contents = el.find(qn("w:hyperlink")) is not None   # a contents entry of the same text
+        if el.tag == qn("w:p") and _plain(shown) == text and not in_contents:
             return document.sections[breaks]
         if el.find(f"{W}pPr/{W}sectPr") is not None:
             breaks += 1
