@@ -16,7 +16,7 @@ from diag.paths import PACKAGE, REPORT_TEMPLATE
 from diag.report import STYLES, build_report, check_template, firm_settings
 from diag.report.docx_util import A4
 
-from conftest import FIRM_FONT, FIRM_RED, logo_png, make_firm_template
+from firm_template import FIRM_FONT, FIRM_RED, logo_png, make_firm_template
 
 
 def _part(path: Path, name: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from docx.oxml.ns import qn
 from diag.cli import main
 from diag.report import STYLES, build_report
 
-from conftest import make_firm_template
+from firm_template import make_firm_template
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -122,3 +123,30 @@ def test_contents_without_libreoffice_has_no_page_numbers_yet(run_dir: Path) -> 
     assert entries and all(not e.text.rsplit("\t", 1)[-1].strip() for e in entries)
     results = [r for e in entries for r in e._p.iter(qn("w:instrText")) if "PAGEREF" in (r.text or "")]
     assert len(results) == len(entries)
+
+
+def _pdf_in_a_process(run: str) -> tuple[int, int]:
+    import os
+
+    from diag.report import build_report as build
+
+    return os.getpid(), build(run, pdf=True).with_suffix(".pdf").stat().st_size
+
+
+def test_two_processes_write_their_pdfs_at_once_each_with_its_own_profile(libreoffice: str,
+                                                                          delivered: Path,
+                                                                          tmp_path: Path) -> None:
+    import multiprocessing
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor
+
+    runs = []
+    for name in ("a", "b"):
+        run = Path(shutil.copytree(delivered, tmp_path / name))
+        (run / "report.pdf").unlink()
+        runs.append(str(run))
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        done = list(pool.map(_pdf_in_a_process, runs))
+    assert all(size > 10_000 for _, size in done)
+    for pid, _ in done:                       # each worker's profile is removed when it exits
+        assert not list(Path(tempfile.gettempdir()).glob(f"diag-lo-{pid}-*"))
