@@ -14,6 +14,7 @@ LibreOffice itself, so no Python–UNO bridge is needed.
 from __future__ import annotations
 
 import atexit
+import multiprocessing.util
 import os
 import shutil
 import subprocess
@@ -129,6 +130,8 @@ def _profile(binary: str) -> Path:
     if _PROFILE is None or not _PROFILE.is_dir():
         profile = Path(tempfile.mkdtemp(prefix=f"diag-lo-{os.getpid()}-"))
         atexit.register(shutil.rmtree, profile, True)
+        # Worker processes of a batch (multiprocessing) end without atexit, but run these.
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(profile, True), exitpriority=0)
         _call([binary, f"-env:UserInstallation={profile.as_uri()}", *_FLAGS, "--terminate_after_init"],
               "start")
         standard = profile / "user" / "basic" / "Standard"
