@@ -8,13 +8,13 @@ depends on the content.  Every string passes through :func:`diag.privacy.scrub_t
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import math
 from pathlib import Path
 from typing import Any, Iterable
 
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
@@ -106,6 +106,7 @@ class ReportBuilder:
             self.client = {"name": str(self.client)}
         self.figure_no = 0
         self.table_no = 0
+        self.bookmark_id: int | None = None
         self.contents = Contents(self.doc, {self._sid("h1"): 1, self._sid("h2"): 2},
                                  {1: self._sid("toc1"), 2: self._sid("toc2")})
         self.landscape = False
@@ -150,8 +151,7 @@ class ReportBuilder:
                         text_styles={self._sid("body")},
                         stop_styles={self._sid(r) for r in ("h1", "h2", "h3", "toc_heading")},
                         template=(self.m["ref_before"], self.m["ref_after"]),
-                        default_style=self.doc.styles.default(self.doc.styles[STYLES["body"]].type)
-                        .style_id)
+                        default_style=self.doc.styles.default(WD_STYLE_TYPE.PARAGRAPH).style_id)
         fl.declare_captions(self.doc, [self.m["figure"], self.m["table"]])
         fl.set_update_fields(self.doc, True)
 
@@ -159,8 +159,11 @@ class ReportBuilder:
         """Add a numbered caption: label, a SEQ field and the title; label and number bookmarked."""
         paragraph = self._para(role)
         kind = "Fig" if role == "caption" else "Tab"
+        if self.bookmark_id is None:
+            self.bookmark_id = fl.next_bookmark_id(self.doc)   # after any of the template's own
+        self.bookmark_id += 1
         fl.caption(paragraph, label, number, self.m["caption_sep"], _t(title),
-                   bookmark=f"_Ref{kind}{number:04d}", bookmark_id=fl.next_bookmark_id(self.doc))
+                   bookmark=f"_Ref{kind}{number:04d}", bookmark_id=self.bookmark_id - 1)
 
     # -- validation -------------------------------------------------------------------
     def _sections(self) -> list[tuple[str, dict[str, Any]]]:
@@ -216,22 +219,8 @@ class ReportBuilder:
             self.doc.core_properties.author = c.author or c.firm
 
     def _cover_fields(self) -> cv.CoverFields:
-        m, c, firm = self.m, self.client, self.firm
-        line = [m["cover_industry"].format(industry=_t(c["industry"]))] if c.get("industry") else []
-        if c.get("format"):
-            line.append(m["cover_format"].format(format=_t(c["format"])))
-        date = _display_date(self.meta.get("generated_at"), self.lang)
-        author, consultant = _t(firm.author), _t(c.get("consultant") or "")
-        logo = firm.logo.read_bytes() if firm.logo else cv.body_picture(self.doc)
-        return cv.CoverFields(
-            client=_t(c.get("name") or ""), report=_t(m["report_title"]), subtitle="　".join(line),
-            date=date, firm=_t(firm.firm_name), author=author, consultant=consultant,
-            industry=_t(c.get("industry") or ""), format=_t(c.get("format") or ""),
-            confidential=_t(firm.confidentiality or m["cover_confidential"]), logo=logo,
-            date_line=m["cover_date"].format(date=date) if date else "",
-            author_line=m["cover_author"].format(author=author) if author else "",
-            consultant_line=(m["cover_consultant"].format(consultant=consultant)
-                             if consultant and consultant != author else ""))
+        return cv.cover_fields(self.client, self.meta.get("generated_at"), self.m, self.firm, self.lang,
+                               template_logo=cv.body_picture(self.doc))
 
     def _cover(self) -> None:
         """The template's own cover, filled in, or the cover laid out from the cover styles."""
@@ -563,15 +552,3 @@ def _png_size(path: Path) -> tuple[int, int]:
     if width <= 0 or height <= 0:
         raise ValueError(f"empty PNG: {path}")
     return width, height
-
-
-def _display_date(value: Any, lang: str) -> str:
-    """Return the report date as ``2026年11月23日`` (zh) or ``2026-11-23`` (en)."""
-    if not value:
-        return ""
-    text = str(value)
-    try:
-        date = _dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return _t(text)
-    return f"{date.year}年{date.month}月{date.day}日" if lang == "zh" else date.isoformat()

@@ -15,10 +15,11 @@ Headers and footers keep everything the template puts there (a logo, rules,
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.image import Image
@@ -26,7 +27,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
 
-__all__ = ["CoverFields", "has_template_cover", "body_picture", "clear_body", "fill_template_cover",
+from ..privacy import scrub_text
+from .firm import FirmSettings
+
+__all__ = ["CoverFields", "cover_fields", "display_date", "has_template_cover", "body_picture", "clear_body", "fill_template_cover",
            "write_cover", "fill_headers", "PLACEHOLDERS"]
 
 PLACEHOLDERS = ("client", "report", "subtitle", "date", "firm", "author", "consultant", "industry",
@@ -155,3 +159,40 @@ def write_cover(para: Callable[..., Paragraph], fields: CoverFields) -> None:
             para("cover_meta", line)
     if fields.confidential:
         para("cover_confidential", fields.confidential, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _t(text: Any) -> str:
+    return scrub_text("" if text is None else str(text))
+
+
+def cover_fields(client: dict[str, Any], generated_at: Any, m: dict[str, str], firm: FirmSettings,
+                 lang: str, *, template_logo: bytes | None = None) -> CoverFields:
+    """Return the cover's texts (masked) from the brief's client, the run date, the messages
+    and the firm's settings; the logo is the firm's, else ``template_logo``."""
+    line = [m["cover_industry"].format(industry=_t(client["industry"]))] if client.get("industry") else []
+    if client.get("format"):
+        line.append(m["cover_format"].format(format=_t(client["format"])))
+    date = display_date(generated_at, lang)
+    author, consultant = _t(firm.author), _t(client.get("consultant") or "")
+    return CoverFields(
+        client=_t(client.get("name") or ""), report=_t(m["report_title"]), subtitle="　".join(line),
+        date=date, firm=_t(firm.firm_name), author=author, consultant=consultant,
+        industry=_t(client.get("industry") or ""), format=_t(client.get("format") or ""),
+        confidential=_t(firm.confidentiality or m["cover_confidential"]),
+        logo=firm.logo.read_bytes() if firm.logo else template_logo,
+        date_line=m["cover_date"].format(date=date) if date else "",
+        author_line=m["cover_author"].format(author=author) if author else "",
+        consultant_line=(m["cover_consultant"].format(consultant=consultant)
+                         if consultant and consultant != author else ""))
+
+
+def display_date(value: Any, lang: str) -> str:
+    """Return the report date as ``2026年11月23日`` (zh) or ``2026-11-23`` (en)."""
+    if not value:
+        return ""
+    text = str(value)
+    try:
+        date = _dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return _t(text)
+    return f"{date.year}年{date.month}月{date.day}日" if lang == "zh" else date.isoformat()
