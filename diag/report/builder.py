@@ -96,7 +96,8 @@ class ReportBuilder:
         if missing:
             raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)
         self.firm = firm or FirmSettings()
-        dx.adopt_page(self.doc.sections[0])
+        for section in self.doc.sections:
+            dx.adopt_page(section)
         dx.raise_font_floor([self.doc.styles[STYLES[r]] for r in TABLE_TEXT_ROLES], MIN_TABLE_PT)
         self.sections = self._sections()
         self.header_fill = dx.header_fill(self.doc.styles[STYLES["table"]]) or HEADER_FILL

@@ -14,9 +14,11 @@ LibreOffice itself, so no Python–UNO bridge is needed.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing.util
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -157,15 +159,21 @@ def _run(args: list[str], what: str) -> None:
 
 
 def _call(command: list[str], what: str) -> None:
+    """Run LibreOffice; on timeout stop its whole process group (soffice starts soffice.bin)."""
     try:
-        proc = subprocess.run(command, capture_output=True, timeout=TIMEOUT,
-                              stdin=subprocess.DEVNULL, start_new_session=True)
-    except subprocess.TimeoutExpired:
-        raise OfficeError(f"LibreOffice took longer than {TIMEOUT:.0f} s to {what}") from None
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
         raise OfficeError(f"cannot start LibreOffice ({exc})") from None
+    try:
+        _, stderr = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise OfficeError(f"LibreOffice took longer than {TIMEOUT:.0f} s to {what}") from None
     if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
         raise OfficeError(f"LibreOffice failed to {what} (exit {proc.returncode}) {detail[0]}")
 
 
