@@ -265,7 +265,14 @@ def make() -> Path:
     # the confidentiality line.  Space before a style moves its block down the page.
     _paragraph_style(doc, "Cover Logo", before=36, after=0, align=C, line=1.0)
     _paragraph_style(doc, "Cover Client", size=22, bold=True, color=DARK, before=110, after=18, align=C)
-    _paragraph_style(doc, "Cover Firm", size=13, bold=True, color=PRIMARY, before=170, after=8, align=C)
+    firm = _paragraph_style(doc, "Cover Firm", size=13, bold=True, color=PRIMARY, before=170, after=8,
+                            align=C)
+    # A short rule above the firm separates the title block from the delivery block.
+    firm.element.get_or_add_pPr().insert_element_before(
+        parse_xml(f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="8" w:space="12" '
+                  f'w:color="{PRIMARY}"/></w:pBdr>'),
+        "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+    firm.paragraph_format.left_indent, firm.paragraph_format.right_indent = Cm(5), Cm(5)
     _paragraph_style(doc, "Cover Meta", size=11, color=GREY, after=4, align=C)
     _paragraph_style(doc, "Cover Confidential", size=9, color=GREY, before=28, after=0, align=C)
     _paragraph_style(doc, "TOC Heading", size=18, bold=True, color=PRIMARY, before=6, after=12,

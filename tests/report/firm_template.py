@@ -16,7 +16,7 @@ def logo_png(path: Path, text: str = "YS") -> Path:
     fig, ax = plt.subplots(figsize=(3, 1), dpi=100)
     ax.set_axis_off()
     fig.patch.set_facecolor("#" + FIRM_RED)
-    ax.text(0.5, 0.5, text, color="white", fontsize=40, ha="center", va="center",
+    ax.text(0.5, 0.5, text, color="white", fontsize=26, ha="center", va="center",
             transform=ax.transAxes)
     fig.savefig(path)
     plt.close(fig)
