@@ -185,3 +185,14 @@ def test_a_logo_that_is_not_a_picture_is_a_template_error(tmp_path: Path,
     (tmp_path / ".diag.yaml").write_text("logo: logo.png\n", encoding="utf-8")
     with pytest.raises(TemplateError, match="PNG"):
         firm_settings()
+
+
+def test_report_settings_may_sit_under_diag_in_a_toml_config(tmp_path: Path, firm_docx: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "diag.toml").write_text(
+        f'[diag]\nreport_template = "{firm_docx.name}"\nfirm_name = "远山"\nauthor = "李明"\n',
+        encoding="utf-8")
+    settings = firm_settings()
+    assert settings.template == firm_docx.resolve() and settings.firm_name == "远山"
+    assert settings.author == "李明" and settings.logo is None
