@@ -98,16 +98,28 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_client
 
-    result = run_client(Path(args.brief), Path(args.out), lang=args.lang)
+    result = run_client(Path(args.brief), Path(args.out), lang=args.lang, **_since(args))
     print(f"报告已生成: {result.report}")
     return 0
+
+
+def _since(args: argparse.Namespace) -> dict:
+    """Return the run keywords of ``--since DIR`` / ``--no-since`` (the earlier run to compare with)."""
+    return {"since": Path(args.since) if args.since else None, "use_since": not args.no_since}
+
+
+def _add_since(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--since", metavar="PREV_RUN_DIR", default=None,
+                       help="与上一次的诊断结果对比 (默认: 输出目录中同一客户的上一份报告)")
+    group.add_argument("--no-since", action="store_true", help="不与上一次的诊断对比")
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .run import run_batch
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
-                        executor=args.executor, scheduler=args.scheduler, lang=args.lang)
+                        executor=args.executor, scheduler=args.scheduler, lang=args.lang, **_since(args))
     return summary.exit_code
 
 
@@ -178,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("brief")
     p.add_argument("--out", default="outputs")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _add_since(p)
     p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("batch", help="批量生成多个客户的报告")
@@ -187,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _add_since(p)
     p.set_defaults(handler=_cmd_batch)
 
     p = sub.add_parser("report", help="根据已记录的结果重建报告")

@@ -32,7 +32,9 @@ from .privacy import Scrubber
 from .record import merge_results, write_atomic
 
 #: The consulting flow, one notebook per step, in reading order.
-NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "04_strategy")
+NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "03b_review", "04_strategy")
+#: The 复盘 notebook runs only when there is something to review (campaigns or an earlier run).
+REVIEW = "03b_review"
 
 #: Columns of ``OUT/index.csv`` (one row per client of a batch).
 INDEX_COLUMNS = ("slug", "client", "industry", "status", "orders", "customers", "gmv", "aov",
@@ -129,7 +131,8 @@ def _alive(pid: int) -> bool:
 
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
-               notebooks: Sequence[str] = NOTEBOOKS) -> RunResult:
+               notebooks: Sequence[str] = NOTEBOOKS, since: Path | None = None,
+               use_since: bool = True) -> RunResult:
     """Execute the notebooks for one brief and build its report; return what was produced.
 
     The firm's template folder is resolved here, in the process where the command was
@@ -139,19 +142,32 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     Raises :class:`DiagError` for bad input (before any notebook starts, or when a
     notebook reports one) and :class:`RunError` when a notebook fails; in both cases
     ``OUT/<slug>`` is untouched.
+
+    ``since`` names the earlier run to compare with (see :func:`diag.since.find_previous`);
+    by default the previous report of the same client in ``out_root`` is used, and
+    ``use_since=False`` compares with none.
     """
+    from . import since as earlier
     from .industries import user_templates_dir
 
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
     out_root = out_folder(out_root)
     brief, scrub = prepare(brief_path)
+    previous, strict = earlier.find_previous(brief.slug, out_root, since, use=use_since)
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
     _sweep_stale(out_root, brief.slug)
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
+        note = earlier.stage(previous, work, strict=strict)  # before the swap replaces it
+        if note:
+            import sys
+
+            print(note, file=sys.stderr)
+        if not (brief.data.campaigns or earlier.has_previous(work)):
+            notebooks = [n for n in notebooks if n != REVIEW]
         with kernel_templates(user_templates_dir()):
             for name in notebooks:
                 _execute(name, brief_path, work, lang, scrub)
@@ -307,12 +323,13 @@ def find_briefs(items: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None) -> RunResult:
+def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None,
+             since: Path | None = None, use_since: bool = True) -> RunResult:
     try:
         # ``templates`` is the firm's folder resolved where the batch started: a worker
         # on another machine (a dask scheduler) does not share that process's environment.
         with kernel_templates(templates):
-            return run_client(brief_path, out_root, lang=lang)
+            return run_client(brief_path, out_root, lang=lang, since=since, use_since=use_since)
     except DiagError as exc:
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
     except RunError as exc:
@@ -323,7 +340,8 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
 
 
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
-              scheduler: str | None = None, lang: str = "zh") -> BatchSummary:
+              scheduler: str | None = None, lang: str = "zh", since: Path | None = None,
+              use_since: bool = True) -> BatchSummary:
     """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary.
 
     ``executor="local"`` runs the briefs one after another (``jobs=1``) or in ``jobs``
@@ -331,6 +349,8 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     scheduler at ``scheduler`` (``tcp://host:8786``; its workers must see the same
     briefs and output folder), or without one a local cluster of ``jobs`` worker
     processes.  Every client's result is collected whatever happens to the others.
+    ``since`` / ``use_since`` pass to each client's run (``since`` is then usually a
+    previous batch's output folder, holding ``<slug>/results.json``).
     """
     briefs = [p.resolve() for p in find_briefs(items)]   # absolute: workers may start elsewhere
     if executor not in EXECUTORS:
@@ -352,17 +372,17 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
             from dask.distributed import as_completed as dask_completed
 
             futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
-                                 pure=False)
+                                 since=since, use_since=use_since, pure=False)
             for future in dask_completed(futures):
                 results.append(_report_progress(future.result()))
         finally:
             _close_dask(client)
     elif jobs == 1:
         for path in briefs:
-            results.append(_report_progress(_run_one(path, out_root, lang, templates)))
+            results.append(_report_progress(_run_one(path, out_root, lang, templates, since, use_since)))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run_one, path, out_root, lang, templates) for path in briefs]
+            futures = [pool.submit(_run_one, path, out_root, lang, templates, since, use_since) for path in briefs]
             for future in as_completed(futures):
                 results.append(_report_progress(future.result()))
     order = {p.stem: i for i, p in enumerate(briefs)}
