@@ -25,7 +25,8 @@ from .benchmark import LOWER_IS_BETTER
 from .gmv import decompose_change
 
 __all__ = ["KEY_METRICS", "snapshot", "compare_metrics", "moved_most", "driver_change", "followup",
-           "followup_display", "carry_over", "comparison_display", "MET", "NOT_MET", "NO_DATA"]
+           "followup_display", "carry_over", "carry_over_display", "comparison_display", "current_values",
+           "plan_followup", "summary_sentences", "drivers_display", "MET", "NOT_MET", "NO_DATA"]
 
 MET, NOT_MET, NO_DATA = "达成", "未达成", "无数据"
 
@@ -125,6 +126,8 @@ def moved_most(comparison: pd.DataFrame) -> pd.Series | None:
 
 
 def _fmt(value: float | None, kind: str) -> str:
+    if kind == "none":          # a recommendation without a metric: nothing to measure
+        return "—"
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NO_DATA
     if kind == "yuan":
@@ -145,6 +148,8 @@ def _fmt_change(row: Mapping[str, Any]) -> str:
     if change is None or pd.isna(change):
         return "—"
     kind = row["kind"]
+    if change == 0:
+        return "0"
     if kind == "share":
         return f"{change * 100:+.1f}个百分点"
     sign = "+" if change >= 0 else "-"
@@ -251,10 +256,15 @@ def followup_display(table: pd.DataFrame, labels: Mapping[str, str] | None = Non
     labels = labels or {}
     rows = []
     for r in table.to_dict("records"):
-        kind = _kind(r["metric"], r["unit"])
+        kind = _kind(r["metric"], r["unit"]) if r["metric"] else "none"
         label = labels.get(r["metric"]) or (KEY_METRICS.get(r["metric"], (r["metric"],))[0] if r["metric"] else "—")
         progress = r["progress"]
-        done = "" if progress is None or pd.isna(progress) else f"（完成计划变化的 {progress:.0%}）"
+        if progress is None or pd.isna(progress) or r["status"] == MET:
+            done = ""
+        elif abs(progress) < 0.005:
+            done = "（与上次持平）"
+        else:
+            done = f"（完成计划变化的 {progress:.0%}）"
         rows.append({"优先级": r["priority"], "建议": r["action"], "指标": label, "上次": _fmt(r["then"], kind),
                      "目标": _fmt(r["target"], kind), "本次": _fmt(r["now"], kind), "结论": r["status"] + done})
     return pd.DataFrame(rows, columns=["优先级", "建议", "指标", "上次", "目标", "本次", "结论"])
@@ -286,9 +296,83 @@ def carry_over(previous: pd.DataFrame, new_recs: pd.DataFrame | None) -> pd.Data
                 decision, reason = "延续", f"目标未达成，指标仍落后，列为新计划第 {priority} 项"
             else:
                 decision, reason = "调整", "目标未达成，但按本次数据已不再是优先差距，换用新计划中的行动"
+        elif not r["metric"]:
+            decision = "延续" if kept else "调整"
+            reason = ("没有对应的指标，执行情况由顾问与客户确认" +
+                      (f"；新计划仍列为第 {priority} 项" if kept else "；新计划不再单列"))
         else:
             decision = "延续" if kept else "补数据"
             reason = ("本次无法测量该指标，先补齐数据再判断" + (f"；新计划仍列为第 {priority} 项" if kept else ""))
         rows.append({"action": r["action"], "metric": r["metric"], "status": r["status"], "decision": decision,
                      "reason": reason, "new_priority": priority})
     return pd.DataFrame(rows, columns=["action", "metric", "status", "decision", "reason", "new_priority"])
+
+
+def carry_over_display(table: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return the carry-over table for the report: 上次建议 / 指标 / 结论 / 新计划 / 原因."""
+    labels = labels or {}
+    rows = [{"上次建议": r["action"], "指标": labels.get(r["metric"]) or r["metric"] or "—", "上次目标": r["status"],
+             "新计划": r["decision"], "原因": r["reason"]} for r in table.to_dict("records")]
+    return pd.DataFrame(rows, columns=["上次建议", "指标", "上次目标", "新计划", "原因"])
+
+
+def current_values(metrics: Mapping[str, Any], measured: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """Return the numbers measured now, by key: the orders metrics, then the measured vocabulary (which wins)."""
+    out: dict[str, float] = {}
+    for source in (metrics, measured or {}):
+        for key, value in source.items():
+            if _num(value) is not None:
+                out[key] = _num(value)  # type: ignore[assignment]
+    return out
+
+
+def plan_followup(previous: Mapping[str, Any] | None, now: Mapping[str, Any]) -> pd.DataFrame:
+    """Return :func:`followup` of the recommendations recorded in an earlier results.json (empty without any)."""
+    return followup(snapshot(previous)["recommendations"], now)
+
+
+def summary_sentences(comparison: pd.DataFrame, change: pd.DataFrame | None, label_then: str,
+                      label_now: str, follow: pd.DataFrame | None = None) -> list[str]:
+    """Return the review's findings against the last diagnosis, one Chinese sentence each."""
+    out = []
+    top = moved_most(comparison)
+    if top is not None:
+        out.append(f"与上次相比变化最大的是「{top['label']}」：{_fmt(top['then'], top['kind'])} → "
+                   f"{_fmt(top['now'], top['kind'])}（{top['change_pct']:+.1%}，{top['direction']}）。")
+    if change is not None:
+        parts = change.set_index("driver")
+        total = float(parts.loc["gmv", "contribution"])
+        drivers = parts.drop(index="gmv")
+        main = drivers["contribution"].abs().idxmax()
+        same = label_then == label_now
+        if total == 0:
+            out.append(f"月均 GMV 与上次相同（{_fmt(parts.loc['gmv', 'period_b'], 'yuan')}，{label_now}）"
+                       + ("：两次数据的最近完整月份相同。" if same else "。"))
+        else:
+            out.append(f"月均 GMV 从 {_fmt(parts.loc['gmv', 'period_a'], 'yuan')}（{label_then}）到 "
+                       f"{_fmt(parts.loc['gmv', 'period_b'], 'yuan')}（{label_now}），变化 "
+                       f"{'+' if total >= 0 else '-'}{_fmt(abs(total), 'yuan')}；主要由「{drivers.loc[main, 'label']}」带动"
+                       f"（贡献 {'+' if drivers.loc[main, 'contribution'] >= 0 else '-'}"
+                       f"{_fmt(abs(float(drivers.loc[main, 'contribution'])), 'yuan')}）。")
+    if follow is not None and len(follow):
+        counts = follow["status"].value_counts()
+        out.append(f"上次计划的 {len(follow)} 条建议：达成 {counts.get(MET, 0)} 条，未达成 {counts.get(NOT_MET, 0)} 条，"
+                   f"无数据 {counts.get(NO_DATA, 0)} 条（没有可测的指标或本次无法测量）。")
+    return out
+
+
+def drivers_display(change: pd.DataFrame, label_then: str, label_now: str) -> pd.DataFrame:
+    """Return the then → now driver split for the report (:func:`driver_change` output, formatted)."""
+    kinds = {"buyers": "buyers", "orders_per_buyer": "ratio", "aov": "yuan", "gmv": "yuan"}
+    rows = []
+    for r in change.to_dict("records"):
+        kind = kinds.get(r["driver"], "ratio")
+
+        def show(value: float, kind: str = kind) -> str:
+            return f"{value:,.1f}人" if kind == "buyers" else _fmt(value, kind)
+
+        rows.append({"驱动因素": r["label"], f"上次 {label_then}": show(r["period_a"]),
+                     f"本次 {label_now}": show(r["period_b"]),
+                     "变化率": "—" if pd.isna(r["change_pct"]) else f"{r['change_pct']:+.1%}",
+                     "对月均GMV变化的贡献": f"{'+' if r['contribution'] >= 0 else '-'}{_fmt(abs(r['contribution']), 'yuan')}"})
+    return pd.DataFrame(rows)

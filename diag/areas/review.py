@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
-           "campaigns_display", "overall_rates"]
+           "campaigns_display", "overall_rates", "summary_sentences"]
 
 NO_DATA = "无数据"
 
@@ -272,20 +272,35 @@ def rates_display(rates: pd.DataFrame, overall: pd.DataFrame | None = None) -> p
     return table.rename_axis(None, axis=1).reset_index().rename(columns={"name": "活动"})
 
 
-def campaigns_display(results: pd.DataFrame) -> pd.DataFrame:
-    """Return the campaigns as a table for the report (Chinese headers, money and shares formatted)."""
+def campaigns_display(results: pd.DataFrame, part: str = "targets") -> pd.DataFrame:
+    """Return the campaigns as a report table: ``part="targets"`` (目标与达成) or ``"return"`` (投入产出)."""
     rows = []
     for r in results.itertuples(index=False):
-        met = "—" if r.met is None or pd.isna(r.met) else ("达成" if r.met else "未达成")
-        rows.append({
-            "活动": r.name if not r.store else f"{r.name}（{r.store}）", "类型": r.type or "—",
-            "日期": f"{r.start:%m-%d}～{r.end:%m-%d}" if r.start.year == r.end.year
-                    else f"{r.start}～{r.end}",
-            "GMV": _money(r.gmv), "对比期GMV": _money(r.base_gmv),
-            "提升": _pct(r.uplift_pct) if _known(r.uplift_pct) else NO_DATA,
-            "订单": f"{r.orders:,}", "购买用户": f"{r.buyers:,}", "新客": f"{r.new_customers:,}",
-            "成本": _money(r.cost), "新客成本": _money(r.cost_per_new),
-            "ROI": NO_DATA if not _known(r.roi) else f"{r.roi:.2f}",
-            "目标GMV": _money(r.target_gmv), "达成率": _pct(r.attainment, 0), "结论": met})
+        name = r.name if not r.store else f"{r.name}（{r.store}）"
+        if part == "targets":
+            met = "—" if r.met is None or pd.isna(r.met) else ("达成" if r.met else "未达成")
+            span = f"{r.start:%m-%d}～{r.end:%m-%d}" if r.start.year == r.end.year else f"{r.start}～{r.end}"
+            new = f"{r.new_customers:,}" + ("" if not _known(r.target_new) else f" / {r.target_new:,.0f}")
+            rows.append({"活动": name, "日期": f"{r.start:%Y}-{span}" if r.start.year == r.end.year else span,
+                         "GMV": _money(r.gmv), "目标GMV": _money(r.target_gmv), "达成率": _pct(r.attainment, 0),
+                         "新客 / 目标": new, "结论": met})
+        else:
+            rows.append({"活动": name, "类型": r.type or "—", "对比期GMV": _money(r.base_gmv),
+                         "提升": _pct(r.uplift_pct), "成本": _money(r.cost), "新客成本": _money(r.cost_per_new),
+                         "ROI": NO_DATA if not _known(r.roi) else f"{r.roi:.2f}"})
     return pd.DataFrame(rows)
 
+
+def summary_sentences(results: pd.DataFrame) -> list[str]:
+    """Return the campaign review's findings, one Chinese sentence each."""
+    if results.empty:
+        return []
+    judged = results[results["met"].notna()]
+    out = [f"{len(results)} 场活动中，{int(judged['met'].astype(bool).sum())} 场达成 GMV 目标"
+           f"（有目标的 {len(judged)} 场）。"]
+    roi = results[results["roi"].notna()]
+    if len(roi):
+        best, worst = roi.loc[roi["roi"].idxmax()], roi.loc[roi["roi"].idxmin()]
+        out.append(f"投入产出最好的是「{best['name']}」（ROI {best['roi']:.2f}），最差的是「{worst['name']}」"
+                   f"（ROI {worst['roi']:.2f}{'，活动期 GMV 低于活动前同样天数' if worst['roi'] < 0 else ''}）。")
+    return out
