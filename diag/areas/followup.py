@@ -26,7 +26,7 @@ from .gmv import decompose_change
 
 __all__ = ["KEY_METRICS", "snapshot", "compare_metrics", "moved_most", "driver_change", "followup",
            "followup_display", "carry_over", "carry_over_display", "comparison_display", "current_values",
-           "plan_followup", "summary_sentences", "drivers_display", "MET", "NOT_MET", "NO_DATA"]
+           "plan_followup", "summary_sentences", "drivers_display", "recorded_now", "MET", "NOT_MET", "NO_DATA"]
 
 MET, NOT_MET, NO_DATA = "达成", "未达成", "无数据"
 
@@ -61,15 +61,18 @@ def snapshot(results: Mapping[str, Any] | None) -> dict[str, Any]:
     """Return what an earlier ``results.json`` holds, with every missing part empty.
 
     Keys: ``values`` (key metric → number, from ``sections.diagnosis.data.metrics``
-    and ``.measured``, then ``sections.strategy.data`` figures), ``monthly`` (list of
+    and ``.measured``, then what ``sections.review.data.now`` recorded), ``monthly`` (list of
     ``{month, gmv, orders, customers}``), ``first_date``, ``last_date``,
     ``recommendations`` (list of dicts), ``generated_at``, ``client``, ``version``.
     """
     results = results if isinstance(results, Mapping) else {}
     metrics = _get(results, "sections", "diagnosis", "data", "metrics")
+    if not isinstance(metrics, Mapping):   # a run without the diagnosis: what the review recorded
+        metrics = _get(results, "sections", "review", "data", "now")
     metrics = metrics if isinstance(metrics, Mapping) else {}
     values: dict[str, float] = {}
     for source in (metrics, _get(results, "sections", "diagnosis", "data", "measured"),
+                   _get(results, "sections", "review", "data", "now"),
                    _get(results, "sections", "intake", "data", "measured")):
         for key in KEY_METRICS:
             if key not in values and isinstance(source, Mapping) and _num(source.get(key)) is not None:
@@ -314,6 +317,15 @@ def carry_over_display(table: pd.DataFrame, labels: Mapping[str, str] | None = N
     rows = [{"上次建议": r["action"], "指标": labels.get(r["metric"]) or r["metric"] or "—", "上次目标": r["status"],
              "新计划": r["decision"], "原因": r["reason"]} for r in table.to_dict("records")]
     return pd.DataFrame(rows, columns=["上次建议", "指标", "上次目标", "新计划", "原因"])
+
+
+def recorded_now(metrics: Mapping[str, Any], now: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what a review records of today's figures, so that the next run can compare with it."""
+    out: dict[str, Any] = {k: now[k] for k in KEY_METRICS if _num(now.get(k)) is not None}
+    out.update({k: metrics.get(k) for k in ("first_date", "last_date")})
+    out["monthly"] = [{k: m.get(k) for k in ("month", "gmv", "orders", "customers")}
+                      for m in metrics.get("monthly") or [] if isinstance(m, Mapping)]
+    return out
 
 
 def current_values(metrics: Mapping[str, Any], measured: Mapping[str, Any] | None = None) -> dict[str, float]:
