@@ -28,6 +28,7 @@ on a shared day counts for both) and the overlap is named.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -98,15 +99,16 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
     first = days.groupby(orders["customer_id"]).min() if len(orders) else pd.Series(dtype="datetime64[ns]")
     data_first = days.min() if len(orders) else None
     data_last = days.max() if len(orders) else None
-    spans = [(_ts(c.start), _ts(c.end), c.name) for c in campaigns.itertuples(index=False)]
+    stores = [_store(getattr(c, "store", None)) for c in campaigns.itertuples(index=False)]
+    # Campaigns share orders only within one scope: the same store, or either chain-wide.
+    spans = [(_ts(c.start), _ts(c.end), c.name, st) for c, st in zip(campaigns.itertuples(index=False), stores)]
     rows = []
     for c in campaigns.itertuples(index=False):
         start, end = _ts(c.start), _ts(c.end)
         length = (end - start).days + 1
         base_end = start - pd.Timedelta(days=1)
         base_start = start - pd.Timedelta(days=length)
-        store = getattr(c, "store", None)
-        store = None if store is None or (isinstance(store, float) and math.isnan(store)) else store
+        store = _store(getattr(c, "store", None))
         scope = orders
         scope_days = days
         if store is not None:
@@ -123,10 +125,12 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
             notes.append("活动结束日晚于数据最后一天，只计到数据末日")
         if store is not None and len(scope) == 0:
             notes.append(f"订单中没有门店「{store}」的订单")
-        overlaps = [name for s, e, name in spans if name != c.name and s <= end and e >= start]
+        shared = [(s, e, name) for s, e, name, st in spans
+                  if name != c.name and (st is None or store is None or st == store)]
+        overlaps = [name for s, e, name in shared if s <= end and e >= start]
         if overlaps:
             notes.append("与「" + "」「".join(overlaps) + "」时间重叠，重叠日的订单两边都计入")
-        in_base = [name for s, e, name in spans if name != c.name and s <= base_end and e >= base_start]
+        in_base = [name for s, e, name in shared if s <= base_end and e >= base_start]
         if in_base and base_ok:
             notes.append("对比期内有「" + "」「".join(in_base) + "」，基线含活动效果，提升可能偏低")
         cost = None if pd.isna(c.cost) else float(c.cost)
@@ -152,6 +156,22 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
             "repeat_buyers": int(np.isin(in_window, later).sum()) if after_days else None,
             "notes": "；".join(notes)})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _store(value: Any) -> str | None:
+    """Return a campaign's store name, or None for a chain-wide campaign (blank, None or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip():
+        return None
+    return str(value).strip()
+
+
+def _label(name: str, store: Any) -> str:
+    """Return the campaign's name as printed: with its store unless the name already says it."""
+    store = _store(store)
+    if store is None:
+        return name
+    core = re.sub(r"^.*[(（]|[)）]$", "", store) or store
+    return name if core in name or store in name else f"{name}（{store}）"
 
 
 def _daily(frame: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame | None:
@@ -276,7 +296,7 @@ def campaigns_display(results: pd.DataFrame, part: str = "targets") -> pd.DataFr
     """Return the campaigns as a report table: ``part="targets"`` (目标与达成) or ``"return"`` (投入产出)."""
     rows = []
     for r in results.itertuples(index=False):
-        name = r.name if not r.store else f"{r.name}（{r.store}）"
+        name = _label(r.name, r.store)
         if part == "targets":
             met = "—" if r.met is None or pd.isna(r.met) else ("达成" if r.met else "未达成")
             span = f"{r.start:%m-%d}～{r.end:%m-%d}" if r.start.year == r.end.year else f"{r.start}～{r.end}"

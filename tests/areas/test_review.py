@@ -135,3 +135,17 @@ def test_report_tables_print_no_data_instead_of_blanks(orders):
     results = review.campaign_results(orders, c)
     assert review.campaigns_display(results, "return").iloc[0]["ROI"] == "无数据"
     assert review.campaigns_display(results, "targets").iloc[0]["结论"] == "—"
+
+
+def test_a_playbook_copied_to_stores_on_the_same_dates_does_not_overlap_but_counts_for_replication(orders):
+    c = _campaigns([{"name": "会员日·东店", "type": "会员日", "start": "2026-03-01", "end": "2026-03-07",
+                     "store": "东店", "target_gmv": 300.0},
+                    {"name": "会员日", "type": "会员日", "start": "2026-03-01", "end": "2026-03-07",
+                     "store": "西店", "target_gmv": 300.0}])
+    results = review.campaign_results(orders, c)
+    assert list(results["notes"]) == ["", ""]                              # different stores share no orders
+    assert list(results["gmv"]) == [320.0, 100.0]
+    rates = review.review_rates(results, c).set_index(["name", "rate"])["value"]
+    assert rates["会员日", "replication"] == pytest.approx(0.5)             # one of the two stores met 300
+    shown = review.campaigns_display(results)
+    assert list(shown["活动"]) == ["会员日·东店", "会员日（西店）"]
