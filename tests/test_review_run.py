@@ -135,3 +135,19 @@ def test_an_explicit_since_that_cannot_be_read_is_bad_input(tmp_path, capsys):
     assert main(["run", str(brief), "--out", str(tmp_path / "out"), "--since", str(tmp_path / "bad")]) == 2
     assert "cannot read the earlier results" in capsys.readouterr().err
     assert not (tmp_path / "out" / "shop").exists()
+
+
+def test_batch_passes_since_and_no_since_to_every_client(tmp_path, monkeypatch):
+    import diag.run as run
+
+    seen = []
+
+    def fake(brief_path, out_root, *, lang="zh", since=None, use_since=True):
+        seen.append((Path(brief_path).name, since, use_since))
+        return run.RunResult(slug=Path(brief_path).stem)
+
+    monkeypatch.setattr(run, "run_client", fake)
+    first = _brief(tmp_path / "a")
+    assert main(["batch", str(first), "--out", str(tmp_path / "out"), "--no-since"]) == 0
+    assert main(["batch", str(first), "--out", str(tmp_path / "out"), "--since", str(tmp_path / "prev")]) == 0
+    assert seen == [("shop.yaml", None, False), ("shop.yaml", tmp_path / "prev", True)]
