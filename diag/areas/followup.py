@@ -112,8 +112,8 @@ def compare_metrics(then: Mapping[str, Any], now: Mapping[str, Any]) -> pd.DataF
         a, b = _num(then.get(key)), _num(now.get(key))
         if a is None and b is None:
             continue
-        change = None if a is None or b is None else b - a
-        pct = None if change is None or not a else change / abs(a)
+        change = None if a is None or b is None else round(b - a, 6)
+        pct = None if change is None or not a else round(change / abs(a), 6)
         rows.append({"key": key, "label": label, "kind": kind, "then": a, "now": b, "change": change,
                      "change_pct": pct, "direction": _better(key, change)})
     return pd.DataFrame(rows, columns=["key", "label", "kind", "then", "now", "change", "change_pct",
@@ -239,7 +239,7 @@ def followup(recommendations: list[Mapping[str, Any]], now: Mapping[str, Any]) -
         status = _status(metric, target, value)
         progress = None
         if then is not None and target is not None and value is not None and target != then:
-            progress = (value - then) / (target - then)
+            progress = round((value - then) / (target - then), 6)
         rows.append({"priority": r.get("priority") if _num(r.get("priority")) is not None else i,
                      "area": r.get("area") or "", "action": str(r.get("action") or ""),
                      "rule": str(r.get("rule") or ""), "metric": metric, "unit": str(r.get("unit") or ""),

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
-           "campaigns_display", "overall_rates", "summary_sentences"]
+           "campaigns_display", "overall_rates", "summary_sentences", "for_store"]
 
 NO_DATA = "无数据"
 
@@ -71,14 +71,15 @@ def _window(orders: pd.DataFrame, days: pd.Series, start: pd.Timestamp, end: pd.
     buyers = part["customer_id"].unique()
     firsts = first.reindex(buyers)
     new = int(((firsts >= start) & (firsts <= end)).sum())
-    return {"gmv": float(part["amount"].sum()), "orders": int(part["order_id"].nunique()),
+    return {"gmv": round(float(part["amount"].sum()), 2), "orders": int(part["order_id"].nunique()),
             "buyers": int(len(buyers)), "new_customers": new}
 
 
 def _ratio(num: float | None, den: float | None) -> float | None:
     if num is None or den is None or pd.isna(num) or pd.isna(den) or den == 0:
         return None
-    return float(num) / float(den)
+    # Rounded: a float tail such as 60947.16000000002 would read like a phone number in results.json.
+    return round(float(num) / float(den), 6)
 
 
 def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFrame:
@@ -136,7 +137,7 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
         cost = None if pd.isna(c.cost) else float(c.cost)
         target = None if pd.isna(c.target_gmv) else float(c.target_gmv)
         target_new = None if pd.isna(c.target_new) else float(c.target_new)
-        uplift = None if base["gmv"] is None else now["gmv"] - base["gmv"]
+        uplift = None if base["gmv"] is None else round(now["gmv"] - base["gmv"], 2)
         after_days = 0 if data_last is None else max(0, (data_last - end).days)
         in_window = scope.loc[(scope_days >= start) & (scope_days <= end), "customer_id"].unique()
         later = scope.loc[scope_days > end, "customer_id"].unique() if after_days else []
@@ -172,6 +173,12 @@ def _label(name: str, store: Any) -> str:
         return name
     core = re.sub(r"^.*[(（]|[)）]$", "", store) or store
     return name if core in name or store in name else f"{name}（{store}）"
+
+
+def for_store(campaigns: pd.DataFrame, store: str) -> pd.DataFrame:
+    """Return the campaigns that concern one store: its own and the chain-wide ones (for a store's report)."""
+    keep = [(_store(v) is None or _store(v) == str(store).strip()) for v in campaigns["store"]]
+    return campaigns.loc[keep].reset_index(drop=True)
 
 
 def _daily(frame: pd.DataFrame | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame | None:

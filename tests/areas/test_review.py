@@ -149,3 +149,13 @@ def test_a_playbook_copied_to_stores_on_the_same_dates_does_not_overlap_but_coun
     assert rates["会员日", "replication"] == pytest.approx(0.5)             # one of the two stores met 300
     shown = review.campaigns_display(results)
     assert list(shown["活动"]) == ["会员日·东店", "会员日（西店）"]
+
+
+def test_a_stores_report_keeps_its_own_and_the_chain_wide_campaigns(orders):
+    c = _campaigns([{"name": "全国", "start": "2026-03-01", "end": "2026-03-07"},
+                    {"name": "东", "start": "2026-03-01", "end": "2026-03-07", "store": "东店"},
+                    {"name": "西", "start": "2026-03-01", "end": "2026-03-07", "store": "西店"}])
+    mine = review.for_store(c, "东店")
+    assert list(mine["name"]) == ["全国", "东"]
+    results = review.campaign_results(orders[orders["store"] == "东店"], mine)
+    assert list(results["gmv"]) == [320.0, 320.0]
