@@ -325,6 +325,12 @@ def summary_sentences(results: pd.DataFrame) -> list[str]:
     judged = results[results["met"].notna()]
     out = [f"{len(results)} 场活动中，{int(judged['met'].astype(bool).sum())} 场达成 GMV 目标"
            f"（有目标的 {len(judged)} 场）。"]
+    for kind, copies in judged[judged["type"].astype(str) != ""].groupby("type", sort=False):
+        if len(copies) >= 2:
+            met = int(copies["met"].astype(bool).sum())
+            where = copies["store"].dropna().nunique()
+            scope = f"复制到 {where} 个门店" if where >= 2 else f"做了 {len(copies)} 场"
+            out.append(f"「{kind}」打法{scope}，{met} 场达成目标（复制成功率 {met / len(copies):.0%}）。")
     roi = results[results["roi"].notna()]
     if len(roi):
         best, worst = roi.loc[roi["roi"].idxmax()], roi.loc[roi["roi"].idxmin()]

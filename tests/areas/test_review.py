@@ -159,3 +159,13 @@ def test_a_stores_report_keeps_its_own_and_the_chain_wide_campaigns(orders):
     assert list(mine["name"]) == ["全国", "东"]
     results = review.campaign_results(orders[orders["store"] == "东店"], mine)
     assert list(results["gmv"]) == [320.0, 320.0]
+
+
+def test_the_summary_counts_targets_met_and_names_the_copied_playbooks(orders):
+    c = _campaigns([{"name": "会员日·东店", "type": "会员日", "start": "2026-03-01", "end": "2026-03-07",
+                     "store": "东店", "target_gmv": 300.0, "cost": 10.0},
+                    {"name": "会员日·西店", "type": "会员日", "start": "2026-03-01", "end": "2026-03-07",
+                     "store": "西店", "target_gmv": 300.0, "cost": 10.0}])
+    lines = review.summary_sentences(review.campaign_results(orders, c))
+    assert lines[0] == "2 场活动中，1 场达成 GMV 目标（有目标的 2 场）。"
+    assert "「会员日」打法复制到 2 个门店，1 场达成目标（复制成功率 50%）" in lines[1]
