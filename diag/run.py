@@ -161,7 +161,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
-        note = earlier.stage(previous, work, strict=strict)  # before the swap replaces it
+        note = earlier.stage(previous, work, strict=strict, clean=scrub.data)  # before the swap replaces it
         if note:
             import sys
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import DataError, UsageError
 from .record import RESULTS, write_atomic
@@ -56,12 +56,15 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
-def stage(source: Path | None, work: Path, *, strict: bool) -> str | None:
+def stage(source: Path | None, work: Path, *, strict: bool,
+          clean: Callable[[Any], Any] | None = None) -> str | None:
     """Copy the earlier ``results.json`` into ``work/previous/``; return a note when it was skipped.
 
     ``strict`` (asked for with ``--since``): an unreadable file is bad input
     (:class:`DataError`).  Otherwise (the default previous report) it is skipped and
     the returned note says why, so a damaged old folder never stops a new run.
+    ``clean`` (the run's :class:`~diag.privacy.Scrubber` ``.data``) masks personal data
+    in the copy, which becomes part of the delivered folder.
     """
     if source is None:
         return None
@@ -74,6 +77,8 @@ def stage(source: Path | None, work: Path, *, strict: bool) -> str | None:
     data.setdefault("meta", {})
     if isinstance(data["meta"], dict):
         data["meta"]["compared_from"] = str(source)
+    if clean is not None:
+        data = clean(data)
     write_atomic(Path(work) / PREVIOUS / RESULTS, json.dumps(data, ensure_ascii=False, indent=1))
     return None
 
