@@ -177,6 +177,8 @@ class DataFiles(_Section):
     wecom_contacts: str | None = None
     wecom_groups: str | None = None
     customers: str | None = None
+    #: Campaigns / activities to review against their targets (CSV/XLSX, see diag.campaigns).
+    campaigns: str | None = None
     as_of: _dt.date | None = None
 
 

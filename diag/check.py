@@ -23,7 +23,7 @@ __all__ = ["DATA_FILES", "BriefData", "CheckReport", "load_data", "wecom_summary
 
 #: Data files a brief may name: field, Chinese name.
 DATA_FILES = (("orders", "订单"), ("wecom_contacts", "企微联系客户统计"), ("wecom_groups", "企微群聊统计"),
-              ("customers", "会员"))
+              ("customers", "会员"), ("campaigns", "活动"))
 #: Orders metrics the intake compares with the brief (keys of ``diag metrics``).
 MEASURED_KEYS = ("orders", "customers", "gmv", "aov", "orders_per_customer", "purchase_days_per_customer",
                  "repurchase_rate", "repurchase_rate_90d", "median_repurchase_days", "first_date", "last_date")
@@ -37,6 +37,7 @@ class BriefData:
     contacts: pd.DataFrame | None = None
     groups: pd.DataFrame | None = None
     customers: pd.DataFrame | None = None
+    campaigns: pd.DataFrame | None = None
     inventory: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
@@ -128,6 +129,13 @@ def load_data(brief: Brief) -> BriefData:
             data.groups = wecom.read_group_stats(path)
             rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.groups),
                          _span(data.groups["date"])))
+        elif name == "campaigns":
+            from .campaigns import read_campaigns
+
+            data.campaigns = read_campaigns(path)
+            c = data.campaigns
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(c),
+                         f"活动 {len(c)} 个，{min(c['start']):%Y-%m-%d} 至 {max(c['end']):%Y-%m-%d}"))
         else:
             data.customers = _read_table(path, brief)
             rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.customers),

@@ -99,11 +99,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_client
 
     result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
-                        pdf=args.pdf)
+                        pdf=args.pdf, **_since(args))
     print(f"报告已生成: {result.report}")
     if args.pdf:
         print(f"PDF 已生成: {result.report.with_suffix('.pdf')}")
     return 0
+
+
+def _since(args: argparse.Namespace) -> dict:
+    """Return the run keywords of ``--since DIR`` / ``--no-since`` (the earlier run to compare with)."""
+    return {"since": Path(args.since) if args.since else None, "use_since": not args.no_since}
+
+
+def _add_since(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--since", metavar="PREV_RUN_DIR", default=None,
+                       help="与上一次的诊断结果对比 (默认: 输出目录中同一客户的上一份报告)")
+    group.add_argument("--no-since", action="store_true", help="不与上一次的诊断对比")
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -111,7 +123,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,
-                        template=args.template, pdf=args.pdf)
+                        template=args.template, pdf=args.pdf, **_since(args))
     return summary.exit_code
 
 
@@ -198,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="outputs")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     _delivery_options(p)
+    _add_since(p)
     p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("batch", help="批量生成多个客户的报告")
@@ -208,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     _delivery_options(p)
+    _add_since(p)
     p.set_defaults(handler=_cmd_batch)
 
     p = sub.add_parser("report", help="根据已记录的结果重建报告")

@@ -141,6 +141,8 @@ FIELDS: dict[str, tuple[str, str, str, str, str]] = {
     "data.wecom_groups": ("企微群聊统计", "WeCom group statistics", "文件名", "File name",
                           "wecom_groups.csv"),
     "data.customers": ("会员文件", "Members file", "文件名", "File name", "members.xlsx"),
+    "data.campaigns": ("活动文件", "Campaigns file", "活动名称、类型、起止日期、成本、目标GMV，一行一个活动",
+                       "One row per campaign: name, type, dates, cost, target GMV", "campaigns.csv"),
     "data.as_of": ("数据截止日", "Data as of", "格式 2024-06-30，可留空", "YYYY-MM-DD, may stay empty",
                    "2024-06-30"),
     # -- 旅程访谈 / journey --------------------------------------------------------------
@@ -187,7 +189,7 @@ SECTIONS: dict[str, str] = {
 }
 
 #: Fields left out of the completeness score: settings, not answers.
-NOT_SCORED = frozenset({"client.slug", "client.consultant", "data.columns", "data.as_of", "notes",
+NOT_SCORED = frozenset({"client.slug", "client.consultant", "data.columns", "data.as_of", "data.campaigns", "notes",
                         "funnel.referrers", "goods.margins"})
 
 #: English names of enumeration values (the brief always stores the Chinese value).

@@ -49,7 +49,7 @@ PARTS = "results"
 FIGURES = "figures"
 
 #: The order in which notebook sections appear in the report.
-SECTION_ORDER = ("intake", "journey", "diagnosis", "strategy")
+SECTION_ORDER = ("intake", "journey", "diagnosis", "review", "strategy")
 
 
 def _file_mode() -> int:

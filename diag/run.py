@@ -32,7 +32,9 @@ from .privacy import Scrubber
 from .record import merge_results, write_atomic
 
 #: The consulting flow, one notebook per step, in reading order.
-NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "04_strategy")
+NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "03b_review", "04_strategy")
+#: The 复盘 notebook runs only when there is something to review (campaigns or an earlier run).
+REVIEW = "03b_review"
 
 #: Columns of ``OUT/index.csv`` (one row per client of a batch).
 INDEX_COLUMNS = ("slug", "client", "industry", "status", "orders", "customers", "gmv", "aov",
@@ -130,7 +132,8 @@ def _alive(pid: int) -> bool:
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
                notebooks: Sequence[str] = NOTEBOOKS, template: Path | None = None,
-               pdf: bool = False, firm: Any = None) -> RunResult:
+               pdf: bool = False, firm: Any = None, since: Path | None = None,
+               use_since: bool = True) -> RunResult:
     """Execute the notebooks for one brief and build its report; return what was produced.
 
     The firm's template folder is resolved here, in the process where the command was
@@ -144,7 +147,12 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     Raises :class:`DiagError` for bad input (before any notebook starts, or when a
     notebook reports one) and :class:`RunError` when a notebook fails; in both cases
     ``OUT/<slug>`` is untouched.
+
+    ``since`` names the earlier run to compare with (see :func:`diag.since.find_previous`);
+    by default the previous report of the same client in ``out_root`` is used, and
+    ``use_since=False`` compares with none.
     """
+    from . import since as earlier
     from .industries import user_templates_dir
 
     started = time.monotonic()
@@ -154,12 +162,20 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     from .report import delivery
 
     firm = delivery(template, pdf) if firm is None or template is not None else firm
+    previous, strict = earlier.find_previous(brief.slug, out_root, since, use=use_since)
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
     _sweep_stale(out_root, brief.slug)
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
+        note = earlier.stage(previous, work, strict=strict, clean=scrub.data)  # before the swap replaces it
+        if note:
+            import sys
+
+            print(note, file=sys.stderr)
+        if not (brief.data.campaigns or earlier.has_previous(work)):
+            notebooks = [n for n in notebooks if n != REVIEW]
         with kernel_templates(user_templates_dir()):
             for name in notebooks:
                 _execute(name, brief_path, work, lang, scrub)
@@ -316,12 +332,12 @@ def find_briefs(items: Iterable[Path]) -> list[Path]:
 
 
 def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None,
-             firm: Any = None, pdf: bool = False) -> RunResult:
+             **options: Any) -> RunResult:
     try:
         # ``templates`` is the firm's folder resolved where the batch started: a worker
         # on another machine (a dask scheduler) does not share that process's environment.
         with kernel_templates(templates):
-            return run_client(brief_path, out_root, lang=lang, firm=firm, pdf=pdf)
+            return run_client(brief_path, out_root, lang=lang, **options)
     except DiagError as exc:
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
     except RunError as exc:
@@ -333,7 +349,7 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
 
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
               scheduler: str | None = None, lang: str = "zh", template: Path | None = None,
-              pdf: bool = False) -> BatchSummary:
+              pdf: bool = False, since: Path | None = None, use_since: bool = True) -> BatchSummary:
     """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary.
 
     ``executor="local"`` runs the briefs one after another (``jobs=1``) or in ``jobs``
@@ -341,6 +357,8 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     scheduler at ``scheduler`` (``tcp://host:8786``; its workers must see the same
     briefs and output folder), or without one a local cluster of ``jobs`` worker
     processes.  Every client's result is collected whatever happens to the others.
+    ``since`` / ``use_since`` pass to each client's run (``since`` is then usually a
+    previous batch's output folder, holding ``<slug>/results.json``).
     """
     briefs = [p.resolve() for p in find_briefs(items)]   # absolute: workers may start elsewhere
     if executor not in EXECUTORS:
@@ -356,6 +374,7 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     from .report import delivery
 
     firm = delivery(template, pdf)      # the firm's report settings, checked once, for every worker
+    options = {"firm": firm, "pdf": pdf, "since": since, "use_since": use_since}
     if executor == "dask":
         client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
     out_root.mkdir(parents=True, exist_ok=True)
@@ -365,17 +384,17 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
             from dask.distributed import as_completed as dask_completed
 
             futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
-                                 firm=firm, pdf=pdf, pure=False)
+                                 pure=False, **options)
             for future in dask_completed(futures):
                 results.append(_report_progress(future.result()))
         finally:
             _close_dask(client)
     elif jobs == 1:
         for path in briefs:
-            results.append(_report_progress(_run_one(path, out_root, lang, templates, firm, pdf)))
+            results.append(_report_progress(_run_one(path, out_root, lang, templates, **options)))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run_one, path, out_root, lang, templates, firm, pdf) for path in briefs]
+            futures = [pool.submit(_run_one, path, out_root, lang, templates, **options) for path in briefs]
             for future in as_completed(futures):
                 results.append(_report_progress(future.result()))
     order = {p.stem: i for i, p in enumerate(briefs)}

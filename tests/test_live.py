@@ -7,11 +7,11 @@ from diag.cli import main
 from diag.live import prepare_session
 
 
-def test_a_live_session_holds_the_four_notebooks_with_the_clients_parameters(tmp_path):
+def test_a_live_session_holds_the_flows_notebooks_with_the_clients_parameters(tmp_path):
     brief = paths.BRIEFS / "laomian-canyin.yaml"
     folder = prepare_session(brief, root=tmp_path)
     names = sorted(p.stem for p in folder.glob("*.ipynb"))
-    assert names == ["01_intake", "02_journey", "03_diagnosis", "04_strategy"]
+    assert names == ["01_intake", "02_journey", "03_diagnosis", "03b_review", "04_strategy"]
     nb = nbformat.read(folder / "03_diagnosis.ipynb", as_version=4)
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert injected and str(brief.resolve()) in injected[0].source

@@ -167,12 +167,33 @@ def _add_flaws(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, dupes]).sort_values(["when", "store"], kind="stable")
 
 
+#: The chain's activities: one chain-wide 团购券 push in March, then the 秋季会员日 playbook
+#: copied to every store with the same per-store target (复制成功率 = stores that met it).
+AUTUMN_TARGET = 11000
+
+
+def campaigns_frame() -> pd.DataFrame:
+    """Return the campaigns workbook as the chain's operations lead keeps it (one row per store for a copied playbook)."""
+    rows = [("美团团购券冲量", "团购券", pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-15"), 18000, 140000,
+             1500, 120000, None, None, None, None, None)]
+    for store in STORES:
+        short = store.removeprefix("老面记(").removesuffix(")")
+        rows.append((f"秋季会员日·{short}", "会员日", pd.Timestamp("2026-09-07"), pd.Timestamp("2026-09-20"), 1500,
+                     AUTUMN_TARGET, 60, 3000, 180, 120, 400, 30, store))
+    frame = pd.DataFrame(rows, columns=["活动名称", "活动类型", "开始日期", "结束日期", "成本", "目标GMV", "目标新客数",
+                                        "触达人数", "新增好友", "入群人数", "参与人数", "推荐人数", "门店"])
+    for col in ("目标新客数", "触达人数", "新增好友", "入群人数", "参与人数", "推荐人数"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def files(scale: float = 1.0) -> dict[str, bytes]:
     """Return ``{path relative to the briefs folder: bytes}`` for this client's data files."""
     rng = np.random.default_rng(SEED)
     orders, members = simulate(rng, scale)
     return {f"data/{SLUG}/orders.csv": _sim.csv_bytes(orders, encoding="gbk", newline="\r\n"),
-            f"data/{SLUG}/members.csv": _sim.csv_bytes(members, encoding="gbk", newline="\r\n")}
+            f"data/{SLUG}/members.csv": _sim.csv_bytes(members, encoding="gbk", newline="\r\n"),
+            f"data/{SLUG}/campaigns.xlsx": _sim.xlsx_bytes(campaigns_frame(), sheet="活动")}
 
 
 def brief() -> dict:
@@ -236,7 +257,7 @@ def brief() -> dict:
              "notes": "小程序点单+会员积分成熟"},
             {"name": "商场简餐", "strengths": "环境好, 适合周末家庭", "notes": "客单价高约30%"}],
         "data": {"orders": f"data/{SLUG}/orders.csv", "customers": f"data/{SLUG}/members.csv",
-                 "as_of": "2026-11-01"},
+                 "campaigns": f"data/{SLUG}/campaigns.xlsx", "as_of": "2026-11-01"},
         "notes": ("数据为合成演示数据。POS会员消费明细(GBK编码, 一行一单), 只含刷会员码的订单; "
                   "虹桥天地店2026-04-18开业; 2026年3月美团团购券活动; 2026年5月起每周三会员日。"
                   "客户说的客单价55元是人均消费, 数据中的每单金额需核实; 客户认为老顾客每周都来, 复购间隔需核实。"),

@@ -243,6 +243,29 @@ def wecom_groups_json(rng: np.random.Generator) -> dict:
     return {"errcode": 0, "errmsg": "ok", "items": items}
 
 
+#: The activities of the last year and the targets set before each (for the 复盘 chapter).
+#: Written by the client's team, not simulated: the orders decide what each achieved.
+CAMPAIGNS = [
+    ("双11囤货节", "大促", "2025-11-01", "2025-11-11", 30000, 150000, 400, 60000, 1500, 900, 3200, 260),
+    ("年货节", "大促", "2026-01-10", "2026-01-20", 12000, 55000, 120, 30000, 500, None, 1200, 80),
+    ("社群团购首发", "社群团购", "2026-03-01", "2026-03-15", 8000, 100000, 250, 12000, 600, 1100, 1500, 210),
+    ("618年中囤货", "大促", "2026-06-01", "2026-06-18", 35000, 260000, 500, 80000, 1800, 1000, 3500, 300),
+    ("开学季团购", "社群团购", "2026-09-01", "2026-09-10", 6000, 80000, 150, 12000, None, 800, 1000, 120),
+    ("国庆宝宝节", "节日", "2026-09-28", "2026-10-07", 5000, 75000, 150, 20000, 400, None, 900, 60),
+    ("包裹卡加粉", "引流", "2026-10-01", "2026-10-31", 4000, 250000, 200, 850, 95, None, None, None),
+]
+
+
+def campaigns_frame() -> pd.DataFrame:
+    """Return the campaigns file as the client keeps it (Chinese headers, blanks where not counted)."""
+    columns = ["活动名称", "活动类型", "开始日期", "结束日期", "成本", "目标GMV", "目标新客数", "触达人数",
+               "新增好友", "入群人数", "参与人数", "推荐人数"]
+    frame = pd.DataFrame(CAMPAIGNS, columns=columns)
+    for col in columns[6:]:
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
 def files(scale: float = 1.0) -> dict[str, bytes]:
     """Return ``{path relative to the briefs folder: bytes}`` for this client's data files."""
     rng = np.random.default_rng(SEED)
@@ -251,6 +274,7 @@ def files(scale: float = 1.0) -> dict[str, bytes]:
         f"{base}/orders.csv": _sim.csv_bytes(orders_frame(rng, scale), encoding="utf-8-sig"),
         f"{base}/wecom_contacts.csv": _sim.csv_bytes(wecom_contacts_frame(rng), encoding="utf-8"),
         f"{base}/wecom_groups.json": _sim.json_bytes(wecom_groups_json(rng)),
+        f"{base}/campaigns.csv": _sim.csv_bytes(campaigns_frame(), encoding="utf-8-sig"),
     }
 
 
@@ -320,7 +344,8 @@ def brief() -> dict:
             {"name": "团长型宝妈社群", "strengths": "信任度高、复购快", "notes": "货盘杂, 售后弱"}],
         "data": {
             "orders": f"{base}/orders.csv", "wecom_contacts": f"{base}/wecom_contacts.csv",
-            "wecom_groups": f"{base}/wecom_groups.json", "as_of": "2026-11-01"},
+            "wecom_groups": f"{base}/wecom_groups.json", "campaigns": f"{base}/campaigns.csv",
+            "as_of": "2026-11-01"},
         "journey": [
             {"stage": "认知", "touchpoints": ["小红书笔记", "抖音短视频", "妈妈群口碑"],
              "actions": ["搜索纸尿裤测评", "收藏笔记"], "thoughts": ["会不会红屁屁?", "成分安全吗?"],
