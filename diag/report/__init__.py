@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import TemplateError
+from ..live_scenarios import with_saved_scenarios
 from ..paths import REPORT_TEMPLATE
 from ..record import load_results, write_atomic
 from .builder import STYLES, ReportBuilder
@@ -39,7 +40,7 @@ def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
     rename, so a failing build leaves an existing ``report.docx`` untouched.
     """
     run_dir = Path(run_dir)
-    results = load_results(run_dir)
+    results = with_saved_scenarios(load_results(run_dir), run_dir)  # saved in a live session
     meta = results.get("meta") if isinstance(results, dict) else None
     lang = lang or (meta.get("lang") if isinstance(meta, dict) else None) or "zh"
     messages = catalogue(lang)
