@@ -11,6 +11,7 @@ side by side in the strategy section.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as _dt
 import io
@@ -31,6 +32,23 @@ MAX_SAVED = 3
 KEY = "saved_scenarios"
 SECTION = "strategy"
 _LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _locked(run_dir: Path) -> Any:
+    """Hold the run folder's scenario lock: one writer at a time, across threads and live sessions."""
+    with _LOCK:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: the thread lock is all there is
+            yield
+            return
+        with open(run_dir / ".live.lock", "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def format_lever(key: str, value: float) -> str:
@@ -130,7 +148,7 @@ def save_scenario(run_dir: str | Path, record: Mapping[str, Any], png: bytes) ->
     Raises :class:`UsageError` when :data:`MAX_SAVED` scenarios are saved already.
     """
     run_dir = Path(run_dir)
-    with _LOCK:
+    with _locked(run_dir):
         saved = saved_scenarios(run_dir)
         if len(saved) >= MAX_SAVED:
             raise UsageError(f"at most {MAX_SAVED} scenarios can be saved; delete one first", where=KEY)
@@ -147,7 +165,7 @@ def save_scenario(run_dir: str | Path, record: Mapping[str, Any], png: bytes) ->
 def delete_scenario(run_dir: str | Path, scenario_id: str) -> list[dict[str, Any]]:
     """Delete a saved scenario and its chart; return the scenarios left."""
     run_dir = Path(run_dir)
-    with _LOCK:
+    with _locked(run_dir):
         saved = saved_scenarios(run_dir)
         gone = [s for s in saved if s.get("id") == scenario_id]
         if not gone:
