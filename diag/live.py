@@ -61,7 +61,7 @@ def serve(brief_path: Path, *, port: int = 8765, lab: bool = False, out_root: Pa
 
 
 def serve_levers(brief_path: Path, *, port: int = 8765, out_root: Path | None = None) -> int:
-    """Serve the client-facing page on the client's recorded results (run first when there are none)."""
+    """Serve the client-facing page on ``out_root/<slug>/results.json`` (run first when there are none)."""
     from .brief import load_brief
     from .industries import load_industry
     from .live_page import LiveApp, serve_page
@@ -73,7 +73,7 @@ def serve_levers(brief_path: Path, *, port: int = 8765, out_root: Path | None = 
     brief_path = Path(brief_path).resolve()
     brief = load_brief(brief_path)
     template = load_industry(brief.client.industry)
-    out_root = out_folder(out_root or paths.OUTPUTS)
+    out_root = out_folder(out_root or Path("outputs"))  # where `diag run` writes by default
     run_dir = out_root / brief.slug
     if not (run_dir / RESULTS).is_file():
         print(f"{run_dir} 还没有分析结果, 先运行分析(需要几分钟)…", file=sys.stderr, flush=True)

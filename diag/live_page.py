@@ -82,7 +82,10 @@ class LiveApp:
         """Save the scenario ``{"name", "levers"}`` with its chart; return the saved list."""
         if not isinstance(payload, Mapping):
             raise UsageError("expected an object with name and levers", where="scenario")
-        values = {**self.setup.start, **dict(payload.get("levers") or {})}
+        levers = payload.get("levers") or {}
+        if not isinstance(levers, Mapping):
+            raise UsageError("expected an object of lever values", where="scenario.levers")
+        values = {**self.setup.start, **{k: v for k, v in levers.items() if k in lv.LEVER_KEYS}}
         name = str(payload.get("name") or f"情景{len(saved_scenarios(self.run_dir)) + 1}")
         record = scenario_record(self.setup.baseline, values, name=name, months=self.months)
         save_scenario(self.run_dir, record, projection_png(record))
@@ -118,15 +121,20 @@ def _handler(app: LiveApp) -> type[BaseHTTPRequestHandler]:
             if length > _MAX_BODY:
                 raise UsageError("request too large", where="body")
             try:
-                return json.loads(self.rfile.read(length) or b"{}")
+                body = json.loads(self.rfile.read(length) or b"{}")
             except ValueError:
                 raise UsageError("expected a JSON body", where="body") from None
+            if not isinstance(body, dict):
+                raise UsageError("expected a JSON object", where="body")
+            return body
 
         def _api(self, call: Callable[[], Any]) -> None:
             try:
                 self._json(HTTPStatus.OK, call())
             except DiagError as exc:
                 self._json(HTTPStatus.BAD_REQUEST, {"error": exc.line()})
+            except Exception as exc:  # noqa: BLE001 - the page shows it; the session keeps serving
+                self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": f"internal error: {exc}"})
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             path = self.path.split("?", 1)[0]
@@ -147,7 +155,7 @@ def _handler(app: LiveApp) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802
             path = self.path.split("?", 1)[0]
             if path == "/api/compute":
-                self._api(lambda: app.compute((self._body() or {}).get("levers") or {}))
+                self._api(lambda: app.compute(self._body().get("levers") or {}))
             elif path == "/api/scenarios":
                 self._api(lambda: app.save(self._body()))
             else:
