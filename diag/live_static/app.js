@@ -10,8 +10,9 @@
   function yuan(v, digits) {
     if (v === null || v === undefined || !isFinite(v)) return "—";
     const d = digits === undefined ? 1 : digits, a = Math.abs(v), s = v < 0 ? "-" : "";
-    if (a >= 1e8) return s + "¥" + (a / 1e8).toFixed(2) + "亿";
-    if (a >= 1e4) return s + "¥" + (a / 1e4).toFixed(d) + "万";
+    const fixed = (x, n) => x.toLocaleString("zh-CN", { minimumFractionDigits: n, maximumFractionDigits: n });
+    if (a >= 1e8) return s + "¥" + fixed(a / 1e8, 2) + "亿";
+    if (a >= 1e4) return s + "¥" + fixed(a / 1e4, d) + "万";
     return s + "¥" + Math.round(a).toLocaleString("zh-CN");
   }
   const exact = (v) => (v < 0 ? "-" : "") + "¥" + Math.round(Math.abs(v)).toLocaleString("zh-CN");
@@ -119,7 +120,7 @@
     $("t-gmv").textContent = yuan(o.gmv);
     $("t-buyers").textContent = people(o.buyers);
     $("t-opb").textContent = o.orders_per_buyer.toFixed(2);
-    $("t-aov").textContent = "¥" + o.aov.toFixed(0);
+    $("t-aov").textContent = "¥" + Math.round(o.aov).toLocaleString("zh-CN");
     $("t-base").textContent = people(sess.baseline.customers);
     $("t-groups").textContent = signed(Math.round(o.new_from_groups).toLocaleString("zh-CN"), o.new_from_groups);
     $("t-referrals").textContent = signed(Math.round(o.new_from_referrals).toLocaleString("zh-CN"), o.new_from_referrals);
