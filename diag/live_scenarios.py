@@ -1,8 +1,8 @@
 """Scenarios saved in the live session: kept in the client's results, printed in the report.
 
-"Save scenario" on the live page records the scenario — lever values, outputs, the
-projection chart — in the strategy section's data as ``saved_scenarios`` (at most
-:data:`MAX_SAVED`), both in ``results/strategy.json`` (so a later merge keeps it) and
+"Save scenario" on the live page records the scenario — ``inputs`` (the levers),
+``outputs``, ``chart`` (the projection's PNG) — in the strategy section's data as
+``saved_scenarios`` (at most :data:`MAX_SAVED`), both in ``results/strategy.json`` (so a later merge keeps it) and
 in ``results.json``, each written atomically (:func:`diag.record.write_atomic`); the
 chart goes to ``figures/live_scenario_<id>.png``.  :func:`with_saved_scenarios` turns
 them into report blocks after the GMV scenarios, so ``diag report RUN_DIR`` prints them
@@ -71,14 +71,14 @@ def _yuan(value: float) -> str:
 
 def scenario_record(baseline: lv.Baseline, values: Mapping[str, Any], *, name: str, months: int = 12
                     ) -> dict[str, Any]:
-    """Return a scenario as saved: name, lever values, period and projected GMV (no id or figure yet)."""
+    """Return a scenario as saved: name, ``inputs`` (lever values), ``outputs`` and the projection (no id or chart yet)."""
     outcome = lv.evaluate(baseline, values)
     rows = lv.projection(baseline, outcome, months=months)
     total, base = rows[-1]["projected_total"], rows[-1]["baseline_total"]
     return to_jsonable({
         "name": scrub_text(str(name).strip())[:40] or "未命名情景",
         "saved_at": _dt.datetime.now().isoformat(timespec="seconds"),
-        "levers": dict(outcome.values), "start": dict(baseline.start), "months": int(months),
+        "inputs": dict(outcome.values), "start": dict(baseline.start), "months": int(months),
         "outputs": {"period_gmv": outcome.gmv, "measured_gmv": baseline.gmv, "buyers": outcome.buyers,
                     "orders_per_buyer": outcome.orders_per_buyer, "aov": outcome.aov,
                     "projected_total": total, "baseline_total": base, "uplift": total - base,
@@ -155,8 +155,8 @@ def save_scenario(run_dir: str | Path, record: Mapping[str, Any], png: bytes) ->
         used = {s.get("id") for s in saved}
         number = next(n for n in range(1, MAX_SAVED + 2) if f"s{n}" not in used)
         entry = {**copy.deepcopy(dict(record)), "id": f"s{number}",
-                 "figure": f"{FIGURES}/live_scenario_s{number}.png"}
-        write_atomic(run_dir / entry["figure"], png)
+                 "chart": f"{FIGURES}/live_scenario_s{number}.png"}
+        write_atomic(run_dir / entry["chart"], png)
         saved.append(entry)
         _write(run_dir, saved)
         return saved
@@ -174,7 +174,7 @@ def delete_scenario(run_dir: str | Path, scenario_id: str) -> list[dict[str, Any
         saved = [s for s in saved if s.get("id") != scenario_id]
         _write(run_dir, saved)
         for s in gone:
-            (run_dir / str(s.get("figure", ""))).unlink(missing_ok=True)
+            (run_dir / str(s.get("chart", ""))).unlink(missing_ok=True)
         return saved
 
 
@@ -195,7 +195,7 @@ def _table(saved: list[dict[str, Any]]) -> dict[str, Any]:
     for lever in lv.LEVERS:
         start = saved[0].get("start", {}).get(lever.key)
         rows.append([lever.label, _lever_cell(lever.key, start)]
-                    + [_lever_cell(lever.key, s["levers"].get(lever.key)) for s in saved])
+                    + [_lever_cell(lever.key, s["inputs"].get(lever.key)) for s in saved])
     first = saved[0]["outputs"]
     current = {"period_gmv": _yuan(first["measured_gmv"]), "buyers": "", "orders_per_buyer": "", "aov": ""}
     for label, key in _OUTPUT_ROWS:
@@ -222,8 +222,8 @@ def _blocks(saved: list[dict[str, Any]]) -> list[dict[str, Any]]:
          "text": f"现场会议上与客户一起调整了 {len(saved)} 组假设并保存为情景, 下表并排比较各情景的杠杆取值与测算结果。"},
         _table(saved)]
     for s in saved:
-        if s.get("figure"):
-            blocks.append({"kind": "figure", "key": f"live_scenario_{s.get('id')}", "path": s["figure"],
+        if s.get("chart"):
+            blocks.append({"kind": "figure", "key": f"live_scenario_{s.get('id')}", "path": s["chart"],
                            "title": f"现场情景: {s.get('name')}", "caption": f"现场保存于 {str(s.get('saved_at', '')).replace('T', ' ')[:16]}",
                            "landscape": False})
     return blocks
@@ -237,12 +237,12 @@ def with_saved_scenarios(results: dict[str, Any], run_dir: str | Path | None = N
     missing from ``run_dir`` is printed without its chart.
     """
     data = _strategy_data(results, create=False)
-    saved = [s for s in data.get(KEY) or [] if isinstance(s, dict) and isinstance(s.get("levers"), dict)
+    saved = [s for s in data.get(KEY) or [] if isinstance(s, dict) and isinstance(s.get("inputs"), dict)
              and isinstance(s.get("outputs"), dict)]
     if not saved:
         return results
     if run_dir is not None:
-        saved = [s if (Path(run_dir) / str(s.get("figure", ""))).is_file() else {**s, "figure": None}
+        saved = [s if (Path(run_dir) / str(s.get("chart", ""))).is_file() else {**s, "chart": None}
                  for s in saved]
     out = copy.deepcopy(results)
     blocks = out["sections"][SECTION].setdefault("blocks", [])

@@ -40,7 +40,7 @@ def record(name: str, **changes: float) -> dict:
 
 def test_a_scenario_record_holds_inputs_outputs_and_the_projection():
     r = record("提客单价", aov=137.5)
-    assert r["levers"]["aov"] == 137.5 and r["start"] == START
+    assert r["inputs"]["aov"] == 137.5 and r["start"] == START
     assert r["outputs"]["period_gmv"] == pytest.approx(110_000)
     assert r["outputs"]["projected_total"] == pytest.approx(r["projection"][-1]["projected_total"])
     assert r["outputs"]["uplift_share"] == pytest.approx(1.1 / 12)          # 0.1 × 11 ramped months ÷ 12
@@ -58,9 +58,9 @@ def test_saving_writes_the_scenario_into_both_results_files_and_its_chart(run_di
     merged = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))
     part = json.loads((run_dir / "results" / "strategy.json").read_text(encoding="utf-8"))
     for data in (merged["sections"]["strategy"]["data"], part["data"]):
-        assert data["saved_scenarios"][0]["levers"]["aov"] == 137.5
+        assert data["saved_scenarios"][0]["inputs"]["aov"] == 137.5
         assert data["scenarios"] == []                                      # the report's scenarios stay
-    assert (run_dir / saved[0]["figure"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (run_dir / saved[0]["chart"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not list(run_dir.glob(".results.json.*"))                        # no temporary file left
 
 

@@ -199,12 +199,12 @@
       if (!s) { box.append(el("div", "card empty", i === saved.length ? "调整杠杆后点「保存情景」" : "")); continue; }
       const card = el("div", "card"); card.dataset.id = s.id;
       const h = el("h4"); h.append(el("span", "", s.name), el("small", "", sess.months + "个月"), el("span", "g", yuan(s.outputs.projected_total)));
-      const changes = sess.sliders.filter((sl) => Math.abs(s.levers[sl.key] - s.start[sl.key]) > 1e-9 * Math.max(1, Math.abs(s.start[sl.key])))
-        .map((sl) => sl.label + " " + lever(sl, s.start[sl.key]) + "→" + lever(sl, s.levers[sl.key]));
+      const changes = sess.sliders.filter((sl) => Math.abs(s.inputs[sl.key] - s.start[sl.key]) > 1e-9 * Math.max(1, Math.abs(s.start[sl.key])))
+        .map((sl) => sl.label + " " + lever(sl, s.start[sl.key]) + "→" + lever(sl, s.inputs[sl.key]));
       const chg = el("div", "chg", signed(pct(s.outputs.uplift_share), s.outputs.uplift_share) + " · " + (changes.join("；") || "与实测相同"));
       const ops = el("div", "ops"), load = el("button", "", "载入"), del = el("button", "", "删除");
       load.type = del.type = "button";
-      load.addEventListener("click", () => setValues(Object.assign({}, s.start, s.levers)));
+      load.addEventListener("click", () => setValues(Object.assign({}, s.start, s.inputs)));
       del.addEventListener("click", () => fetch("/api/scenarios/" + s.id, { method: "DELETE" }).then((r) => r.json())
         .then((j) => { if (j.error) throw new Error(j.error); drawSaved(j.saved); toast("已删除「" + s.name + "」"); })
         .catch((e) => toast("删除失败: " + e.message)));

@@ -116,9 +116,9 @@ def test_moving_a_lever_shows_the_engines_gmv_and_a_saved_scenario_lands_in_the_
     print(f"live page screenshot: {shot}")
     saved = json.loads((run_dir / "results.json").read_text(encoding="utf-8"))["sections"]["strategy"]["data"]
     scenario = saved["saved_scenarios"][0]
-    assert scenario["name"] == "社群转化提升" and scenario["levers"]["group_conversion"] == value
+    assert scenario["name"] == "社群转化提升" and scenario["inputs"]["group_conversion"] == value
     assert scenario["outputs"]["projected_total"] == pytest.approx(shown, rel=1e-12)
-    assert (run_dir / scenario["figure"]).is_file()
+    assert (run_dir / scenario["chart"]).is_file()
 
     page.click("#reset")
     page.wait_for_function("window.diagLive.idle()", timeout=5000)
