@@ -80,6 +80,8 @@ def test_the_page_its_files_and_the_api_are_served(url: str):
     status, body = call(url + "api/compute", "POST", json.dumps({"levers": {"aov": 137.5}}).encode())
     assert status == 200 and json.loads(body)["outcome"]["gmv"] == pytest.approx(110_000)
     assert call(url + "nothing")[0] == 404
+    status, font = call(url + "font/cjk.otf")                 # the CJK font without a download
+    assert status == 200 and font[:4] == b"OTTO"
 
 
 @pytest.mark.parametrize(("body", "message"), [
