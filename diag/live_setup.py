@@ -112,7 +112,7 @@ def _funnel_start(reachable: float | None, friends: float | None, members: float
         f = m
         notes["join_rate"] = "社群人数多于好友数, 按全部好友在群计"
     if f > r:
-        notes["reachable"] = f"需求澄清表的可触达 {r:,.0f} 人少于好友数, 按好友数 {f:,.0f} 计"
+        notes["reachable"] = f"需求澄清表 {r:,.0f}人, 少于好友数"
         r = f
         src["reachable"] = SOURCE_DERIVED
     a = f / r if r > 0 else a_default

@@ -228,7 +228,8 @@
   function start(sess) {
     state.session = sess;
     $("client").textContent = sess.client;
-    $("meta").textContent = sess.industry + " · 数据期 " + sess.period + " · 实测GMV " + yuan(sess.baseline.gmv);
+    $("meta").textContent = sess.industry + " · " + sess.period + " · 实测 " + yuan(sess.baseline.gmv);
+    $("meta").title = "行业模板 " + sess.industry + " · 订单数据期 " + sess.period + " · 实测GMV " + exact(sess.baseline.gmv);
     $("total-label").textContent = sess.months + "个月预计GMV";
     $("chart-title").textContent = "未来" + sess.months + "个月GMV（月）";
     (sess.palette || []).forEach((c, i) => document.documentElement.style.setProperty("--c" + i, c));
