@@ -166,7 +166,7 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_live(args: argparse.Namespace) -> int:
     from .live import serve
 
-    return serve(Path(args.brief), port=args.port)
+    return serve(Path(args.brief), port=args.port, lab=args.lab, out_root=Path(args.out))
 
 
 # -- parser ---------------------------------------------------------------------------
@@ -244,6 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("live", help="在本机启动现场诊断会话")
     p.add_argument("brief")
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--lab", action="store_true", help="顾问视图: 在 JupyterLab 中打开四个笔记本")
+    p.add_argument("--out", default="outputs", help="分析结果所在的输出目录 (与 diag run 相同, 默认 outputs)")
     p.set_defaults(handler=_cmd_live)
     return parser
 

@@ -25,9 +25,10 @@ from .areas.benchmark import LOWER_IS_BETTER
 from .errors import UsageError
 from .funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from .industries import METRICS
+from .levers import DRIVER_ORDER, combine_drivers
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
-           "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "ATTAINMENT",
+           "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
            "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
            "wecom_read", "data_basis",
            "FunnelPlan", "funnel_plan"]
@@ -406,6 +407,48 @@ def _reach(current: float, target: float, a: float, unit: str) -> float:
     return min(a, room / abs(step))
 
 
+def _best_by_driver(recs: pd.DataFrame) -> dict[str, Any]:
+    """Return, per GMV driver, the recommendation with the largest positive uplift (see :func:`gmv_scenarios`)."""
+    best: dict[str, Any] = {}
+    for r in recs.itertuples(index=False):
+        driver = DRIVERS.get(r.metric)
+        u = r.uplift
+        if driver is None or u is None or pd.isna(u) or u <= 0 or r.current is None or pd.isna(r.current):
+            continue
+        if driver not in best or u > best[driver].uplift:
+            best[driver] = r
+    return best
+
+
+def _moves(best: Mapping[str, Any], a: float, gmv: float) -> list[tuple[str, Any, float, float, float]]:
+    """Return ``(driver, recommendation, attainment reached, moved value, gain in yuan)`` per driver moved."""
+    out = []
+    for driver in DRIVER_ORDER:
+        r = best.get(driver)
+        if r is None or gmv <= 0:
+            continue
+        reach = _reach(float(r.current), float(r.target), a, r.unit)
+        moved = float(r.current) + reach * (float(r.target) - float(r.current))
+        out.append((driver, r, reach, moved, reach * float(r.uplift)))
+    return out
+
+
+def scenario_moves(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, float] | None = None
+                   ) -> dict[str, dict[str, dict[str, float]]]:
+    """Return each scenario's metric moves and driver gains: ``{情景: {"moves": {metric: value}, "gains": {driver: yuan}}}``.
+
+    The same moves :func:`gmv_scenarios` prices, for the live session to set its levers
+    to (:func:`diag.levers.levers_for_moves`).
+    """
+    best = _best_by_driver(recs)
+    out = {}
+    for name, a in dict(attainment or ATTAINMENT).items():
+        moved = _moves(best, a, gmv)
+        out[name] = {"moves": {r.metric: value for _d, r, _reach, value, _g in moved},
+                     "gains": {d: gain for d, _r, _reach, _v, gain in moved}}
+    return out
+
+
 def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Return conservative / base / optimistic GMV from the plan's recommendations reaching their targets.
 
@@ -417,35 +460,23 @@ def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, fl
     past it; a share never past 100%); the uplift scales linearly, as in
     :func:`recommend`.  Within a driver only the largest uplift counts (its metrics
     describe the same lever; adding them would count it twice), and the drivers
-    multiply: ``GMV_a = gmv × Π_d (1 + a × uplift_d ÷ gmv)``.  Metrics no
+    multiply: ``GMV_a = gmv × Π_d (1 + a × uplift_d ÷ gmv)`` (:func:`diag.levers.combine_drivers`,
+    the engine the live session's levers run on).  Metrics no
     recommendation targets stay where they are, so with attainments that strictly
     increase the scenarios strictly increase whenever the plan has any GMV path.
     Columns ``情景, 目标达成度, 预计GMV, 增量, 增幅, 假设``.
     """
     levels = dict(attainment or ATTAINMENT)
-    best: dict[str, Any] = {}
-    for r in recs.itertuples(index=False):
-        driver = DRIVERS.get(r.metric)
-        u = r.uplift
-        if driver is None or u is None or pd.isna(u) or u <= 0 or r.current is None or pd.isna(r.current):
-            continue
-        if driver not in best or u > best[driver].uplift:
-            best[driver] = r
+    best = _best_by_driver(recs)
     rows = []
     for name, a in levels.items():
-        factor, parts = 1.0, []
-        for driver in ("用户数", "购买频次", "客单价"):
-            r = best.get(driver)
-            if r is None or gmv <= 0:
-                continue
-            reach = _reach(float(r.current), float(r.target), a, r.unit)
-            gain = reach * float(r.uplift)
-            factor *= 1 + gain / gmv
-            moved = float(r.current) + reach * (float(r.target) - float(r.current))
+        gains, parts = {}, []
+        for driver, r, reach, moved, gain in _moves(best, a, gmv):
+            gains[driver] = gain
             parts.append(f"{driver}: {METRICS[r.metric]} {_fmt(r.current, r.metric, r.unit)} → "
                          f"{_fmt(moved, r.metric, r.unit)} (行动{r.priority}的目标 {_fmt(r.target, r.metric, r.unit)}"
                          f"达成{reach:.0%}, +¥{gain:,.0f})")
-        value = gmv * factor
+        value = combine_drivers(gmv, gains)
         if parts:
             assumption = ("; ".join(parts) + "; 只计计划中有行动针对的指标, 同一驱动因素只计增量最大的一项, "
                           "驱动因素相乘, 其余指标保持现状")

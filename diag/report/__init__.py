@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import TemplateError
+from ..live_scenarios import with_saved_scenarios
 from ..record import load_results, write_atomic
 from . import office
 from .builder import STYLES, ReportBuilder
@@ -51,7 +52,7 @@ def build_report(run_dir: str | os.PathLike[str], lang: str | None = None, *,
     temporary file and a rename, so a failing build leaves an existing report untouched.
     """
     run_dir = Path(run_dir)
-    results = load_results(run_dir)
+    results = with_saved_scenarios(load_results(run_dir), run_dir)  # saved in a live session
     meta = results.get("meta") if isinstance(results, dict) else None
     lang = lang or (meta.get("lang") if isinstance(meta, dict) else None) or "zh"
     messages = catalogue(lang)
