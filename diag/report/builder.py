@@ -21,6 +21,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
 
 from ..errors import DataError, TemplateError
+from ..cleantext import client_text
 from ..privacy import scrub_text
 from ..record import FIGURES, RESULTS
 from . import docx_util as dx
@@ -46,6 +47,8 @@ STYLES: dict[str, str] = {
 HEADER_FILL = "1F6F8B"
 
 SUMMARY_SECTION = "summary"
+#: Summary parts printed before the others: the target opens the executive summary.
+SUMMARY_FIRST = ("summary_target",)
 
 
 def _is_summary(name: str) -> bool:
@@ -59,7 +62,7 @@ _TEXT_STYLES = {"body": "body", "note": "note", "quote": "quote", "bullet": "bul
 
 def _t(text: Any) -> str:
     """Return ``text`` as a string with personal data masked (belt and braces)."""
-    return scrub_text("" if text is None else str(text))
+    return client_text(scrub_text("" if text is None else str(text)))
 
 
 def _cell(value: Any, share: bool) -> str:
@@ -94,6 +97,7 @@ class ReportBuilder:
         self.table_no = 0
         self.landscape = False
         self.lead_in = 0       # EMU of headings and text printed on the current landscape page
+        self.printed: set[tuple[str, str]] = set()   # tables and paragraphs already printed
 
     # -- entry point ------------------------------------------------------------------
     def build(self) -> bytes:
@@ -188,14 +192,13 @@ class ReportBuilder:
 
     def _chapters(self) -> list[str]:
         titles = [self.m["summary"]]
-        titles += [s.get("title") or n for n, s in self.sections if n != SUMMARY_SECTION]
+        titles += [s.get("title") or n for n, s in self.sections if not _is_summary(n)]
         return titles + [self.m["appendix_a"], self.m["appendix_b"], self.m["appendix_c"]]
 
     def _toc(self) -> None:
         self._para("toc_heading", self.m["toc"])
         entries = [self._para("toc1", title) for title in self._chapters()]
         dx.add_toc_field(entries)
-        self._para("note", self.m["toc_hint"])
 
     # -- executive summary ----------------------------------------------------------------
     def _summary(self) -> None:
@@ -207,9 +210,9 @@ class ReportBuilder:
         elif isinstance(headline, (list, tuple)):
             for item in headline:
                 self._para("bullet", item)
-        for name, section in self.sections:
-            if _is_summary(name):
-                self._blocks(section["blocks"], name)
+        summaries = [(n, s) for n, s in self.sections if _is_summary(n)]
+        for name, section in sorted(summaries, key=lambda ns: ns[0] not in SUMMARY_FIRST):
+            self._blocks(section["blocks"], name)
         rows = [[b.get("label", b.get("key", "")),
                  format_value(b.get("value"), b.get("fmt", "{:,.2f}"), b.get("unit", "")),
                  b.get("definition", "")]
@@ -254,6 +257,8 @@ class ReportBuilder:
 
     def _block_text(self, block: dict[str, Any]) -> None:
         role = _TEXT_STYLES.get(block.get("style", "body"), "body")
+        if len(str(block.get("text", ""))) > 20 and self._seen("text", block.get("text")):
+            return  # a paragraph is printed once
         self._para(role, block.get("text", ""))
         if self.landscape:
             self.lead_in += self._height(role, str(block.get("text", "")))
@@ -280,9 +285,19 @@ class ReportBuilder:
         dx.set_col_widths(table, _split(width, [3, 2, 5]))
         self._para("body", "")  # breathing room before the next block
 
+    def _seen(self, kind: str, *content: Any) -> bool:
+        """Return True when the same table or paragraph was printed before (and remember it)."""
+        key = (kind, repr(content))
+        if key in self.printed:
+            return True
+        self.printed.add(key)
+        return False
+
     def _block_table(self, block: dict[str, Any]) -> None:
         columns = [str(c) for c in block.get("columns") or []]
         rows = [list(r) for r in block.get("rows") or []]
+        if rows and self._seen("table", columns, rows):
+            return  # a table is printed once
         max_rows = int(block.get("max_rows") or 40)
         self._table(block.get("title", ""), columns, rows, max_rows=max_rows, note=block.get("note", ""))
 
@@ -403,6 +418,8 @@ class ReportBuilder:
         if quality is None:
             self._para("note", m["appendix_b_missing"])
         else:
+            self.printed.discard(("table", repr(([str(c) for c in quality.get("columns") or []],
+                                                 [list(r) for r in quality.get("rows") or []]))))
             self._block_table({**quality, "max_rows": 0})
 
         self._orient(False)
@@ -410,6 +427,19 @@ class ReportBuilder:
         for key in METHODS:
             self._para("h2", m[f"method_{key}_title"])
             self._para("body", m[f"method_{key}"])
+            if key == "clv":
+                self._model_parameters()
+
+    def _model_parameters(self) -> None:
+        """Print the fitted model parameters (only here: the owner's chapters carry no symbols)."""
+        metrics = (self.results.get("sections", {}).get("diagnosis", {}).get("data", {}) or {}).get("metrics")
+        params = ((metrics or {}).get("clv") or {}).get("params") if isinstance(metrics, dict) else None
+        if not isinstance(params, dict):
+            return
+        rows = [[k, round(float(v), 6)] for k, v in params.items() if is_number(v)]
+        if rows:
+            self._table(self.m["clv_params"], [self.m["clv_param"], self.m["clv_estimate"]], rows,
+                        numeric_cols={1})
 
 
 def _wants_landscape(block: dict[str, Any]) -> bool | None:
