@@ -2,8 +2,8 @@
 
 Pure functions.  An action's cost (yuan) over the horizon is
 
-* staff: :data:`EFFORT_HOURS` hours a month for its effort level (低 / 中 / 高), from its
-  start month to the end of the horizon, × the hourly cost (brief ``team.hourly_cost``,
+* staff: :data:`EFFORT_HOURS` hours for its effort level (低 / 中 / 高) in the month it
+  starts and :data:`RUNNING_SHARE` of them in each later month of the horizon, × the hourly cost (brief ``team.hourly_cost``,
   else :data:`DEFAULT_HOURLY_COST`, said so);
 * incentives: coupons and discounts (:data:`COUPON_WORDS` in the action) give back
   :data:`COUPON_SHARE` of the extra GMV, gifts and draws (:data:`GIFT_WORDS`)
@@ -24,10 +24,12 @@ from .areas.benchmark import number_or_none
 from .ranking import WINDOWS
 
 __all__ = ["EFFORT_HOURS", "DEFAULT_HOURLY_COST", "COUPON_SHARE", "GIFT_SHARE", "TOOL_MONTHLY",
-           "HOURS_PER_PERSON", "cost_actions", "team_capacity", "budget_check", "cost_basis", "hourly_cost"]
+           "HOURS_PER_PERSON", "RUNNING_SHARE", "cost_actions", "team_capacity", "budget_check", "cost_basis", "hourly_cost"]
 
 #: Staff hours a month an action takes, by its effort level.
 EFFORT_HOURS = {"低": 16.0, "中": 40.0, "高": 80.0}
+#: Share of the first month's hours an action takes in each later month (it keeps running).
+RUNNING_SHARE = 0.5
 #: Yuan per staff hour when the brief gives none (a private-domain operator's loaded cost).
 DEFAULT_HOURLY_COST = 50.0
 #: Share of an action's extra GMV given back as coupons / discounts, or as gifts.
@@ -73,7 +75,7 @@ def cost_actions(recs: pd.DataFrame, *, horizon_months: int, rate: float) -> pd.
         offset = WINDOWS.index(r["start_window"]) if r.get("start_window") in WINDOWS else 0
         months = max(1, int(horizon_months) - offset)
         uplift = number_or_none(r.get("uplift")) or 0.0
-        staff = hours * months * rate
+        staff = hours * (1 + RUNNING_SHARE * (months - 1)) * rate
         incentive = uplift * ((COUPON_SHARE if _has(text, COUPON_WORDS) else 0.0)
                               + (GIFT_SHARE if _has(text, GIFT_WORDS) else 0.0))
         tools = TOOL_MONTHLY * months if _has(text, TOOL_WORDS) else 0.0
@@ -110,7 +112,19 @@ def cost_basis(rate: float, from_brief: bool, people: int, headcount_given: bool
     """Return the costing assumptions in one sentence (Chinese), for the report."""
     who = f"团队 {people} 人" if headcount_given else "需求澄清表未填团队人数, 按 1 人计"
     source = "需求澄清表填写" if from_brief else "未填写, 按行业常见的私域运营人力成本估计"
-    return (f"成本口径: 人工按投入等级每月 {EFFORT_HOURS['低']:.0f} / {EFFORT_HOURS['中']:.0f} / "
-            f"{EFFORT_HOURS['高']:.0f} 小时(低 / 中 / 高) × 持续月数 × 时薪 ¥{rate:,.0f}（{source}）; "
+    return (f"成本口径: 人工按投入等级启动当月 {EFFORT_HOURS['低']:.0f} / {EFFORT_HOURS['中']:.0f} / "
+            f"{EFFORT_HOURS['高']:.0f} 小时(低 / 中 / 高)、之后每月减半, × 时薪 ¥{rate:,.0f}（{source}）; "
             f"用券、红包、秒杀等让利按增量 GMV 的 {COUPON_SHARE:.0%} 计, 礼品、抽奖按 {GIFT_SHARE:.0%} 计; "
             f"工具按每月 ¥{TOOL_MONTHLY:,.0f} 计。{who}, 每人每月可投入新行动约 {HOURS_PER_PERSON:.0f} 小时。")
+
+
+def budget_sentence(check: dict[str, Any], horizon_months: int) -> str:
+    """Return the plan's cost against the budget in one sentence (Chinese)."""
+    total = f"计划 {horizon_months} 个月的总投入约 ¥{check['total']:,.0f}"
+    if check["budget"] is None:
+        return total + "; 需求澄清表没有填写预算, 请确认可投入的金额(见待确认问题)。"
+    if check["within"]:
+        return total + f", 在预算 ¥{check['budget']:,.0f} 之内(余 ¥{check['budget'] - check['total']:,.0f})。"
+    cut = "、".join(str(c) for c in check["cut"])
+    return (total + f", 超出预算 ¥{check['budget']:,.0f} 共 ¥{check['over']:,.0f}: 按优先级, 行动 {cut} "
+            "在预算之外, 建议追加预算或待前面的行动见效后再启动。")

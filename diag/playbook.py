@@ -197,17 +197,29 @@ class _Defaults(dict):
 
 
 def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
-    """Return the recommendations with Chinese headers and formatted numbers, for the report."""
+    """Return the recommendations with Chinese headers and formatted numbers, for the report.
+
+    A costed plan (:func:`diag.spine.plan`) adds 成本 and 投入产出比, and 开始 is its
+    start window with the reason when it starts later than the action ranked above it.
+    """
+    costed = "cost" in recs.columns
     rows = []
     for r in recs.itertuples(index=False):
         metric = METRICS.get(r.metric, r.metric) if r.metric else "—"
         move = "—"
         if r.current is not None and pd.notna(r.current):
             move = f"{_fmt(r.current, r.metric, r.unit)} → {_fmt(r.target, r.metric, r.unit)}"
+        uplift = "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}"
+        if not costed:
+            rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
+                         "目标指标": metric, "目标": move, "预计GMV增量": uplift,
+                         "负责人": r.owner, "投入": r.effort, "时间": r.timing})
+            continue
+        roi, dependency = getattr(r, "roi", None), getattr(r, "dependency", "") or ""
         rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
-                     "目标指标": metric, "目标": move,
-                     "预计GMV增量": "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}",
-                     "负责人": r.owner, "投入": r.effort, "时间": r.timing})
+                     "目标": metric if move == "—" else f"{metric} {move}", "预计GMV增量": uplift,
+                     "成本": f"¥{r.cost:,.0f}", "投入产出比": "—" if roi is None or pd.isna(roi) else f"{roi:,.1f}",
+                     "负责人": r.owner, "开始": f"{r.timing}内" + (f"（{dependency}）" if dependency else "")})
     return pd.DataFrame(rows)
 
 
@@ -278,7 +290,9 @@ def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | 
         gap = current.get(metric) if metric else None
         value = "—"
         target = k["target"]
-        if gap is not None:
+        if gap is not None and gap.get("status") == "数据待核实":
+            value = "数据待核实"
+        elif gap is not None:
             value = _fmt(gap["value"], metric, gap["unit"])
             target = f"{_fmt(gap['low'], metric, gap['unit'])}–{_fmt(gap['high'], metric, gap['unit'])}"
         rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": team.owner(k["owner"]), "当前": value,

@@ -111,15 +111,16 @@ def rank_actions(recs: pd.DataFrame, opps: pd.DataFrame, *, scale: float = 1.0) 
     return out.reset_index(drop=True)
 
 
-def schedule_windows(recs: pd.DataFrame, hours: pd.Series | list[float], capacity: float | None
-                     ) -> pd.DataFrame:
+def schedule_windows(recs: pd.DataFrame, hours: pd.Series | list[float], capacity: float | None, *,
+                     running_share: float = 0.5) -> pd.DataFrame:
     """Return the actions with ``start_window`` set so that start dates follow the priority order.
 
     Walking in priority order, each action starts in the earliest window (30天 / 60天 /
     90天) that is no earlier than the previous action's — so priority 1 starts first —
     and in which the team still has its monthly hours: an action takes ``hours`` staff
-    hours a month from its start to the end of the plan, out of ``capacity`` hours a
-    month (None: no limit).  The template's timing says how soon an action shows
+    hours in the month it starts and ``running_share`` of them in every later month
+    (it keeps running), out of ``capacity`` hours a month (None: no limit); an action
+    that fits nowhere starts in the last window.  The template's timing says how soon an action shows
     results, not when it may begin.  ``dependency`` says why an action starts later
     than the one ranked above it (empty otherwise).
     """
@@ -130,13 +131,17 @@ def schedule_windows(recs: pd.DataFrame, hours: pd.Series | list[float], capacit
     for h in list(hours):
         h = float(h)
         idx = current
-        while idx < len(WINDOWS) - 1 and h > min(left[idx:]):
+        def fits(i: int) -> bool:
+            return h <= left[i] and all(h * running_share <= x for x in left[i + 1:])
+
+        while idx < len(WINDOWS) - 1 and not fits(idx):
             idx += 1
         note = ""
         if idx > current:
             note = f"排在前面的行动已占满团队{WINDOWS[current]}内的工时（每月约 {capacity:,.0f} 小时），顺延开始"
-        for j in range(idx, len(WINDOWS)):
-            left[j] -= h
+        left[idx] -= h
+        for j in range(idx + 1, len(WINDOWS)):
+            left[j] -= h * running_share
         windows.append(WINDOWS[idx])
         notes.append(note)
         current = idx

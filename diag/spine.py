@@ -73,7 +73,7 @@ def plan(recs: pd.DataFrame, ev: Evaluation, brief: Any) -> Plan:
     kept, dropped = apply_brief(ranked, brief)
     capacity, people = costing.team_capacity(brief.team.headcount)
     hours = [costing.EFFORT_HOURS.get(str(e), costing.EFFORT_HOURS["中"]) for e in kept["effort"]]
-    kept = ranking.schedule_windows(kept, hours, capacity)
+    kept = ranking.schedule_windows(kept, hours, capacity, running_share=costing.RUNNING_SHARE)
     kept["effect_window"] = kept["timing"]
     kept["timing"] = kept["start_window"]  # the roadmap schedules by the start window
     rate, from_brief = costing.hourly_cost(brief.team)
@@ -119,6 +119,14 @@ def causes(ev: Evaluation, n: int = 3) -> list[str]:
         out.append(f"{r.label} {_fmt(r.value, r.unit)}，低于行业区间 {_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}"
                    if r.why == "落后于行业区间" else f"{r.label} {_fmt(r.value, r.unit)}，低于客户自定目标")
         out[-1] += f"：{money}。"
+    if len(out) < n and ev.target.get("gap") and ev.target["gap"] > 0:
+        found = sum(float(v) for v in ranking.driver_gaps(ev.opportunities).values())
+        rest = ev.target["gap"] - found
+        volume = [f"{r.label} {tg.show_value(r.value, tg.UNITS[r.driver])}" for r in ev.tree.itertuples(index=False)
+                  if r.driver in ("reachable_users", "purchase_conversion", "buyers")]
+        if rest > 0 and volume:
+            out.append(f"用户规模与转化不够支撑目标（{'、'.join(volume)}）：即使各项指标都追到行业区间，"
+                       f"{h} 个月仍差约 ¥{rest:,.0f}。")
     return out
 
 
@@ -133,3 +141,37 @@ def first_actions(p: Plan, start: _dt.date, n: int = 3) -> pd.DataFrame:
                      "成本": f"¥{r['cost']:,.0f}",
                      "预计增量": "—" if uplift is None or pd.isna(uplift) else f"¥{uplift:,.0f}"})
     return pd.DataFrame(rows, columns=["优先级", "行动", "负责人", "开始日期", "成本", "预计增量"])
+
+
+def cover_sentence(p: Plan, ev: Evaluation) -> str:
+    """Return how much of the gap the plan covers and what the rest needs, in one sentence."""
+    h, cover = ev.target["horizon_months"], p.cover
+    gain = f"计划中的行动全部达成时, {h} 个月可增加 GMV 约 ¥{cover['gain']:,.0f}"
+    if cover.get("share") is None:
+        return gain + ("。" if ev.target["gmv_target"] is None else ", 目标按现状已能达到。")
+    text = f"{gain}, 覆盖目标缺口的 {cover['share']:.0%}"
+    if cover["remaining"] <= 0:
+        return text + "。"
+    text += f"; 余下 ¥{cover['remaining']:,.0f} 需要"
+    need = _needed_for(ev, ev.base.gmv + cover["covered"])
+    return text + ("，".join(need) if need else "扩大用户规模与提高转化，具体见 KPI 树") + "（单独靠一项补足时）。"
+
+
+def _needed_for(ev: Evaluation, reached: float) -> list[str]:
+    """Return, for the tree's volume drivers, the level that alone closes what is left after the plan."""
+    from .target import UNITS, show_value
+
+    target = ev.target.get("gmv_target")
+    if not target or reached <= 0:
+        return []
+    ratio = float(target) / reached
+    out = []
+    for r in ev.tree[ev.tree["role"] == "factor"].itertuples(index=False):
+        if r.driver not in ("reachable_users", "buyers", "purchase_conversion") or r.value is None:
+            continue
+        level = r.value * ratio
+        if r.driver == "purchase_conversion" and level > 1:
+            continue
+        unit = UNITS[r.driver]
+        out.append(f"{r.label}从 {show_value(r.value, unit)} 提高到约 {show_value(level, unit)}")
+    return [" 或 ".join(out)] if out else []

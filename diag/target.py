@@ -209,11 +209,12 @@ def kpi_tree(base: Baseline, target: Mapping[str, Any], *, reachable: float | No
                                        "yuan_gap", "role"])
 
 
-_UNIT = {"reachable_users": "count", "buyers": "count", "purchase_conversion": "share",
+UNITS = {"reachable_users": "count", "buyers": "count", "purchase_conversion": "share",
          "orders_per_buyer": "ratio", "aov": "yuan", "new_buyer_gmv": "yuan", "repeat_buyer_gmv": "yuan"}
 
 
-def _show(value: Any, unit: str) -> str:
+def show_value(value: Any, unit: str) -> str:
+    """Return a KPI-tree value as printed (count, share, ratio or yuan)."""
     v = number_or_none(value)
     if v is None:
         return "—"
@@ -224,11 +225,11 @@ def kpi_tree_display(tree: pd.DataFrame) -> pd.DataFrame:
     """Return the KPI tree for the report (驱动因素 / 现状 / 单独补缺口需达到 / 行业区间 / 落后区间的GMV)."""
     rows = []
     for r in tree.itertuples(index=False):
-        unit = _UNIT.get(r.driver, "ratio")
+        unit = UNITS.get(r.driver, "ratio")
         bench = "—" if r.bench_low is None or pd.isna(r.bench_low) else \
-            f"{_show(r.bench_low, unit)}–{_show(r.bench_high, unit)}"
+            f"{show_value(r.bench_low, unit)}–{show_value(r.bench_high, unit)}"
         split = r.role == "split"
-        rows.append({"驱动因素": ("其中 " if split else "") + r.label, "现状": _show(r.value, unit),
-                     "单独补足缺口需达到": "—" if split else _show(r.needed, unit), "行业区间": bench,
+        rows.append({"驱动因素": ("其中 " if split else "") + r.label, "现状": show_value(r.value, unit),
+                     "单独补足缺口需达到": "—" if split else show_value(r.needed, unit), "行业区间": bench,
                      "低于行业区间损失的GMV": "—" if split or not r.yuan_gap else f"¥{r.yuan_gap:,.0f}"})
     return pd.DataFrame(rows)
