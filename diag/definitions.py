@@ -14,18 +14,18 @@ __all__ = ["DEFINITIONS", "definition", "label"]
 #: key → {label, unit, fmt, definition}
 DEFINITIONS: dict[str, dict[str, str]] = {
     "gmv_target": {"label": "GMV 目标", "unit": "元", "fmt": "{:,.0f}",
-                   "definition": "需求澄清表 goals.gmv_target：客户希望在目标周期内达到的 GMV"},
+                   "definition": "需求澄清表填写的销售目标：客户希望在目标周期内达到的 GMV"},
     "horizon_months": {"label": "目标周期", "unit": "个月", "fmt": "{:,.0f}",
-                       "definition": "需求澄清表 goals.timeline_months；未填写时按 12 个月计"},
+                       "definition": "需求澄清表填写的目标周期；未填写时按 12 个月计"},
     "baseline_gmv": {"label": "基线 GMV", "unit": "元", "fmt": "{:,.0f}",
-                     "definition": "截至数据截止日（as_of）最近「目标周期」个完整自然月的有效订单 GMV；"
+                     "definition": "截至数据截止日最近「目标周期」个完整自然月的有效订单 GMV；"
                                    "完整月份不足时按已有完整月份的月均 GMV 折算到目标周期"},
     "gap": {"label": "目标缺口", "unit": "元", "fmt": "{:,.0f}",
             "definition": "GMV 目标 − 基线 GMV；为负表示按现状已能达到目标"},
     "required_growth": {"label": "所需增长", "unit": "", "fmt": "{:+.1%}",
                         "definition": "GMV 目标 ÷ 基线 GMV − 1"},
     "reachable_users": {"label": "可触达用户数", "unit": "人", "fmt": "{:,.0f}",
-                        "definition": "需求澄清表 funnel.reachable；未填写时为企微好友数 assets.friends"},
+                        "definition": "需求澄清表填写的可触达人数；未填写时为企业微信好友数"},
     "buyers": {"label": "购买用户数", "unit": "人", "fmt": "{:,.0f}",
                "definition": "基线期内至少有一笔有效订单的去重客户数"},
     "purchase_conversion": {"label": "购买转化率", "unit": "", "fmt": "{:.1%}",

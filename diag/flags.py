@@ -31,7 +31,7 @@ UNVERIFIED = "数据待核实"
 
 #: What each measured metric is computed from (named in the flag, so the client can check both).
 INPUTS: dict[str, str] = {
-    "group_conversion": "社群渠道购买人数（订单）÷ 社群人数（需求澄清表 assets.group_members）",
+    "group_conversion": "社群渠道购买人数（订单）÷ 社群人数（需求澄清表）",
     "add_rate": "加粉人数 ÷ 触达人数",
     "friend_accept_rate": "新增客户数 ÷ 好友申请数（企业微信）",
     "repurchase_rate": "2 个及以上购买日的客户 ÷ 购买用户数（订单）",
@@ -83,21 +83,49 @@ def metric_flags(measured: Mapping[str, Any], benchmarks: Mapping[str, Any]) -> 
     return out
 
 
-def fit_flags(value_table: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """Return a flag when the customer-value fit sits at a boundary (every customer alike)."""
-    if value_table is None or len(value_table) < 2:
-        return []
+#: Shape parameters of the BG/NBD (r, α, a, b) and Gamma-Gamma (p, q) fits; one at the
+#: optimiser's lower bound means the data could not pin it down.
+SHAPE_PARAMS = ("r", "alpha", "a", "b", "p", "q")
+BOUNDARY = 1e-4
+
+
+def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None = None, *,
+              top: int = 20) -> list[dict[str, Any]]:
+    """Return a flag when the customer-value fit sits at a boundary, read from its outputs.
+
+    Symptoms: a shape parameter at its lower bound (< :data:`BOUNDARY`); P(alive) equal
+    (within 0.1 point) for every repeat customer or for every customer of the top
+    ``top`` by predicted value; predicted spend equal within :data:`EQUAL_SPREAD`.
+    """
     out = []
-    repeaters = value_table[value_table["frequency"] > 0] if "frequency" in value_table else value_table
-    p = pd.to_numeric(repeaters.get("p_alive"), errors="coerce").dropna() if len(repeaters) else pd.Series()
-    if len(p) >= 2 and float(p.max() - p.min()) < 1e-3:
-        out.append({"metric": "p_alive", "label": "仍活跃概率", "value": float(p.mean()), "shown": f"{p.mean():.0%}",
-                    "reason": f"复购客户的仍活跃概率全部为 {p.mean():.0%}：BG/NBD 模型拟合落在参数边界，无法区分客户",
+    at_bound = [k for k in SHAPE_PARAMS if number_or_none((params or {}).get(k)) is not None
+                and 0 <= float(params[k]) < BOUNDARY]
+    vt = value_table if value_table is not None else pd.DataFrame()
+    p = pd.to_numeric(vt[vt["frequency"] > 0]["p_alive"], errors="coerce").dropna() \
+        if {"frequency", "p_alive"} <= set(vt.columns) else pd.Series(dtype=float)
+    head = pd.Series(dtype=float)
+    if {"clv_90d", "p_alive"} <= set(vt.columns) and len(vt) >= 2:
+        head = pd.to_numeric(vt.sort_values("clv_90d", ascending=False).head(top)["p_alive"], errors="coerce")
+    same_all = len(p) >= 2 and float(p.max() - p.min()) < 1e-3
+    same_top = len(head.dropna()) >= 2 and float(head.max() - head.min()) < 1e-3
+    if at_bound or same_all or same_top:
+        symptom = []
+        if at_bound:
+            symptom.append("参数 " + "、".join(at_bound) + " 落在下限附近")
+        if same_all or same_top:
+            group = "所有复购客户" if same_all else f"预计贡献最高的 {top} 位客户"
+            value = p.mean() if same_all else head.mean()
+            symptom.append(f"{group}的仍活跃概率都是 {value:.0%}")
+        out.append({"metric": "p_alive", "label": "仍活跃概率（模型）", "value": float(p.mean()) if len(p) else 0.0,
+                    "shown": "拟合在参数边界",
+                    "reason": "BG/NBD 模型拟合落在参数边界（" + "；".join(symptom) + "），无法区分客户是否还在",
                     "inputs": "每位客户的购买次数、首购与末次购买日期（订单）",
                     "question": "订单是否完整覆盖数据期（是否缺月份、是否只导出了部分门店或渠道）？"})
-    spend = pd.to_numeric(value_table.get("expected_value_90d"), errors="coerce").dropna()
+    spend = pd.to_numeric(vt["expected_value_90d"], errors="coerce").dropna() \
+        if "expected_value_90d" in vt.columns else pd.Series(dtype=float)
     if len(spend) >= 2 and spend.mean() > 0 and float(spend.max() - spend.min()) / float(spend.mean()) < EQUAL_SPREAD:
-        out.append({"metric": "expected_value_90d", "label": "预计单次消费", "value": float(spend.mean()), "shown": f"¥{spend.mean():,.0f}",
+        out.append({"metric": "expected_value_90d", "label": "预计单次消费", "value": float(spend.mean()),
+                    "shown": f"¥{spend.mean():,.0f}",
                     "reason": f"每位客户的预计单次消费相差不到 {EQUAL_SPREAD:.0%}：Gamma-Gamma 模型拟合落在参数边界",
                     "inputs": "每位复购客户的平均订单金额（订单）",
                     "question": "订单金额是否被统一成了套餐价或均价？能否导出每单实付金额？"})

@@ -38,13 +38,25 @@ def value_table(p_alive, spend):
     n = len(p_alive)
     return pd.DataFrame({"customer_id": [f"c{i}" for i in range(n)], "frequency": [2] * n,
                          "p_alive": p_alive, "expected_value_90d": spend, "total_value": [100 * (i + 1) for i in range(n)],
-                         "days_since_last": [30 * (i + 1) for i in range(n)]})
+                         "days_since_last": [30 * (i + 1) for i in range(n)],
+                         "clv_90d": [float(n - i) for i in range(n)]})
 
 
 def test_a_fit_at_its_boundary_is_flagged_when_everyone_looks_alike():
     flat = fit_flags(value_table([1.0, 1.0, 1.0], [200, 201, 202]))
     assert {f["metric"] for f in flat} == {"p_alive", "expected_value_90d"}
     assert fit_flags(value_table([0.9, 0.4, 0.1], [150, 200, 400])) == []
+
+
+def test_a_shape_parameter_at_its_lower_bound_is_a_boundary_fit():
+    varied = value_table([0.9, 0.4, 0.1], [150, 200, 400])
+    flags = fit_flags(varied, {"r": 0.2, "alpha": 79.7, "a": 5e-06, "b": 7e-06, "gamma": 26_820.0})
+    assert [f["metric"] for f in flags] == ["p_alive"] and "a、b" in flags[0]["reason"]
+
+
+def test_a_top_list_where_everyone_is_certainly_alive_is_a_boundary_fit():
+    table = value_table([1.0, 1.0, 0.3, 0.2], [150, 200, 400, 300])  # the two most valuable alike
+    assert [f["metric"] for f in fit_flags(table, top=2)] == ["p_alive"]
 
 
 def test_a_funnel_step_above_100_percent_names_both_stages():

@@ -88,7 +88,7 @@ def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], 
                 "复购GMV(GMV × (订单数 − 客户数) ÷ 订单数) × (复购周期 ÷ 中值 − 1)", "")
     if metric == "group_conversion":
         if not group_members:
-            return None, "", "需要社群人数 (brief 的 assets.group_members)"
+            return None, "", "需要社群人数（需求澄清表的社群人数）"
         return (group_members * (mid - value) * aov, "社群人数 × (中值 − 社群转化率) × 客单价", "")
     if metric in ("add_rate", "friend_accept_rate"):
         base, base_label = (reached, "触达人数") if metric == "add_rate" else (requests, "好友申请数")
