@@ -28,7 +28,7 @@ from .industries import METRICS
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "ATTAINMENT",
-           "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
+           "reminder_days", "action_values", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
            "wecom_read", "data_basis",
            "FunnelPlan", "funnel_plan"]
 
@@ -126,13 +126,7 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     genes = template.get("team", {}).get("genes", {})
     focus = genes.get(gene, {}) if gene else {}
     by_metric = {r["metric"]: r for r in gaps.to_dict("records")}
-    benchmarks = template.get("benchmarks", {})
-    cycle = _cycle(gaps, template, cycle_days)
-    r1, r2, r3 = reminder_days(cycle)
-    k = benchmarks.get("k_factor")
-    values = {"window": template.get("sop", {}).get("attention_window", "20:00–22:00"),
-              "cycle": f"{cycle:.0f}", "remind_1": r1, "remind_2": r2, "remind_3": r3,
-              "k_target": f"{(k['low'] + k['high']) / 2:.2f}" if k else "0.2"}
+    values = action_values(gaps, template, cycle_days)
     rows = []
     for rule in template.get("rules", []):
         when = rule.get("when") or {}
@@ -187,6 +181,18 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     frame = frame.sort_values(["score", "uplift"], ascending=False, kind="stable", na_position="last")
     frame["priority"] = range(1, len(frame) + 1)
     return frame[columns].reset_index(drop=True)
+
+
+def action_values(gaps: pd.DataFrame, template: Mapping[str, Any], cycle_days: float | None = None
+                  ) -> dict[str, Any]:
+    """Return the values a template action's placeholders take ({window}, {cycle}, {remind_1} …)."""
+    benchmarks = template.get("benchmarks", {})
+    cycle = _cycle(gaps, template, cycle_days)
+    r1, r2, r3 = reminder_days(cycle)
+    k = benchmarks.get("k_factor")
+    return {"window": template.get("sop", {}).get("attention_window", "20:00–22:00"),
+            "cycle": f"{cycle:.0f}", "remind_1": r1, "remind_2": r2, "remind_3": r3,
+            "k_target": f"{(k['low'] + k['high']) / 2:.2f}" if k else "0.2"}
 
 
 class _Defaults(dict):
@@ -522,14 +528,25 @@ def annual_frequency(metrics: Mapping[str, Any]) -> float:
 
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
-                   scenarios: pd.DataFrame | None = None, *, store_type: str = "") -> list[str]:
-    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in)."""
+                   scenarios: pd.DataFrame | None = None, *, store_type: str = "",
+                   opportunities: pd.DataFrame | None = None) -> list[str]:
+    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in).
+
+    With ``opportunities`` (:func:`diag.ranking.opportunities`) the first point names the
+    first-ranked opportunity, so the talk follows the same ranking as the priorities.
+    """
     points: list[str] = []
     behind = gaps[gaps["better"] == "落后"]
     ahead = gaps[gaps["better"] == "领先"]
     # AOV is mostly positioning (price system, category mix): said apart from the operating levers.
     levers = behind[behind["metric"] != "aov"]
-    if len(levers):
+    if opportunities is not None and len(opportunities):
+        top = opportunities.iloc[0]
+        money = f", 追平行业中值约可增加GMV ¥{top['yuan']:,.0f}" if pd.notna(top["yuan"]) and top["yuan"] > 0 else ""
+        points.append(f"排在第一位的机会是{top['label']}({top['why']}): 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
+                      f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
+                      f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+    elif opportunities is None and len(levers):
         ranked = levers.assign(_u=levers["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
         top = ranked.iloc[0]
         money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""

@@ -137,12 +137,24 @@ def apply_brief(recs: pd.DataFrame, brief: Any) -> tuple[pd.DataFrame, pd.DataFr
 
 # -- the tasks table ------------------------------------------------------------------------
 
+def fill(action: str, values: Mapping[str, Any]) -> str:
+    """Return a template action with its ``{placeholders}`` filled; unknown ones stay visible."""
+    class _Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    try:
+        return action.format_map(_Keep(values))
+    except (ValueError, IndexError):
+        return action
+
+
 _WINDOW_DAYS = {"30天": 0, "60天": 30, "90天": 60}
 
 
 #: Everyday words a client uses for what actions call by another name (added to the task's words).
-_ALIASES = {"二次": "复购", "再次": "复购", "回头": "复购", "回购": "复购", "入会": "会员 加粉", "加企微": "加粉 企微",
-            "扫码": "加粉", "拉新": "引流 新客", "冷启动": "引流 起群", "开业": "引流 新店", "裂变": "推荐 邀请",
+_ALIASES = {"二次": "复购", "再次": "复购", "回头": "复购", "回购": "复购", "入会": "会员 加粉 引流", "加企微": "加粉 企微 引流",
+            "扫码": "加粉 引流", "拉新": "引流 新客", "冷启动": "引流 起群", "开业": "引流 新店", "裂变": "推荐 邀请",
             "转介绍": "推荐 裂变", "客单": "客单价 组合"}
 
 
@@ -152,6 +164,12 @@ def _grams(text: str) -> set[str]:
     for word in re.findall(r"[\u4e00-\u9fff]+", text or ""):
         out |= {word[i:i + 3] for i in range(len(word) - 2)}
     return out
+
+
+def _field(item: Any, key: str) -> Any:
+    """Return ``key`` of a candidate: a plain record or a (kind, record) pair."""
+    record = item[1] if isinstance(item, tuple) else item
+    return record.get(key, "") if isinstance(record, Mapping) else ""
 
 
 def _task_words(task: str) -> set[str]:
@@ -175,8 +193,12 @@ def _best(task: str, candidates: list[tuple[str, Any]]) -> tuple[Any, float, int
     for d, (_text, item) in zip(docs, candidates):
         common = words & d
         s = sum(math.log(1 + n / df[w]) for w in common)
+        area = str(_field(item, "area"))
+        named = bool(area) and area in words  # the task names the action's area (复购, 引流, …)
+        if named:
+            s += math.log(1 + n)
         if s > score:
-            best, score, shared = item, s, len({w for w in common if len(w) == 2 or not w.isascii()})
+            best, score, shared = item, s, len(common) + int(named)
     return best, score, shared
 
 
@@ -214,7 +236,8 @@ def _data_on(task: str, channels: pd.DataFrame | None, stores: pd.DataFrame | No
 
 def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rules: list[Mapping[str, Any]],
                channels: pd.DataFrame | None = None, stores: pd.DataFrame | None = None,
-               metrics: Mapping[str, Any] | None = None, owner_of: Any = None) -> pd.DataFrame:
+               metrics: Mapping[str, Any] | None = None, owner_of: Any = None,
+               values: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Return one row per ``goals.tasks`` item: 你们提出的任务 / 建议 / 我们掌握的数据 / 负责人 / 开始日期.
 
     The advice is, first found: 不建议 when the task breaks a constraint; the plan's
@@ -245,7 +268,8 @@ def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rule
             owner = item["owner"]
             date = (start + _dt.timedelta(days=_WINDOW_DAYS.get(window, 0))).isoformat()
         else:
-            action = improve_existing(str(item.get("action", "")), existing)[0] if item is not None else ""
+            text = str(item.get("action", "")) if item is not None else ""
+            action = improve_existing(fill(text, values or {}), existing)[0]
             if kind == "rule" and shared >= 2 and not violation(action, terms):
                 advice = f"补充行动: {action}"
                 owner, date = owner_of(item.get("owner", "总PM")), review.isoformat()
