@@ -155,7 +155,8 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
             top = opportunities.iloc[0]
             money = (f"{horizon_months} 个月 GMV 预计可增加 ¥{top['yuan']:,.0f}"
                      if pd.notna(top["yuan"]) and top["yuan"] > 0 else "暂无法折算成 GMV")
-            out.append(f"对照行业基准，最大的机会在「{top['label']}」（{top['why']}）：若追到行业区间中值，其他不变时 {money}。")
+            out.append(f"对照行业基准与你们的目标，最大的机会在「{top['label']}」（{top['why']}）：若追到行业区间中值，"
+                       f"其他不变时 {money}。")
         else:
             out.append("对照行业基准，已测得的指标都不低于行业区间；目标缺口要靠扩大可触达用户与提高转化来补。")
     elif gaps is not None and len(gaps):

@@ -62,9 +62,10 @@ def opportunities(gaps: pd.DataFrame, *, scale: float = 1.0,
             continue
         uplift = number_or_none(row.get("uplift"))
         rows.append({**row, "why": "落后于行业区间" if behind else "低于客户自定目标",
+                     "goal": number_or_none(targets.get(row["metric"])),
                      "yuan": None if uplift is None else uplift * scale,
                      "driver": TREE_DRIVER.get(row["metric"], "")})
-    columns = list(gaps.columns) + ["why", "yuan", "driver", "rank"]
+    columns = list(gaps.columns) + ["why", "goal", "yuan", "driver", "rank"]
     if not rows:
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(rows)

@@ -114,11 +114,15 @@ def causes(ev: Evaluation, n: int = 3) -> list[str]:
     out = []
     h = ev.target["horizon_months"]
     for r in ev.opportunities.head(n).itertuples(index=False):
-        money = (f"{h} 个月少了约 ¥{r.yuan:,.0f} GMV" if r.yuan is not None and pd.notna(r.yuan) and r.yuan > 0
-                 else "暂无法折算成 GMV")
-        out.append(f"{r.label} {_fmt(r.value, r.unit)}，低于行业区间 {_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}"
-                   if r.why == "落后于行业区间" else f"{r.label} {_fmt(r.value, r.unit)}，低于客户自定目标")
-        out[-1] += f"：{money}。"
+        has_money = r.yuan is not None and pd.notna(r.yuan) and r.yuan > 0
+        if r.why == "落后于行业区间":
+            head = f"{r.label} {_fmt(r.value, r.unit)}，低于行业区间 {_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}"
+            money = f"{h} 个月少了约 ¥{r.yuan:,.0f} GMV" if has_money else "暂无法折算成 GMV"
+        else:
+            head = f"{r.label} {_fmt(r.value, r.unit)}，低于你们的目标 {_fmt(r.goal, r.unit)}"
+            money = (f"追到行业区间中值 {_fmt(r.mid, r.unit)} 时 {h} 个月可多约 ¥{r.yuan:,.0f} GMV" if has_money
+                     else "已过行业区间中值, 再往上的增量暂无法折算")
+        out.append(f"{head}：{money}。")
     if len(out) < n and ev.target.get("gap") and ev.target["gap"] > 0:
         found = sum(float(v) for v in ranking.driver_gaps(ev.opportunities).values())
         rest = ev.target["gap"] - found
