@@ -98,6 +98,7 @@ class ReportBuilder:
         self.landscape = False
         self.lead_in = 0       # EMU of headings and text printed on the current landscape page
         self.printed: set[tuple[str, str]] = set()   # tables and paragraphs already printed
+        self.in_appendix = False
 
     # -- entry point ------------------------------------------------------------------
     def build(self) -> bytes:
@@ -296,6 +297,9 @@ class ReportBuilder:
     def _block_table(self, block: dict[str, Any]) -> None:
         columns = [str(c) for c in block.get("columns") or []]
         rows = [list(r) for r in block.get("rows") or []]
+        if block.get("key") == DATA_QUALITY_KEY and not self.in_appendix:
+            self._para("note", self.m["see_appendix_b"])   # printed once, in appendix B
+            return
         if rows and self._seen("table", columns, rows):
             return  # a table is printed once
         max_rows = int(block.get("max_rows") or 40)
@@ -418,8 +422,7 @@ class ReportBuilder:
         if quality is None:
             self._para("note", m["appendix_b_missing"])
         else:
-            self.printed.discard(("table", repr(([str(c) for c in quality.get("columns") or []],
-                                                 [list(r) for r in quality.get("rows") or []]))))
+            self.in_appendix = True
             self._block_table({**quality, "max_rows": 0})
 
         self._orient(False)
