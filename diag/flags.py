@@ -111,7 +111,7 @@ def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None
     if at_bound or same_all or same_top:
         symptom = []
         if at_bound:
-            symptom.append("参数 " + "、".join(at_bound) + " 落在下限附近")
+            symptom.append(f"{len(at_bound)} 个形状参数落在取值下限附近")  # names stay in the method appendix
         if same_all or same_top:
             group = "所有复购客户" if same_all else f"预计贡献最高的 {top} 位客户"
             value = p.mean() if same_all else head.mean()

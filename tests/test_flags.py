@@ -51,7 +51,8 @@ def test_a_fit_at_its_boundary_is_flagged_when_everyone_looks_alike():
 def test_a_shape_parameter_at_its_lower_bound_is_a_boundary_fit():
     varied = value_table([0.9, 0.4, 0.1], [150, 200, 400])
     flags = fit_flags(varied, {"r": 0.2, "alpha": 79.7, "a": 5e-06, "b": 7e-06, "gamma": 26_820.0})
-    assert [f["metric"] for f in flags] == ["p_alive"] and "a、b" in flags[0]["reason"]
+    assert [f["metric"] for f in flags] == ["p_alive"] and "2 个形状参数" in flags[0]["reason"]
+    assert "a、b" not in flags[0]["reason"]  # model symbols only in the method appendix
 
 
 def test_a_top_list_where_everyone_is_certainly_alive_is_a_boundary_fit():
