@@ -141,6 +141,8 @@ class Team(_Section):
     kpis: list[str] = []
     incentives: str | None = None
     gene: Literal[TEAM_GENES] | None = None  # type: ignore[valid-type]
+    #: Loaded cost of one staff hour (yuan), for costing the plan's actions.
+    hourly_cost: Positive | None = None
 
 
 class Goals(_Section):

@@ -123,8 +123,14 @@ def _pct(value: float) -> str:
 
 
 def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: Periods | None,
-             segments: Mapping[str, int], gaps: pd.DataFrame | None, quadrant_type: str) -> list[str]:
-    """Return the key findings, one Chinese sentence each, most important first."""
+             segments: Mapping[str, int], gaps: pd.DataFrame | None, quadrant_type: str, *,
+             opportunities: pd.DataFrame | None = None, horizon_months: int | None = None) -> list[str]:
+    """Return the key findings, one Chinese sentence each, most important first.
+
+    With ``opportunities`` (:func:`diag.ranking.opportunities`) the benchmark finding
+    names the first-ranked one, in yuan over ``horizon_months`` — the same ranking the
+    plan's priorities follow — and a metric at or above its range is never the headline.
+    """
     out: list[str] = []
     out.append(f"数据期内（{metrics['first_date']} 至 {metrics['last_date']}）有效订单 {metrics['orders']:,} 笔，"
                f"购买用户 {metrics['customers']:,} 人，GMV ¥{metrics['gmv']:,.0f}，客单价 ¥{metrics['aov']:,.0f}。")
@@ -144,7 +150,16 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
     lost = segments.get("流失", 0) + segments.get("重要挽留", 0) + segments.get("重要唤回", 0)
     out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态，"
                f"其中「重要挽留」「重要唤回」是最值得优先联系的高价值客户。")
-    if gaps is not None and len(gaps):
+    if opportunities is not None:
+        if len(opportunities):
+            top = opportunities.iloc[0]
+            money = (f"{horizon_months} 个月 GMV 预计可增加 ¥{top['yuan']:,.0f}"
+                     if pd.notna(top["yuan"]) and top["yuan"] > 0 else "暂无法折算成 GMV")
+            out.append(f"对照行业基准与你们的目标，最大的机会在「{top['label']}」（{top['why']}）：若追到行业区间中值，"
+                       f"其他不变时 {money}。")
+        else:
+            out.append("对照行业基准，已测得的指标都不低于行业区间；目标缺口要靠扩大可触达用户与提高转化来补。")
+    elif gaps is not None and len(gaps):
         behind = gaps[(gaps["better"] == "落后") & gaps["uplift"].notna() & (gaps["uplift"] > 0)]
         # AOV is mostly positioning (price system, category mix), not an operations lever:
         # name it separately rather than as "the biggest opportunity".

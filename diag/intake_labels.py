@@ -107,6 +107,8 @@ FIELDS: dict[str, tuple[str, str, str, str, str]] = {
     "team.incentives": ("激励方式", "Incentives", "提成、奖金池等", "Commission, bonus pool …", "底薪+提成"),
     "team.gene": ("团队基因", "Team gene", "团队最擅长：流量 / 增长 / 运营", "What the team is best at",
                   "运营"),
+    "team.hourly_cost": ("人力时薪（元/小时）", "Hourly staff cost (¥)", "含社保的人力成本，用于测算行动成本",
+                         "Loaded cost per staff hour, for costing actions", "60"),
     # -- 目标与约束 / goals -----------------------------------------------------------------
     "goals.gmv_target": ("GMV目标（元）", "GMV target (¥)", "私域目标销售额", "Private-domain sales target",
                          "500万"),
@@ -190,7 +192,7 @@ SECTIONS: dict[str, str] = {
 
 #: Fields left out of the completeness score: settings, not answers.
 NOT_SCORED = frozenset({"client.slug", "client.consultant", "data.columns", "data.as_of", "data.campaigns", "notes",
-                        "funnel.referrers", "goods.margins"})
+                        "funnel.referrers", "goods.margins", "team.hourly_cost"})
 
 #: English names of enumeration values (the brief always stores the Chinese value).
 ENUM_EN: dict[str, str] = {

@@ -66,7 +66,7 @@ def source_note(brief: Brief) -> str:
         return (f"访谈覆盖的阶段（{stages}）来自客户访谈，其余阶段和访谈未提及的栏目来自「{brief.client.industry}」"
                 "行业模板；人数与转化来自订单、澄清表和企业微信数据。")
     return (f"本旅程地图未包含客户访谈：各阶段内容来自「{brief.client.industry}」行业模板的默认旅程，"
-            "人数与转化来自订单、澄清表和企业微信数据。访谈后请在 brief 的 journey 部分补充，再重新生成。")
+            "人数与转化来自订单、澄清表和企业微信数据。建议访谈 3–5 位老顾客，补充各阶段的真实想法与痛点。")
 
 
 def has_interviews(brief: Brief) -> bool:
@@ -194,7 +194,7 @@ def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
         phrases = [f"{row.label} {row.count:,.0f} 人"]
         if not pd.isna(row.conversion):
             phrases.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1
-                           else f"转化 {row.conversion:.0%}（口径不同）")
+                           else "数据待核实（口径不同）")
         if not pd.isna(row.median_days):
             phrases.append(f"{row.days_basis}中位 {row.median_days:.0f} 天")
         out.setdefault(row.journey_stage, []).append("，".join(phrases))
@@ -203,7 +203,7 @@ def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
 
 def _conversion(value: float) -> str:
     """Return a conversion as text; above 100 % the two stages were counted on different bases."""
-    return f"{value:.1%}" if value <= 1 else f"{value:.0%}，口径不同"
+    return f"{value:.1%}" if value <= 1 else f"数据待核实（{value:.0%}，超过 100%：两个环节的人数口径不同）"
 
 
 def _orders_frame(orders: Any) -> pd.DataFrame | None:
@@ -234,7 +234,7 @@ def member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None)
 
     empty = pd.Series(dtype="datetime64[ns]")
     if customers is None or customers.empty:
-        return empty, "未提供会员文件（data.customers），无入会日期"
+        return empty, "未提供会员文件（会员名单），无入会日期"
     headers = {normalise_header(c): c for c in customers.columns}
     join_col = next((headers[a] for a in map(normalise_header, JOIN_DATE_ALIASES) if a in headers), None)
     if join_col is None:

@@ -43,6 +43,10 @@ from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, _check_file
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
           "product", "category", "quantity")
+#: How the report names each field (the client reads Chinese, not the kit's field keys).
+FIELD_NAMES_ZH = {"order_id": "订单号", "customer_id": "客户", "paid_at": "支付时间", "amount": "实付金额",
+                  "status": "订单状态", "channel": "渠道", "store": "门店", "product": "商品", "category": "品类",
+                  "quantity": "数量", "refund": "退款"}
 REQUIRED = ("order_id", "customer_id", "paid_at", "amount")
 
 #: Order-level amount headers: the order's total, repeated on each of its lines.
@@ -120,7 +124,7 @@ class Quality:
             rows.append((f"无法使用的行: {REASONS.get(reason, reason)}", count, "已计数, 未计入指标"))
         rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
         rows.append(("字段对应", len(self.column_map),
-                     ", ".join(f"{k}←{v}" for k, v in self.column_map.items())))
+                     ", ".join(f"{FIELD_NAMES_ZH.get(k, k)}←{v}" for k, v in self.column_map.items())))
         return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
 
 

@@ -29,7 +29,7 @@ from .levers import DRIVER_ORDER, combine_drivers
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
-           "reminder_days", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
+           "reminder_days", "action_values", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
            "wecom_read", "data_basis",
            "FunnelPlan", "funnel_plan"]
 
@@ -127,13 +127,7 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     genes = template.get("team", {}).get("genes", {})
     focus = genes.get(gene, {}) if gene else {}
     by_metric = {r["metric"]: r for r in gaps.to_dict("records")}
-    benchmarks = template.get("benchmarks", {})
-    cycle = _cycle(gaps, template, cycle_days)
-    r1, r2, r3 = reminder_days(cycle)
-    k = benchmarks.get("k_factor")
-    values = {"window": template.get("sop", {}).get("attention_window", "20:00–22:00"),
-              "cycle": f"{cycle:.0f}", "remind_1": r1, "remind_2": r2, "remind_3": r3,
-              "k_target": f"{(k['low'] + k['high']) / 2:.2f}" if k else "0.2"}
+    values = action_values(gaps, template, cycle_days)
     rows = []
     for rule in template.get("rules", []):
         when = rule.get("when") or {}
@@ -190,6 +184,18 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     return frame[columns].reset_index(drop=True)
 
 
+def action_values(gaps: pd.DataFrame, template: Mapping[str, Any], cycle_days: float | None = None
+                  ) -> dict[str, Any]:
+    """Return the values a template action's placeholders take ({window}, {cycle}, {remind_1} …)."""
+    benchmarks = template.get("benchmarks", {})
+    cycle = _cycle(gaps, template, cycle_days)
+    r1, r2, r3 = reminder_days(cycle)
+    k = benchmarks.get("k_factor")
+    return {"window": template.get("sop", {}).get("attention_window", "20:00–22:00"),
+            "cycle": f"{cycle:.0f}", "remind_1": r1, "remind_2": r2, "remind_3": r3,
+            "k_target": f"{(k['low'] + k['high']) / 2:.2f}" if k else "0.2"}
+
+
 class _Defaults(dict):
     """Placeholders a template may use in an action; an unknown one stays visible as {name}."""
 
@@ -198,17 +204,29 @@ class _Defaults(dict):
 
 
 def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
-    """Return the recommendations with Chinese headers and formatted numbers, for the report."""
+    """Return the recommendations with Chinese headers and formatted numbers, for the report.
+
+    A costed plan (:func:`diag.spine.plan`) adds 成本 and 投入产出比, and 开始 is its
+    start window with the reason when it starts later than the action ranked above it.
+    """
+    costed = "cost" in recs.columns
     rows = []
     for r in recs.itertuples(index=False):
         metric = METRICS.get(r.metric, r.metric) if r.metric else "—"
         move = "—"
         if r.current is not None and pd.notna(r.current):
             move = f"{_fmt(r.current, r.metric, r.unit)} → {_fmt(r.target, r.metric, r.unit)}"
+        uplift = "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}"
+        if not costed:
+            rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
+                         "目标指标": metric, "目标": move, "预计GMV增量": uplift,
+                         "负责人": r.owner, "投入": r.effort, "时间": r.timing})
+            continue
+        roi, dependency = getattr(r, "roi", None), getattr(r, "dependency", "") or ""
         rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
-                     "目标指标": metric, "目标": move,
-                     "预计GMV增量": "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}",
-                     "负责人": r.owner, "投入": r.effort, "时间": r.timing})
+                     "目标": metric if move == "—" else f"{metric} {move}", "预计GMV增量": uplift,
+                     "成本": f"¥{r.cost:,.0f}", "投入产出比": "—" if roi is None or pd.isna(roi) else f"{roi:,.1f}",
+                     "负责人": r.owner, "开始": f"{r.timing}内" + (f"（{dependency}）" if dependency else "")})
     return pd.DataFrame(rows)
 
 
@@ -279,7 +297,9 @@ def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | 
         gap = current.get(metric) if metric else None
         value = "—"
         target = k["target"]
-        if gap is not None:
+        if gap is not None and gap.get("status") == "数据待核实":
+            value = "数据待核实"
+        elif gap is not None:
             value = _fmt(gap["value"], metric, gap["unit"])
             target = f"{_fmt(gap['low'], metric, gap['unit'])}–{_fmt(gap['high'], metric, gap['unit'])}"
         rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": team.owner(k["owner"]), "当前": value,
@@ -539,14 +559,25 @@ def annual_frequency(metrics: Mapping[str, Any]) -> float:
 
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
-                   scenarios: pd.DataFrame | None = None, *, store_type: str = "") -> list[str]:
-    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in)."""
+                   scenarios: pd.DataFrame | None = None, *, store_type: str = "",
+                   opportunities: pd.DataFrame | None = None) -> list[str]:
+    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in).
+
+    With ``opportunities`` (:func:`diag.ranking.opportunities`) the first point names the
+    first-ranked opportunity, so the talk follows the same ranking as the priorities.
+    """
     points: list[str] = []
     behind = gaps[gaps["better"] == "落后"]
     ahead = gaps[gaps["better"] == "领先"]
     # AOV is mostly positioning (price system, category mix): said apart from the operating levers.
     levers = behind[behind["metric"] != "aov"]
-    if len(levers):
+    if opportunities is not None and len(opportunities):
+        top = opportunities.iloc[0]
+        money = f", 追平行业中值约可增加GMV ¥{top['yuan']:,.0f}" if pd.notna(top["yuan"]) and top["yuan"] > 0 else ""
+        points.append(f"排在第一位的机会是{top['label']}({top['why']}): 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
+                      f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
+                      f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+    elif opportunities is None and len(levers):
         ranked = levers.assign(_u=levers["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
         top = ranked.iloc[0]
         money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""

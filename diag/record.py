@@ -42,6 +42,7 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
+from .cleantext import client_text
 from .privacy import mask_id, scrub_text
 
 RESULTS = "results.json"
@@ -107,7 +108,7 @@ def to_jsonable(value: Any) -> Any:
 def _clean(value: Any) -> Any:
     value = to_jsonable(value)
     if isinstance(value, str):
-        return scrub_text(value)
+        return client_text(scrub_text(value))
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, dict):
@@ -124,7 +125,7 @@ def table_payload(df: pd.DataFrame, *, id_columns: Iterable[str] = ()) -> dict[s
         if column in frame.columns:
             frame[column] = frame[column].map(mask_id)
     rows = [[_clean(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-    return {"columns": [scrub_text(str(c)) for c in frame.columns], "rows": rows}
+    return {"columns": [client_text(scrub_text(str(c))) for c in frame.columns], "rows": rows}
 
 
 class Recorder:

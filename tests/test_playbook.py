@@ -395,7 +395,9 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     papermill = pytest.importorskip("papermill")
     (tmp_path / "orders.csv").write_text(ORDERS, encoding="utf-8")
     brief = {"client": {"name": "测试母婴", "industry": "母婴"}, "team": {"headcount": 2, "gene": "运营"},
-             "assets": {"group_members": 300}, "goals": {"gmv_target": 120000, "timeline_months": 12},
+             "assets": {"group_members": 300}, "goals": {"gmv_target": 120000, "timeline_months": 12,
+                                                         "budget": 50000, "tasks": ["提升复购"],
+                                                         "constraints": "不做短信群发"},
              "data": {"orders": "orders.csv"}}
     brief_path = tmp_path / "brief.yaml"
     brief_path.write_text(yaml.safe_dump(brief, allow_unicode=True), encoding="utf-8")
@@ -421,6 +423,15 @@ def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):
     assert "及企业微信" not in texts and "未提供企业微信统计" in texts  # the brief names no WeCom files
     recommendations = next(b for b in part["blocks"] if b.get("key") == "strategy_recommendations")
     assert "留存" in [row[1] for row in recommendations["rows"]]  # activation SOP without WeCom data
+    target = part["data"]["target"]
+    assert set(target) >= {"gmv_target", "horizon_months", "baseline_gmv", "gap", "required_growth"}
+    assert target["gap"] == pytest.approx(120000 - target["baseline_gmv"]) and target["horizon_months"] == 12
+    assert all({"cost", "uplift", "roi"} <= set(r) and r["cost"] > 0 for r in part["data"]["recommendations"])
+    assert part["data"]["plan_budget"]["budget"] == 50000
+    assert [t["你们提出的任务"] for t in part["data"]["tasks"]] == ["提升复购"]
+    assert "strategy_tasks" in tables and "strategy_kpi_tree" in tables
+    summary = json.loads((run_dir / "results" / "summary_target.json").read_text(encoding="utf-8"))
+    assert "¥120,000" in summary["blocks"][0]["text"]  # the executive summary opens with the target
 
 
 def test_the_plan_starts_on_the_first_monday_after_the_data_and_never_in_the_past():

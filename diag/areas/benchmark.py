@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..industries import METRICS
 
-__all__ = ["benchmark_gaps", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
+__all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
            "STATUS_NONE", "gaps_display"]
 
 STATUS_LOW, STATUS_OK, STATUS_HIGH, STATUS_NONE = "低于", "达标", "高于", "无数据"
@@ -29,7 +29,8 @@ COLUMNS = ["metric", "label", "value", "low", "high", "mid", "unit", "status", "
            "uplift", "uplift_model", "reason", "source", "confidence"]
 
 
-def _num(value: Any) -> float | None:
+def number_or_none(value: Any) -> float | None:
+    """Return ``value`` as a finite float, or None (missing, text, bool, NaN, infinity)."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -87,7 +88,7 @@ def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], 
                 "复购GMV(GMV × (订单数 − 客户数) ÷ 订单数) × (复购周期 ÷ 中值 − 1)", "")
     if metric == "group_conversion":
         if not group_members:
-            return None, "", "需要社群人数 (brief 的 assets.group_members)"
+            return None, "", "需要社群人数（需求澄清表的社群人数）"
         return (group_members * (mid - value) * aov, "社群人数 × (中值 − 社群转化率) × 客单价", "")
     if metric in ("add_rate", "friend_accept_rate"):
         base, base_label = (reached, "触达人数") if metric == "add_rate" else (requests, "好友申请数")
@@ -153,7 +154,7 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
       deletion_rate, net_member_growth: no direct GMV path (uplift ``None``).
     """
     benchmarks: Mapping[str, Any] = template.get("benchmarks", {})
-    conversion = _num(measured.get("group_conversion"))
+    conversion = number_or_none(measured.get("group_conversion"))
     if conversion is None and "group_conversion" in benchmarks:
         b = benchmarks["group_conversion"]
         conversion = (b["low"] + b["high"]) / 2
@@ -161,7 +162,7 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
     for metric, b in benchmarks.items():
         low, high = float(b["low"]), float(b["high"])
         mid = (low + high) / 2
-        value = _num(measured.get(metric))
+        value = number_or_none(measured.get(metric))
         status = _status(value, low, high)
         uplift: float | None = None
         model, reason = "", ""

@@ -295,7 +295,7 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "
         ax.barh(y, count, color=PALETTE[0], alpha=0.85)
         parts = [f"{count:,.0f} 人"]
         if not pd.isna(row.conversion):
-            parts.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1 else "高于上一环节，口径不同")
+            parts.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1 else "数据待核实（高于上一环节，口径不同）")
         if not pd.isna(row.median_days):
             parts.append(f"{getattr(row, 'days_basis', '')}中位 {row.median_days:.0f} 天")
         text = " · ".join(parts) + f"（{row.source}）"

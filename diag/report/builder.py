@@ -21,6 +21,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
 
 from ..errors import DataError, TemplateError
+from ..cleantext import client_text
 from ..privacy import scrub_text
 from ..record import FIGURES, RESULTS
 from . import cover as cv
@@ -57,6 +58,8 @@ TABLE_TEXT_ROLES = ("cell", "cell_small", "cell_header", "cell_header_small")
 HEADER_FILL = "1F6F8B"
 
 SUMMARY_SECTION = "summary"
+#: Summary parts printed before the others: the target opens the executive summary.
+SUMMARY_FIRST = ("summary_target",)
 
 
 def _is_summary(name: str) -> bool:
@@ -70,7 +73,7 @@ _TEXT_STYLES = {"body": "body", "note": "note", "quote": "quote", "bullet": "bul
 
 def _t(text: Any) -> str:
     """Return ``text`` as a string with personal data masked (belt and braces)."""
-    return scrub_text("" if text is None else str(text))
+    return client_text(scrub_text("" if text is None else str(text)))
 
 
 def _cell(value: Any, share: bool) -> str:
@@ -112,6 +115,8 @@ class ReportBuilder:
                                  {1: self._sid("toc1"), 2: self._sid("toc2")})
         self.landscape = False
         self.lead_in = 0       # EMU of headings and text printed on the current landscape page
+        self.printed: set[tuple[str, str]] = set()   # tables and paragraphs already printed
+        self.in_appendix = False
 
     # -- entry point ------------------------------------------------------------------
     def build(self) -> bytes:
@@ -245,9 +250,9 @@ class ReportBuilder:
         elif isinstance(headline, (list, tuple)):
             for item in headline:
                 self._para("bullet", item)
-        for name, section in self.sections:
-            if _is_summary(name):
-                self._blocks(section["blocks"], name)
+        summaries = [(n, s) for n, s in self.sections if _is_summary(n)]
+        for name, section in sorted(summaries, key=lambda ns: ns[0] not in SUMMARY_FIRST):
+            self._blocks(section["blocks"], name)
         rows = [[b.get("label", b.get("key", "")),
                  format_value(b.get("value"), b.get("fmt", "{:,.2f}"), b.get("unit", "")),
                  b.get("definition", "")]
@@ -292,6 +297,8 @@ class ReportBuilder:
 
     def _block_text(self, block: dict[str, Any]) -> None:
         role = _TEXT_STYLES.get(block.get("style", "body"), "body")
+        if len(str(block.get("text", ""))) > 20 and self._seen("text", block.get("text")):
+            return  # a paragraph is printed once
         self._para(role, block.get("text", ""))
         if self.landscape:
             self.lead_in += self._height(role, str(block.get("text", "")))
@@ -318,9 +325,22 @@ class ReportBuilder:
         dx.set_col_widths(table, _split(width, [3, 2, 5]))
         self._para("body", "")  # breathing room before the next block
 
+    def _seen(self, kind: str, *content: Any) -> bool:
+        """Return True when the same table or paragraph was printed before (and remember it)."""
+        key = (kind, repr(content))
+        if key in self.printed:
+            return True
+        self.printed.add(key)
+        return False
+
     def _block_table(self, block: dict[str, Any]) -> None:
         columns = [str(c) for c in block.get("columns") or []]
         rows = [list(r) for r in block.get("rows") or []]
+        if block.get("key") == DATA_QUALITY_KEY and not self.in_appendix:
+            self._para("note", self.m["see_appendix_b"])   # printed once, in appendix B
+            return
+        if rows and self._seen("table", columns, rows):
+            return  # a table is printed once
         max_rows = int(block.get("max_rows") or 40)
         self._table(block.get("title", ""), columns, rows, max_rows=max_rows, note=block.get("note", ""))
 
@@ -441,6 +461,7 @@ class ReportBuilder:
         if quality is None:
             self._para("note", m["appendix_b_missing"])
         else:
+            self.in_appendix = True
             self._block_table({**quality, "max_rows": 0})
 
         self._orient(False)
@@ -448,6 +469,19 @@ class ReportBuilder:
         for key in METHODS:
             self._para("h2", m[f"method_{key}_title"])
             self._para("body", m[f"method_{key}"])
+            if key == "clv":
+                self._model_parameters()
+
+    def _model_parameters(self) -> None:
+        """Print the fitted model parameters (only here: the owner's chapters carry no symbols)."""
+        metrics = (self.results.get("sections", {}).get("diagnosis", {}).get("data", {}) or {}).get("metrics")
+        params = ((metrics or {}).get("clv") or {}).get("params") if isinstance(metrics, dict) else None
+        if not isinstance(params, dict):
+            return
+        rows = [[k, round(float(v), 6)] for k, v in params.items() if is_number(v)]
+        if rows:
+            self._table(self.m["clv_params"], [self.m["clv_param"], self.m["clv_estimate"]], rows,
+                        numeric_cols={1})
 
 
 def _wants_landscape(block: dict[str, Any]) -> bool | None:

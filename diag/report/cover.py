@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
 
+from ..cleantext import client_text
 from ..privacy import scrub_text
 from .firm import FirmSettings
 
@@ -162,7 +163,7 @@ def write_cover(para: Callable[..., Paragraph], fields: CoverFields) -> None:
 
 
 def _t(text: Any) -> str:
-    return scrub_text("" if text is None else str(text))
+    return client_text(scrub_text("" if text is None else str(text)))
 
 
 def cover_fields(client: dict[str, Any], generated_at: Any, m: dict[str, str], firm: FirmSettings,

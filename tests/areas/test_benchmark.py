@@ -108,7 +108,7 @@ def test_a_metric_already_past_the_middle_is_not_asked_to_get_worse():
 def test_group_conversion_without_the_community_size_gives_a_reason_not_a_number():
     frame = benchmark_gaps(MEASURED, TEMPLATE, **CONTEXT).set_index("metric")
     assert pd.isna(frame.loc["group_conversion", "uplift"])
-    assert "assets.group_members" in frame.loc["group_conversion", "reason"]
+    assert "社群人数" in frame.loc["group_conversion", "reason"] and "assets." not in frame.loc["group_conversion", "reason"]
 
 
 def test_every_row_carries_its_source_and_confidence(gaps):

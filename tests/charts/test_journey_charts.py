@@ -98,7 +98,7 @@ def test_journey_map_lines_break_at_sensible_points():
     assert not [line for line in lines if line[0] in "）)，,、；%"]  # nothing starts with closing punctuation
     assert not [line for line in lines if line[-1] in "（("]           # nor ends with an opening bracket
     # the 考虑 data cell: each funnel row on its own bullet, phrases kept whole
-    assert "转化 120%（口径不同）" in lines and "首购→复购中位 61 天" in lines
+    assert "数据待核实（口径不同）" in lines and "首购→复购中位 61 天" in lines
     assert "等 5 项" in lines  # five touchpoints: four shown, then how many there are
 
 

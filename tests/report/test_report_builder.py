@@ -221,7 +221,7 @@ def test_a_heading_is_not_left_alone_on_a_page_before_its_wide_table(tmp_path: P
 
 
 def test_appendix_defines_every_number_once(report: Path) -> None:
-    table = _table_after_caption(docx.Document(str(report)), "表 6")
+    table = _table_after_caption(docx.Document(str(report)), "表 5")
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["章节", "指标", "定义"]
     assert rows[1:] == [["人货场诊断", "GMV", "有效订单实付金额之和"],
@@ -229,12 +229,13 @@ def test_appendix_defines_every_number_once(report: Path) -> None:
                         ["人货场诊断", "客单价", "GMV ÷ 订单数"]]
 
 
-def test_appendix_repeats_the_data_quality_table_and_method_notes(report: Path) -> None:
+def test_the_data_quality_table_is_printed_once_in_appendix_b_with_the_method_notes(report: Path) -> None:
     document = docx.Document(str(report))
     body = [p.text for p in document.paragraphs if p.style.name != "toc 1"]
     start = body.index("附录 B\u3000数据质量")
-    assert body[start + 1] == "表 7\u3000数据质量"
-    table = _table_after_caption(document, "表 7")
+    assert body[start + 1] == "表 6\u3000数据质量"
+    assert sum(t.startswith("表 ") and t.endswith("\u3000数据质量") for t in body) == 1 and any("见附录 B" in t for t in body[:start])
+    table = _table_after_caption(document, "表 6")
     assert [c.text for c in table.rows[2].cells] == ["有效订单", "1,100", ""]
     assert {"RFM 分层", "同期群留存", "GMV 拆解"} <= set(_headings(document, "Heading 2"))
 
