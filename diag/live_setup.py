@@ -22,7 +22,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from . import levers as lv
-from .areas.benchmark import _num
+from .areas.benchmark import number_or_none as _num
 from .errors import DataError
 
 __all__ = ["Slider", "LiveSetup", "live_setup", "SOURCE_MEASURED", "SOURCE_BRIEF", "SOURCE_DERIVED",
