@@ -109,13 +109,17 @@ class ClientContext:
         """Return the 引流品's entry price: its own price less the new-customer coupon."""
         return max(self.lead_price - self.coupon, 0.0)
 
+    def card_text(self) -> str:
+        """Return the printed card that carries the add-WeCom code: 包裹卡, 到店卡 or both."""
+        return {"门店": "到店卡", "电商": "包裹卡", "混合": "包裹卡/到店卡"}[self.format]
+
     def values(self) -> dict[str, Any]:
         """Return the placeholder values for :func:`fill` (prices formatted as in a script)."""
         out = {k: v for k, v in asdict(self).items() if k != "sources"}
         out.update(lead_price=_price(self.lead_price), profit_price=_price(self.profit_price),
                    lead_entry=_price(self.lead_entry), store=self.stores[0] if self.stores else self.venue,
                    cycle=f"{self.cycle:.0f}", prize=self.lead,
-                   card={"门店": "到店卡", "电商": "包裹卡", "混合": "包裹卡/到店卡"}[self.format],
+                   card=self.card_text(),
                    card_moment={"门店": "每次到店消费后", "电商": "每个包裹", "混合": "每个包裹或到店消费后"}[self.format])
         out["care"] = self.care.format_map(_Keep(item=self.repurchase))
         return out
