@@ -119,7 +119,7 @@ class ClientContext:
         out.update(lead_price=_price(self.lead_price), profit_price=_price(self.profit_price),
                    lead_entry=_price(self.lead_entry), store=self.stores[0] if self.stores else self.venue,
                    cycle=f"{self.cycle:.0f}", prize=self.lead,
-                   card=self.card_text(),
+                   card=self.card_text(), visit="到店体验" if self.has_stores else "线上视频咨询或上门",
                    card_moment={"门店": "每次到店消费后", "电商": "每个包裹", "混合": "每个包裹或到店消费后"}[self.format])
         out["care"] = self.care.format_map(_Keep(item=self.repurchase))
         return out
