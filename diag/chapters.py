@@ -121,7 +121,7 @@ def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientCo
         rows.append({"维度": "会员属性", "发现": "; ".join(attrs + (["会员等级: " + ctx.tiers]
                                                               if brief.people.member_tiers else [])), "依据": BRIEF})
         tables[0] = ("persona_overview", pd.DataFrame(rows), "用户画像")
-    basis = "依据: 订单数据(下单时段、首单商品、来源渠道、消费分层) + 需求澄清表(地区、人群描述、会员等级)。"
+    basis = ("依据: " + "; ".join(f"{r['维度']}来自{r['依据']}" for r in rows) + "; 消费分层来自数据。")
     return Chapter("persona", "用户画像", basis, paras, tables, data=rows)
 
 
@@ -163,7 +163,8 @@ def competitors(brief: Any, ctx: ClientContext, library: Mapping[str, Any], metr
     if not rows:
         paras.append(f"需求澄清表没有列出{ctx.client}的竞品; 请在 competitors 一栏补充两三个客户最常拿来比较的对手, "
                      "下次生成时逐一对标。")
-    basis = "依据: 需求澄清表的竞品一栏(对手强项与短板) + 订单数据(本方客单价、复购率)。"
+    basis = (f"依据: 需求澄清表列出的{'、'.join(c.name for c in brief.competitors) or '竞品(未填)'}的强项与短板, "
+             f"对照{ctx.client}的订单数据。")
     return Chapter("competitors", "竞品对标", basis, paras,
                    [("competitors", pd.DataFrame(rows), "竞品对标与应对")], data=rows)
 
@@ -269,9 +270,8 @@ def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any]
     todo = [r["公域流量池"] for r in pool_rows if r["状态"] == "行业模板建议"]
     paras.append(f"八大公域流量池中{ctx.client}在用: {'、'.join(on) or '无'}; 行业模板建议补上: {'、'.join(todo) or '无'}; "
                  f"入群率依据{join_src}, 成交率依据{intent_src}。")
-    basis = ("依据: 需求澄清表的渠道与月触达、月包裹数、好友与群成员数; 每一步的转化率有实测用实测, 否则标明「基准」"
-             "(行业模板区间中值)或「估计」(打法库的行业经验估计, 可编辑)。"
-             "各渠道合计就是下文目标漏斗的每一阶段人数。")
+    basis = (f"依据: 需求澄清表中{'、'.join(r['渠道'] for r in rows) or '渠道(未填)'}的月触达与包裹数; 每一步的转化率"
+             "标明实测、基准(行业模板区间中值)或估计(打法库, 可编辑); 各渠道合计即下文目标漏斗的每一阶段。")
     data = {"pools": pool_rows, "channels": rows, "total": total, "join_rate": join, "purchase_intent": intent,
             "months": months}
     return Chapter("acquisition_path", "引流路径", basis, paras,
@@ -327,7 +327,8 @@ def business_type(position: Any, ctx: ClientContext, template: Mapping[str, Any]
     left = template.get("fitted_out", [])
     if left:
         paras.append("按经营形态与团队基因, 这些打法不用: " + "; ".join(d["reason"] for d in left) + "。")
-    basis = "依据: 订单数据(年均购买次数、消费) + 行业模板的分界点 + 需求澄清表的经营形态、门店数与团队基因。"
+    basis = (f"依据: 订单数据的年均购买次数与{axis}; {ctx.industry}模板的分界点; 需求澄清表: 经营形态{ctx.format}、"
+             f"门店{('、'.join(ctx.stores) or '有') if ctx.has_stores else '无'}、团队基因{ctx.gene or '未填'}。")
     return Chapter("business_type", "经营类型与打法选择", basis, paras, [], data=data)
 
 
@@ -347,6 +348,7 @@ def reminders_chapter(reminders: list[Mapping[str, Any]], ctx: ClientContext) ->
                      "数据积累后重新生成即改用实测周期。")
     if long:
         paras.append(f"{'、'.join(long)}是长周期品类, 不发短期的使用提醒, 按服务节奏跟进(见表)。")
-    basis = "依据: 订单数据的分品类复购间隔(每个品类至少 30 位复购客户才用实测) + 行业模板的典型周期与服务节奏。"
+    basis = (f"依据: 订单中{'、'.join(r['category'] for r in reminders[:6])}的复购间隔(至少 {MIN_REPEAT_BUYERS} 位复购客户"
+             f"才用实测); 其余按{ctx.industry}模板的典型周期与服务节奏。")
     return Chapter("reminders", "分品类复购提醒", basis, paras,
                    [("strategy_reminders", reminders_table(reminders), "分品类复购提醒")], data=list(reminders))

@@ -60,8 +60,8 @@ def scripts_and_sop(brief: Any, ctx: ClientContext, library: Mapping[str, Any],
     src = f"{BRIEF}(每周 {per_week:g} 条)" if per_week else "打法库默认(每天1条)"
     promo = int((moments["类型"] == "促销").sum())
     paras.append(f"朋友圈按{src}排, 一周 {len(moments)} 条里促销 {promo} 条, 其余讲{ctx.selling_point}、老客反馈和{ctx.advisor}的日常。")
-    basis = ("依据: 打法库的话术与排期(行业经验估计, 可编辑), 填入需求澄清表的产品、价格、卖点与岗位; "
-             "复购提醒的天数来自上文分品类复购周期。")
+    basis = (f"依据: 打法库的话术与排期(行业经验估计, 可编辑), 用{ctx.client}自己的{ctx.lead}、{ctx.repurchase}、{ctx.profit}"
+             f"和{ctx.advisor}填写; 复购提醒的天数来自上文分品类复购周期。")
     return Chapter("scripts", "社群SOP、朋友圈与1对1话术", basis, paras,
                    [("scripts", pd.DataFrame(scripts), "1对1话术"), ("group_week", week, "社群一周SOP"),
                     ("moments_plan", moments, "朋友圈一周排期")], data={"scripts": scripts})
@@ -153,14 +153,15 @@ def compliance(brief: Any, ctx: ClientContext, library: Mapping[str, Any], path:
          "本计划需要": f"每个品类每个周期 {touches} 次1对1触达, 多品类客户按天错开", "结论": "同一客户同一天只排一条",
          "出处": lim["mass_per_customer_day"]["source"]},
     ]
-    paras = list(library["plays"]["consent"])
+    paras = ["; ".join(fill(c, ctx) for c in library["plays"]["consent"]) + "。"]
     if brief.goals.constraints:
         paras.append(f"{ctx.client}自己的约束: {brief.goals.constraints}。计划中的引流与触达动作都在这个范围内, "
                      "与之冲突的做法不采用。")
     if per_day > cap:
         paras.append(f"按引流路径, {ctx.client}每个企微账号每天要加 {per_day:,.0f} 人, 超过约 {cap} 人的稳妥上限: "
                      f"先增开账号或把引流期拉长到 {math.ceil(per_day / cap * days / 30)} 个月。")
-    basis = "依据: 企业微信规则与服务商资料(以企业微信后台当前规则为准)、上文引流路径的人数、需求澄清表的账号数与约束。"
+    basis = (f"依据: 企业微信规则与服务商资料(以企业微信后台当前规则为准); {ctx.client}经{'、'.join(r['渠道'] for r in path.get('channels', [])) or '各渠道'}"
+             "引流的人数; 需求澄清表的账号数与约束。")
     return Chapter("compliance", "风控与合规", basis, paras, [("compliance_limits", pd.DataFrame(rows), "本计划涉及的企业微信限制")],
                    data={"limits": rows, "adds_per_account_day": round(per_day, 1), "groups_needed": groups})
 
@@ -212,7 +213,7 @@ def team_mapping(brief: Any, team: Any, recs: pd.DataFrame) -> Chapter:
     size = sum(c for _, c in people)
     paras = [f"{brief.client.name}现有 {size} 人, 计划里的 {len(roles)} 个角色落到 {len([r for r in rows if r['承担的角色'] != '—'])} "
              f"个岗位上, 不另外设岗: " + "; ".join(f"{r['人员']}承担{r['承担的角色']}" for r in rows if r["承担的角色"] != "—") + "。"]
-    basis = "依据: 需求澄清表的团队岗位与人数; 角色与KPI来自行业模板和本计划的行动清单(当前值 → 目标)。"
+    basis = (f"依据: 需求澄清表的岗位({'、'.join(p for p, _ in people)}); 角色与KPI来自{brief.client.industry}模板和本计划的行动清单。")
     return Chapter("team_mapping", "团队分工与KPI", basis, paras,
                    [("team_mapping", pd.DataFrame(rows).drop(columns="人数"), "角色落到现有人员")],
                    data={"people": rows, "holders": holder, "headcount": size})
