@@ -299,7 +299,8 @@ def path_funnel(funnel_plan: Any, path: Chapter, brief: Any, *, aov: float, reac
                        purchase_intent=purchase_intent if purchase_intent is not None
                        else Fraction(str(path.data["purchase_intent"])), **targets)
     sources = {k: ("现场调整" if live[k] is not None else "引流路径") for k in live}
-    basis = ("漏斗各阶段取引流路径各渠道的合计(触达 → 入群 → 成交), 与上一章一一对应"
+    names = "、".join(r["渠道"] for r in path.data.get("channels", []) if r["触达"])
+    basis = (f"漏斗各阶段取引流路径中{names}的合计(触达 → 入群 → 成交), 与上一章一一对应"
              + ("; 现场调整的参数优先" if any(v is not None for v in live.values()) else "") + "。")
     return dataclasses.replace(plan, sources=sources, basis=basis, rates_from_brief=False)
 

@@ -117,7 +117,8 @@ def campaign_plan(brief: Any, ctx: ClientContext, library: Mapping[str, Any], te
              f"二等奖用{ctx.lead}, 三等奖是 {ctx.coupon} 元无门槛券。"]
     budget = brief.goals.budget
     if budget:
-        paras.append(f"活动奖品与红包合计 ¥{total:,.0f}, 占{ctx.client}全年私域预算 ¥{budget:,.0f} 的 {total / budget:.1%}。")
+        paras.append(f"{ctx.profit}、{ctx.lead}、{ctx.coupon}元券与红包合计 ¥{total:,.0f}, 占{ctx.client}全年私域预算 "
+                     f"¥{budget:,.0f} 的 {total / budget:.1%}, 计入计划成本。")
     if not members:
         paras.append("需求澄清表没有群成员数, 参与人数按 0 计; 填上 assets.group_members 后预算会按群规模重算。")
     left = [d for d in template.get("fitted_out", []) if d["kind"] == "活动"]

@@ -166,3 +166,67 @@ def test_format_is_read_from_stores_channels_and_online_share():
     assert plays.client_format(mixed) == "混合"
     assert plays.client_format(brief_for("餐饮", "门店")) == "门店"
     assert plays.client_format(brief_for("餐饮", "电商")) == "电商"
+
+
+def _health_orders() -> pd.DataFrame:
+    """Return line items of a hand-built 食品大健康 client: three categories unlike any demo's, each with its own rhythm."""
+    import numpy as np
+    rng = np.random.default_rng(7)
+    rows, oid = [], 0
+    start = pd.Timestamp("2025-01-01")
+    spec = {"蛋白粉": (299.0, 35, 120), "益生菌": (19.9, 14, 200), "燕窝礼盒": (899.0, 300, 40)}
+    for cat, (price, gap, buyers) in spec.items():
+        for c in range(buyers):
+            day = start + pd.Timedelta(days=int(rng.integers(0, 60)))
+            for _ in range(int(rng.integers(1, 5))):
+                if day > pd.Timestamp("2026-06-30"):
+                    break
+                oid += 1
+                rows.append({"order_id": f"O{oid}", "customer_id": f"{cat}-{c}", "paid_at": day + pd.Timedelta(hours=21),
+                             "product": cat + "标准装", "category": cat, "quantity": 1, "amount": price})
+                day += pd.Timedelta(days=int(max(1, rng.normal(gap, gap / 5))))
+    return pd.DataFrame(rows)
+
+
+def test_a_hand_built_client_gets_reminders_from_its_own_categories_and_a_plan_in_its_own_words():
+    from diag.areas import people
+    lines = _health_orders()
+    brief = brief_for("食品大健康", "电商")
+    template = load_industry("食品大健康")
+    ctx = plays.client_context(brief, template, lines=lines, library=LIBRARY)
+    by_category = people.repurchase_by_category(lines, pd.Timestamp("2026-07-01").date())
+    reminders = rm.category_reminders(by_category, template, plays.industry_profile(LIBRARY, "食品大健康"))
+    got = {r["category"]: r for r in reminders}
+    assert got["益生菌"]["basis"] == "实测" and 10 <= got["益生菌"]["cycle_days"] <= 18
+    assert got["蛋白粉"]["basis"] == "实测" and 28 <= got["蛋白粉"]["cycle_days"] <= 42
+    assert got["燕窝礼盒"]["mode"] == "服务节奏" or got["燕窝礼盒"]["basis"] != "实测"
+    chapter = co.scripts_and_sop(brief, ctx, LIBRARY, reminders)
+    text = " ".join(chapter.paragraphs)
+    assert "益生菌体验装入门价¥13.9(原价¥19.9)" in text  # its own price less a 6-yuan coupon
+    assert f"上次买益生菌差不多{got['益生菌']['cycle_days']:.0f}天了" in text
+    persona = ch.persona(brief, lines.groupby("order_id", as_index=False).agg(
+        customer_id=("customer_id", "first"), paid_at=("paid_at", "first"), amount=("amount", "sum")), lines, ctx)
+    assert any("20–22点" in p for p in persona.paragraphs)
+
+
+def test_the_team_is_mapped_onto_the_clients_people_never_more_holders_than_headcount():
+    brief, _, _, fitted = _fitted("母婴", "电商")
+    team = pb.team_plan(fitted, headcount=2, gene="运营")
+    recs = pb.recommend(pd.DataFrame(columns=["metric", "status", "value", "label", "unit", "low", "high", "mid",
+                                              "uplift", "better"]), fitted, team=team)
+    chapter = co.team_mapping(brief, team, recs)
+    holders = {h for h in chapter.data["holders"].values()}
+    assert holders <= {"运营主管", "客服"} and len(holders) <= 2
+    assert chapter.data["holders"]["顾问/客服"] == "客服"
+
+
+def test_the_acquisition_path_totals_are_the_target_funnels_stages():
+    from diag.funnel import funnel_plan
+    brief, _, ctx, fitted = _fitted("美妆护肤", "电商")
+    path = ch.acquisition_path(brief, ctx, fitted, LIBRARY, {})
+    plan = ch.path_funnel(funnel_plan, path, brief, aov=200.0)
+    total = path.data["total"]
+    assert list(plan.forward["人数"]) == pytest.approx([total["触达"], total["入群"], total["成交"]])
+    assert plan.sources == {"reachable": "引流路径", "invite_success": "引流路径", "purchase_intent": "引流路径"}
+    pools = {r["公域流量池"]: r["状态"] for r in path.data["pools"]}
+    assert pools["美团/大众点评"] == "不适用" and pools["淘宝/天猫"] == "在用"
