@@ -263,6 +263,10 @@ def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any]
         best = max(rows, key=lambda r: r["入群"])
         paras.append(f"未来{months}个月{ctx.client}的新入群主要来自{best['渠道']}({best['入群']:,} 人, 占 "
                      f"{best['入群'] / max(total['入群'], 1):.0%}), 路径是{best['路径']}。")
+        for r in sorted(rows, key=lambda r: -r["入群"]):
+            if r["触达"] and r is not best:
+                paras.append(f"{r['渠道']}: {r['路径']}, 3个月约 {r['加企微']:,} 人加企微; 第一步转化是{r['第一步依据']}值 "
+                             f"{r['第一步转化']:.1%}, 第30天用分渠道活码的实测替换。".replace("3个月", f"{months}个月"))
         unknown = [r["渠道"] for r in rows if not r["触达"]]
         if unknown:
             paras.append("、".join(unknown) + " 没有填写月触达人数, 暂不计入漏斗; 补上后重新生成即可看到这些渠道的贡献。")

@@ -18,7 +18,7 @@ from .industries import METRICS
 from .playbook import _fmt
 from .plays import ClientContext, fill, in_scope
 
-__all__ = ["scripts_and_sop", "campaign_plan", "compliance", "team_mapping", "ROLE_WORDS"]
+__all__ = ["scripts_and_sop", "campaign_plan", "compliance", "team_mapping", "incentive_advice", "team_sentence", "ROLE_WORDS"]
 
 
 def _script_format(ctx: ClientContext, scripts: list[Mapping[str, Any]], scene: str) -> Mapping[str, Any] | None:
@@ -218,3 +218,24 @@ def team_mapping(brief: Any, team: Any, recs: pd.DataFrame) -> Chapter:
     return Chapter("team_mapping", "团队分工与KPI", basis, paras,
                    [("team_mapping", pd.DataFrame(rows).drop(columns="人数"), "角色落到现有人员")],
                    data={"people": rows, "holders": holder, "headcount": size})
+
+
+#: Words that show a brief's incentive text already covers a template incentive (by its name).
+INCENTIVE_WORDS: dict[str, tuple[str, ...]] = {"奖金池": ("奖金池", "季度", "年度", "达标奖"), "底薪加提成": ("提成",)}
+
+
+def incentive_advice(brief: Any, team: Any) -> list[str]:
+    """Return the incentive lines: the client's own scheme first, then only the template schemes it lacks."""
+    own = brief.team.incentives or ""
+    lines = [f"{brief.client.name}现行激励: {own}; 提成与奖金按下表KPI核算"] if own else []
+    for name, text in team.incentives.items():
+        if not any(w in own for w in INCENTIVE_WORDS.get(name, (name,))):
+            lines.append(f"{name}: {text}")
+    return lines
+
+
+def team_sentence(brief: Any, team: Any) -> str:
+    """Return the team's size with the client's own job titles, its set-up (small / large) and build order."""
+    roles = "、".join(f"{r.role}{r.count}人" for r in brief.team.roles)
+    return (f"现有 {brief.team.headcount or '未填写'} 人" + (f"({roles})" if roles else "") + f", 按{team.label}搭建。"
+            "搭建顺序: " + " → ".join(team.build_order) + f"。{team.note}")

@@ -230,3 +230,13 @@ def test_the_acquisition_path_totals_are_the_target_funnels_stages():
     assert plan.sources == {"reachable": "引流路径", "invite_success": "引流路径", "purchase_intent": "引流路径"}
     pools = {r["公域流量池"]: r["状态"] for r in path.data["pools"]}
     assert pools["美团/大众点评"] == "不适用" and pools["淘宝/天猫"] == "在用"
+
+
+def test_incentives_start_from_the_clients_own_scheme_and_add_only_what_it_lacks():
+    brief, _, _, fitted = _fitted("母婴", "电商")
+    team = pb.team_plan(fitted, headcount=2, gene="运营")
+    assert co.incentive_advice(brief, team) == [f"{k}: {v}" for k, v in team.incentives.items()]
+    brief.team.incentives = "底薪 + 成交额2%提成"
+    lines = co.incentive_advice(brief, team)
+    assert lines[0].startswith("测试客户现行激励: 底薪 + 成交额2%提成") and not any(x.startswith("底薪加提成") for x in lines)
+    assert co.team_sentence(brief, team).startswith("现有 2 人(运营主管1人、客服1人)")
