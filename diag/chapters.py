@@ -18,7 +18,7 @@ import pandas as pd
 
 from .plays import ClientContext, fill, in_scope
 
-__all__ = ["Chapter", "record", "business_type", "reminders_chapter", "persona", "competitors", "acquisition_path", "path_funnel", "rate_of"]
+__all__ = ["Chapter", "record", "business_type", "reminders_chapter", "persona", "competitors", "acquisition_path", "path_funnel", "funnel_gap", "rate_of"]
 
 DATA, BRIEF, TEMPLATE, BENCH = "数据", "需求澄清表", "行业模板", "基准"
 
@@ -357,3 +357,18 @@ def reminders_chapter(reminders: list[Mapping[str, Any]], ctx: ClientContext) ->
              f"才用实测); 其余按{ctx.industry}模板的典型周期与服务节奏。")
     return Chapter("reminders", "分品类复购提醒", basis, paras,
                    [("strategy_reminders", reminders_table(reminders), "分品类复购提醒")], data=list(reminders))
+
+
+def funnel_gap(funnel: Any, path: Chapter) -> str:
+    """Return whether the acquisition path reaches enough people for the inverse target, and which channel to push."""
+    rows = [r for r in (path.data or {}).get("channels", []) if r["触达"]]
+    if funnel.inverse is None or not rows:
+        return ""
+    reach = sum(r["触达"] for r in rows)
+    best = max(rows, key=lambda r: r["入群"])
+    need = funnel.inverse.reachable
+    if reach >= need:
+        return (f"按{'、'.join(r['渠道'] for r in rows)}的引流路径可触达 {reach:,} 人, 够目标所需的 {need:,} 人; "
+                f"重点是把{best['渠道']}的每一步转化做实。")
+    return (f"按现有渠道只能触达 {reach:,} 人, 比目标所需的 {need:,} 人少 {need - reach:,} 人: "
+            f"先加大{best['渠道']}({best['路径']}), 或补充新的公域流量池。")

@@ -170,8 +170,8 @@ def compliance(brief: Any, ctx: ClientContext, library: Mapping[str, Any], path:
 #: Words in a brief's job titles that say which template role the person can take.
 ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "总PM": ("负责人", "经理", "主管", "店长", "总监", "创始人", "老板"),
-    "顾问/客服": ("顾问", "客服", "导购", "美容师", "康复师", "设计师"),
-    "产品讲解": ("顾问", "导购", "讲师", "设计师", "康复师"),
+    "顾问/客服": ("顾问", "客服", "导购", "美容师", "康复师", "设计师", "企微", "店长"),
+    "产品讲解": ("顾问", "导购", "讲师", "设计师", "康复师", "店长"),
     "行业分享者": ("专家", "顾问", "设计师", "负责人"),
     "氛围组": ("社群", "运营", "顾问", "导购"),
     "引流运营": ("引流", "投放", "推广", "增长", "运营"),
@@ -198,8 +198,8 @@ def team_mapping(brief: Any, team: Any, recs: pd.DataFrame) -> Chapter:
     roles = list(dict.fromkeys(template_roles + owners))
     holder: dict[str, str] = {}
     for role in roles:
-        words = ROLE_WORDS.get(role, (role,))
-        match = next((p for p, _ in people if any(w in p for w in words)), None)
+        words = (role, *ROLE_WORDS.get(role, ()))  # the title itself first, then the words in their order
+        match = next((p for w in words for p, _ in people if w in p), None)
         holder[role] = match or holder.get("总PM") or people[0][0]
     rows = []
     for person, count in people:

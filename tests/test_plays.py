@@ -240,3 +240,13 @@ def test_incentives_start_from_the_clients_own_scheme_and_add_only_what_it_lacks
     lines = co.incentive_advice(brief, team)
     assert lines[0].startswith("测试客户现行激励: 底薪 + 成交额2%提成") and not any(x.startswith("底薪加提成") for x in lines)
     assert co.team_sentence(brief, team).startswith("现有 2 人(运营主管1人、客服1人)")
+
+
+def test_the_funnel_gap_says_whether_the_path_reaches_enough_people_and_which_channel_to_push():
+    from diag.funnel import funnel_plan
+    brief, _, ctx, fitted = _fitted("美妆护肤", "电商")
+    path = ch.acquisition_path(brief, ctx, fitted, LIBRARY, {})
+    short = ch.path_funnel(funnel_plan, path, brief, aov=200.0, target_sales=10_000)
+    assert ch.funnel_gap(short, path).startswith("按现有渠道只能触达 2,400 人")  # 800 parcels a month × 3 and "先加大天猫" in ch.funnel_gap(short, path)
+    enough = ch.path_funnel(funnel_plan, path, brief, aov=200.0, target_sales=1)
+    assert "够目标所需" in ch.funnel_gap(enough, path)
