@@ -146,8 +146,11 @@ def competitors(brief: Any, ctx: ClientContext, library: Mapping[str, Any], metr
     counters = library["plays"]["counters"]
     rows, paras = [], []
     for c in brief.competitors:
-        text = f"{c.strengths or ''} {c.notes or ''}"
+        text = c.strengths or ""  # the counter answers the strength; the notes only when the strength says nothing
         hits = [k for k in counters if any(w in text for w in k["words"])]
+        if not hits:
+            text = f"{text} {c.notes or ''}"
+            hits = [k for k in counters if any(w in text for w in k["words"])]
         counter = hits[0] if hits else library["plays"]["default_counter"]
         words = [w for w in counter.get("words", []) if w in text]
         if "answer_store" in counter:
