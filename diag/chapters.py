@@ -70,8 +70,12 @@ def _nice(x: float) -> float:
     return float(round(x))
 
 
-def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientContext) -> Chapter:
-    """Return the 用户画像: regions, order times, first products, channels, spend bands, members' attributes."""
+def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientContext,
+            members: list[dict[str, str]] | None = None) -> Chapter:
+    """Return the 用户画像: regions, order times, first products, channels, spend bands, members' attributes.
+
+    ``members`` are :func:`diag.members.attribute_summary` rows from the member file, when one is given.
+    """
     from .areas import goods
     rows: list[dict[str, str]] = []
     paras: list[str] = []
@@ -107,7 +111,7 @@ def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientCo
         rows.append({"维度": "来源渠道", "发现": "、".join(f"{c.name} {c.share:.0%}" for c in brief.scene.channels
                                                       if c.share is not None), "依据": BRIEF})
     spend = orders.groupby("customer_id")["amount"].sum()
-    tables = [("persona_overview", pd.DataFrame(rows), "用户画像")] if rows else []
+    tables = []
     if len(spend):
         aov = float(orders["amount"].sum() / max(len(orders), 1))
         edges = sorted({0.0, _nice(aov), _nice(3 * aov), _nice(10 * aov)})
@@ -116,20 +120,26 @@ def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientCo
         top = next((r for _, r in table.iloc[::-1].iterrows() if r["客户数"] >= 0.02 * len(spend)), table.iloc[0])
         paras.append(f"累计消费在{top['累计消费']}的客户占 {top['客户占比']}, 贡献 {top['消费占比']} 的消费: "
                      f"他们是{ctx.advisor}一对一服务和{ctx.profit}推荐的重点。")
+    rows.extend(members or [])
+    signup = next((m for m in members or [] if "注册方式" in m["维度"]), None)
+    if signup:
+        paras.append(f"{name}的会员主要经{signup['发现'].split('、')[0]}注册: 在这个环节同时邀请加{ctx.advisor}, "
+                     "比事后再找人更省力。")
     attrs = [x for x in (brief.people.persona, brief.people.purchase_logic) if x]
     if attrs or brief.people.member_tiers:
         rows.append({"维度": "会员属性", "发现": "; ".join(attrs + (["会员等级: " + ctx.tiers]
                                                               if brief.people.member_tiers else [])), "依据": BRIEF})
-        tables[0] = ("persona_overview", pd.DataFrame(rows), "用户画像")
+    if rows:
+        tables.insert(0, ("persona_overview", pd.DataFrame(rows), "用户画像"))
     basis = ("依据: " + "; ".join(f"{r['维度']}来自{r['依据']}" for r in rows) + "; 消费分层来自数据。")
     return Chapter("persona", "用户画像", basis, paras, tables, data=rows)
 
 
 def _our_side(words: list[str], brief: Any, ctx: ClientContext, metrics: Mapping[str, Any]) -> tuple[str, str]:
     """Return what the kit knows about the client on a competitor's strength, and from where."""
-    if any(w in words for w in ("价格低", "低价", "便宜", "价格")):
+    if any(w in words for w in ("价格低", "低价", "便宜", "价格", "满减", "促销", "折扣")):
         return f"{ctx.client}客单价 ¥{metrics.get('aov', 0):,.0f}, 引流品{ctx.lead} ¥{ctx.lead_price:,.0f}", DATA
-    if any(w in words for w in ("门店", "线下", "到店", "网点")):
+    if any(w in words for w in ("门店", "线下", "到店", "网点", "专柜")):
         return ("有门店: " + ("、".join(ctx.stores) if ctx.stores else f"{brief.client.store_count or ''}家")
                 if ctx.has_stores else "没有门店, 全部线上成交"), BRIEF
     if any(w in words for w in ("会员", "积分", "储值")):
