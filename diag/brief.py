@@ -21,7 +21,7 @@ from .errors import BriefError
 __all__ = ["Brief", "load_brief", "save_brief", "slugify", "BUSINESS_FORMATS", "TEAM_GENES"]
 
 BUSINESS_FORMATS = ("单店", "连锁", "电商", "品牌")
-TEAM_GENES = ("流量", "增长", "运营")
+TEAM_GENES = ("流量", "增长", "运营", "产品", "品牌")  # 产品 / 品牌: no discount-led plays (diag.plays)
 JOURNEY_STAGES = ("认知", "考虑", "首购", "使用", "复购", "推荐")
 EMOTIONS = ("好奇", "期待", "惊喜", "满意", "平淡", "无聊", "犹豫", "焦虑", "负面")
 

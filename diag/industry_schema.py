@@ -67,6 +67,8 @@ class Quadrant(_Model):
     frequency_split: Annotated[float, Field(gt=0)] | None = None
     spend_split: Annotated[float, Field(gt=0)] | None = None
     aov_split: Annotated[float, Field(gt=0)] | None = None
+    #: Where the split points come from (printed next to the quadrant).
+    split_source: str = ""
 
     @field_validator("store_type")
     @classmethod
@@ -228,6 +230,8 @@ class Case(_Model):
     result: str
     source: str
     confidence: Confidence
+    #: The industry of the business in the case, when it differs from the template's (shown on its 案例 box).
+    industry: str = ""
 
 
 class Risk(_Model):
