@@ -48,6 +48,9 @@ RESULTS = "results.json"
 PARTS = "results"
 FIGURES = "figures"
 
+#: ``link`` (set by runs): the executed notebook shows a figure as a link to its PNG, not a copy.
+FIGURES_ENV = "DIAG_NOTEBOOK_FIGURES"
+
 #: The order in which notebook sections appear in the report.
 SECTION_ORDER = ("intake", "journey", "diagnosis", "strategy")
 
@@ -231,7 +234,11 @@ class Recorder:
         elif kind == "figure":
             caption = f"　<small>{escape(block['caption'])}</small>" if block["caption"] else ""
             display(HTML(f"<p><b>{escape(block['title'])}</b>{caption}</p>"))
-            display(Image(filename=str(self.run_dir / block["path"]), width=900))
+            if os.environ.get(FIGURES_ENV) == "link":
+                # a run's notebooks sit in <run>/notebooks: link the saved figure, do not embed it
+                display(HTML(f'<img src="../{escape(block["path"])}" width="900" alt="{escape(block["title"])}">'))
+            else:
+                display(Image(filename=str(self.run_dir / block["path"]), width=900))
 
     def _flush(self) -> None:
         payload = {"section": self.section, "title": self.title, "blocks": self.blocks,

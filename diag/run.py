@@ -28,15 +28,17 @@ from typing import Any, Iterable, Iterator, Sequence
 from . import __version__, paths
 from .brief import Brief, load_brief
 from .errors import BriefError, DataError, DiagError, RunError, TemplateError, UsageError
+from .kernels import CellFailure, WarmKernel, die_with_parent, process_kernel, shutdown_process_kernel
+from .progress import Progress
 from .privacy import Scrubber
-from .record import merge_results, write_atomic
+from .record import FIGURES_ENV, merge_results, write_atomic
 
 #: The consulting flow, one notebook per step, in reading order.
 NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "04_strategy")
 
 #: Columns of ``OUT/index.csv`` (one row per client of a batch).
 INDEX_COLUMNS = ("slug", "client", "industry", "status", "orders", "customers", "gmv", "aov",
-                 "repurchase_rate", "seconds", "report", "error")
+                 "repurchase_rate", "seconds", "report", "error", "notebook", "cell")
 
 
 @dataclass
@@ -46,17 +48,20 @@ class RunResult:
     slug: str
     client: str = ""
     industry: str = ""
-    status: str = "ok"  # ok | bad input | failed
+    status: str = "ok"  # ok | unchanged | bad input | failed
     report: Path | None = None
     seconds: float = 0.0
     error: str = ""
     headline: dict[str, Any] = field(default_factory=dict)
+    notebook: str = ""  # the failing notebook and cell, when a notebook failed
+    cell: int | None = None
 
     def index_row(self) -> dict[str, Any]:
         """Return this result as a row of ``index.csv``."""
         row = {"slug": self.slug, "client": self.client, "industry": self.industry,
                "status": self.status, "seconds": round(self.seconds, 1),
-               "report": "" if self.report is None else str(self.report), "error": self.error}
+               "report": "" if self.report is None else str(self.report), "error": self.error,
+               "notebook": self.notebook, "cell": "" if self.cell is None else self.cell}
         for key in ("orders", "customers", "gmv", "aov", "repurchase_rate"):
             row[key] = self.headline.get(key, "")
         return row
@@ -70,8 +75,8 @@ class BatchSummary:
 
     @property
     def exit_code(self) -> int:
-        """0 when every client succeeded, 3 when some failed, 2 when none could start."""
-        if all(r.status == "ok" for r in self.results):
+        """0 when every client succeeded (or was unchanged), 3 when some failed, 2 when none could start."""
+        if all(r.status in ("ok", "unchanged") for r in self.results):
             return 0
         if all(r.status == "bad input" for r in self.results):
             return 2
@@ -129,7 +134,8 @@ def _alive(pid: int) -> bool:
 
 
 def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
-               notebooks: Sequence[str] = NOTEBOOKS) -> RunResult:
+               notebooks: Sequence[str] = NOTEBOOKS, kernel: WarmKernel | None = None,
+               **options: Any) -> RunResult:
     """Execute the notebooks for one brief and build its report; return what was produced.
 
     The firm's template folder is resolved here, in the process where the command was
@@ -139,22 +145,32 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     Raises :class:`DiagError` for bad input (before any notebook starts, or when a
     notebook reports one) and :class:`RunError` when a notebook fails; in both cases
     ``OUT/<slug>`` is untouched.
+
+    ``kernel`` is a warm kernel to execute in (a batch worker's); without one a kernel
+    is started for this run and stopped after it.  ``options`` are the run's other
+    settings; they are part of the inputs recorded for incremental batches.
     """
+    if kernel is None:
+        with WarmKernel() as own:
+            return run_client(brief_path, out_root, lang=lang, notebooks=notebooks, kernel=own, **options)
     from .industries import user_templates_dir
+    from .incremental import fingerprint, write_stamp
 
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
     out_root = out_folder(out_root)
     brief, scrub = prepare(brief_path)
+    inputs = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in notebooks], user_templates_dir(),
+                         {"lang": lang, **options}, previous=_previous_stamp(out_root / brief.slug))
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
     _sweep_stale(out_root, brief.slug)
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
-        with kernel_templates(user_templates_dir()):
-            for name in notebooks:
-                _execute(name, brief_path, work, lang, scrub)
+        env = {paths.USER_INDUSTRIES_ENV: _str_or_none(user_templates_dir()), FIGURES_ENV: "link"}
+        for name in notebooks:
+            _execute(name, brief_path, work, lang, scrub, kernel, env)
         meta = _meta(brief, brief_path, lang)
         for part in (work / "results").glob("*.json"):
             data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
@@ -163,6 +179,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         from .report import build_report
 
         report = build_report(work, lang=lang)
+        write_stamp(work, inputs)
         _swap_into_place(work, final)
     except BaseException:
         _keep_failed(work, out_root, brief.slug)
@@ -172,23 +189,38 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
                      report=final / report.name, seconds=time.monotonic() - started, headline=headline)
 
 
-def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber) -> None:
-    import papermill as pm
+def _str_or_none(path: Path | None) -> str | None:
+    return None if path is None else str(path)
 
+
+def _previous_stamp(run_dir: Path) -> dict[str, Any] | None:
+    from .incremental import read_stamp
+
+    return read_stamp(run_dir)
+
+
+class NotebookFailed(RunError):
+    """A notebook cell failed: which notebook and cell (for the batch index)."""
+
+    def __init__(self, message: str, notebook: str, cell: int | None) -> None:
+        super().__init__(message)
+        self.notebook, self.cell = notebook, cell
+
+
+def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber, kernel: WarmKernel,
+             env: dict[str, str | None]) -> None:
     source = paths.NOTEBOOKS / f"{name}.ipynb"
     target = work / "notebooks" / f"{name}.ipynb"
     try:
-        pm.execute_notebook(str(source), str(target), kernel_name="python3", progress_bar=False,
-                            parameters={"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
-                            cwd=str(work), log_output=False, request_save_on_cell_execute=False,
-                            # the kernel's start-up chatter (TCP transport notice) is not for consultants
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-    except pm.PapermillExecutionError as exc:
+        kernel.run_notebook(source, target, {"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
+                            cwd=work, env=env)
+    except CellFailure as exc:
         bad_input = _INPUT_ERRORS.get(exc.ename)
         if bad_input is not None:  # the kernel found bad input (a template, a data file): exit 2, not 1
             raise bad_input(f"{scrub(str(exc.evalue))} (found while running {target.name}, "
                             f"cell {exc.exec_count})") from None
-        raise RunError(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}") from None
+        raise NotebookFailed(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}",
+                             target.name, exc.exec_count) from None
     finally:
         if target.exists():
             _scrub_notebook(target, scrub)
@@ -307,14 +339,34 @@ def find_briefs(items: Iterable[Path]) -> list[Path]:
     return found
 
 
-def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None) -> RunResult:
+def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None = None, *,
+             force: bool = True, options: dict[str, Any] | None = None) -> RunResult:
+    """Run one client of a batch in this process's warm kernel; never raise.
+
+    Without ``force`` a client whose inputs match the stamp of its last good run is
+    not run again (status ``unchanged``, the recorded headline figures kept).
+    """
+    options = dict(options or {})
+    started = time.monotonic()
     try:
         # ``templates`` is the firm's folder resolved where the batch started: a worker
         # on another machine (a dask scheduler) does not share that process's environment.
         with kernel_templates(templates):
-            return run_client(brief_path, out_root, lang=lang)
+            if not force:
+                skipped = _unchanged(Path(brief_path), out_folder(out_root), lang, options)
+                if skipped is not None:
+                    skipped.seconds = time.monotonic() - started
+                    return skipped
+            kernel = process_kernel()
+            try:
+                return run_client(brief_path, out_root, lang=lang, kernel=kernel, **options)
+            finally:
+                kernel.client_done()
     except DiagError as exc:
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
+    except NotebookFailed as exc:
+        return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}",
+                         notebook=exc.notebook, cell=exc.cell)
     except RunError as exc:
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}")
     except Exception as exc:  # noqa: BLE001 - one client's crash must not stop the batch
@@ -322,15 +374,42 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"internal error: {detail}")
 
 
+def _unchanged(brief_path: Path, out_root: Path, lang: str, options: dict[str, Any]) -> RunResult | None:
+    """Return the ``unchanged`` result of a client whose last good run had these inputs, else None."""
+    from .incremental import fingerprint, read_stamp, unchanged
+    from .industries import user_templates_dir
+    from .record import load_results
+
+    brief = load_brief(brief_path.resolve())
+    final = out_root / brief.slug
+    stamp = read_stamp(final)
+    if stamp is None:
+        return None
+    current = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in NOTEBOOKS], user_templates_dir(),
+                          {"lang": lang, **options}, previous=stamp)
+    if not unchanged(final, current):
+        return None
+    try:
+        headline = _headline(load_results(final))
+    except DiagError:
+        return None
+    return RunResult(slug=brief.slug, client=brief.client.name, industry=brief.client.industry,
+                     status="unchanged", report=final / "report.docx", headline=headline)
+
+
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
-              scheduler: str | None = None, lang: str = "zh") -> BatchSummary:
+              scheduler: str | None = None, lang: str = "zh", force: bool = False,
+              progress: Progress | None = None, **options: Any) -> BatchSummary:
     """Run every brief, write ``OUT/index.csv`` and ``OUT/index.html``; return the summary.
 
     ``executor="local"`` runs the briefs one after another (``jobs=1``) or in ``jobs``
-    worker processes; ``"dask"`` hands them to a dask.distributed cluster: the
-    scheduler at ``scheduler`` (``tcp://host:8786``; its workers must see the same
-    briefs and output folder), or without one a local cluster of ``jobs`` worker
-    processes.  Every client's result is collected whatever happens to the others.
+    worker processes, each with its own warm kernel; ``"dask"`` hands them to a
+    dask.distributed cluster: the scheduler at ``scheduler`` (``tcp://host:8786``; its
+    workers must see the same briefs and output folder), or without one a local
+    cluster of ``jobs`` worker processes.  Every client's result is collected whatever
+    happens to the others.  A client whose inputs are unchanged since its last good
+    run is skipped unless ``force``.  Only one batch at a time writes into ``out_root``
+    (:func:`diag.outlock.batch_lock`); ``options`` go to every :func:`run_client`.
     """
     briefs = [p.resolve() for p in find_briefs(items)]   # absolute: workers may start elsewhere
     if executor not in EXECUTORS:
@@ -340,35 +419,46 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     if jobs < 1:
         raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
     from .industries import user_templates_dir
+    from .outlock import batch_lock
 
     out_root = out_folder(out_root)
     templates = user_templates_dir()   # resolved once, where the command started (absolute)
-    if executor == "dask":
-        client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
-    out_root.mkdir(parents=True, exist_ok=True)
-    results: list[RunResult] = []
-    if executor == "dask":
-        try:
-            from dask.distributed import as_completed as dask_completed
+    with batch_lock(out_root):
+        if executor == "dask":
+            client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
+        progress = progress or Progress(len(briefs))
+        results: list[RunResult] = []
+        kwargs = {"force": force, "options": options}
+        if executor == "dask":
+            try:
+                from dask.distributed import as_completed as dask_completed
 
-            futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
-                                 pure=False)
-            for future in dask_completed(futures):
-                results.append(_report_progress(future.result()))
-        finally:
-            _close_dask(client)
-    elif jobs == 1:
-        for path in briefs:
-            results.append(_report_progress(_run_one(path, out_root, lang, templates)))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_run_one, path, out_root, lang, templates) for path in briefs]
-            for future in as_completed(futures):
-                results.append(_report_progress(future.result()))
-    order = {p.stem: i for i, p in enumerate(briefs)}
-    results.sort(key=lambda r: order.get(r.slug, len(order)))
-    write_index(results, out_root)
+                futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
+                                     pure=False, **kwargs)
+                for future in dask_completed(futures):
+                    results.append(_finished(progress, future.result()))
+            finally:
+                _close_dask(client)
+        elif jobs == 1:
+            try:
+                for path in briefs:
+                    results.append(_finished(progress, _run_one(path, out_root, lang, templates, **kwargs)))
+            finally:
+                shutdown_process_kernel()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
+                futures = [pool.submit(_run_one, path, out_root, lang, templates, **kwargs) for path in briefs]
+                for future in as_completed(futures):
+                    results.append(_finished(progress, future.result()))
+        order = {p.stem: i for i, p in enumerate(briefs)}
+        results.sort(key=lambda r: order.get(r.slug, len(order)))
+        write_index(results, out_root)
     return BatchSummary(results)
+
+
+def _finished(progress: Progress, result: RunResult) -> RunResult:
+    progress.finished(result)
+    return result
 
 
 #: Where a batch's clients run: this machine's processes, or a dask.distributed cluster.
@@ -402,19 +492,6 @@ def _close_dask(client: Any) -> None:
         cluster.close()
 
 
-def _report_progress(result: RunResult) -> RunResult:
-    import sys
-
-    if result.status == "ok":
-        print(f"[完成] {result.client or result.slug}: {result.report}  ({result.seconds:.0f} 秒)")
-    elif result.status == "bad input":     # the message already names the brief or data file
-        print(result.error, file=sys.stderr)
-    else:
-        detail = result.error.removeprefix("error: ")
-        print(f"error: {result.slug}: {detail}", file=sys.stderr)
-    return result
-
-
 def write_index(results: Sequence[RunResult], out_root: Path) -> None:
     """Write ``index.csv`` (UTF-8 with BOM, so Excel opens it) and ``index.html``."""
     rows = [r.index_row() for r in results]
@@ -426,10 +503,15 @@ def write_index(results: Sequence[RunResult], out_root: Path) -> None:
     write_atomic(out_root / "index.html", _index_html(rows))
 
 
+#: Batch statuses as index.html shows them.
+STATUS_ZH = {"ok": "完成", "unchanged": "未变（跳过）", "failed": "失败", "bad input": "输入有误"}
+
+
 def _index_html(rows: list[dict[str, Any]]) -> str:
     labels = {"slug": "代号", "client": "客户", "industry": "行业", "status": "状态", "orders": "订单数",
               "customers": "购买用户数", "gmv": "GMV (元)", "aov": "客单价 (元)",
-              "repurchase_rate": "复购率", "seconds": "耗时 (秒)", "report": "报告", "error": "错误"}
+              "repurchase_rate": "复购率", "seconds": "耗时 (秒)", "report": "报告", "error": "错误",
+              "notebook": "出错的笔记本", "cell": "出错的单元格"}
 
     def cell(key: str, value: Any) -> str:
         if key == "report" and value:
@@ -441,6 +523,8 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
             return f"{value:,.2f}"
         if key == "repurchase_rate" and isinstance(value, (int, float)):
             return f"{value:.1%}"
+        if key == "status":
+            return html.escape(STATUS_ZH.get(value, str(value)))
         return html.escape(str(value))
 
     head = "".join(f"<th>{labels[c]}</th>" for c in INDEX_COLUMNS)
