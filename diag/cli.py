@@ -107,7 +107,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .run import run_batch
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
-                        executor=args.executor, scheduler=args.scheduler, lang=args.lang)
+                        executor=args.executor, scheduler=args.scheduler, lang=args.lang,
+                        force=args.force)
     return summary.exit_code
 
 
@@ -186,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=1)
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None)
+    p.add_argument("--force", action="store_true", help="输入未变化的客户也重新生成")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(handler=_cmd_batch)
 

@@ -41,12 +41,9 @@ get_ipython().reset(new_session=True)
 import os as _os, matplotlib.pyplot as _plt
 _plt.close("all")
 _os.chdir({cwd!r})
-for _k, _v in {env!r}.items():
-    if _v is None:
-        _os.environ.pop(_k, None)
-    else:
-        _os.environ[_k] = _v
-del _os, _plt, _k, _v
+_os.environ.update({set!r})
+[_os.environ.pop(_k, None) for _k in {unset!r}]
+del _os, _plt
 """
 
 
@@ -147,7 +144,9 @@ class WarmKernel:
 
         self.start()
         nb = parameterize(nbformat.read(source, as_version=4), parameters, source, target)
-        self._run_hidden(_RESET.format(cwd=str(cwd), env=dict(env or {})))
+        env = dict(env or {})
+        self._run_hidden(_RESET.format(cwd=str(cwd), set={k: v for k, v in env.items() if v is not None},
+                                       unset=[k for k, v in env.items() if v is None]))
         client = NotebookClient(nb, km=self._km, timeout=self.timeout, kernel_name="python3",
                                 allow_errors=False, record_timing=True)
         client.kc = self._kc

@@ -183,7 +183,7 @@ class Recorder:
                    "max_rows": int(max_rows), **payload})
 
     def figure(self, key: str, fig: Any, *, title: str, caption: str = "",
-               landscape: bool = False, dpi: int = 200) -> Path:
+               landscape: bool = False, dpi: int = 150) -> Path:
         """Save a matplotlib Figure (or an Axes' figure) as ``figures/<key>.png`` and record it."""
         import matplotlib.pyplot as plt
 

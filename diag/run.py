@@ -222,9 +222,9 @@ def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber
         raise NotebookFailed(f"{target.name}: cell {exc.exec_count}: {exc.ename}: {scrub(str(exc.evalue))}",
                              target.name, exc.exec_count) from None
     finally:
-        if target.exists():
+        if target.exists():  # a failed notebook too: its HTML shows the failing cell
             _scrub_notebook(target, scrub)
-    _export_html(target, scrub)
+            _export_html(target, scrub)
 
 
 #: Bad-input errors a notebook may raise, by class name (papermill reports only the name).
@@ -277,9 +277,10 @@ def _scrub_notebook(path: Path, scrub: Scrubber) -> None:
 
 def _export_html(path: Path, scrub: Scrubber) -> None:
     import nbformat
-    from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(path, as_version=4))
+    from .notebook_html import notebook_html
+
+    body = notebook_html(nbformat.read(path, as_version=4), title=path.stem)
     write_atomic(path.with_suffix(".html"), scrub(body))
 
 
@@ -513,7 +514,7 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
               "repurchase_rate": "复购率", "seconds": "耗时 (秒)", "report": "报告", "error": "错误",
               "notebook": "出错的笔记本", "cell": "出错的单元格"}
 
-    def cell(key: str, value: Any) -> str:
+    def cell(key: str, value: Any, row: dict[str, Any]) -> str:
         if key == "report" and value:
             rel = os.path.relpath(value, start=Path(value).parents[1])
             return f'<a href="{html.escape(rel)}">report.docx</a>'
@@ -523,12 +524,16 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
             return f"{value:,.2f}"
         if key == "repurchase_rate" and isinstance(value, (int, float)):
             return f"{value:.1%}"
+        if key == "notebook" and value:
+            # a failed run's folder is kept in .failed/<slug>; its notebook shows the failing cell
+            page = f".failed/{row.get('slug', '')}/notebooks/{Path(value).with_suffix('.html').name}"
+            return f'<a href="{html.escape(page)}">{html.escape(str(value))}</a>'
         if key == "status":
             return html.escape(STATUS_ZH.get(value, str(value)))
         return html.escape(str(value))
 
     head = "".join(f"<th>{labels[c]}</th>" for c in INDEX_COLUMNS)
-    body = "\n".join("<tr>" + "".join(f"<td>{cell(c, r.get(c, ''))}</td>" for c in INDEX_COLUMNS) + "</tr>"
+    body = "\n".join("<tr>" + "".join(f"<td>{cell(c, r.get(c, ''), r)}</td>" for c in INDEX_COLUMNS) + "</tr>"
                      for r in rows)
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>诊断报告批量运行</title>
