@@ -98,7 +98,8 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_client
 
-    result = run_client(Path(args.brief), Path(args.out), lang=args.lang)
+    result = run_client(Path(args.brief), Path(args.out), lang=args.lang,
+                        **({"per_store": True} if args.per_store else {}))
     print(f"报告已生成: {result.report}")
     return 0
 
@@ -108,7 +109,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,
-                        force=args.force)
+                        force=args.force, **({"per_store": True} if args.per_store else {}))
     return summary.exit_code
 
 
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("brief")
     p.add_argument("--out", default="outputs")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--per-store", action="store_true", help="连锁: 每家门店一份报告, 客户报告为连锁汇总")
     p.set_defaults(handler=_cmd_run)
 
     p = sub.add_parser("batch", help="批量生成多个客户的报告")
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None)
     p.add_argument("--force", action="store_true", help="输入未变化的客户也重新生成")
+    p.add_argument("--per-store", action="store_true", help="连锁: 每家门店一份报告, 客户报告为连锁汇总")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.set_defaults(handler=_cmd_batch)
 

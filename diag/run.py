@@ -36,6 +36,9 @@ from .record import FIGURES_ENV, merge_results, write_atomic
 #: The consulting flow, one notebook per step, in reading order.
 NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "04_strategy")
 
+#: The chain's store comparison, run after the others with ``per_store=True``.
+STORES_NOTEBOOK = "05_stores"
+
 #: Columns of ``OUT/index.csv`` (one row per client of a batch).
 INDEX_COLUMNS = ("slug", "client", "industry", "status", "orders", "customers", "gmv", "aov",
                  "repurchase_rate", "seconds", "report", "error", "notebook", "cell")
@@ -85,7 +88,7 @@ class BatchSummary:
 
 # -- one client -------------------------------------------------------------------------
 
-def prepare(brief_path: Path) -> tuple[Brief, Scrubber]:
+def prepare(brief_path: Path, *, per_store: bool = False) -> tuple[Brief, Scrubber]:
     """Return the validated brief and a scrubber for its customers' identifiers.
 
     Checks that the brief's industry template validates and that the data files can
@@ -104,6 +107,12 @@ def prepare(brief_path: Path) -> tuple[Brief, Scrubber]:
     # so an unreadable WeCom or members file is bad input (exit 2), not a failed notebook.
     data = load_data(brief)
     assert data.orders is not None
+    if per_store:
+        from .areas.stores import has_stores
+
+        if not has_stores(data.orders.orders):
+            raise DataError("--per-store needs a store column (门店 / 门店名称 / 店铺, or data.columns.store); "
+                            "none found", file=brief.data_path("orders"), where="store")
     return brief, Scrubber(data.orders.orders["customer_id"].unique())
 
 
@@ -159,7 +168,9 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
     out_root = out_folder(out_root)
-    brief, scrub = prepare(brief_path)
+    if options.get("per_store") and STORES_NOTEBOOK not in notebooks:
+        notebooks = (*notebooks, STORES_NOTEBOOK)
+    brief, scrub = prepare(brief_path, per_store=bool(options.get("per_store")))
     inputs = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in notebooks], user_templates_dir(),
                          {"lang": lang, **options}, previous=_previous_stamp(out_root / brief.slug))
     final = out_root / brief.slug
@@ -386,7 +397,8 @@ def _unchanged(brief_path: Path, out_root: Path, lang: str, options: dict[str, A
     stamp = read_stamp(final)
     if stamp is None:
         return None
-    current = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in NOTEBOOKS], user_templates_dir(),
+    names = (*NOTEBOOKS, STORES_NOTEBOOK) if options.get("per_store") else NOTEBOOKS
+    current = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in names], user_templates_dir(),
                           {"lang": lang, **options}, previous=stamp)
     if not unchanged(final, current):
         return None
