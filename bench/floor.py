@@ -30,9 +30,9 @@ from diag.report import build_report  # noqa: E402
 from diag.run import NOTEBOOKS, _meta, prepare  # noqa: E402
 
 
-def finish(brief_path: Path, work: Path) -> None:
+def finish(brief_path: Path, work: Path, prepared: tuple | None = None) -> None:
     """Merge the recorded sections (scrubbed) and build the report, as a run does."""
-    brief, scrub = prepare(brief_path)
+    brief, scrub = prepared or prepare(brief_path)
     for part in (work / "results").glob("*.json"):
         data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
         write_atomic(part, json.dumps(data, ensure_ascii=False, indent=1))
@@ -44,8 +44,8 @@ def client(brief_path: Path, out: Path) -> None:
     """Run one client's notebooks' code in this process, then its report."""
     import matplotlib.pyplot as plt
 
-    brief, _ = prepare(brief_path)
-    work = out / brief.slug
+    prepared = prepare(brief_path)
+    work = out / prepared[0].slug
     work.mkdir(parents=True, exist_ok=True)
     cwd = os.getcwd()
     os.chdir(work)
@@ -62,7 +62,7 @@ def client(brief_path: Path, out: Path) -> None:
             plt.close("all")
     finally:
         os.chdir(cwd)
-    finish(brief_path, work)
+    finish(brief_path, work, prepared)
 
 
 def main(argv: list[str]) -> int:
