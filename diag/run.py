@@ -436,36 +436,43 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
 
     out_root = out_folder(out_root)
     templates = user_templates_dir()   # resolved once, where the command started (absolute)
-    with batch_lock(out_root):
-        if executor == "dask":
-            client = _dask_client(scheduler, jobs)   # before any output: a bad address starts nothing
-        progress = progress or Progress(len(briefs))
-        results: list[RunResult] = []
-        kwargs = {"force": force, "options": options}
-        if executor == "dask":
-            try:
-                from dask.distributed import as_completed as dask_completed
+    # the cluster first, before any output: a bad scheduler address starts nothing
+    client = _dask_client(scheduler, jobs) if executor == "dask" else None
+    try:
+        with batch_lock(out_root):
+            summary = _run_all(briefs, out_root, client, jobs, lang, templates, progress or Progress(len(briefs)),
+                               {"force": force, "options": options})
+    finally:
+        if client is not None:
+            _close_dask(client)
+    return summary
 
-                futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
-                                     pure=False, **kwargs)
-                for future in dask_completed(futures):
-                    results.append(_finished(progress, future.result()))
-            finally:
-                _close_dask(client)
-        elif jobs == 1:
-            try:
-                for path in briefs:
-                    results.append(_finished(progress, _run_one(path, out_root, lang, templates, **kwargs)))
-            finally:
-                shutdown_process_kernel()
-        else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
-                futures = [pool.submit(_run_one, path, out_root, lang, templates, **kwargs) for path in briefs]
-                for future in as_completed(futures):
-                    results.append(_finished(progress, future.result()))
-        order = {p.stem: i for i, p in enumerate(briefs)}
-        results.sort(key=lambda r: order.get(r.slug, len(order)))
-        write_index(results, out_root)
+
+def _run_all(briefs: list[Path], out_root: Path, client: Any, jobs: int, lang: str, templates: Path | None,
+             progress: Progress, kwargs: dict[str, Any]) -> BatchSummary:
+    """Run every brief on the dask ``client`` or locally, then write the index (under the lock)."""
+    results: list[RunResult] = []
+    if client is not None:
+        from dask.distributed import as_completed as dask_completed
+
+        futures = client.map(_run_one, briefs, out_root=out_root, lang=lang, templates=templates,
+                             pure=False, **kwargs)
+        for future in dask_completed(futures):
+            results.append(_finished(progress, future.result()))
+    elif jobs == 1:
+        try:
+            for path in briefs:
+                results.append(_finished(progress, _run_one(path, out_root, lang, templates, **kwargs)))
+        finally:
+            shutdown_process_kernel()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
+            futures = [pool.submit(_run_one, path, out_root, lang, templates, **kwargs) for path in briefs]
+            for future in as_completed(futures):
+                results.append(_finished(progress, future.result()))
+    order = {p.stem: i for i, p in enumerate(briefs)}
+    results.sort(key=lambda r: order.get(r.slug, len(order)))
+    write_index(results, out_root)
     return BatchSummary(results)
 
 
