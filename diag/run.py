@@ -501,7 +501,8 @@ def _dask_client(scheduler: str | None, jobs: int) -> Any:
     import logging
 
     logging.getLogger("distributed").setLevel(logging.ERROR)  # start-up chatter is not for consultants
-    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+    # ":0": any free port, so a cluster or dashboard already on 8787 (another user's) is no conflict
+    cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster)
 
 
