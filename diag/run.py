@@ -378,12 +378,21 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
         return RunResult(slug=Path(brief_path).stem, status="bad input", error=f"error: {exc.line()}")
     except NotebookFailed as exc:
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}",
-                         notebook=exc.notebook, cell=exc.cell)
+                         notebook=exc.notebook, cell=exc.cell, **_names(brief_path))
     except RunError as exc:
-        return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}")
+        return RunResult(slug=Path(brief_path).stem, status="failed", error=f"error: {exc}", **_names(brief_path))
     except Exception as exc:  # noqa: BLE001 - one client's crash must not stop the batch
         detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"internal error: {detail}")
+
+
+def _names(brief_path: Path) -> dict[str, str]:
+    """Return the client's name and industry for the index of a failed run (empty if unreadable)."""
+    try:
+        client = load_brief(Path(brief_path)).client
+    except DiagError:
+        return {}
+    return {"client": client.name, "industry": client.industry}
 
 
 def _unchanged(brief_path: Path, out_root: Path, lang: str, options: dict[str, Any]) -> RunResult | None:
@@ -550,7 +559,7 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
             return f'<a href="{html.escape(page)}">{html.escape(str(value))}</a>'
         if key == "status":
             return html.escape(STATUS_ZH.get(value, str(value)))
-        return html.escape(str(value))
+        return "" if value is None else html.escape(str(value))
 
     head = "".join(f"<th>{labels[c]}</th>" for c in INDEX_COLUMNS)
     body = "\n".join("<tr>" + "".join(f"<td>{cell(c, r.get(c, ''), r)}</td>" for c in INDEX_COLUMNS) + "</tr>"
