@@ -115,4 +115,28 @@ def write_stamp(run_dir: Path, current: Mapping[str, Any]) -> None:
     write_atomic(run_dir / STAMP, json.dumps(current, ensure_ascii=False, indent=1))
 
 
-__all__ = ["STAMP", "fingerprint", "file_hash", "input_files", "read_stamp", "unchanged", "write_stamp"]
+def last_good_run(brief: Any, out_root: Path, notebooks: Iterable[Path],
+                  options: Mapping[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+    """Return ``(brief, results)`` of the client's last good run when its inputs are unchanged, else None.
+
+    The firm's templates folder is the one this process resolves
+    (:func:`diag.industries.user_templates_dir`), as the run would.
+    """
+    from .errors import DiagError
+    from .industries import user_templates_dir
+    from .record import load_results
+
+    final = Path(out_root) / brief.slug
+    stamp = read_stamp(final)
+    if stamp is None:
+        return None
+    current = fingerprint(brief, notebooks, user_templates_dir(), options, previous=stamp)
+    if not unchanged(final, current):
+        return None
+    try:
+        return brief, load_results(final)
+    except DiagError:
+        return None
+
+
+__all__ = ["STAMP", "last_good_run", "fingerprint", "file_hash", "input_files", "read_stamp", "unchanged", "write_stamp"]

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .errors import RunError
+
 #: Imported once when a kernel starts (what every notebook imports anyway).
 PRELOAD = """\
 import matplotlib
@@ -58,6 +60,14 @@ class CellFailure(Exception):
 
     def __str__(self) -> str:
         return f"{self.notebook}: cell {self.exec_count}: {self.ename}: {self.evalue}"
+
+
+class NotebookFailed(RunError):
+    """A run's notebook cell failed: the message, and which notebook and cell (for the batch index)."""
+
+    def __init__(self, message: str, notebook: str, cell: int | None) -> None:
+        super().__init__(message)
+        self.notebook, self.cell = notebook, cell
 
 
 class WarmKernel:
@@ -235,5 +245,5 @@ def die_with_parent() -> None:
         pass
 
 
-__all__ = ["WarmKernel", "CellFailure", "parameterize", "process_kernel", "shutdown_process_kernel",
+__all__ = ["WarmKernel", "CellFailure", "NotebookFailed", "parameterize", "process_kernel", "shutdown_process_kernel",
            "die_with_parent"]

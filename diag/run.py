@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from . import __version__, paths
 from .brief import Brief, load_brief
 from .errors import BriefError, DataError, DiagError, RunError, TemplateError, UsageError
-from .kernels import CellFailure, WarmKernel, die_with_parent, process_kernel, shutdown_process_kernel
+from .kernels import CellFailure, NotebookFailed, WarmKernel, die_with_parent, process_kernel, shutdown_process_kernel
 from .progress import Progress
 from .privacy import Scrubber
 from .record import FIGURES_ENV, merge_results, write_atomic
@@ -163,7 +163,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         with WarmKernel() as own:
             return run_client(brief_path, out_root, lang=lang, notebooks=notebooks, kernel=own, **options)
     from .industries import user_templates_dir
-    from .incremental import fingerprint, write_stamp
+    from .incremental import fingerprint, read_stamp, write_stamp
 
     started = time.monotonic()
     brief_path = Path(brief_path).resolve()
@@ -172,14 +172,15 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         notebooks = (*notebooks, STORES_NOTEBOOK)
     brief, scrub = prepare(brief_path, per_store=bool(options.get("per_store")))
     inputs = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in notebooks], user_templates_dir(),
-                         {"lang": lang, **options}, previous=_previous_stamp(out_root / brief.slug))
+                         {"lang": lang, **options}, previous=read_stamp(out_root / brief.slug))
     final = out_root / brief.slug
     work = out_root / f".{brief.slug}.tmp-{os.getpid()}"
     _sweep_stale(out_root, brief.slug)
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
-        env = {paths.USER_INDUSTRIES_ENV: _str_or_none(user_templates_dir()), FIGURES_ENV: "link"}
+        firm = user_templates_dir()
+        env = {paths.USER_INDUSTRIES_ENV: None if firm is None else str(firm), FIGURES_ENV: "link"}
         for name in notebooks:
             _execute(name, brief_path, work, lang, scrub, kernel, env)
         meta = _meta(brief, brief_path, lang)
@@ -198,24 +199,6 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     headline = _headline(results)
     return RunResult(slug=brief.slug, client=brief.client.name, industry=brief.client.industry,
                      report=final / report.name, seconds=time.monotonic() - started, headline=headline)
-
-
-def _str_or_none(path: Path | None) -> str | None:
-    return None if path is None else str(path)
-
-
-def _previous_stamp(run_dir: Path) -> dict[str, Any] | None:
-    from .incremental import read_stamp
-
-    return read_stamp(run_dir)
-
-
-class NotebookFailed(RunError):
-    """A notebook cell failed: which notebook and cell (for the batch index)."""
-
-    def __init__(self, message: str, notebook: str, cell: int | None) -> None:
-        super().__init__(message)
-        self.notebook, self.cell = notebook, cell
 
 
 def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber, kernel: WarmKernel,
@@ -397,26 +380,16 @@ def _names(brief_path: Path) -> dict[str, str]:
 
 def _unchanged(brief_path: Path, out_root: Path, lang: str, options: dict[str, Any]) -> RunResult | None:
     """Return the ``unchanged`` result of a client whose last good run had these inputs, else None."""
-    from .incremental import fingerprint, read_stamp, unchanged
-    from .industries import user_templates_dir
-    from .record import load_results
+    from .incremental import last_good_run
 
-    brief = load_brief(brief_path.resolve())
-    final = out_root / brief.slug
-    stamp = read_stamp(final)
-    if stamp is None:
-        return None
     names = (*NOTEBOOKS, STORES_NOTEBOOK) if options.get("per_store") else NOTEBOOKS
-    current = fingerprint(brief, [paths.NOTEBOOKS / f"{n}.ipynb" for n in names], user_templates_dir(),
-                          {"lang": lang, **options}, previous=stamp)
-    if not unchanged(final, current):
+    found = last_good_run(load_brief(brief_path.resolve()), out_root, [paths.NOTEBOOKS / f"{n}.ipynb" for n in names],
+                          {"lang": lang, **options})
+    if found is None:
         return None
-    try:
-        headline = _headline(load_results(final))
-    except DiagError:
-        return None
+    brief, results = found
     return RunResult(slug=brief.slug, client=brief.client.name, industry=brief.client.industry,
-                     status="unchanged", report=final / "report.docx", headline=headline)
+                     status="unchanged", report=out_root / brief.slug / "report.docx", headline=_headline(results))
 
 
 def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor: str = "local",
