@@ -99,7 +99,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_client
 
     result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
-                        pdf=args.pdf, **_since(args))
+                        pdf=args.pdf, **_since(args), **({"per_store": True} if args.per_store else {}))
     print(f"报告已生成: {result.report}")
     if args.pdf:
         print(f"PDF 已生成: {result.report.with_suffix('.pdf')}")
@@ -123,7 +123,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,
-                        template=args.template, pdf=args.pdf, **_since(args))
+                        template=args.template, pdf=args.pdf, force=args.force, **_since(args),
+                        **({"per_store": True} if args.per_store else {}))
     return summary.exit_code
 
 
@@ -209,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("brief")
     p.add_argument("--out", default="outputs")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--per-store", action="store_true", help="连锁: 每家门店一份报告, 客户报告为连锁汇总")
     _delivery_options(p)
     _add_since(p)
     p.set_defaults(handler=_cmd_run)
@@ -219,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=1)
     p.add_argument("--executor", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", default=None)
+    p.add_argument("--force", action="store_true", help="输入未变化的客户也重新生成")
+    p.add_argument("--per-store", action="store_true", help="连锁: 每家门店一份报告, 客户报告为连锁汇总")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     _delivery_options(p)
     _add_since(p)

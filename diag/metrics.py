@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .areas import people
+from .memo import Memo, frame_digest
 from .orders import REASONS, OrdersData, as_of_default, connect, load
 
 CLV_MODEL = "bgnbd+gamma-gamma"
@@ -53,7 +54,23 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
     clv_sample, seed
         The CLV models are fitted on at most this many customers (seeded) and applied
         to all.
+
+    For data already read the result is remembered by the orders' content (the
+    notebooks of a run ask for it more than once; see :mod:`diag.memo`).
     """
+    if not isinstance(source, OrdersData):
+        return _compute_metrics(source, as_of, columns=columns, clv_sample=clv_sample, seed=seed)
+    key = (frame_digest(source.orders[["order_id", "customer_id", "paid_at", "amount"]]),
+           repr(source.quality.to_dict()), str(as_of), clv_sample, seed)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit
+    return _MEMO.put(key, _compute_metrics(source, as_of, clv_sample=clv_sample, seed=seed))
+
+
+def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date | str | None = None,
+                     *, columns: dict[str, str] | None = None, clv_sample: int = 10_000,
+                     seed: int = 0) -> dict[str, Any]:
     con = connect()
     try:
         if isinstance(source, OrdersData):
@@ -105,6 +122,10 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
     finally:
         con.close()
     return result
+
+
+#: Metrics of data already read, by content (a run's notebooks ask for them more than once).
+_MEMO = Memo(size=4)
 
 
 def _round(value: Any, digits: int = 6) -> float | None:

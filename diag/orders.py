@@ -453,6 +453,9 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         The file is missing, empty, not a table, lacks a required column or has no
         usable row.
     """
+    key = _cache_key(path, columns)
+    if key is not None and key in _CACHE:
+        return _copy(_CACHE[key])
     con = connect()
     try:
         quality = load(con, path, columns=columns)
@@ -467,4 +470,47 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         as_of = as_of_default(con)
     finally:
         con.close()
-    return OrdersData(orders=orders, lines=lines, quality=quality, as_of=as_of)
+    data = OrdersData(orders=orders, lines=lines, quality=quality, as_of=as_of)
+    if key is not None:
+        _CACHE.clear()  # one file at a time: a warm kernel serves one client after another
+        _CACHE[key] = data
+        return _copy(data)
+    return data
+
+
+# -- the read cache of a warm kernel --------------------------------------------------------
+
+#: ``None`` until :func:`enable_cache`; then {(path, size, mtime, inode, columns): OrdersData}.
+_CACHE: dict[tuple[Any, ...], OrdersData] | None = None  # type: ignore[assignment]
+
+
+def enable_cache() -> None:
+    """Keep the last file read in memory: the notebooks of one run read the same export.
+
+    Warm kernels turn this on (:mod:`diag.kernels`); the key is the file's identity
+    (resolved path, size, modification time, inode) and the column mapping, so a
+    changed file is read again.  Callers get shallow copies (pandas copy-on-write):
+    a notebook that adds a column does not change what the next one reads.
+    """
+    global _CACHE
+    if _CACHE is None:
+        _CACHE = {}
+
+
+def _cache_key(path: str | os.PathLike[str], columns: dict[str, str] | None) -> tuple[Any, ...] | None:
+    if _CACHE is None:
+        return None
+    try:
+        resolved = Path(path).resolve()
+        st = resolved.stat()
+    except OSError:
+        return None
+    return (str(resolved), st.st_size, st.st_mtime_ns, st.st_ino, tuple(sorted((columns or {}).items())))
+
+
+def _copy(data: OrdersData) -> OrdersData:
+    import copy
+
+    deep = pd.__version__.split(".")[0] < "3"  # before pandas 3, a shallow copy shares writes
+    return OrdersData(orders=data.orders.copy(deep=deep), lines=data.lines.copy(deep=deep),
+                      quality=copy.deepcopy(data.quality), as_of=data.as_of)

@@ -49,6 +49,9 @@ RESULTS = "results.json"
 PARTS = "results"
 FIGURES = "figures"
 
+#: ``link`` (set by runs): the executed notebook shows a figure as a link to its PNG, not a copy.
+FIGURES_ENV = "DIAG_NOTEBOOK_FIGURES"
+
 #: The order in which notebook sections appear in the report.
 SECTION_ORDER = ("intake", "journey", "diagnosis", "review", "strategy")
 
@@ -181,7 +184,7 @@ class Recorder:
                    "max_rows": int(max_rows), **payload})
 
     def figure(self, key: str, fig: Any, *, title: str, caption: str = "",
-               landscape: bool = False, dpi: int = 200) -> Path:
+               landscape: bool = False, dpi: int = 150) -> Path:
         """Save a matplotlib Figure (or an Axes' figure) as ``figures/<key>.png`` and record it."""
         import matplotlib.pyplot as plt
 
@@ -232,7 +235,11 @@ class Recorder:
         elif kind == "figure":
             caption = f"　<small>{escape(block['caption'])}</small>" if block["caption"] else ""
             display(HTML(f"<p><b>{escape(block['title'])}</b>{caption}</p>"))
-            display(Image(filename=str(self.run_dir / block["path"]), width=900))
+            if os.environ.get(FIGURES_ENV) == "link":
+                # a run's notebooks sit in <run>/notebooks: link the saved figure, do not embed it
+                display(HTML(f'<img src="../{escape(block["path"])}" width="900" alt="{escape(block["title"])}">'))
+            else:
+                display(Image(filename=str(self.run_dir / block["path"]), width=900))
 
     def _flush(self) -> None:
         payload = {"section": self.section, "title": self.title, "blocks": self.blocks,

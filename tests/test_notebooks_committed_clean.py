@@ -10,10 +10,10 @@ from diag import paths
 NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 
 
-def test_the_consulting_flow_has_its_four_notebooks():
-    from diag.run import NOTEBOOKS as FLOW
+def test_the_consulting_flow_has_its_four_notebooks_and_the_chains_store_comparison():
+    from diag.run import NOTEBOOKS as FLOW, STORES_NOTEBOOK
 
-    assert [p.stem for p in NOTEBOOKS] == list(FLOW)
+    assert [p.stem for p in NOTEBOOKS] == [*FLOW, STORES_NOTEBOOK]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

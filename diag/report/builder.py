@@ -95,6 +95,7 @@ class ReportBuilder:
         self.run_dir = Path(run_dir)
         self.m = messages
         self.doc = Document(str(template))
+        dx.memoize_style_ids(self.doc)
         missing = sorted(name for name in set(STYLES.values()) if name not in self.doc.styles)
         if missing:
             raise TemplateError(f"report template lacks styles: {', '.join(missing)}", file=template)

@@ -166,3 +166,25 @@ def _blank(p) -> bool:
     if any(True for _ in p.iter(qn("w:drawing"), qn("w:br"), qn("w:fldChar"), qn("w:bookmarkStart"))):
         return False
     return not "".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+
+
+def memoize_style_ids(doc) -> None:
+    """Resolve each style name once per document.
+
+    python-docx looks a style up by name, then scans every style for the type's
+    default, on each ``paragraph.style = name``; a report sets thousands of them.
+    The styles do not change while a report is built, so the answer is kept.
+    """
+    part = doc.part
+    lookup = part.get_style_id
+    known: dict[tuple[str, object], object] = {}
+
+    def get_style_id(style_or_name, style_type):
+        if not isinstance(style_or_name, str):
+            return lookup(style_or_name, style_type)
+        key = (style_or_name, style_type)
+        if key not in known:
+            known[key] = lookup(style_or_name, style_type)
+        return known[key]
+
+    part.get_style_id = get_style_id
