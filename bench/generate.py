@@ -191,13 +191,13 @@ def line_table(n_orders: int, seed: int = 7) -> pa.Table:
     })
 
 
-def write(n_orders: int, variant: str, fmt: str, out: Path = DATA) -> Path:
+def write(n_orders: int, variant: str, fmt: str, out: Path = DATA, table: pa.Table | None = None) -> Path:
     """Write one synthetic file and return its path (kept if it already exists)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{variant}_{n_orders}.{fmt}"
     if path.exists():
         return path
-    table = TABLES[variant](n_orders)
+    table = TABLES[variant](n_orders) if table is None else table
     tmp = path.with_suffix(path.suffix + ".part")
     if fmt == "csv":
         pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
@@ -223,8 +223,10 @@ def main() -> None:
     args = parser.parse_args()
     for n in args.orders:
         for variant in args.variant:
+            missing = [f for f in args.format if not (DATA / f"{variant}_{n}.{f}").exists()]
+            table = TABLES[variant](n) if missing else None      # one table for both formats
             for fmt in args.format:
-                print(write(n, variant, fmt))
+                print(write(n, variant, fmt, table=table), flush=True)
 
 
 if __name__ == "__main__":
