@@ -67,7 +67,7 @@ def _iterations(metrics: dict) -> dict:
 
 
 def _fit_text(fit: dict | None) -> str:
-    """Return "1.23 s for 2,000,000 customers (BG/NBD 0.80 s, 21 it.; GG 0.43 s, 18 it.)"."""
+    """Return "1.23 s (CPU 0.70 s) for 2,000,000 customers (BG/NBD 0.80 s, 21 it.; GG 0.43 s, 18 it.)"."""
     if fit is None:
         return "—"
     parts = []
@@ -75,7 +75,8 @@ def _fit_text(fit: dict | None) -> str:
         f = fit[key]
         detail = f"{f['iterations']} it." if "iterations" in f else f"not fitted: {f['not_fitted']}"
         parts.append(f"{label} {f['seconds']:.2f} s, {detail}")
-    return f"{fit['fit_seconds']:.2f} s for {fit['customers']:,} customers ({'; '.join(parts)})"
+    return (f"{fit['fit_seconds']:.2f} s (CPU {fit['fit_cpu_seconds']:.2f} s) for {fit['customers']:,} "
+            f"customers ({'; '.join(parts)})")
 
 
 def main() -> None:
