@@ -3,7 +3,8 @@
 * **Not fitted.**  Data that cannot identify a model are refused before any optimiser
   runs, with the reason in Chinese for the report (:class:`ModelNotFitted`): too few
   customers, nobody repeating, one purchase day only, every customer repeating the same
-  number of times (BG/NBD then cannot tell purchase rate from drop-out), too few
+  number of times or nobody repeating more than once (BG/NBD then cannot tell purchase
+  rate from drop-out), too few
   repeaters or identical repeat spend (Gamma-Gamma).  A fit that does not converge
   within the iteration bound, or whose predictions are not finite, is refused too.
 * **How.**  Maximum likelihood with analytic gradients
@@ -101,6 +102,10 @@ def check_bgnbd(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | No
     if np.ptp(x[x > 0]) == 0 and np.all(x > 0):
         raise ModelNotFitted(f"每位客户的复购次数都相同（都是 {int(x[0])} 次），"
                              "无法区分购买频率的差异与客户流失")
+    if x.max() <= 1:
+        # Nobody with a second repeat: the likelihood runs to "everyone leaves right after
+        # the first repeat" (b → 0) whatever the rates, so no parameter means anything.
+        raise ModelNotFitted("没有客户复购超过一次（每位客户最多 2 个购买日），无法区分购买频率的差异与客户流失")
 
 
 def check_gamma_gamma(x: np.ndarray, m: np.ndarray) -> None:

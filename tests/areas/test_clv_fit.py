@@ -35,6 +35,12 @@ def _everyone_buys_exactly_twice() -> pd.DataFrame:
     return _orders(cust, [d for i in range(80) for d in (i % 40, i % 40 + 5 + i % 30)])
 
 
+def _nobody_repeats_twice() -> pd.DataFrame:
+    # Every customer buys exactly twice, a third of them twice on the same day.
+    cust = [f"c{i}" for i in range(90) for _ in range(2)]
+    return _orders(cust, [d for i in range(90) for d in (i % 40, i % 40 + (0 if i % 3 == 0 else 3 + i % 30))])
+
+
 def _one_purchase_day() -> pd.DataFrame:
     return _orders([f"c{i % 45}" for i in range(90)], [10] * 90)
 
@@ -68,6 +74,7 @@ def _shop_export(seed: int = 2, n: int = 500, days: int = 120) -> tuple[pd.DataF
 DEGENERATE = {
     "nobody repeats": (_nobody_repeats, "没有客户复购"),
     "everyone repeats exactly once": (_everyone_buys_exactly_twice, "复购次数都相同"),
+    "nobody repeats more than once": (_nobody_repeats_twice, "没有客户复购超过一次"),
     "one purchase day only": (_one_purchase_day, "同一天"),
     "a handful of customers": (_a_handful, "客户太少"),
 }
