@@ -147,24 +147,42 @@ def _lbfgsb(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int, start
 def _polish(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int, theta: np.ndarray,
             bounds: np.ndarray, curvature: np.ndarray | None) -> tuple[np.ndarray, Any] | None:
     """Return BFGS on all customers from a subsample's optimum, started with the subsample's
-    inverse Hessian (so few full-data evaluations are needed); None when it leaves the box."""
+    inverse Hessian (so few full-data evaluations are needed); None without free parameters.
+
+    The free log-parameters are mapped into their box by a logistic function,
+    ln θ = lo + (hi − lo) σ(u), so the search cannot leave it (the Hessian is carried over
+    through the map's Jacobian).
+    """
     from scipy.optimize import minimize
 
     free = (theta - bounds[:, 0] >= BOUNDARY_TOL) & (bounds[:, 1] - theta >= BOUNDARY_TOL)
     if not free.any() or curvature is None:
         return None
-    options: dict[str, Any] = {"maxiter": 40, "gtol": 1e-7}
-    h = curvature[np.ix_(free, free)]
+    lo, width = bounds[free, 0], bounds[free, 1] - bounds[free, 0]
+    objective = _objective(fun, n, theta, free)
+
+    def inside(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sig = 1.0 / (1.0 + np.exp(-u))
+        return lo + width * sig, width * sig * (1.0 - sig)     # ln θ and its derivative
+
+    def mapped(u: np.ndarray) -> tuple[float, np.ndarray]:
+        value, jac = inside(u)
+        f, g = objective(value)
+        return f, g * jac
+
+    share = (theta[free] - lo) / width
+    u0 = np.log(share) - np.log1p(-share)
+    options: dict[str, Any] = {"maxiter": 12, "gtol": 1e-6}
+    jac = inside(u0)[1]
+    h = curvature[np.ix_(free, free)] * np.outer(jac, jac)
     if np.all(np.isfinite(h)) and np.linalg.cond(h) < 1e12:
         inverse = np.linalg.inv(h)
         inverse = (inverse + inverse.T) / 2
         if np.all(np.linalg.eigvalsh(inverse) > 0):
             options["hess_inv0"] = inverse
-    res = minimize(_objective(fun, n, theta, free), theta[free], jac=True, method="BFGS", options=options)
+    res = minimize(mapped, u0, jac=True, method="BFGS", options=options)
     out = theta.copy()
-    out[free] = res.x
-    if np.any(out < bounds[:, 0]) or np.any(out > bounds[:, 1]):
-        return None
+    out[free] = np.clip(inside(res.x)[0], bounds[free, 0], bounds[free, 1])
     return out, res
 
 

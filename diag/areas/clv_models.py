@@ -223,14 +223,15 @@ def _logit_nodes(a: float, beta: float) -> tuple[np.ndarray, np.ndarray, np.ndar
     In y the density p^a (1−p)^β / B(a, β) is smooth and log-concave, analytic in the
     strip |Im y| < π, so the trapezoid rule converges geometrically.  A peaked density
     (both shapes large) gets nodes around its mode; otherwise the integrand used below
-    decays at least like e^−|y| and ±40 around the mode and 0 suffices.
+    decays at least like e^−|y| and ±36 around the mode and 0 suffices (step 0.35: the
+    error, measured against 2F1, is below 10⁻¹⁰).
     """
     mode = np.log(a) - np.log(beta)
     spread = np.sqrt(1.0 / a + 1.0 / beta)
     if spread <= 0.5:
         lo, hi, h = mode - 20 * spread, mode + 20 * spread, spread / 2
     else:
-        lo, hi, h = min(mode, 0.0) - 40, max(mode, 0.0) + 40, 0.25
+        lo, hi, h = min(mode, 0.0) - 36, max(mode, 0.0) + 36, 0.35
     y = np.arange(lo, hi + h / 2, h)
     log_p = -np.logaddexp(0.0, -y)          # ln σ(y)
     log_q = -np.logaddexp(0.0, y)           # ln (1 − σ(y))
