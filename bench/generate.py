@@ -3,11 +3,18 @@
     .venv/bin/python bench/generate.py               # 1M and 10M orders, every variant
     .venv/bin/python bench/generate.py --orders 1000000 --variant orders --format csv
 
-Files go to ``bench/data/`` (git-ignored): ``orders_<N>.<csv|parquet>`` (one row per
-order; Parquet stores the payment time as a timestamp, CSV as text) and ``lines_<N>.<csv|parquet>`` (one row per line item; both a line-level and an
-order-level amount, as 有赞-style exports carry).  Customers buy on a BG/NBD-like process:
-each has a purchase rate drawn from a Gamma and a per-purchase drop-out chance drawn from
-a Beta, so the CLV fit has something real to find.
+Files go to ``bench/data/`` (git-ignored), Parquet storing the payment time as a
+timestamp and CSV as text.  Four shapes (``--variant``):
+
+* ``orders_<N>`` — one row per order, Chinese headers; customers buy on a BG/NBD-like
+  process (a Gamma purchase rate, a Beta per-purchase drop-out chance), ~N/4 customers;
+* ``lines_<N>`` — the same orders as 1–4 line items each, with both a line-level and an
+  order-level amount, as 有赞-style exports carry (≈ 2.5 N rows);
+* ``uniform_<N>`` — heavy repeaters, nothing like the model: N/5 customers each buying
+  about five times (Poisson), uniformly over the two years, English headers
+  (order_id, customer_id, paid_at, amount, status);
+* ``onetime_<N>`` — mostly one-time buyers: 90 % of the customers buy once, the rest
+  about six times, Chinese headers.
 """
 
 from __future__ import annotations
@@ -78,9 +85,72 @@ def _group_cumsum(values: np.ndarray, count: np.ndarray) -> np.ndarray:
     return total - np.repeat(before, count)
 
 
-def order_table(n_orders: int, seed: int = 7) -> pa.Table:
+def _uniform(n_orders: int, seed: int) -> dict[str, np.ndarray]:
+    """Return orders of N/5 customers buying uniformly over the period (≈ Poisson(5) each)."""
+    rng = np.random.default_rng(seed)
+    n_cust = max(1, n_orders // 5)
+    cust = rng.integers(0, n_cust, n_orders)
+    seconds = np.sort(rng.integers(0, DAYS * 86400, n_orders))
+    return _columns(rng, n_orders, cust, seconds, n_cust)
+
+
+def _onetime(n_orders: int, seed: int) -> dict[str, np.ndarray]:
+    """Return orders where 90 % of the customers buy once and the rest ≈ 6 times."""
+    rng = np.random.default_rng(seed)
+    n_cust = max(1, int(n_orders / 1.5))
+    repeat = rng.random(n_cust) < 0.10
+    count = np.where(repeat, 1 + rng.geometric(0.2, n_cust), 1)
+    while count.sum() < n_orders:             # top up repeaters until the total is reached
+        count[np.flatnonzero(repeat)[: n_orders - count.sum()]] += 1
+    cust = np.repeat(np.arange(n_cust), count)[:n_orders]
+    first = rng.integers(0, DAYS * 86400, n_cust)
+    seconds = first[cust] + (rng.random(n_orders) * (DAYS * 86400 - first[cust])).astype(np.int64)
+    pos = np.arange(n_orders) - np.repeat(np.cumsum(count) - count, count)[:n_orders]
+    seconds = np.where(pos == 0, first[cust], seconds)
+    order = np.argsort(seconds, kind="stable")
+    return _columns(rng, n_orders, cust[order], seconds[order], n_cust)
+
+
+def _columns(rng: np.random.Generator, n_orders: int, cust: np.ndarray, seconds: np.ndarray,
+             n_cust: int) -> dict[str, np.ndarray]:
+    phone = 13_000_000_000 + rng.permutation(n_cust * 3)[:n_cust] * 7 + 11
+    return {
+        "order_id": np.arange(n_orders),
+        "customer": phone[cust],
+        "paid_at": START + seconds.astype("timedelta64[s]"),
+        "amount": np.round(rng.lognormal(4.5, 0.8, n_orders), 2),
+        "status": rng.choice(STATUSES, n_orders, p=STATUS_P),
+        "channel": rng.choice(CHANNELS, n_orders),
+        "store": rng.choice(STORES, n_orders),
+    }
+
+
+ENGLISH_STATUS = {"已完成": "completed", "已发货": "shipped", "交易关闭": "closed", "已退款": "refunded",
+                  "部分退款": "completed", "待付款": "unpaid"}
+
+
+def uniform_table(n_orders: int, seed: int = 7) -> pa.Table:
+    """Return the heavy-repeater shape with English headers."""
+    c = _uniform(n_orders, seed)
+    names, code = np.unique(c["status"], return_inverse=True)
+    status = np.array([ENGLISH_STATUS[n] for n in names])[code]
+    return pa.table({
+        "order_id": pa.array(c["order_id"] + 5 * 10**11).cast(pa.string()),
+        "customer_id": pa.array(c["customer"]).cast(pa.string()),
+        "paid_at": pc.strftime(pa.array(c["paid_at"]), format="%Y-%m-%d %H:%M:%S"),
+        "amount": pa.array(c["amount"]),
+        "status": pa.array(status),
+    })
+
+
+def onetime_table(n_orders: int, seed: int = 7) -> pa.Table:
+    """Return the mostly-one-time-buyers shape with the order-level Chinese headers."""
+    return order_table(n_orders, seed, columns=_onetime(n_orders, seed))
+
+
+def order_table(n_orders: int, seed: int = 7, columns: dict[str, np.ndarray] | None = None) -> pa.Table:
     """Return one row per order with Chinese headers (订单号, 买家手机号, 支付时间, …)."""
-    c = _orders(n_orders, seed)
+    c = _orders(n_orders, seed) if columns is None else columns
     oid = pc.binary_join_element_wise("E", pa.array(c["order_id"] + 10**11).cast(pa.string()), "")
     return pa.table({
         "订单号": oid,
@@ -121,20 +191,20 @@ def line_table(n_orders: int, seed: int = 7) -> pa.Table:
     })
 
 
-def write(n_orders: int, variant: str, fmt: str, out: Path = DATA) -> Path:
+def write(n_orders: int, variant: str, fmt: str, out: Path = DATA, table: pa.Table | None = None) -> Path:
     """Write one synthetic file and return its path (kept if it already exists)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{variant}_{n_orders}.{fmt}"
     if path.exists():
         return path
-    table = order_table(n_orders) if variant == "orders" else line_table(n_orders)
+    table = TABLES[variant](n_orders) if table is None else table
     tmp = path.with_suffix(path.suffix + ".part")
     if fmt == "csv":
         pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
     else:
         # A Parquet file carries types: the payment time is a timestamp, as a data
         # pipeline's export would store it (only CSV keeps dates as text).
-        name = "支付时间" if "支付时间" in table.column_names else "付款时间"
+        name = next(n for n in ("支付时间", "付款时间", "paid_at") if n in table.column_names)
         i = table.column_names.index(name)
         table = table.set_column(i, name, pc.strptime(table[name], format="%Y-%m-%d %H:%M:%S", unit="s"))
         pq.write_table(table, tmp, row_group_size=1_000_000)
@@ -142,16 +212,21 @@ def write(n_orders: int, variant: str, fmt: str, out: Path = DATA) -> Path:
     return path
 
 
+TABLES = {"orders": order_table, "lines": line_table, "uniform": uniform_table, "onetime": onetime_table}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, nargs="*", default=[1_000_000, 10_000_000])
-    parser.add_argument("--variant", choices=("orders", "lines"), nargs="*", default=["orders", "lines"])
+    parser.add_argument("--variant", choices=tuple(TABLES), nargs="*", default=list(TABLES))
     parser.add_argument("--format", choices=("csv", "parquet"), nargs="*", default=["csv", "parquet"])
     args = parser.parse_args()
     for n in args.orders:
         for variant in args.variant:
+            missing = [f for f in args.format if not (DATA / f"{variant}_{n}.{f}").exists()]
+            table = TABLES[variant](n) if missing else None      # one table for both formats
             for fmt in args.format:
-                print(write(n, variant, fmt))
+                print(write(n, variant, fmt, table=table), flush=True)
 
 
 if __name__ == "__main__":

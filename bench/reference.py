@@ -17,7 +17,9 @@ import time
 import numpy as np
 import pandas as pd
 
-EXCLUDED = ["交易关闭", "已退款", "待付款", "已取消", "已关闭"]
+EXCLUDED = ["交易关闭", "已退款", "待付款", "已取消", "已关闭", "closed", "refunded", "unpaid"]
+ENGLISH = {"order_id": "订单号", "customer_id": "买家手机号", "paid_at": "支付时间", "amount": "实付金额",
+           "status": "订单状态"}
 LAPS: dict[str, float] = {}
 
 
@@ -34,6 +36,7 @@ def main(path: str) -> dict:
     else:
         df = pd.read_csv(path, engine="pyarrow")
     _lap("read", t)
+    df = df.rename(columns=ENGLISH)
     df = df[~df["订单状态"].isin(EXCLUDED)]
     if "商品实付金额" in df.columns:           # line items: sum into orders
         orders = df.groupby("订单编号", sort=False).agg(

@@ -85,11 +85,11 @@ def _column_map(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
-    from .metrics import compute_metrics, format_table
+    from .metrics import compute_metrics, format_table, to_json
 
     metrics = compute_metrics(Path(args.orders), as_of=args.as_of, columns=_column_map(args.column))
     if args.format == "json":
-        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+        print(to_json(metrics))
     else:
         print(format_table(metrics))
     return 0

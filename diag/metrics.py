@@ -152,14 +152,18 @@ def clv_metrics(con: Any, as_of: dt.date, *, sample: int = 100_000, seed: int = 
 
     The models are fitted on a deterministic sample (customers ordered by a seeded hash
     of their id) and applied to all customers grouped by (x, t_x, T); the value total is
-    exact under grouping because E[M | x, m] is linear in m.  Never raises: a model that
-    cannot be fitted gives ``{"model": ..., "error": ...}``.
+    exact under grouping because E[M | x, m] is linear in m.  Never raises and always has
+    the same keys: a model that cannot be fitted gives ``fitted: false``, ``status:
+    "not fitted: <reason>"`` and ``None`` parameters and totals (see
+    :meth:`diag.areas.clv.CLVFits.status`); an unexpected failure adds ``error``.
     """
-    out: dict[str, Any] = {"model": CLV_MODEL, "horizon_days": HORIZON_DAYS}
-    try:
-        from .areas import clv
-    except ImportError as exc:  # pragma: no cover - clv.py is part of the package
-        return {**out, "error": f"CLV module unavailable: {exc}"}
+    from .areas import clv
+
+    out: dict[str, Any] = {"model": CLV_MODEL, "horizon_days": HORIZON_DAYS, "fitted": False,
+                           "status": "not fitted", "reason": None, "convergence": {},
+                           "params": dict.fromkeys(("r", "alpha", "a", "b", "p", "q", "gamma")),
+                           "loglik_bgnbd": None, "expected_purchases_90d": None, "expected_value_90d": None,
+                           "customers": None, "customers_fitted": None, "seed": seed, "notes": []}
     summary_sql = clv_summary_sql(as_of, prefix)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_clv AS {summary_sql}")
@@ -167,47 +171,49 @@ def clv_metrics(con: Any, as_of: dt.date, *, sample: int = 100_000, seed: int = 
         fit_on = con.execute(
             f"SELECT frequency, recency, T, monetary_value FROM {prefix}_clv "
             f"ORDER BY hash(customer_id, {int(seed)}), customer_id LIMIT {int(sample)}").df()
-        bg = clv.fit_bgnbd(fit_on)
-        groups = con.execute(
-            f"SELECT frequency, recency, T, count(*) AS n, avg(monetary_value) AS m, "
-            f"sum(monetary_value * (frequency + 1)) AS spend FROM {prefix}_clv GROUP BY 1, 2, 3").df()
-        x, tx, T, n = (groups[c].to_numpy(float) for c in ("frequency", "recency", "T", "n"))
-        purchases = clv.expected_purchases(bg, HORIZON_DAYS / 7.0, x, tx, T)
-        notes: list[str] = []
-        gg = None
-        try:
-            gg = clv.fit_gamma_gamma(fit_on)
-            if not gg.q > 1:
-                notes.append("Gamma-Gamma 拟合得到 q ≤ 1, 改用客户自身的平均购买日消费")
-                gg = None
-        except Exception as exc:  # noqa: BLE001 - too few repeaters and the like
-            notes.append(f"Gamma-Gamma 未能拟合 ({exc}), 改用客户自身的平均购买日消费")
-        if gg is not None:
-            value = clv.expected_value(gg, x, groups["m"].to_numpy(float))
-        else:
-            own = con.execute(f"SELECT frequency, recency, T, avg(monetary / purchase_days) AS v "
-                              f"FROM {prefix}_clv JOIN {prefix}_customers USING (customer_id) "
-                              f"GROUP BY 1, 2, 3").df()
-            value = groups.merge(own, on=["frequency", "recency", "T"], how="left")["v"].to_numpy(float)
-        exp_purchases = float(np.sum(purchases * n))
-        exp_value = float(np.sum(purchases * value * n))
-        params = {"r": bg.r, "alpha": bg.alpha, "a": bg.a, "b": bg.b,
-                  "p": gg.p if gg else None, "q": gg.q if gg else None, "gamma": gg.gamma if gg else None}
-        out.update({
-            "params": {k: _round(v) for k, v in params.items()},
-            "loglik_bgnbd": _round(bg.loglik, 3),
-            "expected_purchases_90d": round(exp_purchases, 2),
-            "expected_value_90d": round(exp_value, 2),
-            "customers": int(n_all),
-            "customers_fitted": int(len(fit_on)),
-            "seed": seed,
-            "notes": notes,
-        })
+        bg, gg, reason, gg_reason, notes = clv.fit_models(fit_on, seed=seed)
+        fits = clv.CLVFits(bg, gg, HORIZON_DAYS, int(n_all), int(len(fit_on)), notes, reason, gg_reason)
+        out.update({**fits.status(), "customers": int(n_all), "customers_fitted": int(len(fit_on)),
+                    "notes": notes, "params": {k: _round(v) for k, v in fits.params().items()}})
+        if bg is not None:
+            out.update(_clv_totals(con, prefix, bg, gg))
     except Exception as exc:  # noqa: BLE001 - CLV is optional; the other metrics stand
         out["error"] = f"{type(exc).__name__}: {exc}"
+        out["fitted"], out["status"] = False, f"not fitted: {type(exc).__name__}: {exc}"
     finally:
         con.execute(f"DROP TABLE IF EXISTS {prefix}_clv")
     return out
+
+
+def _clv_totals(con: Any, prefix: str, bg: Any, gg: Any) -> dict[str, Any]:
+    """Return the fitted models' totals over all customers, grouped by (x, t_x, T)."""
+    from .areas import clv
+
+    groups = con.execute(
+        f"SELECT frequency, recency, T, count(*) AS n, avg(monetary_value) AS m "
+        f"FROM {prefix}_clv GROUP BY 1, 2, 3").df()
+    x, tx, T, n = (groups[c].to_numpy(float) for c in ("frequency", "recency", "T", "n"))
+    purchases = clv.expected_purchases(bg, HORIZON_DAYS / 7.0, x, tx, T)
+    if gg is not None:
+        value = clv.expected_value(gg, x, groups["m"].to_numpy(float))
+    else:
+        own = con.execute(f"SELECT frequency, recency, T, avg(monetary / purchase_days) AS v "
+                          f"FROM {prefix}_clv JOIN {prefix}_customers USING (customer_id) "
+                          f"GROUP BY 1, 2, 3").df()
+        value = groups.merge(own, on=["frequency", "recency", "T"], how="left")["v"].to_numpy(float)
+    exp_purchases = float(np.sum(purchases * n))
+    exp_value = float(np.sum(purchases * value * n))
+    return {"loglik_bgnbd": _round(bg.loglik, 3), "expected_purchases_90d": _round(exp_purchases, 2),
+            "expected_value_90d": _round(exp_value, 2)}
+
+
+def to_json(metrics: dict[str, Any]) -> str:
+    """Return ``metrics`` as strict JSON: NaN and infinities become ``null``, never ``NaN``."""
+    import json
+
+    from .record import to_jsonable
+
+    return json.dumps(to_jsonable(metrics), ensure_ascii=False, indent=2, allow_nan=False)
 
 
 # -- terminal table -------------------------------------------------------------------------
@@ -277,8 +283,8 @@ def format_table(metrics: dict[str, Any]) -> str:
                                                  right=tuple(range(1, span + 1))))]
     clv = m.get("clv", {})
     out += ["", "客户价值 (BG/NBD + Gamma-Gamma, 未来 90 天)"]
-    if "error" in clv:
-        out.append(f"  未能拟合: {clv['error']}")
+    if not clv.get("fitted"):
+        out.append(f"  模型未拟合：{clv.get('reason') or clv.get('error') or clv.get('status')}")
     else:
         p = clv["params"]
         out.append(f"  预计购买次数 {_num(clv['expected_purchases_90d'], 'float')}, 预计消费 "

@@ -84,10 +84,12 @@ def test_metrics_from_path_and_from_orders_data_agree(tiny):
     assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
 
 
-def test_clv_block_reports_an_error_instead_of_failing(tiny):
+def test_clv_block_says_not_fitted_with_the_reason_instead_of_failing(tiny):
     clv = compute_metrics(tiny)["clv"]
     assert clv["model"] == "bgnbd+gamma-gamma"
-    assert "error" in clv or set(clv["params"]) == {"r", "alpha", "a", "b", "p", "q", "gamma"}
+    assert clv["fitted"] is False and clv["status"] == f"not fitted: {clv['reason']}"
+    assert "客户太少" in clv["reason"]
+    assert clv["params"] == dict.fromkeys(("r", "alpha", "a", "b", "p", "q", "gamma"))
 
 
 def test_format_table_shows_chinese_labels(tiny):

@@ -3,7 +3,9 @@
 Time is measured in weeks, as in Fader, Hardie & Lee (2005), "Counting Your
 Customers the Easy Way: An Alternative to the Pareto/NBD Model", and spend per
 purchase day as in Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value".
-Both models are fitted here by maximum likelihood with numpy / scipy only.
+Both models are fitted by maximum likelihood with analytic gradients
+(:mod:`diag.areas.clv_models`, :mod:`diag.areas.clv_fit`); data that cannot identify
+a model leave it *not fitted*, with the reason.
 
 Conventions (they reproduce the published CDNOW summary exactly):
 
@@ -26,14 +28,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaln, gammaln, hyp2f1
-
 from ..errors import DataError
+from . import clv_fit as _fit
+from . import clv_models as _models
+from .clv_fit import Convergence, ModelNotFitted
 
 __all__ = [
     "BGNBDFit", "GammaGammaFit", "CLVFits",
     "summary_from_transactions", "summary_from_orders",
-    "fit_bgnbd", "fit_gamma_gamma",
+    "fit_bgnbd", "fit_gamma_gamma", "fit_models", "ModelNotFitted", "Convergence",
     "expected_purchases", "probability_alive", "expected_value",
     "customer_value_table", "value_summary", "at_risk",
 ]
@@ -51,6 +54,8 @@ class BGNBDFit:
     b: float
     loglik: float
     n: int
+    convergence: Convergence | None = None
+    notes: tuple[str, ...] = ()
 
     def params(self) -> dict[str, float]:
         """Return ``{r, alpha, a, b}``."""
@@ -66,6 +71,8 @@ class GammaGammaFit:
     gamma: float
     loglik: float
     n: int
+    convergence: Convergence | None = None
+    notes: tuple[str, ...] = ()
 
     def params(self) -> dict[str, float]:
         """Return ``{p, q, gamma}``."""
@@ -79,19 +86,46 @@ class GammaGammaFit:
 
 @dataclass
 class CLVFits:
-    """The models behind a :func:`customer_value_table`."""
+    """The models behind a :func:`customer_value_table`.
 
-    bgnbd: BGNBDFit
+    ``bgnbd`` is ``None`` when BG/NBD could not be fitted (``reason`` says why, in
+    Chinese); ``gamma_gamma`` is ``None`` when Gamma-Gamma could not (``gg_reason``),
+    and each customer's own mean spend per purchase day is used instead.
+    """
+
+    bgnbd: BGNBDFit | None
     gamma_gamma: GammaGammaFit | None
     horizon_days: float
     customers: int
     fitted_on: int
     notes: list[str] = field(default_factory=list)
+    reason: str | None = None
+    gg_reason: str | None = None
+
+    @property
+    def fitted(self) -> bool:
+        """Return whether BG/NBD was fitted (the predictions exist)."""
+        return self.bgnbd is not None
 
     def params(self) -> dict[str, float | None]:
-        """Return ``{r, alpha, a, b, p, q, gamma}`` (the contract's ``clv.params``)."""
-        gg = self.gamma_gamma.params() if self.gamma_gamma else {"p": None, "q": None, "gamma": None}
-        return {**self.bgnbd.params(), **gg}
+        """Return ``{r, alpha, a, b, p, q, gamma}`` (the contract's ``clv.params``; None when not fitted)."""
+        bg = self.bgnbd.params() if self.bgnbd else dict.fromkeys(("r", "alpha", "a", "b"))
+        gg = self.gamma_gamma.params() if self.gamma_gamma else dict.fromkeys(("p", "q", "gamma"))
+        return {**bg, **gg}
+
+    def status(self) -> dict[str, Any]:
+        """Return ``fitted``, ``status`` ("fitted" or "not fitted: <reason>"), ``reason`` and
+        ``convergence`` ({bgnbd, gamma_gamma}: each a :class:`Convergence` record, or
+        ``{"fitted": False, "reason": …}``) as plain data."""
+        def record(fit: BGNBDFit | GammaGammaFit | None, reason: str | None) -> dict[str, Any]:
+            if fit is None or fit.convergence is None:
+                return {"fitted": False, "reason": reason}
+            return {"fitted": True, **fit.convergence.to_dict()}
+
+        return {"fitted": self.fitted, "status": "fitted" if self.fitted else f"not fitted: {self.reason}",
+                "reason": self.reason,
+                "convergence": {"bgnbd": record(self.bgnbd, self.reason),
+                                "gamma_gamma": record(self.gamma_gamma, self.gg_reason)}}
 
 
 # -- summaries ---------------------------------------------------------------------------
@@ -175,120 +209,31 @@ def _arrays(summary: pd.DataFrame, cols: tuple[str, ...]) -> list[np.ndarray]:
     return [np.asarray(summary[c], dtype=float) for c in cols]
 
 
-def _bgnbd_loglik(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray,
-                  w: np.ndarray) -> float:
-    r, alpha, a, b = params
-    # FHL (2005) eq. 6 in logs: L = A1 · (A2 + δ(x>0) A3), combined with logaddexp.
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
-    repeat = x > 0
-    a3 = np.full_like(x, -np.inf)
-    xr = x[repeat]
-    a3[repeat] = (betaln(a + 1, b + xr - 1) - betaln(a, b)
-                  - (r + xr) * np.log(alpha + tx[repeat]))
-    return float(np.sum(w * (a1 + np.logaddexp(a2, a3))))
-
-
-def _compress(*cols: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    # Customers with identical (x, t_x, T) contribute identical terms: fit on the
-    # distinct rows with counts as weights (10M orders → far fewer distinct rows).
-    stacked = np.column_stack(cols)
-    uniq, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [uniq[:, i] for i in range(uniq.shape[1])], counts.astype(float)
-
-
-def _bfgs(f: Any, x0: np.ndarray, *, gtol: float = 1e-8, maxiter: int = 400
-          ) -> tuple[np.ndarray, float, float]:
-    """Return (x, f(x), max |gradient|) of a BFGS minimisation with central-difference
-    gradients and a backtracking (Armijo) line search — a few parameters only."""
-    n = len(x0)
-    eye = np.eye(n)
-
-    def grad(x: np.ndarray) -> np.ndarray:
-        h = 1e-6 * np.maximum(1.0, np.abs(x))
-        return np.array([(f(x + h[i] * eye[i]) - f(x - h[i] * eye[i])) / (2 * h[i]) for i in range(n)])
-
-    x = np.asarray(x0, float).copy()
-    fx, g, H = f(x), grad(x), eye.copy()
-    for _ in range(maxiter):
-        if np.max(np.abs(g)) < gtol:
-            break
-        step = -H @ g
-        if not g @ step < 0:  # not a descent direction: restart from steepest descent
-            H, step = eye.copy(), -g
-        t, slope = 1.0, float(g @ step)
-        while True:
-            x_new = x + t * step
-            f_new = f(x_new)
-            if np.isfinite(f_new) and f_new <= fx + 1e-4 * t * slope:
-                break
-            t *= 0.5
-            if t < 1e-14:
-                return x, fx, float(np.max(np.abs(g)))
-        g_new = grad(x_new)
-        s, y = x_new - x, g_new - g
-        sy = float(s @ y)
-        if sy > 1e-16:
-            rho = 1.0 / sy
-            H = (eye - rho * np.outer(s, y)) @ H @ (eye - rho * np.outer(y, s)) + rho * np.outer(s, s)
-        x, fx, g = x_new, f_new, g_new
-    return x, fx, float(np.max(np.abs(g)))
-
-
-def _maximise(negll: Any, start: np.ndarray) -> np.ndarray:
-    # A small BFGS (numpy only, so SciPy's optimiser package is not even imported) converges
-    # on these smooth log-parameter likelihoods; otherwise SciPy's BFGS, then Nelder-Mead
-    # (robust from a poor start) polished by BFGS, take over and the best answer wins.
-    def safe(logp: np.ndarray) -> float:
-        with np.errstate(all="ignore"):
-            value = negll(logp)
-        return value if np.isfinite(value) else 1e10
-
-    # Accepted only at an interior stationary point (every parameter within e^±15); a
-    # fit that runs to the boundary takes SciPy's path, whose boundary handling the
-    # notes rely on.
-    x, _fun, gmax = _bfgs(safe, start)
-    if np.all(np.isfinite(x)) and gmax < 1e-6 and np.max(np.abs(x)) < 15:
-        return np.exp(x)
-    from scipy.optimize import minimize
-
-    best = minimize(safe, start, method="BFGS", options={"gtol": 1e-8})
-    if not (np.all(np.isfinite(best.x)) and np.max(np.abs(best.jac)) < 1e-5):
-        first = minimize(safe, start, method="Nelder-Mead",
-                         options={"xatol": 1e-6, "fatol": 1e-10, "maxiter": 20000, "maxfev": 40000})
-        second = minimize(safe, first.x, method="BFGS", options={"gtol": 1e-8})
-        candidates = [r for r in (best, first, second) if np.all(np.isfinite(r.x))]
-        if not candidates:
-            raise DataError("the model fit did not converge", where="clv")
-        best = min(candidates, key=lambda r: r.fun)
-    return np.exp(best.x)
-
-
-def fit_bgnbd(summary: pd.DataFrame) -> BGNBDFit:
+def fit_bgnbd(summary: pd.DataFrame, *, weights: Any = None, seed: int = 0) -> BGNBDFit:
     """Return the maximum-likelihood BG/NBD fit of ``summary`` (``frequency, recency, T``).
 
-    The log-likelihood is FHL (2005) eq. 6, evaluated with ``gammaln`` / ``betaln``
-    and ``logaddexp``; the parameters are optimised on the log scale so they stay
-    positive.  Raises :class:`DataError` when there is nothing to fit (fewer than
-    two customers, or no repeat purchase at all — the dropout process is then not
-    identifiable).
+    The log-likelihood is FHL (2005) eq. 6 on the distinct (x, t_x, T) rows with their
+    counts, maximised with its analytic gradient (:mod:`diag.areas.clv_fit`);
+    ``weights`` (optional) are customer counts per summary row.  Raises
+    :class:`~diag.areas.clv_fit.ModelNotFitted` (a :class:`DataError`) with the reason
+    when the data cannot identify the model or the fit does not converge.
     """
     x, tx, T = _arrays(summary, ("frequency", "recency", "T"))
-    if len(x) < 2 or not np.any(x > 0):
-        raise DataError(f"BG/NBD needs at least 2 customers and some repeat purchases; got "
-                        f"{len(x)} customers, {int(np.sum(x > 0))} with repeat purchases", where="clv")
-    if np.any(x < 0) or np.any(tx < 0) or np.any(tx > T + 1e-9):
-        raise DataError("expected 0 ≤ recency ≤ T and frequency ≥ 0 for every customer", where="clv")
-    (x, tx, T), w = _compress(x, tx, T)
-    scale = float(np.sum(w))
-
-    def negll(logp: np.ndarray) -> float:
-        return -_bgnbd_loglik(np.exp(logp), x, tx, T, w) / scale
-
-    start = np.log([1.0, max(float(np.average(T, weights=w)), 1e-3), 1.0, 1.0])
-    r, alpha, a, b = _maximise(negll, start)
-    ll = _bgnbd_loglik(np.array([r, alpha, a, b]), x, tx, T, w)
-    return BGNBDFit(float(r), float(alpha), float(a), float(b), ll, int(scale))
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        keep = w > 0
+        x, tx, T, w = x[keep], tx[keep], T[keep], w[keep]
+    else:
+        w = None
+    _fit.check_bgnbd(x, tx, T, w)
+    data = _models.bgnbd_data(x, tx, T, w)
+    (r, alpha, a, b), ll, conv = _fit.maximise_bgnbd(data, seed=seed)
+    if not conv.converged:
+        raise _fit.ModelNotFitted(f"BG/NBD 的最大似然估计在 {conv.iterations} 次迭代内未收敛（{conv.message}）")
+    params = {"r": r, "alpha": alpha, "a": a, "b": b}
+    scales = {"alpha": float(np.average(T, weights=w))}
+    notes = tuple(_fit.boundary_notes(params, conv.at_boundary, scales))
+    return BGNBDFit(float(r), float(alpha), float(a), float(b), ll, data.n, conv, notes)
 
 
 def _log_odds_dead(fit: BGNBDFit, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -305,7 +250,7 @@ def probability_alive(fit: BGNBDFit, frequency: Any, recency: Any, T: Any) -> np
     """Return P(alive | x, t_x, T) = 1 / (1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)).
 
     A customer without repeat purchases (x = 0) has P(alive) = 1 under BG/NBD: the
-    model lets customers drop out only right after a purchase.
+    model lets customers drop out only right after a purchase.  Evaluated in logs.
     """
     x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
     return np.exp(-np.logaddexp(0.0, _log_odds_dead(fit, x, tx, T)))
@@ -314,49 +259,39 @@ def probability_alive(fit: BGNBDFit, frequency: Any, recency: Any, T: Any) -> np
 def expected_purchases(fit: BGNBDFit, t: float, frequency: Any, recency: Any, T: Any) -> np.ndarray:
     """Return E[Y(t) | x, t_x, T], the expected purchase days in the next ``t`` weeks.
 
-    FHL (2005) eq. 10.  The term ((α+T)/(α+T+t))^(r+x) · 2F1(r+x, b+x; a+b+x−1; z),
-    z = t/(α+T+t), is rewritten with Euler's transformation as
-    (1−z)^(a−1) · 2F1(a+b−1−r, a−1; a+b+x−1; z), which stays finite for heavy buyers.
+    FHL (2005) eq. 10: P(alive | x, t_x, T) × the expected purchases of a live customer,
+    the latter computed as a Beta integral (:func:`diag.areas.clv_models.
+    conditional_expected_purchases`) that equals the paper's 2F1 expression where that
+    can be evaluated and stays finite and accurate where it cannot.
     """
-    x, tx, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
-    r, alpha, a, b = fit.r, fit.alpha, fit.a, fit.b
-    z = t / (alpha + T + t)
-    term = (1 - z) ** (a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z)
-    top = (a + b + x - 1) / (a - 1) * (1 - term)
-    return top * np.exp(-np.logaddexp(0.0, _log_odds_dead(fit, x, tx, T)))
+    x, tx, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
+    alive = probability_alive(fit, x, tx, T)
+    return alive * _models.conditional_expected_purchases(fit.r, fit.alpha, fit.a, fit.b, t, x, T)
 
 
 # -- Gamma-Gamma ---------------------------------------------------------------------------
 
-def _gg_loglik(params: np.ndarray, x: np.ndarray, m: np.ndarray, w: np.ndarray) -> float:
-    p, q, g = params
-    px = p * x
-    ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(g)
-          + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * np.log(x * m + g))
-    return float(np.sum(w * ll))
-
-
-def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGammaFit:
+def fit_gamma_gamma(summary: pd.DataFrame, *, seed: int = 0) -> GammaGammaFit:
     """Return the maximum-likelihood Gamma-Gamma fit on the repeaters of ``summary``.
 
     Uses customers with ``frequency`` > 0 and ``monetary_value`` > 0 (the model's
     x and m_x: mean spend of the x repeat purchase days).  Raises
-    :class:`DataError` with fewer than two such customers.
+    :class:`~diag.areas.clv_fit.ModelNotFitted` with fewer than
+    :data:`~diag.areas.clv_fit.MIN_REPEATERS` such customers, identical spends, or a
+    fit that does not converge.
     """
     x, m = _arrays(summary, ("frequency", "monetary_value"))
-    keep = (x > 0) & (m > 0)
-    if keep.sum() < 2:
-        raise DataError(f"Gamma-Gamma needs at least 2 customers with repeat purchases and positive "
-                        f"spend; got {int(keep.sum())}", where="clv")
-    (x, m), w = _compress(x[keep], m[keep])
-    scale = float(np.sum(w))
-
-    def negll(logp: np.ndarray) -> float:
-        return -_gg_loglik(np.exp(logp), x, m, w) / scale
-
-    start = np.log([1.0, 1.0, max(float(np.average(m, weights=w)), 1e-6)])
-    p, q, g = _maximise(negll, start)
-    return GammaGammaFit(float(p), float(q), float(g), _gg_loglik(np.array([p, q, g]), x, m, w), int(scale))
+    keep = (x > 0) & (m > 0) & np.isfinite(m)
+    x, m = x[keep], m[keep]
+    _fit.check_gamma_gamma(x, m)
+    data = _models.gamma_gamma_data(x, m)
+    (p, q, g), ll, conv = _fit.maximise_gamma_gamma(data, seed=seed)
+    if not conv.converged:
+        raise _fit.ModelNotFitted(f"Gamma-Gamma 的最大似然估计在 {conv.iterations} 次迭代内未收敛"
+                                  f"（{conv.message}）", model="gamma_gamma")
+    notes = tuple(_fit.boundary_notes({"p": p, "q": q, "gamma": g}, conv.at_boundary,
+                                      {"gamma": float(m.mean())}))
+    return GammaGammaFit(float(p), float(q), float(g), ll, data.n, conv, notes)
 
 
 def expected_value(ggfit: GammaGammaFit, frequency: Any, monetary_value: Any) -> np.ndarray:
@@ -370,6 +305,40 @@ def expected_value(ggfit: GammaGammaFit, frequency: Any, monetary_value: Any) ->
     if q <= 1:
         return np.full(np.broadcast(x, m).shape, np.nan)
     return p * (g + x * m) / (p * x + q - 1)
+
+
+def fit_models(summary: pd.DataFrame, *, seed: int = 0) -> tuple[BGNBDFit | None, GammaGammaFit | None,
+                                                                 str | None, str | None, list[str]]:
+    """Return (BG/NBD fit, Gamma-Gamma fit, BG/NBD reason, Gamma-Gamma reason, notes) of ``summary``.
+
+    A model that cannot be fitted is ``None`` with its reason (Chinese); the notes say
+    what a boundary fit means and that own spend replaces an unfitted Gamma-Gamma.
+    Never warns: everything runs with floating-point warnings off and the results are
+    checked for finiteness instead.
+    """
+    bg: BGNBDFit | None = None
+    gg: GammaGammaFit | None = None
+    reason = gg_reason = None
+    notes: list[str] = []
+    try:
+        bg = fit_bgnbd(summary, seed=seed)
+        notes += bg.notes
+    except _fit.ModelNotFitted as exc:
+        reason = exc.reason
+        # Spend per purchase alone predicts nothing without the purchase model.
+        return None, None, reason, "BG/NBD 模型未拟合", notes
+    try:
+        gg = fit_gamma_gamma(summary, seed=seed)
+        if not gg.q > 1:
+            gg_reason = "Gamma-Gamma 拟合得到 q ≤ 1（平均消费没有有限的均值）"
+            gg = None
+        else:
+            notes += gg.notes
+    except _fit.ModelNotFitted as exc:
+        gg_reason = exc.reason
+    if bg is not None and gg is None:
+        notes.append(f"Gamma-Gamma 模型未拟合：{gg_reason}；改用客户自身的平均购买日消费。")
+    return bg, gg, reason, gg_reason, notes
 
 
 # -- per-customer table ------------------------------------------------------------------------
@@ -390,8 +359,11 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
     ``sample=N`` fits both models on a seeded random sample of N customers and applies
     them to everyone (the likelihood is an average over customers, so a few thousand
     customers pin the parameters; see the tests).  When the Gamma-Gamma model cannot be
-    fitted (fewer than 2 repeaters, or q ≤ 1 so the mean spend is infinite), each
-    customer's own mean purchase-day spend is used instead and a note says so.
+    fitted (too few repeaters, identical spends, or q ≤ 1 so the mean spend is
+    infinite), each customer's own mean purchase-day spend is used instead and a note
+    says so.  When BG/NBD cannot be fitted (see :mod:`diag.areas.clv_fit`), the table
+    still has one row per customer but the model columns are NaN and ``fits.reason``
+    says why; nothing raises.
     """
     summary = summary_from_orders(orders, as_of)
     notes: list[str] = []
@@ -400,44 +372,24 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
         rng = np.random.default_rng(seed)
         fit_on = summary.iloc[np.sort(rng.choice(len(summary), size=int(sample), replace=False))]
         notes.append(f"模型在随机抽取的 {int(sample):,} 位客户上拟合（种子 {seed}），再应用到全部 {len(summary):,} 位客户。")
-    bg = fit_bgnbd(fit_on)
-    gg: GammaGammaFit | None
-    try:
-        gg = fit_gamma_gamma(fit_on)
-        if gg.q <= 1:
-            notes.append("Gamma-Gamma 拟合得到 q ≤ 1（平均消费无有限均值），改用客户自身的历史平均消费。")
-            gg = None
-    except DataError:
-        notes.append("复购客户太少，无法拟合 Gamma-Gamma 模型，改用客户自身的历史平均消费。")
-        gg = None
-
-    notes += _boundary_notes(bg, gg)
+    bg, gg, reason, gg_reason, fit_notes = fit_models(fit_on, seed=seed)
+    notes += fit_notes
     x, tx, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
     out = summary.copy()
     out["days_since_last"] = np.rint((T - tx) * 7).astype(int)  # whole days, without float dust
-    out["p_alive"] = probability_alive(bg, x, tx, T)
-    out["expected_purchases_90d"] = expected_purchases(bg, horizon_days / 7.0, x, tx, T)
+    if bg is not None:
+        out["p_alive"] = probability_alive(bg, x, tx, T)
+        out["expected_purchases_90d"] = expected_purchases(bg, horizon_days / 7.0, x, tx, T)
+    else:
+        out["p_alive"] = out["expected_purchases_90d"] = np.nan
     if gg is not None:
         out["expected_value_90d"] = expected_value(gg, x, summary["monetary_value"])
     else:
         days = np.maximum(x + 1, 1)
         out["expected_value_90d"] = summary["total_value"].to_numpy(float) / days
     out["clv_90d"] = out["expected_purchases_90d"] * out["expected_value_90d"]
-    fits = CLVFits(bg, gg, float(horizon_days), len(summary), len(fit_on), notes)
+    fits = CLVFits(bg, gg, float(horizon_days), len(summary), len(fit_on), notes, reason, gg_reason)
     return out.reset_index(drop=True), fits
-
-
-def _boundary_notes(bg: BGNBDFit, gg: GammaGammaFit | None) -> list[str]:
-    # At the edge of the parameter space the models reduce to simpler ones; the
-    # predictions stay valid, but the raw parameters look absurd, so say why.
-    notes = []
-    if bg.r > 1e4:
-        notes.append("客户之间的购买频率几乎没有差异（r 极大），BG/NBD 近似为人人相同的购买率。")
-    if bg.a / (bg.a + bg.b) < 1e-4:
-        notes.append("数据中几乎看不到客户流失（a 趋于 0），各客户的存活概率都接近 1。")
-    if gg is not None and gg.q > 1e4:
-        notes.append("客户之间的平均消费几乎没有差异（q 极大），Gamma-Gamma 近似为同一平均消费。")
-    return notes
 
 
 def value_summary(table: pd.DataFrame, fits: CLVFits) -> dict[str, Any]:
@@ -446,14 +398,17 @@ def value_summary(table: pd.DataFrame, fits: CLVFits) -> dict[str, Any]:
     Keys: ``model`` ("bgnbd+gamma-gamma"), ``params`` {r, alpha, a, b, p, q, gamma},
     ``horizon_days``, ``customers``, ``customers_fitted``, ``expected_purchases_90d``
     (sum over customers), ``expected_value_90d`` (sum of ``clv_90d``: expected spend in
-    the horizon), ``mean_p_alive``, ``loglik_bgnbd`` and ``notes``.
+    the horizon), ``mean_p_alive``, ``loglik_bgnbd``, ``notes`` and
+    :meth:`CLVFits.status` (``fitted``, ``status``, ``reason``, ``convergence``).  When
+    BG/NBD is not fitted the parameters and totals are ``None``.
     """
-    return {"model": "bgnbd+gamma-gamma", "params": fits.params(), "horizon_days": fits.horizon_days,
-            "customers": fits.customers, "customers_fitted": fits.fitted_on,
-            "expected_purchases_90d": float(table["expected_purchases_90d"].sum()),
-            "expected_value_90d": float(table["clv_90d"].sum()),
-            "mean_p_alive": float(table["p_alive"].mean()) if len(table) else None,
-            "loglik_bgnbd": fits.bgnbd.loglik, "notes": list(fits.notes)}
+    fitted = fits.fitted
+    return {"model": "bgnbd+gamma-gamma", **fits.status(), "params": fits.params(),
+            "horizon_days": fits.horizon_days, "customers": fits.customers, "customers_fitted": fits.fitted_on,
+            "expected_purchases_90d": float(table["expected_purchases_90d"].sum()) if fitted else None,
+            "expected_value_90d": float(table["clv_90d"].sum()) if fitted else None,
+            "mean_p_alive": float(table["p_alive"].mean()) if fitted and len(table) else None,
+            "loglik_bgnbd": fits.bgnbd.loglik if fits.bgnbd else None, "notes": list(fits.notes)}
 
 
 def at_risk(value_table: pd.DataFrame, rfm: pd.DataFrame | None = None, *, top: int = 50,
