@@ -37,12 +37,20 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataError
-from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, _check_file, _first_line,  # noqa: F401
-                         _ID_MARKS, _ident, _open_source, _parse_sql, _text, _typed_csv, connect,
-                         kept_first, status_excluded)
+from .meaning import MEANING_ZH, REFUND_COLUMN_STATUS, status_meaning
+from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, MODES, _check_file, _first_line,  # noqa: F401
+                         _ID_MARKS, _ident, _number, _open_source, _parse_sql, _SourceError, _text, _typed_csv,
+                         connect, kept_first, notes_sql, status_excluded)
+from .platform_schema import AMOUNT_KIND_LABELS, PlatformProfile
+from .platforms import Detection, detect, normalise_header, require_platform  # noqa: F401
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
-          "product", "category", "quantity")
+          "product", "category", "quantity", "line_id", "refund_status", "refund_flag", "close_reason",
+          "refund_amount")
+FIELD_LABELS = {"order_id": "订单号", "customer_id": "客户标识", "paid_at": "支付时间", "amount": "金额",
+                "status": "订单状态", "channel": "渠道", "store": "门店", "product": "商品", "category": "品类",
+                "quantity": "数量", "line_id": "子订单/行号", "refund_status": "售后/退款状态",
+                "refund_flag": "退单标识", "close_reason": "关闭原因", "refund_amount": "退款金额"}
 REQUIRED = ("order_id", "customer_id", "paid_at", "amount")
 
 #: Order-level amount headers: the order's total, repeated on each of its lines.
@@ -72,6 +80,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
                 "item_name", "sku"),
     "category": ("category", "品类", "类目", "商品分类", "商品类目", "分类"),
     "quantity": ("quantity", "数量", "商品数量", "件数", "购买数量", "qty", "number_of_cds"),
+    "line_id": ("line_id", "子订单编号", "子订单号", "商品订单号", "订单明细编号", "明细编号"),
+    "refund_status": ("refund_status", "售后状态", "退款状态", "商品退款状态", "维权状态", "售后类型"),
+    "refund_flag": ("refund_flag", "退单标识", "是否退单", "是否退款", "退款标识"),
+    "close_reason": ("close_reason", "订单关闭原因", "关闭原因"),
+    "refund_amount": ("refund_amount", "退款金额", "已退款金额", "商品已退款金额", "订单已退款金额", "买家退款金额",
+                      "退款总金额", "订单退款", "refunded_amount"),
 }
 
 REASONS = {
@@ -83,7 +97,11 @@ REASONS = {
     "missing amount": "缺少金额",
     "unparseable amount": "金额无法识别",
     "negative amount": "金额为负",
+    "placeholder date": "占位日期 (0001-01-01、1970-01-01 等)",
+    "malformed row": "格式错误 (单元格多于表头)",
 }
+#: Rows that are not orders: dropped and counted apart from the unusable rows.
+NOT_ROWS = {"blank row": "空行", "total row": "合计/汇总行"}
 
 
 @dataclass
@@ -91,15 +109,29 @@ class Quality:
     """Return-value record of what the reader kept, excluded and could not use."""
 
     file: str = ""
+    platform: str = "通用表头 (未识别平台)"
+    profile: str | None = None
+    detection: str = ""
+    sheet: str | None = None
+    header_row: int = 1
     rows_read: int = 0
     orders_kept: int = 0
     orders_excluded: int = 0
     excluded_by_status: dict[str, int] = field(default_factory=dict)
+    excluded_by_meaning: dict[str, int] = field(default_factory=dict)
+    walk_in_orders: int = 0
+    walk_in_gmv: float = 0.0
     unusable: dict[str, int] = field(default_factory=dict)
+    total_rows: int = 0
+    blank_rows: int = 0
+    placeholder_dates: int = 0
+    annotated_amounts: int = 0
+    partial_refund_lines: int = 0
     duplicates: int = 0
     encoding: str = ""
     column_map: dict[str, str] = field(default_factory=dict)
     amount_level: str = "line"
+    amount_kind: str = "paid"
     lines_kept: int = 0
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,18 +141,36 @@ class Quality:
     def to_frame(self) -> pd.DataFrame:
         """Return the summary as a table for the report (项目 / 数量 / 说明)."""
         level = "按订单行汇总商品金额" if self.amount_level == "line" else "取订单级金额 (每单一次)"
-        rows: list[tuple[str, int, str]] = [
-            ("读取行数", self.rows_read, f"编码 {self.encoding}; {level}"),
+        where = (f"工作表「{self.sheet}」, " if self.sheet else "") + f"表头在第 {self.header_row} 行"
+        meaning = self.excluded_by_meaning
+        rows: list[tuple[str, int | float, str]] = [
+            ("平台模板", 1 if self.profile else 0, f"{self.platform}" + (f"; {self.detection}" if self.detection else "")),
+            ("读取行数", self.rows_read, f"{where}; 编码 {self.encoding}; {level}"),
             ("有效订单", self.orders_kept, "去除无效行与排除状态后的订单数"),
             ("有效订单行", self.lines_kept, "去重后的商品行数"),
+            ("按含义排除的订单", self.orders_excluded,
+             "; ".join(f"{MEANING_ZH[k]} {v}" for k, v in meaning.items()) or "无"),
             ("按状态排除的订单", self.orders_excluded,
              "; ".join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or "无"),
         ]
+        if self.walk_in_orders:
+            rows.append(("散客订单 (无会员)", self.walk_in_orders,
+                         f"计入订单数与 GMV (¥{self.walk_in_gmv:,.2f}), 不计入客户、复购与 RFM"))
+        if self.partial_refund_lines:
+            rows.append(("部分退款的行", self.partial_refund_lines, "保留, 已扣除退款金额"))
         for reason, count in self.unusable.items():
             rows.append((f"无法使用的行: {REASONS.get(reason, reason)}", count, "已计数, 未计入指标"))
+        rows.append(("合计/汇总行", self.total_rows, "已去除, 未计入指标"))
+        rows.append(("空行", self.blank_rows, "已跳过"))
+        rows.append(("占位日期", self.placeholder_dates, "如 0001-01-01、1970-01-01, 视为缺失日期"))
+        rows.append(("带注释的金额", self.annotated_amounts, "如 499.00（…仅供参考）, 取开头的数字"))
         rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
-        rows.append(("字段对应", len(self.column_map),
-                     ", ".join(f"{k}←{v}" for k, v in self.column_map.items())))
+        kind = AMOUNT_KIND_LABELS.get(self.amount_kind, self.amount_kind)
+        for key, header in self.column_map.items():
+            note = f"{FIELD_LABELS.get(key, key)} ← {header}"
+            if key == "amount":
+                note += f" ({kind})"
+            rows.append((f"字段: {key}", 1, note))
         return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
 
 
@@ -136,21 +186,14 @@ class OrdersData:
 
 # -- columns ------------------------------------------------------------------------------
 
-def normalise_header(text: object) -> str:
-    """Return a header reduced for alias matching: lower case, no spaces/_/-, no unit."""
-    s = str(text).replace("\ufeff", "").strip().lower()
-    s = s.replace("（", "(").replace("）", ")")
-    s = re.sub(r"\((元|¥|￥|rmb|cny|人民币)\)$", "", s)
-    return re.sub(r"[\s_\-]+", "", s)
+def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path,
+                profile: PlatformProfile | None = None, detection: Detection | None = None
+                ) -> tuple[dict[str, str], str, str]:
+    """Return ``{field: header}`` for the file's headers, the amount level and amount kind.
 
-
-def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
-                ) -> tuple[dict[str, str], str]:
-    """Return ``{field: header}`` for the file's headers and the amount level.
-
-    An explicit mapping wins; otherwise aliases apply.  Raises :class:`DataError`
-    naming the field, the accepted aliases and the headers found when a required
-    field cannot be matched.
+    An explicit mapping wins; then the platform profile's columns; then the generic
+    aliases.  Raises :class:`DataError` naming the field, the headers found, the closest
+    profile and the ``--column`` that would fix it when a required field is missing.
     """
     found = {normalise_header(h): h for h in reversed(headers)}
     mapping: dict[str, str] = {}
@@ -163,7 +206,21 @@ def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
                             f"headers found: {', '.join(map(str, headers))}", file=file,
                             where=f"columns.{key}")
         mapping[key] = found[normalise_header(header)]
+    level, kind = "", "paid"
+    if profile is not None:
+        for key, names in profile.fields.items():
+            hit = next((found[normalise_header(n)] for n in names if normalise_header(n) in found
+                        and found[normalise_header(n)] not in mapping.values()), None)
+            if key not in mapping and hit is not None:
+                mapping[key] = hit
+        if "amount" not in mapping:
+            for cand in profile.amount:
+                if normalise_header(cand.header) in found:
+                    mapping["amount"] = found[normalise_header(cand.header)]
+                    level, kind = cand.level, cand.kind
+                    break
     order_level = {normalise_header(a) for a in ORDER_AMOUNT}
+    required = [k for k in REQUIRED if not (k == "customer_id" and profile is not None and profile.walk_ins)]
     for key in FIELDS:
         if key in mapping:
             continue
@@ -173,47 +230,80 @@ def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
         hit = next((found[a] for a in aliases if a in found and found[a] not in mapping.values()), None)
         if hit is not None:
             mapping[key] = hit
-        elif key in REQUIRED:
-            raise DataError(f"no column for required field '{key}'; accepted headers: "
-                            f"{', '.join(ALIASES[key][:12])} …; headers found: "
-                            f"{', '.join(map(str, headers)) or '(none)'}", file=file, where=key)
-    level = "order" if normalise_header(mapping["amount"]) in order_level else "line"
-    return mapping, level
+        elif key in required:
+            closest = detection.describe() if detection is not None else "无"
+            raise DataError(
+                f"no column for required field '{key}' ({FIELD_LABELS[key]}); headers found: "
+                f"{', '.join(map(str, headers)) or '(none)'}; closest platform profile: {closest}; "
+                f"accepted headers: {', '.join(ALIASES[key][:8])} …; fix: --column {key}=<header> "
+                f"(in a brief: data.columns.{key})", file=file, where=key)
+    if not level:
+        level = "order" if normalise_header(mapping["amount"]) in order_level else "line"
+    return mapping, level, kind
+
+
+def choose_profile(headers: list[str], platform: str | None, file: Path
+                   ) -> tuple[PlatformProfile | None, Detection]:
+    """Return the forced profile (``platform``) or the one detected from the headers."""
+    detection = detect(headers)
+    if platform:
+        profile = require_platform(platform, file=file, where="platform")
+        return profile, Detection(profile, profile, detection.score, detection.matched, detection.missing)
+    return detection.profile, detection
 
 
 def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-         lean: bool = False, now: dt.datetime | None = None) -> Quality:
-    """Return :func:`_load`'s quality; a CSV whose UTF-8 head hid GBK bytes is read again."""
-    encoding, typed = None, True
-    for _attempt in range(3):
+         platform: str | None = None, lean: bool = False, now: dt.datetime | None = None) -> Quality:
+    """Return :func:`_load`'s quality, trying the reading modes in turn.
+
+    A CSV is read by DuckDB with sniffed types, then as text, then from a re-encoded
+    copy with clean line ends, then by Python's tolerant csv reader; a CSV whose UTF-8
+    head hid GBK bytes is read again as GB18030.  No parser message reaches the user:
+    a file no mode can read fails with one line naming the file.
+    """
+    encoding: str | None = None
+    last = ""
+    modes = list(MODES)
+    while modes:
+        mode = modes[0]
         try:
-            return _load(con, path, columns=columns, lean=lean, now=now, encoding=encoding, typed=typed)
+            return _load(con, path, columns=columns, platform=platform, lean=lean, now=now,
+                         encoding=encoding, mode=mode)
         except _Retry as retry:
-            if retry.reason == "encoding":
+            last = retry.detail or last
+            if retry.reason == "encoding" and encoding is None:
                 encoding = "gb18030"
             else:
-                typed = False
+                modes.pop(0)
             for kind in ("VIEW", "TABLE"):
-                for name in ("orders", "lines", "fix", "multi", "o1", "rows"):
+                for name in ("orders", "lines", "fix", "multi", "o1", "rows", "src"):
                     try:
                         con.execute(f"DROP {kind} IF EXISTS {name}")
                     except Exception:  # noqa: BLE001 - the name is of the other kind
                         pass
-    raise DataError("cannot read the table", file=path)
+            try:
+                con.unregister("src")
+            except Exception:  # noqa: BLE001 - nothing registered
+                pass
+            if Path(path).suffix.lower() in (".parquet", ".pq", ".xlsx", ".xlsm") and mode != "fast":
+                break
+    raise DataError("cannot read the table as CSV, XLSX or Parquet"
+                    + (f" (the reader stopped at: {last[:120]})" if last else ""), file=path)
 
 
 class _Retry(Exception):
-    """Read the CSV again: as GB18030 (a non-UTF-8 byte after a UTF-8 head) or as text
-    (a value the sniffed type cannot hold)."""
+    """Read the file again: as GB18030 (a non-UTF-8 byte after a UTF-8 head) or in the next
+    reading mode (a value the sniffed type cannot hold, a line DuckDB cannot parse)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail
 
 
 def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-          lean: bool = False, now: dt.datetime | None = None, encoding: str | None = None,
-          typed: bool = True) -> Quality:
+          platform: str | None = None, lean: bool = False, now: dt.datetime | None = None,
+          encoding: str | None = None, mode: str = "fast") -> Quality:
     """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
 
     ``orders``: one row per order (order_id, customer_id, paid_at, amount, status,
@@ -223,29 +313,44 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
     store, product, category, quantity).  With ``lean`` (the metrics path) ids are
     64-bit hashes — used for counting only; a collision among 10 million ids has a
     chance of about 3 in a million —, paid_at is the purchase date and exact duplicates
-    are found per order.
+    are found per order.  A walk-in order (POS profile, no member) has a NULL customer.
     """
     path = Path(path)
     _check_file(path)
     now = now or dt.datetime.now()
     folder = tempfile.mkdtemp(prefix="diag-orders-")
     try:
-        types, encoding, csv_info = _open_source(con, path, folder, encoding)
-        mapping, level = map_columns(list(types), columns, path)
-        typed = typed and csv_info is not None
+        try:
+            types, encoding, csv_info, layout = _open_source(con, path, folder, encoding, mode)
+        except _SourceError as exc:
+            if encoding == "utf-8" and "unicode" in str(exc).lower():
+                raise _Retry("encoding", str(exc)) from None
+            raise _Retry("next", str(exc)) from None
+        headers = list(types)
+        profile, detection = choose_profile(headers, platform, path)
+        if profile is not None and profile.refuse and not columns:
+            raise DataError(f"{profile.name}: {profile.refuse}", file=path)
+        mapping, level, kind = map_columns(headers, columns, path, profile, detection)
+        typed = mode == "fast" and csv_info is not None
         if typed:
             try:
                 types = _typed_csv(con, types, mapping, *csv_info)
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
-                raise _Retry("text") from None
-        quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
+                raise _Retry("next") from None
+        walk_ins = bool(profile and profile.walk_ins)
+        quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
+                          amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,
+                          blank_rows=layout.blank_rows, detection=detection.describe() if profile else "")
+        if profile is not None:
+            quality.platform, quality.profile = profile.name, profile.key
+        vocabulary = dict(profile.statuses) if profile is not None else None
         try:
             seen: list[str] = []
             if "status" in mapping:
                 seen = [r[0] for r in con.execute(
                     f"SELECT DISTINCT {_text(_ident(mapping['status']), types[mapping['status']])} "
                     f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
-            sql = _parse_sql(mapping, types, now, lean, seen)
+            sql = _parse_sql(mapping, types, now, lean, seen, vocabulary, walk_ins)
             line_items = lean and _looks_line_level(con, mapping, types)
             if lean and not line_items:
                 # One scan of the file into a compact typed table (hashed ids, the purchase
@@ -274,12 +379,17 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             else:
                 con.execute(f"CREATE TEMP TABLE rows AS {sql}")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
-            quality.rows_read = int(sum(r[1] for r in counts))
-            quality.unusable = {r[0]: int(r[1]) for r in sorted(counts, key=lambda r: (-r[1], r[0] or ""))
-                                if r[0]}
-            if quality.rows_read == 0:
+            if layout.malformed_rows:
+                counts = [*counts, ("malformed row", layout.malformed_rows)]
+            unusable = {r[0]: int(r[1]) for r in sorted(counts, key=lambda r: (-r[1], r[0] or "")) if r[0]}
+            quality.blank_rows += unusable.pop("blank row", 0)
+            quality.total_rows = unusable.pop("total row", 0)
+            quality.rows_read = int(sum(r[1] for r in counts)) - quality.blank_rows + layout.blank_rows
+            quality.unusable = unusable
+            _count_notes(con, mapping, types, quality)
+            if quality.rows_read == quality.total_rows:
                 raise DataError("the orders file has a header but no rows", file=path)
-            if quality.rows_read == sum(quality.unusable.values()):
+            if quality.rows_read == sum(quality.unusable.values()) + quality.total_rows:
                 reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
                 raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})",
                                 file=path)
@@ -293,20 +403,39 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
             if encoding == "utf-8" and "unicode" in str(exc).lower():
-                raise _Retry("encoding") from None
-            if typed:
-                raise _Retry("text") from None
-            raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
+                raise _Retry("encoding", _first_line(exc)) from None
+            raise _Retry("next", _first_line(exc)) from None
     finally:
         for p in Path(folder).glob("*"):
             p.unlink(missing_ok=True)
         Path(folder).rmdir()
     quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
         "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC, 1").fetchall()}
+    meaning: dict[str, int] = {}
+    for status, n in quality.excluded_by_status.items():
+        key = "refunded" if status == REFUND_COLUMN_STATUS else status_meaning(status, vocabulary)
+        meaning[key] = meaning.get(key, 0) + n
+    quality.excluded_by_meaning = {k: meaning[k] for k in ("unpaid", "cancelled", "refunded") if k in meaning}
+    if walk_ins:
+        n, gmv = con.execute("SELECT count(*), coalesce(sum(amount), 0) FROM orders "
+                             "WHERE NOT excluded AND customer_id IS NULL").fetchone()
+        quality.walk_in_orders, quality.walk_in_gmv = int(n), round(float(gmv), 2)
     if quality.orders_kept == 0:
         raise DataError(f"no valid order: all {quality.orders_excluded} orders are excluded by status "
                         f"({', '.join(quality.excluded_by_status)})", file=path)
     return quality
+
+
+def _count_notes(con: Any, mapping: dict[str, str], types: dict[str, str], quality: Quality) -> None:
+    """Fill in the annotated amounts, placeholder dates and partial refunds of ``src``."""
+    sql = notes_sql(mapping, types)
+    if sql is not None:
+        quality.annotated_amounts, quality.placeholder_dates = map(int, con.execute(sql).fetchone())
+    if "refund_amount" in mapping:
+        ramt = _number(_ident(mapping["refund_amount"]), types[mapping["refund_amount"]])
+        amt = _number(_ident(mapping["amount"]), types[mapping["amount"]])
+        quality.partial_refund_lines = int(con.execute(
+            f"SELECT count(*) FROM src WHERE {ramt} > 0 AND {ramt} < {amt} - 0.005").fetchone()[0])
 
 
 def _full_orders(con: Any, level: str, quality: Quality) -> None:
@@ -432,8 +561,8 @@ def _frame(con: Any, sql: str, text: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None = None
-                ) -> OrdersData:
+def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
+                platform: str | None = None) -> OrdersData:
     """Return the valid orders and line items of an order export, with a quality summary.
 
     Parameters
@@ -442,6 +571,8 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         CSV (UTF-8, UTF-8 BOM, GBK/GB18030), XLSX or Parquet.
     columns
         Explicit ``{field: header}`` mapping (from the brief); wins over the aliases.
+    platform
+        Key of a platform profile to use instead of detecting one (``data.platform``).
 
     Raises
     ------
@@ -451,7 +582,7 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
     """
     con = connect()
     try:
-        quality = load(con, path, columns=columns)
+        quality = load(con, path, columns=columns, platform=platform)
         orders = _frame(con, "SELECT order_id, customer_id, CAST(paid_at AS TIMESTAMP_NS) AS paid_at, "
                              "amount, channel, store, status FROM orders WHERE NOT excluded "
                              "ORDER BY paid_at, order_id",
