@@ -174,6 +174,8 @@ class DataFiles(_Section):
 
     orders: str | None = None
     columns: dict[str, str] = {}
+    #: Platform profile key (diag platforms list); forces it instead of detection.
+    platform: str | None = None
     wecom_contacts: str | None = None
     wecom_groups: str | None = None
     customers: str | None = None

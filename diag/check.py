@@ -115,7 +115,7 @@ def load_data(brief: Brief) -> BriefData:
             continue
         path = _require(brief, name)
         if name == "orders":
-            data.orders = read_orders(path, columns=brief.data.columns or None)
+            data.orders = read_orders(path, columns=brief.data.columns or None, platform=brief.data.platform)
             q, frame = data.orders.quality, data.orders.orders
             note = f"有效订单 {q.orders_kept:,}，顾客 {frame['customer_id'].nunique():,}，{_span(frame['paid_at'])}"
             rows.append((label, "data.orders", Path(given).name, "可读取", q.rows_read, note))

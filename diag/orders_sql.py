@@ -375,7 +375,7 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
                   f"excluded OR {full} AS excluded, "
                   f"CASE WHEN NOT ({full}) AND {partial} IS NOT NULL THEN amount - {partial} ELSE amount END "
                   f"AS amount FROM {source})")
-        refund_full = "(refund_full AND NOT status_excl)"
+        refund_full = "refund_full"  # a closed order that was refunded is labelled a refund
     customer_ok = "" if walk_ins else "customer_id IS NOT NULL AND "
     # A cheap AND chain decides validity; the reason CASE runs only for invalid rows.  The
     # status is decided first: a closed, unpaid or refunded line only needs its order id to
