@@ -178,7 +178,7 @@ def cell_text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, dt.time):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+    if isinstance(value, float) and value.is_integer():  # ids: never 1.2e+18 or 12.0
         return str(int(value))
     return str(value)
 

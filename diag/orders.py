@@ -431,6 +431,8 @@ def _count_notes(con: Any, mapping: dict[str, str], types: dict[str, str], quali
     sql = notes_sql(mapping, types)
     if sql is not None:
         quality.annotated_amounts, quality.placeholder_dates = map(int, con.execute(sql).fetchone())
+    # A typed date column is not scanned again: its placeholders are those of the usable rows.
+    quality.placeholder_dates = max(quality.placeholder_dates, quality.unusable.get("placeholder date", 0))
     if "refund_amount" in mapping:
         ramt = _number(_ident(mapping["refund_amount"]), types[mapping["refund_amount"]])
         amt = _number(_ident(mapping["amount"]), types[mapping["amount"]])

@@ -225,7 +225,7 @@ def _text(col: str, typ: str, marks: tuple[str, str] = _BLANK) -> str:
     ascii()/ends_with() tests copy nothing.
     """
     if typ in ("DOUBLE", "FLOAT"):
-        val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e15 THEN "
+        val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e20 THEN "
                f"CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END")
     elif typ == "VARCHAR":
         val = col
