@@ -42,7 +42,7 @@ from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, MODES, _che
                          _ID_MARKS, _ident, _number, _open_source, _parse_sql, _SourceError, _text, _typed_csv,
                          connect, kept_first, notes_sql, status_excluded)
 from .platform_schema import AMOUNT_KIND_LABELS, PlatformProfile
-from .platforms import Detection, detect, normalise_header, require_platform  # noqa: F401
+from .platforms import Detection, detect, forced, normalise_header, require_platform  # noqa: F401
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
           "product", "category", "quantity", "line_id", "refund_status", "refund_flag", "close_reason",
@@ -245,10 +245,10 @@ def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path,
 def choose_profile(headers: list[str], platform: str | None, file: Path
                    ) -> tuple[PlatformProfile | None, Detection]:
     """Return the forced profile (``platform``) or the one detected from the headers."""
-    detection = detect(headers)
     if platform:
         profile = require_platform(platform, file=file, where="platform")
-        return profile, Detection(profile, profile, detection.score, detection.matched, detection.missing)
+        return profile, forced(profile, headers)
+    detection = detect(headers)
     return detection.profile, detection
 
 
@@ -340,7 +340,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         walk_ins = bool(profile and profile.walk_ins)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
                           amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,
-                          blank_rows=layout.blank_rows, detection=detection.describe() if profile else "")
+                          blank_rows=layout.blank_rows, detection=detection.matched_text() if profile else "")
         if profile is not None:
             quality.platform, quality.profile = profile.name, profile.key
         vocabulary = dict(profile.statuses) if profile is not None else None
@@ -461,7 +461,7 @@ def _full_orders(con: Any, level: str, quality: Quality) -> None:
                bool_and(excluded) AS excluded
         FROM lines GROUP BY order_id;
     """)
-    valid = quality.rows_read - sum(quality.unusable.values())
+    valid = quality.rows_read - sum(quality.unusable.values()) - quality.total_rows
     n_lines, kept_lines = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT excluded) FROM lines").fetchone()
     quality.duplicates = int(valid - n_lines)

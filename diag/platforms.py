@@ -140,6 +140,10 @@ class Detection:
     matched: tuple[str, ...]
     missing: tuple[str, ...]
 
+    def matched_text(self) -> str:
+        """Return ``识别表头 m/n`` for the chosen or closest profile."""
+        return f"识别表头 {len(self.matched)}/{len(self.matched) + len(self.missing)}"
+
     def describe(self) -> str:
         """Return one Chinese phrase: which profile and how well it matched."""
         p = self.profile or self.closest
@@ -173,6 +177,12 @@ def detect(headers: list[str], profiles: list[PlatformProfile] | None = None) ->
         return Detection(None, None, 0.0, (), ())
     score, _, profile, matched, missing = best
     return Detection(profile if score >= MIN_SCORE else None, profile, score, matched, missing)
+
+
+def forced(profile: PlatformProfile, headers: list[str]) -> Detection:
+    """Return the detection record of a profile forced by ``--platform`` / ``data.platform``."""
+    score, matched, missing = signature_score(profile, {normalise_header(h) for h in headers})
+    return Detection(profile, profile, score, matched, missing)
 
 
 def known_headers() -> set[str]:
