@@ -107,10 +107,11 @@ print(n)
 """
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Return (wall seconds, peak RSS in MB, first stdout line) of one subprocess."""
+def timed(cmd: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Return (wall seconds, peak RSS in MB, first stdout line) of one subprocess run in ``cwd``
+    (``python -m diag`` imports the ``diag`` package of its working directory)."""
     proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", *cmd], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})})
+                          cwd=cwd, env={**os.environ, "PYTHONPATH": str(cwd)})
     wall, rss = proc.stderr.strip().splitlines()[-1].split()
     return float(wall), int(rss) / 1024, (proc.stdout.strip().splitlines() or [""])[0][:60]
 
@@ -130,13 +131,13 @@ def main() -> None:
     runs = {"openpyxl read-only, rows": [sys.executable, "-c", _OPENPYXL, str(path)],
             "python-calamine, rows": [sys.executable, "-c", _CALAMINE, str(path)],
             "diag metrics (this checkout)": [str(PY), "-m", "diag", "metrics", str(path)]}
-    envs: dict[str, dict[str, str]] = {}
+    cwds: dict[str, Path] = {}
     if args.base is not None:
         runs["diag metrics (base checkout)"] = [str(PY), "-m", "diag", "metrics", str(path)]
-        envs["diag metrics (base checkout)"] = {"PYTHONPATH": str(args.base.resolve())}
+        cwds["diag metrics (base checkout)"] = args.base.resolve()
     for k in range(args.repeat):
         for name, cmd in runs.items():
-            wall, rss, out = timed(cmd, envs.get(name))
+            wall, rss, out = timed(cmd, cwds.get(name, ROOT))
             print(f"run {k + 1}  {name:32s} {wall:7.2f} s  {rss:7.0f} MB  {out}")
 
 

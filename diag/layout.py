@@ -197,9 +197,10 @@ def read_workbook(path: Path, known: set[str]) -> tuple[Any, list[str], Layout]:
         raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=path) from None
     names = list(wb.sheet_names)
     best: tuple[int, int, str, int] | None = None  # (score, -order, name, header_row)
+    parsed: dict[str, Any] = {}  # calamine parses a whole sheet when it is opened: once each
     for order, name in enumerate(names):
         try:
-            sheet = wb.get_sheet_by_name(name)
+            sheet = parsed[name] = wb.get_sheet_by_name(name)
             head = []
             for row in sheet.iter_rows():
                 head.append(list(row))
@@ -215,7 +216,7 @@ def read_workbook(path: Path, known: set[str]) -> tuple[Any, list[str], Layout]:
     if best is None:
         raise DataError("the workbook has no sheet with data", file=path)
     _, _, name, header_row = best
-    sheet = wb.get_sheet_by_name(name)
+    sheet = parsed[name]
     rows = sheet.iter_rows()
     for _ in range(header_row):
         next(rows, None)

@@ -248,8 +248,8 @@ def _timestamp(col: str, typ: str) -> str:
     """Return SQL for a cell as a timestamp; a placeholder date (0001-01-01, 1970-01-01,
     1900-01-00 …) is NULL."""
     if typ.startswith("TIMESTAMP") or typ == "DATE":
-        return (f"CASE WHEN {col} < TIMESTAMP '1900-01-02' OR CAST({col} AS DATE) = DATE '1970-01-01' "
-                f"THEN NULL ELSE CAST({col} AS TIMESTAMP) END")
+        return (f"CASE WHEN {col} < TIMESTAMP '1900-01-02' OR ({col} >= TIMESTAMP '1970-01-01' AND "
+                f"{col} < TIMESTAMP '1970-01-02') THEN NULL ELSE CAST({col} AS TIMESTAMP) END")
     t = _text(col, typ)
     fmts = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
     serial = (f"CASE WHEN regexp_full_match({t}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' "
@@ -263,7 +263,8 @@ def _timestamp(col: str, typ: str) -> str:
 def placeholder_date_sql(col: str, typ: str) -> str:
     """Return SQL that is true when a date cell holds a placeholder date."""
     if typ.startswith("TIMESTAMP") or typ == "DATE":
-        return f"({col} < TIMESTAMP '1900-01-02' OR CAST({col} AS DATE) = DATE '1970-01-01')"
+        return (f"({col} < TIMESTAMP '1900-01-02' OR ({col} >= TIMESTAMP '1970-01-01' AND "
+                f"{col} < TIMESTAMP '1970-01-02'))")
     return f"coalesce(regexp_matches({_text(col, typ)}, {_sql_str(_PLACEHOLDER_TEXT)}), false)"
 
 

@@ -35,7 +35,7 @@ __all__ = ["PlatformProfile", "Detection", "known_platforms", "load_platform", "
 
 PLATFORMS_ENV = "DIAG_PLATFORMS"
 #: Share of a profile's signature headers a file must have for the profile to be chosen.
-MIN_SCORE = 0.7
+MIN_SCORE = 0.6
 MEANING_LABELS = {"valid": "有效", "unpaid": "未付款", "cancelled": "已取消/关闭", "refunded": "已退款",
                   "partial_refund": "部分退款 (保留)"}
 
