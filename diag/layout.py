@@ -19,6 +19,8 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -183,7 +185,66 @@ def cell_text(value: object) -> str | None:
     return str(value)
 
 
-def read_workbook(path: Path, known: set[str]) -> tuple[Any, list[str], Layout]:
+#: A sheet's XML larger than this is checked for a long value-free tail (formatted empty rows).
+BIG_SHEET = 32 << 20
+_VALUE = re.compile(rb"<v[ >]|<is>")
+
+
+def _value_free_tail(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
+    """Return (offset just after the row holding the last value, uncompressed size) of a
+    sheet's XML, in one streaming pass (0 when no cell holds a value)."""
+    last_value, cut, pos, tail = -1, 0, 0, b""
+    with zf.open(member) as fh:
+        while chunk := fh.read(_CHUNK):
+            data = tail + chunk
+            base = pos - len(tail)
+            for m in _VALUE.finditer(data):
+                last_value, cut = base + m.start(), 0
+            if last_value >= 0 and not cut:
+                end = data.find(b"</row>", max(last_value - base, 0))
+                if end >= 0:
+                    cut = base + end + len(b"</row>")
+            tail = data[-16:]
+            pos += len(chunk)
+    return (cut or (pos if last_value >= 0 else 0)), pos
+
+
+def trim_empty_rows(path: Path, folder: str) -> Path:
+    """Return ``path``, or a copy whose big sheets end at their last row holding a value.
+
+    Excel keeps formatting on rows nobody filled; a sheet may list ten million of them.
+    Every reader (openpyxl, calamine) parses each listed row, so the copy drops the
+    value-free tail before the sheet is read: two streaming passes over the XML.
+    """
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return path
+    with zf:
+        cuts: dict[str, int] = {}
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.file_size > BIG_SHEET:
+                cut, size = _value_free_tail(zf, info.filename)
+                if cut and size - cut > size // 2:
+                    cuts[info.filename] = cut
+        if not cuts:
+            return path
+        out = Path(folder) / "orders-trimmed.xlsx"
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in zf.infolist():
+                if info.filename not in cuts:
+                    dst.writestr(info, zf.read(info.filename))
+                    continue
+                with zf.open(info.filename) as src, dst.open(info.filename, "w", force_zip64=True) as fh:
+                    left = cuts[info.filename]
+                    while left > 0 and (chunk := src.read(min(_CHUNK, left))):
+                        fh.write(chunk)
+                        left -= len(chunk)
+                    fh.write(b"</sheetData></worksheet>")
+    return out
+
+
+def read_workbook(path: Path, known: set[str], folder: str | None = None) -> tuple[Any, list[str], Layout]:
     """Return (arrow table of text, headers, layout) for the sheet of a workbook that holds
     the orders (the one whose header row matches the most known headers)."""
     import pyarrow as pa
@@ -191,8 +252,9 @@ def read_workbook(path: Path, known: set[str]) -> tuple[Any, list[str], Layout]:
 
     from .orders_sql import _unique
 
+    source = trim_empty_rows(path, folder) if folder else path
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = CalamineWorkbook.from_path(str(source))
     except Exception as exc:  # noqa: BLE001 - any calamine failure means "not a workbook"
         raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=path) from None
     names = list(wb.sheet_names)

@@ -148,7 +148,7 @@ def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None,
         elif suffix in (".xlsx", ".xlsm"):
             if magic[:2] != b"PK":
                 raise DataError("not an XLSX workbook (not a zip file)", file=path)
-            table, _, layout = read_workbook(path, known_headers())
+            table, _, layout = read_workbook(path, known_headers(), folder)
             con.register("src", table)
             encoding = "xlsx"
         else:
