@@ -122,6 +122,7 @@ def main() -> None:
     parser.add_argument("--empty", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--base", type=Path, default=None, help="an older checkout to time as well")
+    parser.add_argument("--diag-only", action="store_true", help="skip the bare openpyxl / calamine reads")
     args = parser.parse_args()
     path = HERE / "data" / f"workbook_{args.orders}_{args.empty}.xlsx"
     path.parent.mkdir(exist_ok=True)
@@ -131,6 +132,8 @@ def main() -> None:
     runs = {"openpyxl read-only, rows": [sys.executable, "-c", _OPENPYXL, str(path)],
             "python-calamine, rows": [sys.executable, "-c", _CALAMINE, str(path)],
             "diag metrics (this checkout)": [str(PY), "-m", "diag", "metrics", str(path)]}
+    if args.diag_only:
+        runs = {k: v for k, v in runs.items() if k.startswith("diag")}
     cwds: dict[str, Path] = {}
     if args.base is not None:
         runs["diag metrics (base checkout)"] = [str(PY), "-m", "diag", "metrics", str(path)]

@@ -19,7 +19,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,7 +186,6 @@ def cell_text(value: object) -> str | None:
 
 #: A sheet's XML larger than this is checked for a long value-free tail (formatted empty rows).
 BIG_SHEET = 32 << 20
-_VALUE = re.compile(rb"<v[ >]|<is>")
 
 
 def _value_free_tail(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -198,8 +196,9 @@ def _value_free_tail(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
         while chunk := fh.read(_CHUNK):
             data = tail + chunk
             base = pos - len(tail)
-            for m in _VALUE.finditer(data):
-                last_value, cut = base + m.start(), 0
+            found = max(data.rfind(b"<v>"), data.rfind(b"<is>"))  # memchr speed, no regex
+            if found >= 0 and base + found > last_value:
+                last_value, cut = base + found, 0
             if last_value >= 0 and not cut:
                 end = data.find(b"</row>", max(last_value - base, 0))
                 if end >= 0:

@@ -115,6 +115,7 @@ class Quality:
     platform: str = "通用表头 (未识别平台)"
     profile: str | None = None
     detection: str = ""
+    signature_matched: int = 0
     sheet: str | None = None
     header_row: int = 1
     rows_read: int = 0
@@ -147,7 +148,8 @@ class Quality:
         where = (f"工作表「{self.sheet}」, " if self.sheet else "") + f"表头在第 {self.header_row} 行"
         meaning = self.excluded_by_meaning
         rows: list[tuple[str, int | float, str]] = [
-            ("平台模板", 1 if self.profile else 0, f"{self.platform}" + (f"; {self.detection}" if self.detection else "")),
+            ("平台模板", self.signature_matched,
+             f"{self.platform}" + (f" ({self.profile}); {self.detection}" if self.profile else "; 按通用表头对应")),
             ("读取行数", self.rows_read, f"{where}; 编码 {self.encoding}; {level}"),
             ("有效订单", self.orders_kept, "去除无效行与排除状态后的订单数"),
             ("有效订单行", self.lines_kept, "去重后的商品行数"),
@@ -169,11 +171,9 @@ class Quality:
         rows.append(("带注释的金额", self.annotated_amounts, "如 499.00（…仅供参考）, 取开头的数字"))
         rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
         kind = AMOUNT_KIND_LABELS.get(self.amount_kind, self.amount_kind)
-        for key, header in self.column_map.items():
-            note = f"{FIELD_LABELS.get(key, key)} ← {header}"
-            if key == "amount":
-                note += f" ({kind})"
-            rows.append((f"字段: {key}", 1, note))
+        rows.append(("字段对应", len(self.column_map),
+                     ", ".join(f"{FIELD_LABELS.get(k, k)}←{v}" for k, v in self.column_map.items())
+                     + f"; 金额为{kind}"))
         return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
 
 
@@ -346,6 +346,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                           blank_rows=layout.blank_rows, detection=detection.matched_text() if profile else "")
         if profile is not None:
             quality.platform, quality.profile = profile.name, profile.key
+            quality.signature_matched = len(detection.matched)
         vocabulary = dict(profile.statuses) if profile is not None else None
         try:
             seen: list[str] = []
