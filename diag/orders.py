@@ -340,6 +340,8 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 types = _typed_csv(con, types, mapping, *csv_info)
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
                 raise _Retry("next") from None
+        if not (columns and "amount" in columns):
+            level = amount_level(con, mapping, types, level)
         walk_ins = bool(profile and profile.walk_ins)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
                           amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,
@@ -428,6 +430,32 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         raise DataError(f"no valid order: all {quality.orders_excluded} orders are excluded by status "
                         f"({', '.join(quality.excluded_by_status)})", file=path)
     return quality
+
+
+def amount_level(con: Any, mapping: dict[str, str], types: dict[str, str], level: str) -> str:
+    """Return the amount level the rows show, correcting the one the header suggests.
+
+    In the first 100,000 rows, orders with several distinct rows are looked at: an
+    order-level amount never differs between an order's rows, so an amount that differs
+    in at least half of them is a line amount; an amount under an ambiguous header
+    (订单应付金额, 实付金额 …, not a known line header such as 商品实付金额) that is the same on
+    every row of at least 90 % of them is an order amount repeated on each line.
+    """
+    oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
+    amt = _ident(mapping["amount"])
+    multi, same = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE d = 1) FROM (
+            SELECT o, count(DISTINCT a) AS d FROM (
+                SELECT DISTINCT * FROM (SELECT {oid} AS o, {amt} AS a, * FROM src LIMIT 100000))
+            WHERE o IS NOT NULL GROUP BY o HAVING count(*) >= 2)""").fetchone()
+    if multi < 5:
+        return level
+    line_header = normalise_header(mapping["amount"]) in {normalise_header(a) for a in LINE_AMOUNT}
+    if level == "order" and (multi - same) >= 0.5 * multi:
+        return "line"
+    if level == "line" and not line_header and same >= 0.9 * multi:
+        return "order"
+    return level
 
 
 def _count_notes(con: Any, mapping: dict[str, str], types: dict[str, str], quality: Quality) -> None:

@@ -116,3 +116,29 @@ def test_a_workbook_with_date_cells_a_notes_sheet_and_trailing_empty_rows(tmp_pa
     assert data.orders["order_id"].tolist() == ["2407011234567890", "2407011234567891"]
     assert data.orders["paid_at"].tolist() == [dt.datetime(2025, 1, 2, 9, 30), dt.datetime(2025, 1, 3)]
     assert data.quality.unusable == {}
+
+
+def _multi_line_rows(repeat_order_amount: bool) -> str:
+    rows = []
+    for i in range(8):
+        lines = [(f"P{k}", 10.0 * (k + 1) + i) for k in range(3)]
+        total = sum(a for _, a in lines)
+        for name, amount in lines:
+            rows.append(f"O{i},1390000000{i % 3},2025-01-0{1 + i % 9} 10:00:00,{name},"
+                        f"{total if repeat_order_amount else amount},已完成\n")
+    return "".join(rows)
+
+
+def test_an_order_amount_repeated_on_each_line_under_an_ambiguous_header_counts_once(tmp_path):
+    head = "主订单编号,收件人手机号,支付完成时间,选购商品,订单应付金额,订单状态\n"
+    data = read_orders(_csv(tmp_path, _multi_line_rows(True), head=head))
+    expected = sum(3 * 10.0 * 2 + 3 * i for i in range(8))  # (10+20+30) + 3i per order
+    assert data.quality.amount_level == "order"
+    assert data.orders["amount"].sum() == pytest.approx(expected)
+
+
+def test_an_amount_that_differs_between_an_orders_rows_is_summed_whatever_its_header(tmp_path):
+    head = "订单号,买家手机号,支付时间,商品名称,订单金额,订单状态\n"
+    data = read_orders(_csv(tmp_path, _multi_line_rows(False), head=head))
+    assert data.quality.amount_level == "line"
+    assert data.orders["amount"].sum() == pytest.approx(sum(60.0 + 3 * i for i in range(8)))
