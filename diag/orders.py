@@ -288,8 +288,8 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
                 con.unregister("src")
             except Exception:  # noqa: BLE001 - nothing registered
                 pass
-            if Path(path).suffix.lower() in (".parquet", ".pq", ".xlsx", ".xlsm") and mode != "fast":
-                break
+            if Path(path).suffix.lower() in (".parquet", ".pq", ".xlsx", ".xlsm"):
+                break  # the reading modes are CSV's; a workbook or Parquet file is read one way
     raise DataError("cannot read the table as CSV, XLSX or Parquet"
                     + (f" (the reader stopped at: {last[:120]})" if last else ""), file=path)
 
@@ -341,7 +341,10 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
                 raise _Retry("next") from None
         if not (columns and "amount" in columns):
-            level = amount_level(con, mapping, types, level)
+            try:
+                level = amount_level(con, mapping, types, level)
+            except Exception as exc:  # noqa: BLE001 - DuckDB cannot scan the head in this mode
+                raise _Retry("next", _first_line(exc)) from None
         walk_ins = bool(profile and profile.walk_ins)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
                           amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,

@@ -78,9 +78,13 @@ def test_mixed_line_ends_a_stray_carriage_return_and_trailing_blank_lines(tmp_pa
 def test_a_row_with_more_cells_than_the_header_is_counted_not_a_parser_message(tmp_path, capsys):
     path = _csv(tmp_path, 'A1,13800000001,2025-01-02,10,交易成功,群\nA2,13800000002,2025-01-03,20,交易成功,群,x,y\n'
                           'A3,13800000003,"2025-01-04,30,交易成功,群\n')
-    assert main(["metrics", str(path)]) in (0, 2)
-    err = capsys.readouterr().err
-    assert "state machine" not in err and "Traceback" not in err
+    assert main(["metrics", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "state machine" not in captured.err and "Traceback" not in captured.err
+    import json
+
+    q = json.loads(captured.out)["data_quality"]
+    assert q["unusable"]["malformed row"] == 1 and q["orders_kept"] == 1
 
 
 def test_title_rows_above_the_header_and_a_total_row_below(tmp_path):
