@@ -83,7 +83,7 @@ def _span(dates: pd.Series) -> str:
 def _read_table(path: Path, brief: Brief) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path)
+            return pd.read_excel(path, engine="openpyxl")
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
         for encoding in ("utf-8-sig", "gb18030"):
