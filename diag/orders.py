@@ -279,7 +279,7 @@ def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | No
             else:
                 modes.pop(0)
             for kind in ("VIEW", "TABLE"):
-                for name in ("orders", "lines", "fix", "multi", "o1", "rows", "src"):
+                for name in ("orders", "lines", "fix", "multi", "o1", "rows", "src_head", "src"):
                     try:
                         con.execute(f"DROP {kind} IF EXISTS {name}")
                     except Exception:  # noqa: BLE001 - the name is of the other kind
@@ -340,11 +340,14 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 types = _typed_csv(con, types, mapping, *csv_info)
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
                 raise _Retry("next") from None
-        if not (columns and "amount" in columns):
-            try:
+        try:
+            # One sample of the head serves the amount level, the status values and the
+            # line-item check (a LIMIT over the file's view costs a scan each time).
+            con.execute("CREATE OR REPLACE TEMP TABLE src_head AS SELECT * FROM src LIMIT 100000")
+            if not (columns and "amount" in columns):
                 level = amount_level(con, mapping, types, level)
-            except Exception as exc:  # noqa: BLE001 - DuckDB cannot scan the head in this mode
-                raise _Retry("next", _first_line(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - DuckDB cannot scan the head in this mode
+            raise _Retry("next", _first_line(exc)) from None
         walk_ins = bool(profile and profile.walk_ins)
         quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
                           amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,
@@ -358,7 +361,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             if "status" in mapping:
                 seen = [r[0] for r in con.execute(
                     f"SELECT DISTINCT {_text(_ident(mapping['status']), types[mapping['status']])} "
-                    f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
+                    f"FROM src_head").fetchall() if r[0] is not None]
             sql = _parse_sql(mapping, types, now, lean, seen, vocabulary, walk_ins)
             line_items = lean and _looks_line_level(con, mapping, types)
             if lean and not line_items:
@@ -418,6 +421,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         for p in Path(folder).glob("*"):
             p.unlink(missing_ok=True)
         Path(folder).rmdir()
+    con.execute("DROP TABLE IF EXISTS src_head")
     quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
         "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC, 1").fetchall()}
     meaning: dict[str, int] = {}
@@ -446,10 +450,10 @@ def amount_level(con: Any, mapping: dict[str, str], types: dict[str, str], level
     """
     oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
     amt = _ident(mapping["amount"])
+    # Only the two columns are read (exact duplicate rows, rare, count as "the same amount").
     multi, same = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE d = 1) FROM (
-            SELECT o, count(DISTINCT a) AS d FROM (
-                SELECT DISTINCT * FROM (SELECT {oid} AS o, {amt} AS a, * FROM src LIMIT 100000))
+            SELECT o, count(DISTINCT a) AS d FROM (SELECT {oid} AS o, {amt} AS a FROM src_head)
             WHERE o IS NOT NULL GROUP BY o HAVING count(*) >= 2)""").fetchone()
     if multi < 5:
         return level
@@ -510,7 +514,7 @@ def _looks_line_level(con: Any, mapping: dict[str, str], types: dict[str, str]) 
     """Return True when order ids repeat within the file's first 100,000 rows."""
     oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
     n, distinct = con.execute(f"SELECT count({oid}), count(DISTINCT {oid}) FROM "
-                              f"(SELECT * FROM src LIMIT 100000)").fetchone()
+                              f"src_head").fetchone()
     return bool(n) and distinct < 0.9 * n
 
 
