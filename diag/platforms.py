@@ -87,7 +87,8 @@ def _validation_message(exc: ValidationError) -> tuple[str, str]:
 def _load_cached(path: str, mtime: float) -> PlatformProfile:
     file = Path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: profiles load on every read
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TemplateError(f"cannot read the platform profile ({type(exc).__name__}: {exc})",
                             file=file) from None
