@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BriefError
 
@@ -176,6 +176,18 @@ class DataFiles(_Section):
 
     orders: str | None = None
     columns: dict[str, str] = {}
+    #: Platform profile key (diag platforms list); forces it instead of detection.
+    platform: str | None = None
+
+    @field_validator("platform")
+    @classmethod
+    def _known_platform(cls, value: str | None) -> str | None:
+        from .platforms import known_platforms
+
+        known = known_platforms()
+        if value is not None and value not in known:
+            raise ValueError(f"no platform profile '{value}'; known: {', '.join(known)}")
+        return value
     wecom_contacts: str | None = None
     wecom_groups: str | None = None
     customers: str | None = None

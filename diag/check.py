@@ -84,7 +84,7 @@ def _span(dates: pd.Series) -> str:
 def _read_table(path: Path, brief: Brief) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path)
+            return pd.read_excel(path, engine="openpyxl")
         if path.suffix.lower() in (".parquet", ".pq"):
             return pd.read_parquet(path)
         for encoding in ("utf-8-sig", "gb18030"):
@@ -116,7 +116,7 @@ def load_data(brief: Brief) -> BriefData:
             continue
         path = _require(brief, name)
         if name == "orders":
-            data.orders = read_orders(path, columns=brief.data.columns or None)
+            data.orders = read_orders(path, columns=brief.data.columns or None, platform=brief.data.platform)
             q, frame = data.orders.quality, data.orders.orders
             note = f"有效订单 {q.orders_kept:,}，顾客 {frame['customer_id'].nunique():,}，{_span(frame['paid_at'])}"
             rows.append((label, "data.orders", Path(given).name, "可读取", q.rows_read, note))

@@ -87,7 +87,8 @@ def _column_map(pairs: list[str] | None) -> dict[str, str] | None:
 def _cmd_metrics(args: argparse.Namespace) -> int:
     from .metrics import compute_metrics, format_table, to_json
 
-    metrics = compute_metrics(Path(args.orders), as_of=args.as_of, columns=_column_map(args.column))
+    metrics = compute_metrics(Path(args.orders), as_of=args.as_of, columns=_column_map(args.column),
+                              platform=args.platform)
     if args.format == "json":
         print(to_json(metrics))
     else:
@@ -164,6 +165,19 @@ def _cmd_templates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_platforms(args: argparse.Namespace) -> int:
+    from . import platforms
+
+    if args.platforms_command == "list":
+        print(platforms.format_list())
+    elif args.platforms_command == "show":
+        print(platforms.format_show(args.key))
+    else:
+        profile = platforms.check_platform_file(Path(args.path))
+        print(f"平台模板有效: {args.path} ({profile.name})")
+    return 0
+
+
 def _cmd_live(args: argparse.Namespace) -> int:
     from .live import serve
 
@@ -204,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "table"), default="json")
     p.add_argument("--column", action="append", metavar="FIELD=HEADER",
                    help="指定字段对应的表头, 如 customer_id=user_openid (可重复)")
+    p.add_argument("--platform", default=None, metavar="KEY",
+                   help="指定订单导出的平台模板 (diag platforms list), 默认按表头自动识别")
     p.set_defaults(handler=_cmd_metrics)
 
     p = sub.add_parser("run", help="为一个客户执行全部笔记本并生成报告")
@@ -244,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
     c = tsub.add_parser("check")
     c.add_argument("path")
     p.set_defaults(handler=_cmd_templates)
+
+    p = sub.add_parser("platforms", help="订单导出平台模板: list | show KEY | check PATH")
+    psub = p.add_subparsers(dest="platforms_command", required=True, parser_class=_Parser)
+    psub.add_parser("list")
+    s = psub.add_parser("show")
+    s.add_argument("key")
+    c = psub.add_parser("check")
+    c.add_argument("path")
+    p.set_defaults(handler=_cmd_platforms)
 
     p = sub.add_parser("live", help="在本机启动现场诊断会话")
     p.add_argument("brief")

@@ -138,6 +138,8 @@ FIELDS: dict[str, tuple[str, str, str, str, str]] = {
                     "Order export file name (same folder as this form)", "orders.csv"),
     "data.columns": ("列名对照", "Column names", "非标准表头时填写，格式：字段=表头；多个用；分隔",
                      "Only for unusual headers: field=header; separate with ;", "amount=实收金额"),
+    "data.platform": ("订单导出平台", "Order export platform", "可留空，自动识别；如 taobao_orders、douyin、meituan_pos",
+                      "May stay empty (detected); e.g. taobao_orders, douyin, meituan_pos", "youzan_goods"),
     "data.wecom_contacts": ("企微联系客户统计", "WeCom contact statistics", "文件名", "File name",
                             "wecom_contacts.csv"),
     "data.wecom_groups": ("企微群聊统计", "WeCom group statistics", "文件名", "File name",
@@ -191,8 +193,8 @@ SECTIONS: dict[str, str] = {
 }
 
 #: Fields left out of the completeness score: settings, not answers.
-NOT_SCORED = frozenset({"client.slug", "client.consultant", "data.columns", "data.as_of", "data.campaigns", "notes",
-                        "funnel.referrers", "goods.margins", "team.hourly_cost"})
+NOT_SCORED = frozenset({"client.slug", "client.consultant", "data.columns", "data.platform", "data.as_of",
+                        "data.campaigns", "notes", "funnel.referrers", "goods.margins", "team.hourly_cost"})
 
 #: English names of enumeration values (the brief always stores the Chinese value).
 ENUM_EN: dict[str, str] = {

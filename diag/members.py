@@ -25,7 +25,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 
 def _read(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(path, dtype=str)
+        return pd.read_excel(path, dtype=str, engine="openpyxl")
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path).astype(str)
     for encoding in ("utf-8-sig", "gb18030"):

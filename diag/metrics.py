@@ -39,8 +39,8 @@ RFM_RULE = ("R/F/M 各与全体客户均值比较: R高 = 距今天数 < 均值,
 
 
 def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date | str | None = None,
-                    *, columns: dict[str, str] | None = None, clv_sample: int = 10_000,
-                    seed: int = 0) -> dict[str, Any]:
+                    *, columns: dict[str, str] | None = None, platform: str | None = None,
+                    clv_sample: int = 10_000, seed: int = 0) -> dict[str, Any]:
     """Return the contract's ``diag metrics`` figures for an orders file or :class:`OrdersData`.
 
     Parameters
@@ -51,6 +51,8 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
         "Today" for recency and CLV; default the day after the last valid purchase.
     columns
         Explicit ``{field: header}`` mapping when ``source`` is a path.
+    platform
+        Platform profile key to use instead of detecting one.
     clv_sample, seed
         The CLV models are fitted on at most this many customers (seeded) and applied
         to all.
@@ -59,7 +61,8 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
     notebooks of a run ask for it more than once; see :mod:`diag.memo`).
     """
     if not isinstance(source, OrdersData):
-        return _compute_metrics(source, as_of, columns=columns, clv_sample=clv_sample, seed=seed)
+        return _compute_metrics(source, as_of, columns=columns, platform=platform, clv_sample=clv_sample,
+                                seed=seed)
     key = (frame_digest(source.orders[["order_id", "customer_id", "paid_at", "amount"]]),
            repr(source.quality.to_dict()), str(as_of), clv_sample, seed)
     hit = _MEMO.get(key)
@@ -69,8 +72,8 @@ def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date 
 
 
 def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date | str | None = None,
-                     *, columns: dict[str, str] | None = None, clv_sample: int = 10_000,
-                     seed: int = 0) -> dict[str, Any]:
+                     *, columns: dict[str, str] | None = None, platform: str | None = None,
+                     clv_sample: int = 10_000, seed: int = 0) -> dict[str, Any]:
     con = connect()
     try:
         if isinstance(source, OrdersData):
@@ -80,18 +83,28 @@ def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date
             last = con.execute("SELECT max(paid_at) FROM valid_orders").fetchone()[0]
             default = pd.Timestamp(last).date() + dt.timedelta(days=1)
         else:
-            quality = load(con, source, columns=columns, lean=True)
+            quality = load(con, source, columns=columns, platform=platform, lean=True)
             con.execute("CREATE VIEW valid_orders AS SELECT * FROM orders WHERE NOT excluded")
             default = as_of_default(con)
+        # Walk-in orders (POS, no member) count in orders and GMV, never as customers.
+        con.execute("CREATE OR REPLACE TEMP VIEW member_orders AS "
+                    "SELECT * FROM valid_orders WHERE customer_id IS NOT NULL")
         as_of = pd.Timestamp(as_of).date() if as_of is not None else default
-        people.build(con, "valid_orders", as_of)
+        people.build(con, "member_orders", as_of)
         h = people.headline(con, as_of)
+        walk = _walk_ins(con, as_of) if quality.walk_in_orders else None
         if not h["customers"]:
             from .errors import DataError
 
             raise DataError(f"no valid order paid on or before {as_of}", file=quality.file or None,
                             where="--as-of")
         orders, customers, gmv = int(h["orders"]), int(h["customers"]), float(h["gmv"])
+        monthly = people.monthly_frame(con)
+        if walk is not None:
+            orders, gmv = orders + walk["orders"], gmv + walk["gmv"]
+            h["first_date"] = min(h["first_date"], walk["first"])
+            h["last_date"] = max(h["last_date"], walk["last"])
+            monthly = _add_walk_ins(monthly, walk["monthly"])
         cohorts = people.cohort_frame(con)
         result: dict[str, Any] = {
             "orders": orders,
@@ -112,7 +125,7 @@ def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date
             "monthly": [
                 {"month": r.month, "gmv": round(float(r.gmv), 2), "orders": int(r.orders),
                  "customers": int(r.customers), "new_customers": int(r.new_customers)}
-                for r in people.monthly_frame(con).itertuples()],
+                for r in monthly.itertuples()],
             "cohort_retention": {
                 str(c): [round(float(v), 6) for v in row.dropna()]
                 for c, row in cohorts.iterrows()},
@@ -126,6 +139,30 @@ def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date
 
 #: Metrics of data already read, by content (a run's notebooks ask for them more than once).
 _MEMO = Memo(size=4)
+
+
+def _walk_ins(con: Any, as_of: dt.date) -> dict[str, Any]:
+    """Return the walk-in orders paid on or before ``as_of``: count, GMV, first/last day, by month."""
+    where = f"customer_id IS NULL AND CAST(paid_at AS DATE) <= DATE '{as_of.isoformat()}'"
+    n, gmv, first, last = con.execute(
+        f"SELECT count(*), coalesce(sum(amount), 0), min(CAST(paid_at AS DATE)), max(CAST(paid_at AS DATE)) "
+        f"FROM valid_orders WHERE {where}").fetchone()
+    monthly = con.execute(
+        f"SELECT strftime(paid_at, '%Y-%m') AS month, sum(amount) AS gmv, count(*) AS orders "
+        f"FROM valid_orders WHERE {where} GROUP BY 1").df()
+    return {"orders": int(n), "gmv": float(gmv), "first": first or dt.date.max, "last": last or dt.date.min,
+            "monthly": monthly}
+
+
+def _add_walk_ins(monthly: pd.DataFrame, walk: pd.DataFrame) -> pd.DataFrame:
+    """Return the monthly table with walk-in orders and GMV added (customers unchanged)."""
+    out = monthly.set_index("month")
+    for r in walk.itertuples():
+        if r.month not in out.index:
+            out.loc[r.month] = {"gmv": 0.0, "orders": 0, "customers": 0, "new_customers": 0}
+        out.loc[r.month, "gmv"] += float(r.gmv)
+        out.loc[r.month, "orders"] += int(r.orders)
+    return out.sort_index().reset_index()
 
 
 def _round(value: Any, digits: int = 6) -> float | None:
@@ -218,6 +255,42 @@ def to_json(metrics: dict[str, Any]) -> str:
 
 # -- terminal table -------------------------------------------------------------------------
 
+def quality_lines(q: dict[str, Any]) -> list[str]:
+    """Return the data-quality summary (a :meth:`Quality.to_dict`) as Chinese lines:
+    platform, sheet and header row, which header feeds each field, rows read and kept,
+    exclusions by meaning, walk-ins, unusable rows by reason and cell notes."""
+    from .orders import FIELD_LABELS, NOT_ROWS
+    from .platform_schema import AMOUNT_KIND_LABELS
+    from .meaning import MEANING_ZH
+
+    where = (f"工作表「{q['sheet']}」, " if q.get("sheet") else "") + f"表头第 {q.get('header_row', 1)} 行"
+    platform = q.get("platform", "")
+    if q.get("detection"):
+        platform += f" — {q['detection']}"
+    level = "按商品行相加" if q.get("amount_level") == "line" else "订单级金额, 每单计一次"
+    fields = ", ".join(f"{FIELD_LABELS.get(k, k)}←{v}" for k, v in q.get("column_map", {}).items())
+    bad = ", ".join(f"{REASONS.get(k, k)} {v:,}" for k, v in q.get("unusable", {}).items()) or "无"
+    meaning = ", ".join(f"{MEANING_ZH.get(k, k)} {v:,}" for k, v in q.get("excluded_by_meaning", {}).items()) or "无"
+    status = ", ".join(f"{k} {v:,}" for k, v in q.get("excluded_by_status", {}).items()) or "无"
+    lines = [
+        f"平台: {platform}",
+        f"读取: {where}, 编码 {q.get('encoding', '')}; 金额 {AMOUNT_KIND_LABELS.get(q.get('amount_kind', ''), '')}, "
+        f"{level}",
+        f"字段对应: {fields}",
+        f"读取 {q.get('rows_read', 0):,} 行, 有效订单 {q.get('orders_kept', 0):,}, 重复行 {q.get('duplicates', 0):,}",
+        f"按含义排除: {meaning} (按状态: {status})",
+    ]
+    if q.get("walk_in_orders"):
+        lines.append(f"散客订单 (无会员): {q['walk_in_orders']:,}, 计入订单与 GMV, 不计入客户/复购/RFM")
+    if q.get("partial_refund_lines"):
+        lines.append(f"部分退款: {q['partial_refund_lines']:,} 行, 已扣除退款金额")
+    lines.append(f"无法使用的行: {bad}")
+    lines.append(f"{NOT_ROWS['total row']} {q.get('total_rows', 0):,}, {NOT_ROWS['blank row']} "
+                 f"{q.get('blank_rows', 0):,}, 占位日期 {q.get('placeholder_dates', 0):,}, "
+                 f"带注释的金额 {q.get('annotated_amounts', 0):,}")
+    return lines
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -294,11 +367,6 @@ def format_table(metrics: dict[str, Any]) -> str:
         out += [f"  注: {note}" for note in clv.get("notes", [])]
     q = m.get("data_quality", {})
     if q:
-        bad = ", ".join(f"{REASONS.get(k, k)} {v:,}" for k, v in q.get("unusable", {}).items()) or "无"
-        status = ", ".join(f"{k} {v:,}" for k, v in q.get("excluded_by_status", {}).items()) or "无"
-        out += ["", "数据质量",
-                f"  读取 {q.get('rows_read', 0):,} 行 (编码 {q.get('encoding', '')}), 有效订单 "
-                f"{q.get('orders_kept', 0):,}, 重复行 {q.get('duplicates', 0):,}",
-                f"  按状态排除: {status}", f"  无法使用的行: {bad}"]
+        out += ["", "数据质量", *("  " + line for line in quality_lines(q))]
     out += ["", "（月度趋势与同期群只列最近 12 个月、前 7 列；完整数据: --format json）"]
     return "\n".join(out)

@@ -28,25 +28,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .errors import DataError
-from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, _check_file, _first_line,  # noqa: F401
-                         _ID_MARKS, _ident, _open_source, _parse_sql, _text, _typed_csv, connect,
-                         kept_first, status_excluded)
+from .meaning import REFUND_COLUMN_STATUS, status_meaning
+from .orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, MODES, _check_file, _first_line,  # noqa: F401
+                         _ID_MARKS, _ident, _number, _open_source, _parse_sql, _SourceError, _text, _typed_csv,
+                         connect, kept_first, notes_sql, status_excluded)
+from .platform_schema import PlatformProfile
+from .platforms import Detection, detect, forced, normalise_header, require_platform  # noqa: F401
+from .quality import FIELD_LABELS, NOT_ROWS, REASONS, Quality  # noqa: F401
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
-          "product", "category", "quantity")
-#: How the report names each field (the client reads Chinese, not the kit's field keys).
-FIELD_NAMES_ZH = {"order_id": "订单号", "customer_id": "客户", "paid_at": "支付时间", "amount": "实付金额",
-                  "status": "订单状态", "channel": "渠道", "store": "门店", "product": "商品", "category": "品类",
-                  "quantity": "数量", "refund": "退款"}
+          "product", "category", "quantity", "line_id", "refund_status", "refund_flag", "close_reason",
+          "refund_amount")
 REQUIRED = ("order_id", "customer_id", "paid_at", "amount")
 
 #: Order-level amount headers: the order's total, repeated on each of its lines.
@@ -62,13 +62,16 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "customer_id": ("customer_id", "客户ID", "买家ID", "会员ID", "用户ID", "手机号", "买家手机号",
                     "会员手机号", "收货人手机号", "客户手机号", "手机", "openid", "unionid", "客户",
                     "客户编号", "会员编号", "会员卡号", "买家会员名", "买家昵称", "customer",
-                    "user_id", "member_id", "buyer_id", "phone", "mobile"),
+                    "user_id", "member_id", "buyer_id", "phone", "mobile", "买家会员名称", "下单帐号", "下单账号",
+                    "会员号", "会员电话", "联系手机", "收件人手机号", "收货人手机号/提货人手机号", "联系电话"),
     "paid_at": ("paid_at", "支付时间", "付款时间", "下单时间", "订单创建时间", "成交时间", "创建时间",
                 "交易时间", "订单时间", "日期", "date", "order_date", "order_time", "paid_time",
-                "payment_time", "created_at"),
+                "payment_time", "created_at", "订单付款时间", "买家付款时间", "支付完成时间", "付款确认时间",
+                "订单成交时间", "结账时间", "销售时间", "订单提交时间", "下单日期"),
     "amount": ("amount", "实付金额", "实付款", "成交金额", "支付金额", "实收金额", "付款金额",
                "买家实付金额", "实际支付金额", "销售额", "销售金额", "金额", "dollar_value",
-               "paid_amount", "payment", "sales", "revenue") + LINE_AMOUNT + ORDER_AMOUNT,
+               "paid_amount", "payment", "sales", "revenue", "买家实际支付金额", "用户实付金额", "顾客实付",
+               "商品实际成交金额") + LINE_AMOUNT + ORDER_AMOUNT,
     "status": ("status", "订单状态", "交易状态", "状态", "order_status"),
     "channel": ("channel", "渠道", "来源", "来源渠道", "订单来源", "销售渠道", "source"),
     "store": ("store", "门店", "门店名称", "店铺", "店铺名称", "shop", "store_name"),
@@ -76,57 +79,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
                 "item_name", "sku"),
     "category": ("category", "品类", "类目", "商品分类", "商品类目", "分类"),
     "quantity": ("quantity", "数量", "商品数量", "件数", "购买数量", "qty", "number_of_cds"),
+    "line_id": ("line_id", "子订单编号", "子订单号", "商品订单号", "订单明细编号", "明细编号"),
+    "refund_status": ("refund_status", "售后状态", "退款状态", "商品退款状态", "维权状态", "售后类型"),
+    "refund_flag": ("refund_flag", "退单标识", "是否退单", "是否退款", "退款标识"),
+    "close_reason": ("close_reason", "订单关闭原因", "关闭原因"),
+    "refund_amount": ("refund_amount", "退款金额", "已退款金额", "商品已退款金额", "订单已退款金额", "买家退款金额",
+                      "退款总金额", "订单退款", "refunded_amount"),
 }
-
-REASONS = {
-    "missing order id": "缺少订单号",
-    "missing customer": "缺少客户标识",
-    "missing date": "缺少支付时间",
-    "unparseable date": "支付时间无法识别",
-    "future date": "支付时间晚于今天",
-    "missing amount": "缺少金额",
-    "unparseable amount": "金额无法识别",
-    "negative amount": "金额为负",
-}
-
-
-@dataclass
-class Quality:
-    """Return-value record of what the reader kept, excluded and could not use."""
-
-    file: str = ""
-    rows_read: int = 0
-    orders_kept: int = 0
-    orders_excluded: int = 0
-    excluded_by_status: dict[str, int] = field(default_factory=dict)
-    unusable: dict[str, int] = field(default_factory=dict)
-    duplicates: int = 0
-    encoding: str = ""
-    column_map: dict[str, str] = field(default_factory=dict)
-    amount_level: str = "line"
-    lines_kept: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the summary as plain JSON types."""
-        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the summary as a table for the report (项目 / 数量 / 说明)."""
-        level = "按订单行汇总商品金额" if self.amount_level == "line" else "取订单级金额 (每单一次)"
-        rows: list[tuple[str, int, str]] = [
-            ("读取行数", self.rows_read, f"编码 {self.encoding}; {level}"),
-            ("有效订单", self.orders_kept, "去除无效行与排除状态后的订单数"),
-            ("有效订单行", self.lines_kept, "去重后的商品行数"),
-            ("按状态排除的订单", self.orders_excluded,
-             "; ".join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or "无"),
-        ]
-        for reason, count in self.unusable.items():
-            rows.append((f"无法使用的行: {REASONS.get(reason, reason)}", count, "已计数, 未计入指标"))
-        rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
-        rows.append(("字段对应", len(self.column_map),
-                     ", ".join(f"{FIELD_NAMES_ZH.get(k, k)}←{v}" for k, v in self.column_map.items())))
-        return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
-
 
 @dataclass
 class OrdersData:
@@ -140,21 +99,14 @@ class OrdersData:
 
 # -- columns ------------------------------------------------------------------------------
 
-def normalise_header(text: object) -> str:
-    """Return a header reduced for alias matching: lower case, no spaces/_/-, no unit."""
-    s = str(text).replace("\ufeff", "").strip().lower()
-    s = s.replace("（", "(").replace("）", ")")
-    s = re.sub(r"\((元|¥|￥|rmb|cny|人民币)\)$", "", s)
-    return re.sub(r"[\s_\-]+", "", s)
+def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path,
+                profile: PlatformProfile | None = None, detection: Detection | None = None
+                ) -> tuple[dict[str, str], str, str]:
+    """Return ``{field: header}`` for the file's headers, the amount level and amount kind.
 
-
-def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
-                ) -> tuple[dict[str, str], str]:
-    """Return ``{field: header}`` for the file's headers and the amount level.
-
-    An explicit mapping wins; otherwise aliases apply.  Raises :class:`DataError`
-    naming the field, the accepted aliases and the headers found when a required
-    field cannot be matched.
+    An explicit mapping wins; then the platform profile's columns; then the generic
+    aliases.  Raises :class:`DataError` naming the field, the headers found, the closest
+    profile and the ``--column`` that would fix it when a required field is missing.
     """
     found = {normalise_header(h): h for h in reversed(headers)}
     mapping: dict[str, str] = {}
@@ -167,7 +119,21 @@ def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
                             f"headers found: {', '.join(map(str, headers))}", file=file,
                             where=f"columns.{key}")
         mapping[key] = found[normalise_header(header)]
+    level, kind = "", "paid"
+    if profile is not None:
+        for key, names in profile.fields.items():
+            hit = next((found[normalise_header(n)] for n in names if normalise_header(n) in found
+                        and found[normalise_header(n)] not in mapping.values()), None)
+            if key not in mapping and hit is not None:
+                mapping[key] = hit
+        if "amount" not in mapping:
+            for cand in profile.amount:
+                if normalise_header(cand.header) in found:
+                    mapping["amount"] = found[normalise_header(cand.header)]
+                    level, kind = cand.level, cand.kind
+                    break
     order_level = {normalise_header(a) for a in ORDER_AMOUNT}
+    required = [k for k in REQUIRED if not (k == "customer_id" and profile is not None and profile.walk_ins)]
     for key in FIELDS:
         if key in mapping:
             continue
@@ -177,47 +143,80 @@ def map_columns(headers: list[str], explicit: dict[str, str] | None, file: Path
         hit = next((found[a] for a in aliases if a in found and found[a] not in mapping.values()), None)
         if hit is not None:
             mapping[key] = hit
-        elif key in REQUIRED:
-            raise DataError(f"no column for required field '{key}'; accepted headers: "
-                            f"{', '.join(ALIASES[key][:12])} …; headers found: "
-                            f"{', '.join(map(str, headers)) or '(none)'}", file=file, where=key)
-    level = "order" if normalise_header(mapping["amount"]) in order_level else "line"
-    return mapping, level
+        elif key in required:
+            closest = detection.describe() if detection is not None else "无"
+            raise DataError(
+                f"no column for required field '{key}' ({FIELD_LABELS[key]}); headers found: "
+                f"{', '.join(map(str, headers)) or '(none)'}; closest platform profile: {closest}; "
+                f"accepted headers: {', '.join(ALIASES[key][:8])} …; fix: --column {key}=<header> "
+                f"(in a brief: data.columns.{key})", file=file, where=key)
+    if not level:
+        level = "order" if normalise_header(mapping["amount"]) in order_level else "line"
+    return mapping, level, kind
+
+
+def choose_profile(headers: list[str], platform: str | None, file: Path
+                   ) -> tuple[PlatformProfile | None, Detection]:
+    """Return the forced profile (``platform``) or the one detected from the headers."""
+    if platform:
+        profile = require_platform(platform, file=file, where="platform")
+        return profile, forced(profile, headers)
+    detection = detect(headers)
+    return detection.profile, detection
 
 
 def load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-         lean: bool = False, now: dt.datetime | None = None) -> Quality:
-    """Return :func:`_load`'s quality; a CSV whose UTF-8 head hid GBK bytes is read again."""
-    encoding, typed = None, True
-    for _attempt in range(3):
+         platform: str | None = None, lean: bool = False, now: dt.datetime | None = None) -> Quality:
+    """Return :func:`_load`'s quality, trying the reading modes in turn.
+
+    A CSV is read by DuckDB with sniffed types, then as text, then from a re-encoded
+    copy with clean line ends, then by Python's tolerant csv reader; a CSV whose UTF-8
+    head hid GBK bytes is read again as GB18030.  No parser message reaches the user:
+    a file no mode can read fails with one line naming the file.
+    """
+    encoding: str | None = None
+    last = ""
+    modes = list(MODES)
+    while modes:
+        mode = modes[0]
         try:
-            return _load(con, path, columns=columns, lean=lean, now=now, encoding=encoding, typed=typed)
+            return _load(con, path, columns=columns, platform=platform, lean=lean, now=now,
+                         encoding=encoding, mode=mode)
         except _Retry as retry:
-            if retry.reason == "encoding":
+            last = retry.detail or last
+            if retry.reason == "encoding" and encoding is None:
                 encoding = "gb18030"
             else:
-                typed = False
+                modes.pop(0)
             for kind in ("VIEW", "TABLE"):
-                for name in ("orders", "lines", "fix", "multi", "o1", "rows"):
+                for name in ("orders", "lines", "fix", "multi", "o1", "rows", "src_head", "src"):
                     try:
                         con.execute(f"DROP {kind} IF EXISTS {name}")
                     except Exception:  # noqa: BLE001 - the name is of the other kind
                         pass
-    raise DataError("cannot read the table", file=path)
+            try:
+                con.unregister("src")
+            except Exception:  # noqa: BLE001 - nothing registered
+                pass
+            if Path(path).suffix.lower() in (".parquet", ".pq", ".xlsx", ".xlsm"):
+                break  # the reading modes are CSV's; a workbook or Parquet file is read one way
+    raise DataError("cannot read the table as CSV, XLSX or Parquet"
+                    + (f" (the reader stopped at: {last[:120]})" if last else ""), file=path)
 
 
 class _Retry(Exception):
-    """Read the CSV again: as GB18030 (a non-UTF-8 byte after a UTF-8 head) or as text
-    (a value the sniffed type cannot hold)."""
+    """Read the file again: as GB18030 (a non-UTF-8 byte after a UTF-8 head) or in the next
+    reading mode (a value the sniffed type cannot hold, a line DuckDB cannot parse)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.detail = detail
 
 
 def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
-          lean: bool = False, now: dt.datetime | None = None, encoding: str | None = None,
-          typed: bool = True) -> Quality:
+          platform: str | None = None, lean: bool = False, now: dt.datetime | None = None,
+          encoding: str | None = None, mode: str = "fast") -> Quality:
     """Return the quality summary after building tables ``lines`` and ``orders`` in ``con``.
 
     ``orders``: one row per order (order_id, customer_id, paid_at, amount, status,
@@ -227,29 +226,53 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
     store, product, category, quantity).  With ``lean`` (the metrics path) ids are
     64-bit hashes — used for counting only; a collision among 10 million ids has a
     chance of about 3 in a million —, paid_at is the purchase date and exact duplicates
-    are found per order.
+    are found per order.  A walk-in order (POS profile, no member) has a NULL customer.
     """
     path = Path(path)
     _check_file(path)
     now = now or dt.datetime.now()
     folder = tempfile.mkdtemp(prefix="diag-orders-")
     try:
-        types, encoding, csv_info = _open_source(con, path, folder, encoding)
-        mapping, level = map_columns(list(types), columns, path)
-        typed = typed and csv_info is not None
+        try:
+            types, encoding, csv_info, layout = _open_source(con, path, folder, encoding, mode)
+        except _SourceError as exc:
+            if encoding == "utf-8" and "unicode" in str(exc).lower():
+                raise _Retry("encoding", str(exc)) from None
+            raise _Retry("next", str(exc)) from None
+        headers = list(types)
+        profile, detection = choose_profile(headers, platform, path)
+        if profile is not None and profile.refuse and not columns:
+            raise DataError(f"{profile.name}: {profile.refuse}", file=path)
+        mapping, level, kind = map_columns(headers, columns, path, profile, detection)
+        typed = mode == "fast" and csv_info is not None
         if typed:
             try:
                 types = _typed_csv(con, types, mapping, *csv_info)
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
-                raise _Retry("text") from None
-        quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level)
+                raise _Retry("next") from None
+        try:
+            # One sample of the head serves the amount level, the status values and the
+            # line-item check (a LIMIT over the file's view costs a scan each time).
+            con.execute("CREATE OR REPLACE TEMP TABLE src_head AS SELECT * FROM src LIMIT 100000")
+            if not (columns and "amount" in columns):
+                level = amount_level(con, mapping, types, level)
+        except Exception as exc:  # noqa: BLE001 - DuckDB cannot scan the head in this mode
+            raise _Retry("next", _first_line(exc)) from None
+        walk_ins = bool(profile and profile.walk_ins)
+        quality = Quality(file=str(path), encoding=encoding, column_map=mapping, amount_level=level,
+                          amount_kind=kind, sheet=layout.sheet, header_row=layout.header_row + 1,
+                          blank_rows=layout.blank_rows, detection=detection.matched_text() if profile else "")
+        if profile is not None:
+            quality.platform, quality.profile = profile.name, profile.key
+            quality.signature_matched = len(detection.matched)
+        vocabulary = dict(profile.statuses) if profile is not None else None
         try:
             seen: list[str] = []
             if "status" in mapping:
                 seen = [r[0] for r in con.execute(
                     f"SELECT DISTINCT {_text(_ident(mapping['status']), types[mapping['status']])} "
-                    f"FROM (SELECT * FROM src LIMIT 100000)").fetchall() if r[0] is not None]
-            sql = _parse_sql(mapping, types, now, lean, seen)
+                    f"FROM src_head").fetchall() if r[0] is not None]
+            sql = _parse_sql(mapping, types, now, lean, seen, vocabulary, walk_ins)
             line_items = lean and _looks_line_level(con, mapping, types)
             if lean and not line_items:
                 # One scan of the file into a compact typed table (hashed ids, the purchase
@@ -278,12 +301,17 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             else:
                 con.execute(f"CREATE TEMP TABLE rows AS {sql}")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
-            quality.rows_read = int(sum(r[1] for r in counts))
-            quality.unusable = {r[0]: int(r[1]) for r in sorted(counts, key=lambda r: (-r[1], r[0] or ""))
-                                if r[0]}
-            if quality.rows_read == 0:
+            if layout.malformed_rows:
+                counts = [*counts, ("malformed row", layout.malformed_rows)]
+            unusable = {r[0]: int(r[1]) for r in sorted(counts, key=lambda r: (-r[1], r[0] or "")) if r[0]}
+            quality.blank_rows += unusable.pop("blank row", 0)
+            quality.total_rows = unusable.pop("total row", 0)
+            quality.rows_read = int(sum(r[1] for r in counts)) - quality.blank_rows + layout.blank_rows
+            quality.unusable = unusable
+            _count_notes(con, mapping, types, quality)
+            if quality.rows_read == quality.total_rows:
                 raise DataError("the orders file has a header but no rows", file=path)
-            if quality.rows_read == sum(quality.unusable.values()):
+            if quality.rows_read == sum(quality.unusable.values()) + quality.total_rows:
                 reasons = ", ".join(f"{REASONS[k]} {v}" for k, v in quality.unusable.items())
                 raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})",
                                 file=path)
@@ -297,20 +325,68 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
             raise
         except Exception as exc:  # noqa: BLE001 - malformed CSV rows and the like
             if encoding == "utf-8" and "unicode" in str(exc).lower():
-                raise _Retry("encoding") from None
-            if typed:
-                raise _Retry("text") from None
-            raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
+                raise _Retry("encoding", _first_line(exc)) from None
+            raise _Retry("next", _first_line(exc)) from None
     finally:
         for p in Path(folder).glob("*"):
             p.unlink(missing_ok=True)
         Path(folder).rmdir()
+    con.execute("DROP TABLE IF EXISTS src_head")
     quality.excluded_by_status = {str(s): int(n) for s, n in con.execute(
         "SELECT status, count(*) FROM orders WHERE excluded GROUP BY status ORDER BY 2 DESC, 1").fetchall()}
+    meaning: dict[str, int] = {}
+    for status, n in quality.excluded_by_status.items():
+        key = "refunded" if status == REFUND_COLUMN_STATUS else status_meaning(status, vocabulary)
+        meaning[key] = meaning.get(key, 0) + n
+    quality.excluded_by_meaning = {k: meaning[k] for k in ("unpaid", "cancelled", "refunded") if k in meaning}
+    if walk_ins:
+        n, gmv = con.execute("SELECT count(*), coalesce(sum(amount), 0) FROM orders "
+                             "WHERE NOT excluded AND customer_id IS NULL").fetchone()
+        quality.walk_in_orders, quality.walk_in_gmv = int(n), round(float(gmv), 2)
     if quality.orders_kept == 0:
         raise DataError(f"no valid order: all {quality.orders_excluded} orders are excluded by status "
                         f"({', '.join(quality.excluded_by_status)})", file=path)
     return quality
+
+
+def amount_level(con: Any, mapping: dict[str, str], types: dict[str, str], level: str) -> str:
+    """Return the amount level the rows show, correcting the one the header suggests.
+
+    In the first 100,000 rows, orders with several distinct rows are looked at: an
+    order-level amount never differs between an order's rows, so an amount that differs
+    in at least half of them is a line amount; an amount under an ambiguous header
+    (订单应付金额, 实付金额 …, not a known line header such as 商品实付金额) that is the same on
+    every row of at least 90 % of them is an order amount repeated on each line.
+    """
+    oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
+    amt = _ident(mapping["amount"])
+    # Only the two columns are read (exact duplicate rows, rare, count as "the same amount").
+    multi, same = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE d = 1) FROM (
+            SELECT o, count(DISTINCT a) AS d FROM (SELECT {oid} AS o, {amt} AS a FROM src_head)
+            WHERE o IS NOT NULL GROUP BY o HAVING count(*) >= 2)""").fetchone()
+    if multi < 5:
+        return level
+    line_header = normalise_header(mapping["amount"]) in {normalise_header(a) for a in LINE_AMOUNT}
+    if level == "order" and (multi - same) >= 0.5 * multi:
+        return "line"
+    if level == "line" and not line_header and same >= 0.9 * multi:
+        return "order"
+    return level
+
+
+def _count_notes(con: Any, mapping: dict[str, str], types: dict[str, str], quality: Quality) -> None:
+    """Fill in the annotated amounts, placeholder dates and partial refunds of ``src``."""
+    sql = notes_sql(mapping, types)
+    if sql is not None:
+        quality.annotated_amounts, quality.placeholder_dates = map(int, con.execute(sql).fetchone())
+    # A typed date column is not scanned again: its placeholders are those of the usable rows.
+    quality.placeholder_dates = max(quality.placeholder_dates, quality.unusable.get("placeholder date", 0))
+    if "refund_amount" in mapping:
+        ramt = _number(_ident(mapping["refund_amount"]), types[mapping["refund_amount"]])
+        amt = _number(_ident(mapping["amount"]), types[mapping["amount"]])
+        quality.partial_refund_lines = int(con.execute(
+            f"SELECT count(*) FROM src WHERE {ramt} > 0 AND {ramt} < {amt} - 0.005").fetchone()[0])
 
 
 def _full_orders(con: Any, level: str, quality: Quality) -> None:
@@ -334,7 +410,7 @@ def _full_orders(con: Any, level: str, quality: Quality) -> None:
                bool_and(excluded) AS excluded
         FROM lines GROUP BY order_id;
     """)
-    valid = quality.rows_read - sum(quality.unusable.values())
+    valid = quality.rows_read - sum(quality.unusable.values()) - quality.total_rows
     n_lines, kept_lines = con.execute(
         "SELECT count(*), count(*) FILTER (WHERE NOT excluded) FROM lines").fetchone()
     quality.duplicates = int(valid - n_lines)
@@ -348,7 +424,7 @@ def _looks_line_level(con: Any, mapping: dict[str, str], types: dict[str, str]) 
     """Return True when order ids repeat within the file's first 100,000 rows."""
     oid = _text(_ident(mapping["order_id"]), types[mapping["order_id"]], _ID_MARKS)
     n, distinct = con.execute(f"SELECT count({oid}), count(DISTINCT {oid}) FROM "
-                              f"(SELECT * FROM src LIMIT 100000)").fetchone()
+                              f"src_head").fetchone()
     return bool(n) and distinct < 0.9 * n
 
 
@@ -436,8 +512,8 @@ def _frame(con: Any, sql: str, text: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None = None
-                ) -> OrdersData:
+def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None = None,
+                platform: str | None = None) -> OrdersData:
     """Return the valid orders and line items of an order export, with a quality summary.
 
     Parameters
@@ -446,6 +522,8 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         CSV (UTF-8, UTF-8 BOM, GBK/GB18030), XLSX or Parquet.
     columns
         Explicit ``{field: header}`` mapping (from the brief); wins over the aliases.
+    platform
+        Key of a platform profile to use instead of detecting one (``data.platform``).
 
     Raises
     ------
@@ -453,12 +531,12 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         The file is missing, empty, not a table, lacks a required column or has no
         usable row.
     """
-    key = _cache_key(path, columns)
+    key = _cache_key(path, columns, platform)
     if key is not None and key in _CACHE:
         return _copy(_CACHE[key])
     con = connect()
     try:
-        quality = load(con, path, columns=columns)
+        quality = load(con, path, columns=columns, platform=platform)
         orders = _frame(con, "SELECT order_id, customer_id, CAST(paid_at AS TIMESTAMP_NS) AS paid_at, "
                              "amount, channel, store, status FROM orders WHERE NOT excluded "
                              "ORDER BY paid_at, order_id",
@@ -497,7 +575,8 @@ def enable_cache() -> None:
         _CACHE = {}
 
 
-def _cache_key(path: str | os.PathLike[str], columns: dict[str, str] | None) -> tuple[Any, ...] | None:
+def _cache_key(path: str | os.PathLike[str], columns: dict[str, str] | None,
+               platform: str | None = None) -> tuple[Any, ...] | None:
     if _CACHE is None:
         return None
     try:
@@ -505,7 +584,8 @@ def _cache_key(path: str | os.PathLike[str], columns: dict[str, str] | None) -> 
         st = resolved.stat()
     except OSError:
         return None
-    return (str(resolved), st.st_size, st.st_mtime_ns, st.st_ino, tuple(sorted((columns or {}).items())))
+    return (str(resolved), st.st_size, st.st_mtime_ns, st.st_ino, tuple(sorted((columns or {}).items())),
+            platform)
 
 
 def _copy(data: OrdersData) -> OrdersData:

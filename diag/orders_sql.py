@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import DataError
+from .meaning import (EXCLUDED_STATUS, KEPT_STATUS, REFUND_COLUMN_STATUS, excluded_sql,  # noqa: F401
+                      refund_sql, status_excluded)
 
-#: Status words that exclude a line (lower-cased substrings); KEPT_STATUS wins over them.
-EXCLUDED_STATUS = ("交易关闭", "已关闭", "关闭", "已取消", "取消", "待付款", "未付款", "待支付", "未支付",
-                   "等待买家付款", "退款成功", "已退款", "全额退款", "作废", "closed", "cancel",
-                   "refunded", "unpaid", "wait_buyer_pay", "pending payment", "no_create_pay", "void")
-KEPT_STATUS = ("部分退款", "partial")
 
 #: Date formats tried after the ISO cast, in order (DuckDB ``strptime``).
 DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d", "%Y%m%d%H%M%S",
@@ -28,7 +24,6 @@ DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d", "%Y
 
 SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq"}
 _TEXT_TYPES = ("VARCHAR",)
-_CHUNK = 1 << 24
 
 
 # -- engine ------------------------------------------------------------------------------
@@ -86,13 +81,19 @@ def _check_file(path: Path) -> None:
 
 
 def _detect_encoding(path: Path) -> str:
-    """Return 'utf-8' or 'gb18030' from the file's head (the first 4 MB).
+    """Return 'utf-8', 'gb18030' or 'utf-16' from the file's head (the first 4 MB).
 
-    The head is decoded strictly as UTF-8; DuckDB checks the rest as it reads and
-    :func:`load` falls back to GB18030 if it finds a byte that is not UTF-8.
+    UTF-16 is known by its BOM or its NUL bytes; otherwise the head is decoded strictly
+    as UTF-8; DuckDB checks the rest as it reads and :func:`load` falls back to GB18030
+    if it finds a byte that is not UTF-8.
     """
+    from .layout import detect_text_encoding
+
     with open(path, "rb") as fh:
         head = fh.read(1 << 22)
+    wide = detect_text_encoding(head)
+    if wide:
+        return wide
     if b"\x00" in head:
         raise DataError("not a text table (binary content); expected CSV, XLSX or Parquet", file=path)
     try:
@@ -102,67 +103,13 @@ def _detect_encoding(path: Path) -> str:
         return "gb18030"
 
 
-def _transcode(path: Path, folder: str) -> Path:
-    """Return a UTF-8 copy of a GB18030 file, written in streaming chunks."""
-    out = Path(folder) / "orders-utf8.csv"
-    dec = codecs.getincrementaldecoder("gb18030")("strict")
-    try:
-        with open(path, "rb") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(dec.decode(chunk))
-            dst.write(dec.decode(b"", final=True))
-    except UnicodeDecodeError:
-        raise DataError("not a text table: neither UTF-8 nor GBK/GB18030 text", file=path) from None
-    return out
-
-
-def _sniff_delimiter(path: Path) -> str:
-    with open(path, "rb") as fh:
-        first = fh.readline(1 << 16).decode("utf-8", "replace")
-    counts = {d: first.count(d) for d in (",", "\t", ";", "|")}
+def _sniff_delimiter(rows_text: str) -> str:
+    """Return the delimiter most used on the busiest of the first lines (title rows above
+    the header may hold none)."""
+    lines = rows_text.splitlines()[:20] or [""]
+    counts = {d: max(line.count(d) for line in lines) for d in (",", "\t", ";", "|")}
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
-
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-def _register_xlsx(con: Any, path: Path) -> list[str]:
-    import openpyxl
-    import pyarrow as pa
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any openpyxl failure means "not a workbook"
-        raise DataError(f"not a readable XLSX workbook ({type(exc).__name__})", file=path) from None
-    try:
-        sheet = wb.active if wb.active is not None else wb.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header: list[str] = []
-        for row in rows:
-            if any(v not in (None, "") for v in row):
-                header = [str(v).strip() if v is not None else f"column{i}" for i, v in enumerate(row)]
-                break
-        data: list[list[str | None]] = [[] for _ in header]
-        for row in rows:
-            for i in range(len(header)):
-                data[i].append(_cell_text(row[i]) if i < len(row) else None)
-    finally:
-        wb.close()
-    if not header:
-        raise DataError("the workbook's first sheet is empty", file=path)
-    names = _unique(header)
-    con.register("src", pa.table({n: pa.array(col, pa.string()) for n, col in zip(names, data)}))
-    return names
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -175,11 +122,20 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None
-                 ) -> tuple[dict[str, str], str, tuple[Path, str] | None]:
-    """Create the view ``src`` over the file; return its ``{header: type}``, encoding and,
-    for CSV, the (UTF-8 file, delimiter) it reads."""
+#: Reading modes, tried in order by :func:`diag.orders.load`: DuckDB with sniffed types,
+#: DuckDB with text columns, DuckDB on a re-encoded copy with clean line ends, Python's csv.
+MODES = ("fast", "text", "normalised", "tolerant")
+
+
+def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None, mode: str = "fast"
+                 ) -> tuple[dict[str, str], str, tuple[Path, str, int] | None, Any]:
+    """Create the view ``src`` over the file; return its ``{header: type}``, encoding, for
+    CSV the (UTF-8 file, delimiter, header row) DuckDB reads, and the :class:`Layout`."""
+    from .layout import Layout, find_header_row, head_rows, known_headers, read_workbook, tolerant_csv, \
+        transcode
+
     csv_info = None
+    layout = Layout()
     suffix = path.suffix.lower()
     with open(path, "rb") as fh:
         magic = fh.read(4)
@@ -192,34 +148,49 @@ def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None
         elif suffix in (".xlsx", ".xlsm"):
             if magic[:2] != b"PK":
                 raise DataError("not an XLSX workbook (not a zip file)", file=path)
-            _register_xlsx(con, path)
+            table, _, layout = read_workbook(path, known_headers(), folder)
+            con.register("src", table)
             encoding = "xlsx"
         else:
             encoding = encoding or _detect_encoding(path)
-            csv = path if encoding == "utf-8" else _transcode(path, folder)
-            delim = _sniff_delimiter(csv)
-            con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim)}")
-            csv_info = (csv, delim)
+            plain = encoding == "utf-8" and mode in ("fast", "text")
+            csv = path if plain else transcode(path, folder, encoding)
+            with open(csv, "r", encoding="utf-8", errors="replace", newline="") as fh:
+                delim = _sniff_delimiter(fh.read(1 << 16))
+            skip, _ = find_header_row(head_rows(csv, delim), known_headers())
+            layout.header_row = skip
+            if mode == "tolerant":
+                table, _, layout.malformed_rows, layout.blank_rows = tolerant_csv(csv, delim, skip)
+                con.register("src", table)
+            else:
+                con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim, skip=skip)}")
+                csv_info = (csv, delim, skip)
         types = {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
     except DataError:
         raise
     except Exception as exc:  # noqa: BLE001 - DuckDB's errors for a file it cannot parse
-        raise DataError(f"cannot read the table: {_first_line(exc)}", file=path) from None
-    return types, encoding, csv_info
+        raise _SourceError(_first_line(exc)) from None
+    return types, encoding, csv_info, layout
 
 
-def _read_csv(csv: Path, delim: str, types: dict[str, str] | None = None) -> str:
+class _SourceError(Exception):
+    """DuckDB could not open the file in this mode (the next mode is tried)."""
+
+
+def _read_csv(csv: Path, delim: str, types: dict[str, str] | None = None, skip: int = 0) -> str:
     """Return the read_csv call: every column text (short rows padded), or the given types
     with the rest sniffed (faster: null_padding turns DuckDB's parallel reader off)."""
     opts = f"header=true, delim={_sql_str(delim)}, quote='\"', escape='\"'"
+    if skip:
+        opts += f", skip={int(skip)}"
     if types is None:
         return f"read_csv({_sql_str(str(csv))}, all_varchar=true, null_padding=true, {opts})"
     spec = "{" + ", ".join(f"{_sql_str(k)}: {_sql_str(v)}" for k, v in types.items()) + "}"
     return f"read_csv({_sql_str(str(csv))}, types={spec}, {opts})"
 
 
-def _typed_csv(con: Any, types: dict[str, str], mapping: dict[str, str], csv: Path, delim: str
-               ) -> dict[str, str]:
+def _typed_csv(con: Any, types: dict[str, str], mapping: dict[str, str], csv: Path, delim: str,
+               skip: int = 0) -> dict[str, str]:
     """Re-open ``src`` with the date, amount and quantity columns typed by DuckDB's sniffer.
 
     Reading a clean timestamp or number is much faster than parsing text; a value the
@@ -227,7 +198,7 @@ def _typed_csv(con: Any, types: dict[str, str], mapping: dict[str, str], csv: Pa
     """
     sniffed = {mapping[k] for k in ("paid_at", "amount", "quantity") if k in mapping}
     fixed = {h: "VARCHAR" for h in types if h not in sniffed}
-    con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim, fixed)}")
+    con.execute(f"CREATE OR REPLACE VIEW src AS SELECT * FROM {_read_csv(csv, delim, fixed, skip)}")
     return {r[0]: r[1] for r in con.execute("DESCRIBE src").fetchall()}
 
 
@@ -240,115 +211,151 @@ def _first_line(exc: BaseException) -> str:
 #: Characters trimmed from every text cell; ids also lose Excel's ="…" and '… text marks.
 _BLANK = (" \t", " \t")
 _ID_MARKS = (" \t='", " \t\"")
+#: Cell texts that mean "empty" in exports (after trimming).
+NULL_TOKENS = ("-", "--", "---", "—", "——", "null", "NULL", "Null", "none", "None", "无", "N/A", "n/a", "#N/A")
+#: First characters of a null token: a cell starting with one takes the cleaning path.
+_NULL_LEAD = "-—nN无#"
 
 
 def _text(col: str, typ: str, marks: tuple[str, str] = _BLANK) -> str:
-    """Return SQL for a cell as trimmed text, NULL when empty.
+    """Return SQL for a cell as trimmed text, NULL when empty or a null token (``-``, ``无`` …).
 
-    trim() copies every string; only a value that starts with one of ``marks[0]`` or
-    ends with one of ``marks[1]`` needs it, and ascii()/ends_with() tests copy nothing.
+    trim() copies every string; only a value that starts with one of ``marks[0]`` (or a
+    null token's first character) or ends with one of ``marks[1]`` needs it, and
+    ascii()/ends_with() tests copy nothing.
     """
     if typ in ("DOUBLE", "FLOAT"):
-        val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e15 THEN "
+        val = (f"CASE WHEN {col} = floor({col}) AND abs({col}) < 1e20 THEN "
                f"CAST(CAST({col} AS HUGEINT) AS VARCHAR) ELSE CAST({col} AS VARCHAR) END")
     elif typ == "VARCHAR":
         val = col
     else:
         return f"CAST({col} AS VARCHAR)"
     lead, trail = marks
-    ends = " OR ".join([f"ascii({val}) IN ({', '.join(str(ord(c)) for c in lead)})"]
+    ends = " OR ".join([f"ascii({val}) IN ({', '.join(str(ord(c)) for c in lead + _NULL_LEAD)})"]
                        + [f"ends_with({val}, {_sql_str(c)})" for c in trail])
-    strip = "".join(dict.fromkeys(lead + trail + "\r\n"))
-    return f"nullif(CASE WHEN {ends} THEN trim({val}, {_sql_str(strip)}) ELSE {val} END, '')"
+    strip = "".join(dict.fromkeys(lead + trail + "\r\n\u3000"))
+    tokens = ", ".join(_sql_str(t) for t in NULL_TOKENS)
+    cleaned = f"CASE WHEN trim({val}, {_sql_str(strip)}) IN ({tokens}) THEN NULL ELSE trim({val}, {_sql_str(strip)}) END"
+    return f"nullif(CASE WHEN {ends} THEN {cleaned} ELSE {val} END, '')"
+
+
+#: Dates that exports write for "no date": before 1900-01-02, or the Unix epoch day.
+_PLACEHOLDER_TEXT = "^(0{4}|0001|1899-12-3[01]|1900-0?1-0?[01]|1970-0?1-0?1)([^0-9]|$)"
 
 
 def _timestamp(col: str, typ: str) -> str:
+    """Return SQL for a cell as a timestamp; a placeholder date (0001-01-01, 1970-01-01,
+    1900-01-00 …) is NULL."""
     if typ.startswith("TIMESTAMP") or typ == "DATE":
-        return f"CAST({col} AS TIMESTAMP)"
+        return (f"CASE WHEN {col} < TIMESTAMP '1900-01-02' OR ({col} >= TIMESTAMP '1970-01-01' AND "
+                f"{col} < TIMESTAMP '1970-01-02') THEN NULL ELSE CAST({col} AS TIMESTAMP) END")
     t = _text(col, typ)
     fmts = "[" + ", ".join(_sql_str(f) for f in DATE_FORMATS) + "]"
     serial = (f"CASE WHEN regexp_full_match({t}, '[1-9][0-9]{{4}}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' "
               f"+ to_microseconds(CAST(CAST({t} AS DOUBLE) * 86400000000 AS BIGINT)) END")
-    return f"coalesce(try_cast({t} AS TIMESTAMP), try_strptime({t}, {fmts}), {serial})"
+    ts = f"coalesce(try_cast({t} AS TIMESTAMP), try_strptime({t}, {fmts}), {serial})"
+    # Text placeholders (0001-01-01, 1970-01-01 08:00:00, 1900-01-00) are caught by their
+    # spelling; a serial number needs five digits (1927 on), so it is never one.
+    return f"CASE WHEN regexp_matches({t}, {_sql_str(_PLACEHOLDER_TEXT)}) THEN NULL ELSE {ts} END"
+
+
+def placeholder_date_sql(col: str, typ: str) -> str:
+    """Return SQL that is true when a date cell holds a placeholder date."""
+    if typ.startswith("TIMESTAMP") or typ == "DATE":
+        return (f"({col} < TIMESTAMP '1900-01-02' OR ({col} >= TIMESTAMP '1970-01-01' AND "
+                f"{col} < TIMESTAMP '1970-01-02'))")
+    return f"coalesce(regexp_matches({_text(col, typ)}, {_sql_str(_PLACEHOLDER_TEXT)}), false)"
+
+
+_FULLWIDTH = ("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+def _number_parts(col: str, typ: str) -> tuple[str, str, str]:
+    """Return SQL for (plain cast, cleaned cast, leading number) of an amount cell."""
+    t = _text(col, typ)
+    cleaned = (f"regexp_replace(translate({t}, {_sql_str(_FULLWIDTH[0])}, {_sql_str(_FULLWIDTH[1])}), "
+               f"'[¥￥,，元\\s]|RMB|CNY|rmb|cny', '', 'g')")
+    lead = f"try_cast(nullif(regexp_extract({cleaned}, '^[+-]?[0-9]+(\\.[0-9]+)?', 0), '') AS DOUBLE)"
+    return f"try_cast({t} AS DOUBLE)", f"try_cast({cleaned} AS DOUBLE)", lead
 
 
 def _number(col: str, typ: str) -> str:
+    """Return SQL for an amount: plain numbers, ``¥1,299.00``, full-width digits, and the
+    number that leads an annotated text (``499.00（系统计算中…）``)."""
     if typ not in _TEXT_TYPES:
         return f"try_cast({col} AS DOUBLE)"
-    t = _text(col, typ)
-    cleaned = f"regexp_replace({t}, '[¥￥,，元\\s]|RMB|CNY|rmb|cny', '', 'g')"
-    return f"coalesce(try_cast({t} AS DOUBLE), try_cast({cleaned} AS DOUBLE))"
+    return "coalesce(" + ", ".join(_number_parts(col, typ)) + ")"
 
 
-# Plain words only, so the same pattern runs in Python's re and in DuckDB's RE2.
-_EXCLUDED_RE = re.compile("|".join(EXCLUDED_STATUS), re.IGNORECASE)
-_KEPT_RE = re.compile("|".join(KEPT_STATUS), re.IGNORECASE)
+def annotated_amount_sql(col: str, typ: str) -> str:
+    """Return SQL that is true when an amount was read from the number leading a note."""
+    if typ not in _TEXT_TYPES:
+        return "false"
+    plain, cleaned, lead = _number_parts(col, typ)
+    return f"({plain} IS NULL AND {cleaned} IS NULL AND {lead} IS NOT NULL)"
 
 
-def status_excluded(status: object) -> bool:
-    """Return True when a status text says closed, cancelled, unpaid or fully refunded."""
-    if status is None or (isinstance(status, float) and status != status):
-        return False
-    text = str(status)
-    return bool(_EXCLUDED_RE.search(text)) and not _KEPT_RE.search(text)
-
-
-def _excluded_sql(status: str, seen: list[str]) -> str:
-    """Return SQL for :func:`status_excluded`: the statuses seen in a sample are decided
-    in Python (a fast IN list), any other value by the same regular expressions."""
-    out = []
-    for flag in (True, False):
-        values = [v for v in seen if status_excluded(v) is flag]
-        if values:
-            out.append(f"WHEN {status} IN ({', '.join(map(_sql_str, values))}) THEN {str(flag).lower()}")
-    regex = (f"regexp_matches({status}, {_sql_str('(?i)' + _EXCLUDED_RE.pattern)}) AND NOT "
-             f"regexp_matches({status}, {_sql_str('(?i)' + _KEPT_RE.pattern)})")
-    return f"CASE WHEN {status} IS NULL THEN false {' '.join(out)} ELSE {regex} END"
-
-
-def _excluded_fast(col: str, typ: str, seen: list[str]) -> str:
-    """Return SQL for :func:`status_excluded` of a raw status cell.
+def _excluded_fast(col: str, typ: str, seen: list[str],
+                   decide: Callable[[object], bool] = status_excluded) -> str:
+    """Return SQL for ``decide`` (:func:`status_excluded`) of a raw status cell.
 
     A raw text cell equal to a status seen in the sample is decided by a plain IN test
     (a seen value is already trimmed, so the raw cell needs no cleaning); any other cell
-    is cleaned and decided by :func:`_excluded_sql`.
+    is cleaned and decided by :func:`diag.meaning.excluded_sql`.
     """
-    full = _excluded_sql(_text(col, typ), seen)
+    full = excluded_sql(_text(col, typ), seen, decide)
     if typ != "VARCHAR" or not seen:
         return full
     out = [f"WHEN {col} IS NULL THEN false"]
     for flag in (True, False):
-        values = [v for v in seen if status_excluded(v) is flag]
+        values = [v for v in seen if decide(v) is flag]
         if values:
             out.append(f"WHEN {col} IN ({', '.join(map(_sql_str, values))}) THEN {str(flag).lower()}")
     return f"CASE {' '.join(out)} ELSE {full} END"
 
 
+#: Text in a total row's first cells (合计 / 总计 / 汇总 / 本页合计 …).
+_TOTAL_ROW = "^\\s*(本页|本月|全部)?(合计|总计|汇总|小计|total)"
+
+
 def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime, lean: bool,
-               seen: list[str]) -> str:
+               seen: list[str], vocabulary: dict[str, str] | None = None, walk_ins: bool = False) -> str:
     """Return the SELECT that turns ``src`` rows into typed, reason-tagged rows.
 
     ``row_h`` hashes every column of the raw row (exact duplicates share it).  With
     ``lean`` the ids become 64-bit hashes and only what the metrics need is kept.
+    ``vocabulary`` is a profile's ``{status: meaning}``; with ``walk_ins`` a row without
+    a customer is a walk-in order (customer NULL), not an unusable row.
     """
     def col(key: str) -> tuple[str, str] | None:
         return (_ident(mapping[key]), types[mapping[key]]) if key in mapping else None
 
+    def decide(value: object) -> bool:
+        return status_excluded(value, vocabulary)
+
+    seen = list(dict.fromkeys([*seen, *(vocabulary or {})]))
     oid, cid = col("order_id"), col("customer_id")
     pay, amt = col("paid_at"), col("amount")
-    assert oid and cid and pay and amt
+    assert oid and pay and amt and (cid or walk_ins)
+    first = _ident(next(iter(types)))
     parts = {
         "order_id": _text(*oid, _ID_MARKS),
-        "customer_id": _text(*cid, _ID_MARKS),
+        "customer_id": _text(*cid, _ID_MARKS) if cid else "CAST(NULL AS VARCHAR)",
         "paid_at": _timestamp(*pay),
         "amount": _number(*amt),
         "paid_raw": pay[0],
         "amount_raw": amt[0],
+        "first_raw": first,
         "row_h": "hash(" + ", ".join(_ident(h) for h in types) + ")",
     }
     st = col("status")
     parts["status_raw"] = st[0] if st else "CAST(NULL AS VARCHAR)"
-    parts["excluded"] = _excluded_fast(*st, seen) if st else "false"
+    parts["excluded"] = _excluded_fast(*st, seen, decide) if st else "false"
+    refund_cols = {k: col(k) for k in ("refund_amount", "refund_status", "refund_flag", "close_reason")
+                   if k in mapping}
+    for key, c in refund_cols.items():
+        parts[key] = _number(*c) if key == "refund_amount" else _text(*c)
     optional = () if lean else ("channel", "store", "product", "category")
     for key in optional:
         c = col(key)
@@ -357,30 +364,65 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
     if not lean:
         parts["quantity"] = _number(*q) if q else "CAST(NULL AS DOUBLE)"
     inner = ",\n  ".join(f"{v} AS {k}" for k, v in parts.items())
+    source = f"(SELECT\n  {inner}\nFROM src)"
+    refund_full = "false"
+    if refund_cols:
+        # A middle layer decides full and partial refunds from the parsed cells: a fully
+        # refunded line is excluded whatever its main status; a partial refund is subtracted.
+        full, partial = refund_sql("amount", "refund_amount" if "refund_amount" in refund_cols else None,
+                                   *(k if k in refund_cols else None
+                                     for k in ("refund_status", "refund_flag", "close_reason")))
+        source = (f"(SELECT * EXCLUDE (amount, excluded), excluded AS status_excl, {full} AS refund_full, "
+                  f"excluded OR {full} AS excluded, "
+                  f"CASE WHEN NOT ({full}) AND {partial} IS NOT NULL THEN amount - {partial} ELSE amount END "
+                  f"AS amount FROM {source})")
+        refund_full = "refund_full"  # a closed order that was refunded is labelled a refund
+    customer_ok = "" if walk_ins else "customer_id IS NOT NULL AND "
     # A cheap AND chain decides validity; the reason CASE runs only for invalid rows.  The
     # status is decided first: a closed, unpaid or refunded line only needs its order id to
     # be counted as excluded (such exports often leave its payment time or amount blank).
-    ok = (f"order_id IS NOT NULL AND (excluded OR (customer_id IS NOT NULL AND paid_at IS NOT NULL AND "
+    ok = (f"order_id IS NOT NULL AND (excluded OR ({customer_ok}paid_at IS NOT NULL AND "
           f"paid_at <= TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' AND amount >= 0 AND NOT isinf(amount)))")
+    paid_text, amount_text = _text("paid_raw", pay[1]), _text("amount_raw", amt[1])
     reason = (f"CASE WHEN {ok} THEN NULL "
+              f"WHEN order_id IS NULL AND customer_id IS NULL AND {paid_text} IS NULL AND {amount_text} IS NULL "
+              f"THEN 'blank row' "
+              f"WHEN regexp_matches(coalesce(order_id, {_text('first_raw', types[next(iter(types))])}, ''), "
+              f"{_sql_str('(?i)' + _TOTAL_ROW)}) THEN 'total row' "
               f"WHEN order_id IS NULL THEN 'missing order id' "
               f"WHEN customer_id IS NULL THEN 'missing customer' "
-              f"WHEN {_text('paid_raw', pay[1])} IS NULL THEN 'missing date' "
+              f"WHEN {placeholder_date_sql('paid_raw', pay[1])} THEN 'placeholder date' "
+              f"WHEN {paid_text} IS NULL THEN 'missing date' "
               f"WHEN paid_at IS NULL THEN 'unparseable date' "
               f"WHEN paid_at > TIMESTAMP '{now:%Y-%m-%d %H:%M:%S}' THEN 'future date' "
-              f"WHEN {_text('amount_raw', amt[1])} IS NULL THEN 'missing amount' "
+              f"WHEN {amount_text} IS NULL THEN 'missing amount' "
               f"WHEN amount IS NULL OR isnan(amount) OR isinf(amount) THEN 'unparseable amount' "
               f"WHEN amount < 0 THEN 'negative amount' END")
     # The reason CASE reads the raw date and amount cells as text only for rows that
     # fail the validity test; the metrics path cleans the status text only on excluded rows.
     status = _text("status_raw", st[1]) if st else "CAST(NULL AS VARCHAR)"
+    if refund_cols:
+        status = f"CASE WHEN {refund_full} THEN {_sql_str(REFUND_COLUMN_STATUS)} ELSE {status} END"
+    cust = "CASE WHEN customer_id IS NULL THEN NULL ELSE hash(customer_id) END" if walk_ins \
+        else "hash(customer_id)"
     if lean:
-        keep = (f"hash(order_id) AS order_id, hash(customer_id) AS customer_id, paid_at, amount, "
+        keep = (f"hash(order_id) AS order_id, {cust} AS customer_id, paid_at, amount, "
                 f"excluded, CASE WHEN excluded THEN {status} END AS status")
     else:
         keep = (f"order_id, customer_id, paid_at, amount, excluded, {status} AS status, channel, store, "
                 f"product, category, quantity")
-    return f"SELECT row_h, {keep}, {reason} AS reason FROM (SELECT\n  {inner}\nFROM src)"
+    return f"SELECT row_h, {keep}, {reason} AS reason FROM {source}"
+
+
+def notes_sql(mapping: dict[str, str], types: dict[str, str]) -> str | None:
+    """Return a SELECT counting (amounts read from annotated text, placeholder dates) over
+    ``src``, or None when neither can occur (typed date and amount columns)."""
+    amt, pay = mapping["amount"], mapping["paid_at"]
+    annotated = annotated_amount_sql(_ident(amt), types[amt])
+    if annotated == "false" and not types[pay] == "VARCHAR":
+        return None
+    placeholder = placeholder_date_sql(_ident(pay), types[pay])
+    return (f"SELECT count(*) FILTER (WHERE {annotated}), count(*) FILTER (WHERE {placeholder}) FROM src")
 
 
 def kept_first(column: str) -> str:

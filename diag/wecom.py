@@ -292,7 +292,7 @@ def _decode(raw: bytes, file: str) -> str:
 def _table_rows(path: Path, file: str) -> list[list[Any]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            sheet = pd.read_excel(path, header=None, dtype=object)
+            sheet = pd.read_excel(path, header=None, dtype=object, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
             raise DataError(f"cannot read the workbook ({exc})", file=file) from None
         return [[None if (isinstance(v, float) and math.isnan(v)) else v for v in row]

@@ -234,7 +234,7 @@ def _masked_everywhere(ids: pd.Series) -> list[str]:
 
 def test_every_phone_and_wechat_id_in_the_demo_data_is_masked_by_mask_id():
     phones = pd.read_csv(BRIEFS / "data/xiaobei-muying/orders.csv", encoding="utf-8-sig", dtype=str)["买家手机号"]
-    wechat = pd.read_excel(BRIEFS / "data/mujia-jiaju/orders.xlsx")["customer"]
+    wechat = pd.read_excel(BRIEFS / "data/mujia-jiaju/orders.xlsx", engine="openpyxl")["customer"]
     assert _masked_everywhere(phones) == []
     assert _masked_everywhere(wechat) == []
 
