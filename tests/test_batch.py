@@ -52,9 +52,9 @@ def write_notebook(folder: Path, name: str, code: str) -> Path:
 
 @pytest.fixture
 def quick_notebooks(tmp_path, monkeypatch) -> Path:
-    """Replace the four notebooks by quick stand-ins (the real ones are tested in test_run)."""
+    """Replace the flow's notebooks by quick stand-ins (the real ones are tested in test_run)."""
     folder = tmp_path / "notebooks"
-    for name, section in zip(NOTEBOOKS, ("intake", "journey", "diagnosis", "strategy")):
+    for name, section in ((n, n.split("_", 1)[1]) for n in NOTEBOOKS):
         write_notebook(folder, name, STEP.format(name=name, section=section))
     monkeypatch.setattr(paths, "NOTEBOOKS", folder)
     return folder
@@ -193,7 +193,7 @@ def test_a_batch_killed_with_sigkill_and_started_again_finishes_the_rest(tmp_pat
     for stem in "abcd":
         client_brief(briefs, stem, name=f"{stem}店", sleep=1.5)
     nbdir = tmp_path / "notebooks"
-    for name, section in zip(NOTEBOOKS, ("intake", "journey", "diagnosis", "strategy")):
+    for name, section in ((n, n.split("_", 1)[1]) for n in NOTEBOOKS):
         write_notebook(nbdir, name, STEP.format(name=name, section=section))
     out = tmp_path / "out"
     # the stand-in notebooks reach the batch's process through paths.NOTEBOOKS

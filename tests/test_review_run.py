@@ -142,7 +142,7 @@ def test_batch_passes_since_and_no_since_to_every_client(tmp_path, monkeypatch):
 
     seen = []
 
-    def fake(brief_path, out_root, *, lang="zh", since=None, use_since=True):
+    def fake(brief_path, out_root, *, lang="zh", since=None, use_since=True, **_options):
         seen.append((Path(brief_path).name, since, use_since))
         return run.RunResult(slug=Path(brief_path).stem)
 
