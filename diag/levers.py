@@ -110,8 +110,8 @@ class Baseline:
     """
 
     gmv: float
-    customers: int
-    orders: int
+    customers: float
+    orders: float
     days: int
     start: Mapping[str, float] = field(default_factory=dict)
 

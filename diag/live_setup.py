@@ -231,9 +231,19 @@ def live_setup(results: Mapping[str, Any], brief: Any, template: Mapping[str, An
     start["repurchase_rate"] = (repurchase, SOURCE_MEASURED, "")
     start["frequency"] = (lv.orders_per_repeater(orders / customers, repurchase), SOURCE_MEASURED,
                           "由实测人均订单数与复购率推算")
-    baseline = lv.Baseline(gmv, customers, orders, _period_days(metrics), {k: v[0] for k, v in start.items()})
-    sliders = [_slider(lever, start[lever.key], bench, repurchase) for lever in lv.LEVERS]
     period = f"{metrics.get('first_date', '')} 至 {metrics.get('last_date', '')}"
+    days = _period_days(metrics)
+    target = _strategy(results).get("target")
+    base, months = ((_num(target.get("baseline_gmv")), _num(target.get("horizon_months")))
+                    if isinstance(target, dict) else (None, None))
+    if base and months and base > 0 and months > 0:
+        # The report prices its scenarios on the target's baseline (the last horizon months),
+        # so the page does too: the same customers' mix (AOV, orders per customer) at that GMV.
+        scale = base / gmv
+        gmv, customers, orders, days = base, customers * scale, orders * scale, round(months * lv.DAYS_PER_MONTH)
+        period = f"目标周期基线（最近 {months:g} 个月）"
+    baseline = lv.Baseline(gmv, customers, orders, days, {k: v[0] for k, v in start.items()})
+    sliders = [_slider(lever, start[lever.key], bench, repurchase) for lever in lv.LEVERS]
     client = (results.get("meta") or {}).get("client") or {}
     name = client.get("name", "") if isinstance(client, dict) else str(client)
     return LiveSetup(name, str(template.get("key", "")), period, baseline, sliders,

@@ -51,6 +51,16 @@ def test_the_period_is_calibrated_so_the_start_gives_the_measured_gmv():
     assert starts(setup)["frequency"] == (pytest.approx(3.0), "实测")       # 1 + 0.6 ÷ 0.3
 
 
+def test_with_a_recorded_target_the_page_starts_from_the_targets_baseline_like_the_reports_scenarios():
+    target = {"gmv_target": 120_000.0, "horizon_months": 3, "baseline_gmv": 45_000.0}
+    setup = live_setup(results(target=target), brief(5_000, 600, 300), TEMPLATE)
+    assert lv.evaluate(setup.baseline, setup.start).gmv == pytest.approx(45_000)
+    assert setup.baseline.days == round(3 * lv.DAYS_PER_MONTH)
+    assert setup.baseline.aov == pytest.approx(125.0)                          # the same customers' mix
+    assert setup.baseline.orders_per_customer == pytest.approx(1.6)
+    assert "3 个月" in setup.period
+
+
 def test_a_stage_larger_than_the_one_before_is_capped_and_said():
     setup = live_setup(results(), brief(10_000, 12_000, 15_000), TEMPLATE)
     by_key = {s.key: s for s in setup.sliders}
