@@ -147,9 +147,13 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
                f"{metrics['repurchase_rate'] * 100:.0f} 位在两个及以上不同日期下过单；"
                f"复购周期中位数 {metrics['median_repurchase_days'] or 0:.0f} 天。")
     total = sum(segments.values()) or 1
-    lost = segments.get("流失", 0) + segments.get("重要挽留", 0) + segments.get("重要唤回", 0)
-    out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态，"
-               f"其中「重要挽留」「重要唤回」是最值得优先联系的高价值客户。")
+    at_risk = sorted(((n, segments.get(n, 0)) for n in ("重要挽留", "重要唤回", "流失")), key=lambda x: -x[1])
+    lost = sum(count for _, count in at_risk)
+    parts = "、".join(f"「{name}」{count:,} 人" for name, count in at_risk if count)
+    valuable = sum(count for name, count in at_risk if name != "流失")
+    out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态"
+               + (f"（{parts}）" if parts else "")
+               + f"；其中 {valuable:,} 位高价值客户（「重要挽留」「重要唤回」）最值得优先联系。")
     if opportunities is not None:
         if len(opportunities):
             top = opportunities.iloc[0]

@@ -14,9 +14,9 @@ Block kinds (``results["sections"][name]["blocks"]``)::
     {"kind": "number", "key": str, "label": str, "value": float|int|str|None,
      "unit": str, "fmt": str, "definition": str, "headline": bool}
     {"kind": "table", "key": str, "title": str, "columns": [str], "rows": [[...]],
-     "note": str}
+     "note": str, "reading": str (optional: how to read it, printed in the method appendix)}
     {"kind": "figure", "key": str, "path": "figures/<key>.png", "title": str,
-     "caption": str, "landscape": bool}
+     "caption": str, "landscape": bool, "reading": str (optional)}
 
 Every recorded string and table cell passes through :mod:`diag.privacy`.
 Machine-readable values that the report does not print go to ``data`` via
@@ -177,15 +177,23 @@ class Recorder:
         self.values[key] = to_jsonable(value)
 
     def table(self, key: str, df: pd.DataFrame, *, title: str, note: str = "",
-              id_columns: Iterable[str] = (), max_rows: int = 40) -> None:
-        """Record a table (at most ``max_rows`` rows are printed in the report; all are kept)."""
+              id_columns: Iterable[str] = (), max_rows: int = 40, reading: str = "") -> None:
+        """Record a table (at most ``max_rows`` rows are printed in the report; all are kept).
+
+        ``note`` is printed under the table; ``reading`` is a fixed explanation of how to read
+        it (definitions, formulas), printed once in the method appendix instead.
+        """
         payload = table_payload(df, id_columns=id_columns)
         self._add({"kind": "table", "key": key, "title": title, "note": note,
-                   "max_rows": int(max_rows), **payload})
+                   "max_rows": int(max_rows), **payload, **({"reading": reading} if reading else {})})
 
     def figure(self, key: str, fig: Any, *, title: str, caption: str = "",
-               landscape: bool = False, dpi: int = 150) -> Path:
-        """Save a matplotlib Figure (or an Axes' figure) as ``figures/<key>.png`` and record it."""
+               landscape: bool = False, dpi: int = 150, reading: str = "") -> Path:
+        """Save a matplotlib Figure (or an Axes' figure) as ``figures/<key>.png`` and record it.
+
+        ``caption`` is printed under the figure; ``reading`` (how to read it: axes, marks,
+        definitions) is printed once in the method appendix instead.
+        """
         import matplotlib.pyplot as plt
 
         figure = fig if hasattr(fig, "savefig") else fig.figure  # a Figure, or an Axes
@@ -200,7 +208,8 @@ class Recorder:
             Path(tmp).unlink(missing_ok=True)
         plt.close(figure)
         self._add({"kind": "figure", "key": key, "path": f"{FIGURES}/{key}.png", "title": title,
-                   "caption": caption, "landscape": bool(landscape)})
+                   "caption": caption, "landscape": bool(landscape),
+                   **({"reading": reading} if reading else {})})
         return path
 
     # -- machine-readable values ----------------------------------------------------

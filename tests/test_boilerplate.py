@@ -36,14 +36,11 @@ def demo_reports(tmp_path_factory):
     return reports, names, files
 
 
-@pytest.mark.xfail(strict=False, reason="the diagnosis chapters and the executive summary (issue 17) still repeat "
-                                        "fixed narrative; the strategy chapters of issue 18 are client-specific")
 def test_at_most_thirty_percent_of_prose_is_identical_in_all_four_demo_reports(demo_reports):
     reports, names, _ = demo_reports
     assert shared_share(reports, names) <= 0.30
 
 
-@pytest.mark.xfail(strict=False, reason="the executive summary repeats the diagnosis findings until issue 17 lands")
 def test_no_paragraph_is_repeated_inside_one_demo_report(demo_reports):
     reports, _, _ = demo_reports
     assert all(not repeated(r) for r in reports)

@@ -118,6 +118,7 @@ class ReportBuilder:
         self.lead_in = 0       # EMU of headings and text printed on the current landscape page
         self.printed: set[tuple[str, str]] = set()   # tables and paragraphs already printed
         self.in_appendix = False
+        self.readings: list[list[str]] = []   # [figure/table label, title, how to read it]
 
     # -- entry point ------------------------------------------------------------------
     def build(self) -> bytes:
@@ -338,12 +339,14 @@ class ReportBuilder:
         columns = [str(c) for c in block.get("columns") or []]
         rows = [list(r) for r in block.get("rows") or []]
         if block.get("key") == DATA_QUALITY_KEY and not self.in_appendix:
-            self._para("note", self.m["see_appendix_b"])   # printed once, in appendix B
+            if not self._seen("text", self.m["see_appendix_b"]):
+                self._para("note", self.m["see_appendix_b"])   # the table is printed once, in appendix B
             return
         if rows and self._seen("table", columns, rows):
             return  # a table is printed once
         max_rows = int(block.get("max_rows") or 40)
         self._table(block.get("title", ""), columns, rows, max_rows=max_rows, note=block.get("note", ""))
+        self._reading(self.m["table"], self.table_no, block)
 
     def _block_figure(self, block: dict[str, Any]) -> None:
         self._orient(bool(block.get("landscape")))
@@ -378,6 +381,7 @@ class ReportBuilder:
         self._caption("caption", m["figure"], self.figure_no, block.get("title", ""))
         if block.get("caption"):
             self._para("note", block["caption"], align=WD_ALIGN_PARAGRAPH.CENTER)
+        self._reading(m["figure"], self.figure_no, block)
 
     # -- tables -------------------------------------------------------------------------
     def _table(self, title: str, columns: list[str], rows: list[list[Any]], *, max_rows: int = 0,
@@ -472,6 +476,22 @@ class ReportBuilder:
             self._para("body", m[f"method_{key}"])
             if key == "clv":
                 self._model_parameters()
+        self._readings()
+
+    def _reading(self, label: str, number: int, block: dict[str, Any]) -> None:
+        """Keep a block's fixed reading note for the method appendix (the same text once)."""
+        text = _t(block.get("reading") or "")
+        if text and not self._seen("reading", text):
+            self.readings.append([f"{label} {number}", _t(block.get("title", "")), text])
+
+    def _readings(self) -> None:
+        """Print how to read each figure and table whose explanation is the same for every client."""
+        if not self.readings:
+            return
+        m = self.m
+        self._para("h2", m["readings_title"])
+        self._table(m["readings_title"], [m["readings_item"], m["readings_name"], m["readings_text"]],
+                    self.readings, weights=[1.2, 3, 7], numeric_cols=set())
 
     def _model_parameters(self) -> None:
         """Print the fitted model parameters (only here: the owner's chapters carry no symbols)."""

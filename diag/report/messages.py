@@ -44,6 +44,7 @@ _ZH: dict[str, str] = {
     "appendix_b": "附录 B\u3000数据质量",
     "appendix_b_missing": "本次运行没有记录数据质量表。",
     "appendix_c": "附录 C\u3000方法说明",
+    "readings_title": "图表读法与口径", "readings_item": "图表", "readings_name": "名称", "readings_text": "读法与口径",
     "method_rfm_title": "RFM 分层",
     "method_rfm": (
         "按最近一次购买距今天数（R）、购买频次（F）和累计消费金额（M）给每位客户打分，"
@@ -104,6 +105,7 @@ _EN: dict[str, str] = {
     "appendix_b": "Appendix B  Data quality",
     "appendix_b_missing": "No data-quality table was recorded in this run.",
     "appendix_c": "Appendix C  Methods",
+    "readings_title": "How to read the figures and tables", "readings_item": "Item", "readings_name": "Name", "readings_text": "How to read it",
     "method_rfm_title": "RFM segments",
     "method_rfm": (
         "Each customer is scored on recency (days since the last purchase), frequency and monetary "

@@ -417,3 +417,28 @@ def test_a_landscape_figure_under_a_heading_shrinks_to_share_the_page(tmp_path: 
         page = dx.text_height(_section_of(document, "图 1\u3000用户旅程地图"))
     assert heights["alone"] == int(page * 0.82)
     assert page * 0.5 <= heights["under_heading"] < heights["alone"] - 914_400 // 2   # at least 1.27 cm less
+
+
+def test_a_fixed_reading_note_is_printed_once_in_the_method_appendix_not_under_its_table(tmp_path: Path) -> None:
+    import pandas as pd
+    from diag.record import Recorder, merge_results
+
+    run = tmp_path / "r"
+    rec = Recorder(run, "diagnosis", "诊断")
+    rec.table("a", pd.DataFrame({"渠道": ["小程序"], "复购率": [0.3]}), title="渠道表现",
+              note="小程序贡献最多", reading="复购率 = 复购客户 ÷ 购买客户")
+    rec.table("b", pd.DataFrame({"渠道": ["门店"], "复购率": [0.2]}), title="渠道表现（门店）",
+              reading="复购率 = 复购客户 ÷ 购买客户")
+    rec.table("data_quality", pd.DataFrame({"项目": ["有效订单"], "数量": [3]}), title="数据质量")
+    rec.table("data_quality", pd.DataFrame({"项目": ["有效订单"], "数量": [3]}), title="数据质量")
+    merge_results(run, META)
+    document = docx.Document(str(build_report(run)))
+    body = [p.text for p in document.paragraphs if not p.style.name.startswith("toc")]
+    appendix = body.index("附录 C\u3000方法说明")
+    assert "小程序贡献最多" in body[:appendix]
+    assert not any("复购客户 ÷ 购买客户" in t for t in body)          # not a paragraph anywhere
+    assert sum("见附录 B" in t for t in body[:appendix]) == 1         # the pointer is printed once
+    table = document.tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["图表", "名称", "读法与口径"]
+    assert rows[1:] == [["表 1", "渠道表现", "复购率 = 复购客户 ÷ 购买客户"]]
