@@ -131,6 +131,19 @@ def table_payload(df: pd.DataFrame, *, id_columns: Iterable[str] = ()) -> dict[s
     return {"columns": [client_text(scrub_text(str(c))) for c in frame.columns], "rows": rows}
 
 
+def _compact_png(path: str) -> None:
+    """Rewrite a chart PNG with a 256-colour palette (in place).
+
+    A chart holds few colours, so the palette image looks the same and weighs about a
+    third; the report embeds every figure, so the client's folder shrinks with it.
+    """
+    from PIL import Image
+
+    with Image.open(path) as image:
+        compact = image.convert("RGB").quantize(colors=256)
+    compact.save(path, format="PNG", optimize=True)
+
+
 class Recorder:
     """Record one notebook section's results under ``run_dir``.
 
@@ -202,6 +215,7 @@ class Recorder:
         os.close(fd)
         try:
             figure.savefig(tmp, dpi=dpi, bbox_inches="tight", facecolor="white")
+            _compact_png(tmp)
             os.chmod(tmp, FILE_MODE)
             os.replace(tmp, path)
         finally:

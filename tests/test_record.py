@@ -27,6 +27,18 @@ def test_numbers_tables_and_figures_land_in_results_json(tmp_path):
     assert load_results(tmp_path) == merged
 
 
+def test_a_figure_is_saved_as_a_palette_png_that_keeps_the_charts_colours(tmp_path):
+    from PIL import Image
+
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [3, 4], color=["#1f5f8b", "#e07b39"])
+    path = Recorder(tmp_path, "diagnosis", "x").figure("bars", fig, title="bars")
+    with Image.open(path) as image:
+        assert image.mode == "P"                                     # 256 colours at most
+        colours = {rgb for _n, rgb in image.convert("RGB").getcolors(maxcolors=1 << 16)}
+    assert any(max(abs(a - b) for a, b in zip(rgb, (0x1f, 0x5f, 0x8b))) <= 4 for rgb in colours)
+
+
 def test_sections_are_merged_in_consulting_flow_order(tmp_path):
     for section in ("strategy", "diagnosis", "intake"):
         Recorder(tmp_path, section, section)
