@@ -96,15 +96,21 @@ def template_dirs() -> list[Path]:
     return dirs
 
 
-def known_industries() -> dict[str, Path]:
-    """Return ``{key: template path}`` for every available industry template."""
+def yaml_by_key(folders: list[Path]) -> dict[str, Path]:
+    """Return ``{file stem: path}`` of the ``*.yaml`` files in ``folders``; a later folder
+    (the firm's) overrides an earlier one, and files starting with ``.`` or ``_`` are skipped."""
     found: dict[str, Path] = {}
-    for folder in template_dirs():
+    for folder in folders:
         if folder.is_dir():
             for path in sorted(folder.glob("*.yaml")):
                 if not path.name.startswith((".", "_")):
                     found[path.stem] = path
     return found
+
+
+def known_industries() -> dict[str, Path]:
+    """Return ``{key: template path}`` for every available industry template."""
+    return yaml_by_key(template_dirs())
 
 
 def require_industry(key: str, *, file: str | Path | None = None, where: str | None = None) -> Path:

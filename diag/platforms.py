@@ -68,13 +68,9 @@ def platform_dirs() -> list[Path]:
 
 def known_platforms() -> dict[str, Path]:
     """Return ``{key: profile path}`` for every available profile."""
-    found: dict[str, Path] = {}
-    for folder in platform_dirs():
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                if not path.name.startswith((".", "_")):
-                    found[path.stem] = path
-    return found
+    from .industries import yaml_by_key
+
+    return yaml_by_key(platform_dirs())
 
 
 def _validation_message(exc: ValidationError) -> tuple[str, str]:
