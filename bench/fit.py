@@ -20,8 +20,8 @@ import scipy.optimize  # noqa: F401 - imported before the clock starts (≈ 0.3 
 
 from diag.areas import clv
 from diag.areas import people
-from diag.metrics import clv_summary_sql
-from diag.orders import as_of_default, connect, load
+from diag.areas.metrics import clv_summary_sql
+from diag.readers.orders import as_of_default, connect, load
 
 
 def main(path: str) -> dict:

@@ -24,10 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from diag import orders, paths  # noqa: E402
+from diag.readers import orders
+from diag import paths  # noqa: E402
 from diag.record import merge_results, write_atomic  # noqa: E402
 from diag.report import build_report  # noqa: E402
-from diag.run import NOTEBOOKS, _meta, prepare  # noqa: E402
+from diag.run.client import NOTEBOOKS, _meta, prepare  # noqa: E402
 
 
 def finish(brief_path: Path, work: Path, prepared: tuple | None = None) -> None:

@@ -1,3 +1,3 @@
-from .cli import main
+from diag.cli import main
 
 raise SystemExit(main())

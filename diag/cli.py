@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .errors import DiagError, RunError, UsageError
+from diag.errors import DiagError, RunError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,7 +35,7 @@ def _date(text: str):
 # -- handlers -------------------------------------------------------------------------
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from .industries import scaffold_brief
+    from diag.industries.registry import scaffold_brief
 
     path = scaffold_brief(args.client, args.industry, Path(args.dir))
     print(f"已创建需求澄清表: {path}")
@@ -43,7 +43,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_intake(args: argparse.Namespace) -> int:
-    from . import intake
+    from diag.intake import workbook as intake
 
     if args.intake_command == "form":
         path = intake.write_form(Path(args.out), industry=args.industry, lang=args.lang)
@@ -61,7 +61,7 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .check import check_brief, format_check
+    from diag.run.check import check_brief, format_check
 
     report = check_brief(Path(args.brief))
     print(format_check(report))
@@ -70,7 +70,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _column_map(pairs: list[str] | None) -> dict[str, str] | None:
     """Return ``{field: header}`` from ``--column field=header`` options (as a brief's data.columns)."""
-    from .orders import FIELDS
+    from diag.readers.orders import FIELDS
 
     out: dict[str, str] = {}
     for pair in pairs or []:
@@ -85,7 +85,7 @@ def _column_map(pairs: list[str] | None) -> dict[str, str] | None:
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
-    from .metrics import compute_metrics, format_table, to_json
+    from diag.areas.metrics import compute_metrics, format_table, to_json
 
     metrics = compute_metrics(Path(args.orders), as_of=args.as_of, columns=_column_map(args.column),
                               platform=args.platform)
@@ -97,7 +97,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .run import run_client
+    from diag.run.client import run_client
 
     result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
                         pdf=args.pdf, **_since(args), **({"per_store": True} if args.per_store else {}))
@@ -120,7 +120,7 @@ def _add_since(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from .run import run_batch
+    from diag.run.client import run_batch
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,
@@ -130,10 +130,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import build_report
+    from diag.report import build_report
 
     if args.check_template:
-        from .report.firm import check_and_print
+        from diag.report.firm import check_and_print
 
         return check_and_print(Path(args.check_template))
     if args.run_dir is None:
@@ -153,7 +153,7 @@ def _delivery_options(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    from . import industries
+    from diag.industries import registry as industries
 
     if args.templates_command == "list":
         print(industries.format_list())
@@ -166,7 +166,7 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_platforms(args: argparse.Namespace) -> int:
-    from . import platforms
+    from diag.platforms import registry as platforms
 
     if args.platforms_command == "list":
         print(platforms.format_list())
@@ -179,7 +179,7 @@ def _cmd_platforms(args: argparse.Namespace) -> int:
 
 
 def _cmd_live(args: argparse.Namespace) -> int:
-    from .live import serve
+    from diag.live.session import serve
 
     return serve(Path(args.brief), port=args.port, lab=args.lab, out_root=Path(args.out))
 

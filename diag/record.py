@@ -42,8 +42,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .cleantext import client_text
-from .privacy import mask_id, scrub_text
+from diag.cleantext import client_text
+from diag.privacy import mask_id, scrub_text
 
 RESULTS = "results.json"
 PARTS = "results"
@@ -245,7 +245,7 @@ class Recorder:
 
         from IPython.display import HTML, Image, display
 
-        from .report.format import format_value
+        from diag.format import format_value
 
         kind = block["kind"]
         if kind == "number":
@@ -296,7 +296,7 @@ def merge_results(run_dir: str | os.PathLike[str], meta: dict[str, Any]) -> dict
 
 def load_results(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Return the merged ``results.json`` of a finished run."""
-    from .errors import DataError
+    from diag.errors import DataError
 
     path = Path(run_dir) / RESULTS
     try:

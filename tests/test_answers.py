@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from diag.answers import (AnswerError, parse_bool, parse_choice, parse_date, parse_list, parse_mapping,
+from diag.intake.answers import (AnswerError, parse_bool, parse_choice, parse_date, parse_list, parse_mapping,
                           parse_number)
 
 

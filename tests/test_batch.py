@@ -17,16 +17,16 @@ import yaml
 
 from diag import paths
 from diag.errors import UsageError
-from diag.kernels import CellFailure, WarmKernel
-from diag.outlock import batch_lock
-from diag.progress import Progress
-from diag.run import NOTEBOOKS, RunResult, run_batch
+from diag.run.kernels import CellFailure, WarmKernel
+from diag.run.outlock import batch_lock
+from diag.run.progress import Progress
+from diag.run.client import NOTEBOOKS, RunResult, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 
 #: A stand-in for each consulting-flow notebook: reads the orders, records one number.
 STEP = """from diag import Recorder, load_brief
-from diag.orders import read_orders
+from diag.readers.orders import read_orders
 import time
 brief = load_brief(brief_path)
 data = read_orders(brief.data_path("orders"))
@@ -172,7 +172,7 @@ def test_a_second_batch_into_the_same_folder_is_refused_while_one_runs(quick_not
 
 def test_a_killed_holder_does_not_leave_the_lock_stuck(tmp_path):
     out = tmp_path / "out"
-    code = ("import sys, time; from pathlib import Path; from diag.outlock import batch_lock\n"
+    code = ("import sys, time; from pathlib import Path; from diag.run.outlock import batch_lock\n"
             "with batch_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", code, str(out)], stdout=subprocess.PIPE, text=True)
     try:

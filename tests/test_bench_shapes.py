@@ -16,7 +16,7 @@ import generate  # noqa: E402
 import reference  # noqa: E402
 from run import agree  # noqa: E402
 
-from diag.metrics import compute_metrics  # noqa: E402
+from diag.areas.metrics import compute_metrics  # noqa: E402
 
 
 @pytest.mark.parametrize("shape", sorted(generate.TABLES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from diag import load_brief, paths
-from diag.boilerplate import mask, prose_paragraphs, repeated, shared_share
+from diag.report.boilerplate import mask, prose_paragraphs, repeated, shared_share
 
 SLUGS = ["xiaobei-muying", "laomian-canyin", "mujia-jiaju", "qinghe-meizhuang"]
 
@@ -23,7 +23,7 @@ def test_the_shared_share_counts_paragraphs_every_report_holds_once_masked():
 
 @pytest.fixture(scope="module")
 def demo_reports(tmp_path_factory):
-    from diag.run import run_client
+    from diag.run.client import run_client
     out = tmp_path_factory.mktemp("demo")
     reports, names, files = [], [], []
     for slug in SLUGS:
@@ -58,7 +58,7 @@ def test_the_plan_chapters_add_no_paragraph_shared_by_all_four_demo_reports(demo
 
 def test_no_demo_report_contains_a_product_place_or_case_detail_of_another_industry(demo_reports):
     import docx
-    from diag.plays import load_library
+    from diag.strategy.plays import load_library
     markers = load_library()["industries"]
     _, names, files = demo_reports
     for (client, industry), path in zip(names, files):

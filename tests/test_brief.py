@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diag.brief import Brief, brief_errors, load_brief, save_brief, slugify
+from diag.brief.model import Brief, brief_errors, load_brief, save_brief, slugify
 from diag.errors import BriefError, TemplateError
 
 MINIMAL = {"client": {"name": "小贝母婴", "industry": "母婴"}}

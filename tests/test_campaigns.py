@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from diag.campaigns import read_campaigns
+from diag.readers.campaigns import read_campaigns
 from diag.cli import main
 from diag.errors import DataError
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from diag.check import check_brief, format_check, load_data, wecom_summary
+from diag.run.check import check_brief, format_check, load_data, wecom_summary
 from diag.cli import main
 from diag.errors import DataError
 
@@ -111,7 +111,7 @@ def test_a_brief_without_data_files_is_checked_too(tmp_path):
 
 def test_load_data_refuses_a_directory_named_as_a_file(tmp_path):
     path = write_client(tmp_path, {"client": {"name": "x", "industry": "母婴"}, "data": {"customers": "."}})
-    from diag.brief import load_brief
+    from diag.brief.model import load_brief
 
     with pytest.raises(DataError) as caught:
         load_data(load_brief(path))

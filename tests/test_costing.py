@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from diag.brief import Team
-from diag.costing import (COUPON_SHARE, DEFAULT_HOURLY_COST, EFFORT_HOURS, RUNNING_SHARE, TOOL_MONTHLY,
+from diag.brief.model import Team
+from diag.strategy.costing import (COUPON_SHARE, DEFAULT_HOURLY_COST, EFFORT_HOURS, RUNNING_SHARE, TOOL_MONTHLY,
                           budget_check, budget_sentence, cost_actions, hourly_cost, team_capacity)
 
 

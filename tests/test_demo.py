@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from diag import demo
-from diag.brief import EMOTIONS, brief_errors, load_brief
-from diag.industries import known_industries
+from diag.brief.model import EMOTIONS, brief_errors, load_brief
+from diag.industries.registry import known_industries
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "briefs"
@@ -210,7 +210,7 @@ READ_EXPECTATIONS = {
 
 @pytest.mark.parametrize("slug", sorted(READ_EXPECTATIONS))
 def test_demo_orders_read_with_exclusions_and_counted_unusable_rows(slug):
-    from diag.orders import read_orders
+    from diag.readers.orders import read_orders
 
     brief = yaml.safe_load((BRIEFS / f"{slug}.yaml").read_text(encoding="utf-8"))
     data = read_orders(BRIEFS / brief["data"]["orders"], columns=brief["data"].get("columns") or None)
@@ -252,8 +252,8 @@ ORDER_METRICS = ("aov", "orders_per_customer", "purchase_days_per_customer", "re
 @pytest.mark.parametrize("slug", SLUGS)
 def test_demo_client_trails_its_industry_on_some_order_metrics_and_holds_up_on_others(slug):
     from diag.areas.benchmark import benchmark_gaps
-    from diag.industries import load_industry
-    from diag.metrics import compute_metrics
+    from diag.industries.registry import load_industry
+    from diag.areas.metrics import compute_metrics
 
     industry = _brief_data(slug)["client"]["industry"]
     if industry not in known_industries():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from diag import diagnosis as dx
+from diag.areas import diagnosis as dx
 
 
 def orders_on(days: list[str]) -> pd.DataFrame:

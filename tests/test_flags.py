@@ -3,9 +3,9 @@
 import pandas as pd
 
 from diag.areas.benchmark import benchmark_gaps
-from diag.flags import (UNVERIFIED, churn_window, fit_flags, funnel_flags, mask_flagged, metric_flags,
+from diag.strategy.flags import (UNVERIFIED, churn_window, fit_flags, funnel_flags, mask_flagged, metric_flags,
                         recency_at_risk)
-from diag.ranking import opportunities
+from diag.strategy.ranking import opportunities
 
 BENCH = {"group_conversion": {"low": 0.04, "high": 0.06, "unit": "share"},
          "repurchase_rate": {"low": 0.3, "high": 0.5, "unit": "share"},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from diag.brief import Brief
-from diag.gaps import (TOLERANCE, brief_summary, completeness, format_completeness, format_questions,
+from diag.brief.model import Brief
+from diag.brief.gaps import (TOLERANCE, brief_summary, completeness, format_completeness, format_questions,
                        overall_score, questions, scored_fields, stated_vs_measured)
 
 

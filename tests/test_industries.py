@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diag import industries, load_brief, paths
+from diag.industries import registry as industries
+from diag import load_brief, paths
 from diag.cli import main
 from diag.errors import TemplateError, UsageError
 

@@ -10,12 +10,12 @@ import openpyxl
 import pytest
 import yaml
 
-from diag.brief import Brief, load_brief
+from diag.brief.model import Brief, load_brief
 from diag.cli import main
 from diag.errors import DataError
-from diag.intake import (FORM_VERSION, _display, _item_model, form_sheets, import_workbook, read_workbook,
+from diag.intake.workbook import (FORM_VERSION, _display, _item_model, form_sheets, import_workbook, read_workbook,
                          write_form)
-from diag.intake_labels import FIELDS, SHEETS
+from diag.brief.labels import FIELDS, SHEETS
 
 FULL: dict[str, typing.Any] = {
     "client": {"name": "小熊母婴", "slug": "xiaoxiong", "industry": "母婴", "category": "婴童用品",

@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from diag.brief import Brief
-from diag.journey import (EMOTION_SCORE, format_funnel, format_journey, funnel, has_interviews, journey_table,
+from diag.brief.model import Brief
+from diag.areas.journey import (EMOTION_SCORE, format_funnel, format_journey, funnel, has_interviews, journey_table,
                           member_joins, merge_notes, source_note, template_journey)
 
 TEMPLATE = {"journey": [

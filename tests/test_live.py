@@ -4,7 +4,7 @@ import nbformat
 
 from diag import paths
 from diag.cli import main
-from diag.live import prepare_session
+from diag.live.session import prepare_session
 
 
 def test_a_live_session_holds_the_flows_notebooks_with_the_clients_parameters(tmp_path):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from diag import levers as lv
+from diag.strategy import levers as lv
 from diag.errors import UsageError
-from diag.live_scenarios import (MAX_SAVED, delete_scenario, projection_png, save_scenario, saved_scenarios,
+from diag.live.scenarios import (MAX_SAVED, delete_scenario, projection_png, save_scenario, saved_scenarios,
                                  scenario_record, with_saved_scenarios)
 from diag.report import build_report
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from diag import members, paths
+from diag.readers import members
+from diag import paths
 from diag.errors import DataError
 
 

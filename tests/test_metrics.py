@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from diag.cli import main
-from diag.metrics import compute_metrics, format_table
-from diag.orders import read_orders
+from diag.areas.metrics import compute_metrics, format_table
+from diag.readers.orders import read_orders
 
 KEYS = {"orders", "excluded_orders", "customers", "gmv", "aov", "orders_per_customer",
         "purchase_days_per_customer", "repurchase_rate", "median_repurchase_days", "first_date",
@@ -121,8 +121,8 @@ def test_cdnow_headline_figures(cdnow_dir, tmp_path):
 
 def test_cdnow_clv_summary_matches_the_clv_module(cdnow_dir, tmp_path):
     from diag.areas import clv, people
-    from diag.metrics import clv_summary_sql
-    from diag.orders import connect
+    from diag.areas.metrics import clv_summary_sql
+    from diag.readers.orders import connect
 
     data = read_orders(cdnow_csv(cdnow_dir, tmp_path))
     as_of = pd.Timestamp("1997-09-30").date()

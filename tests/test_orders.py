@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from diag.errors import DataError
-from diag.orders import ALIASES, normalise_header, read_orders
+from diag.readers.orders import ALIASES, normalise_header, read_orders
 
 DATA = Path(__file__).parent / "data"
 
@@ -290,7 +290,7 @@ def test_short_rows_are_padded_with_missing_values(tmp_path):
 def test_status_rule_on_raw_cells_agrees_with_status_excluded_for_sampled_and_unsampled_values(value):
     # The metrics path decides a raw cell equal to a sampled status by an IN list and
     # cleans every other cell first; both must agree with status_excluded().
-    from diag.orders_sql import _excluded_fast, connect, status_excluded
+    from diag.readers.orders_sql import _excluded_fast, connect, status_excluded
 
     con = connect()
     try:
@@ -303,7 +303,7 @@ def test_status_rule_on_raw_cells_agrees_with_status_excluded_for_sampled_and_un
 
 
 def test_metrics_path_counts_a_padded_status_as_excluded_like_the_frame_path(tmp_path):
-    from diag.metrics import compute_metrics
+    from diag.areas.metrics import compute_metrics
 
     rows = "".join(f"u{i},c{i % 7},2025-02-{1 + i % 27:02d} 10:00,{i + 1},已完成\n" for i in range(30))
     path = write(tmp_path, "订单号,买家手机号,支付时间,实付金额,订单状态\n" + rows
@@ -326,7 +326,7 @@ CLOSED_WITHOUT_PAYMENT = (
 
 @pytest.mark.parametrize("path_kind", ["frame", "metrics"])
 def test_closed_or_unpaid_orders_with_blank_cells_count_as_excluded_not_unusable(tmp_path, path_kind):
-    from diag.metrics import compute_metrics
+    from diag.areas.metrics import compute_metrics
 
     path = write(tmp_path, CLOSED_WITHOUT_PAYMENT)
     m = compute_metrics(read_orders(path) if path_kind == "frame" else path)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from diag.cli import main
-from diag.metrics import compute_metrics
+from diag.areas.metrics import compute_metrics
 
 from exports import PLATFORMS, write
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from diag import platforms
+from diag.platforms import registry as platforms
 from diag.cli import main
 
 
@@ -60,7 +60,7 @@ def test_a_firm_folder_adds_a_profile_that_detection_then_uses(tmp_path, monkeyp
     assert "firm_erp" in platforms.known_platforms()
     orders = tmp_path / "orders.csv"
     orders.write_text("单号,客户编码,成交时间,成交金额\n1,c1,2025-01-01,10\n2,c1,2025-01-05,5\n", encoding="utf-8")
-    from diag.metrics import compute_metrics
+    from diag.areas.metrics import compute_metrics
 
     m = compute_metrics(orders)
     assert m["data_quality"]["profile"] == "firm_erp" and m["gmv"] == 15 and m["customers"] == 1

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from diag import chapters as ch, chapters_ops as co, playbook as pb, plays, reminders as rm
-from diag.brief import Brief
-from diag.industries import known_industries, load_industry
+from diag.strategy import chapters as ch, chapters_ops as co, playbook as pb, plays, reminders as rm
+from diag.brief.model import Brief
+from diag.industries.registry import known_industries, load_industry
 
 LIBRARY = plays.load_library()
 INDUSTRIES = sorted(known_industries())
@@ -221,7 +221,7 @@ def test_the_team_is_mapped_onto_the_clients_people_never_more_holders_than_head
 
 
 def test_the_acquisition_path_totals_are_the_target_funnels_stages():
-    from diag.funnel import funnel_plan
+    from diag.strategy.funnel import funnel_plan
     brief, _, ctx, fitted = _fitted("美妆护肤", "电商")
     path = ch.acquisition_path(brief, ctx, fitted, LIBRARY, {})
     plan = ch.path_funnel(funnel_plan, path, brief, aov=200.0)
@@ -243,7 +243,7 @@ def test_incentives_start_from_the_clients_own_scheme_and_add_only_what_it_lacks
 
 
 def test_the_funnel_gap_says_whether_the_path_reaches_enough_people_and_which_channel_to_push():
-    from diag.funnel import funnel_plan
+    from diag.strategy.funnel import funnel_plan
     brief, _, ctx, fitted = _fitted("美妆护肤", "电商")
     path = ch.acquisition_path(brief, ctx, fitted, LIBRARY, {})
     short = ch.path_funnel(funnel_plan, path, brief, aov=200.0, target_sales=10_000)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from diag.cli import main
-from diag.orders import read_orders
+from diag.readers.orders import read_orders
 
 HEAD = "订单号,买家手机号,支付时间,实付金额,订单状态,渠道\n"
 

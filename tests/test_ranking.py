@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from diag.ranking import driver_gaps, opportunities, rank_actions, schedule_windows
+from diag.strategy.ranking import driver_gaps, opportunities, rank_actions, schedule_windows
 
 
 def gaps(rows):

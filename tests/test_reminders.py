@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from diag import plays, reminders as rm
-from diag.industries import load_industry
+from diag.strategy import plays, reminders as rm
+from diag.industries.registry import load_industry
 
 LIB = plays.load_library()
 

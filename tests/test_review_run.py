@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from diag.cli import main
-from diag.run import REVIEW, run_client
+from diag.run.client import REVIEW, run_client
 
 ORDERS = """订单号,买家手机号,支付时间,实付金额,订单状态
 A01,13800000001,2026-01-03 10:00,100,交易成功
@@ -138,7 +138,7 @@ def test_an_explicit_since_that_cannot_be_read_is_bad_input(tmp_path, capsys):
 
 
 def test_batch_passes_since_and_no_since_to_every_client(tmp_path, monkeypatch):
-    import diag.run as run
+    import diag.run.client as run
 
     seen = []
 

@@ -15,7 +15,7 @@ import yaml
 from diag import paths
 from diag.cli import main
 from diag.errors import RunError, TemplateError
-from diag.run import run_client
+from diag.run.client import run_client
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 DEMO = paths.BRIEFS / "xiaobei-muying.yaml"
@@ -65,8 +65,8 @@ def test_the_report_has_headings_pictures_and_tables(demo_run: Path):
 
 
 def test_the_recorded_metrics_match_the_orders_file(demo_run: Path):
-    from diag.brief import load_brief
-    from diag.metrics import compute_metrics
+    from diag.brief.model import load_brief
+    from diag.areas.metrics import compute_metrics
 
     brief = load_brief(DEMO)
     expected = compute_metrics(brief.data_path("orders"))
@@ -104,7 +104,7 @@ def test_a_failing_notebook_leaves_the_previous_report_in_place(tmp_path, monkey
 
 def test_executed_notebooks_are_scrubbed_of_the_clients_own_ids(tmp_path):
     from diag.privacy import Scrubber
-    from diag.run import _scrub_notebook
+    from diag.run.client import _scrub_notebook
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("risk")
@@ -121,7 +121,7 @@ def test_executed_notebooks_are_scrubbed_of_the_clients_own_ids(tmp_path):
 # -- the firm's own templates reach the kernels --------------------------------------------
 
 PROBE = """from diag import Recorder, load_brief
-from diag.industries import load_industry
+from diag.industries.registry import load_industry
 brief = load_brief(brief_path)
 template = load_industry(brief.client.industry)
 Recorder(run_dir, "probe", "模板探针").text(template["name_en"])"""
@@ -181,7 +181,7 @@ def test_a_brief_whose_custom_template_is_invalid_fails_before_any_kernel_starts
 
 def test_bad_input_found_inside_a_kernel_exits_2_not_1(pet_shop, tmp_path, monkeypatch, capsys):
     nbdir = tmp_path / "notebooks"
-    _notebook(nbdir, "01_intake", "from diag.industries import load_industry\nload_industry('火星菜')")
+    _notebook(nbdir, "01_intake", "from diag.industries.registry import load_industry\nload_industry('火星菜')")
     monkeypatch.setattr(paths, "NOTEBOOKS", nbdir)
     assert main(["run", str(pet_shop), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
@@ -194,7 +194,7 @@ def test_work_folders_left_by_killed_runs_are_swept_but_a_live_ones_is_kept(tmp_
     import os
     import subprocess
 
-    from diag.run import _sweep_stale
+    from diag.run.client import _sweep_stale
 
     gone = subprocess.Popen(["true"])
     gone.wait()
@@ -207,7 +207,7 @@ def test_work_folders_left_by_killed_runs_are_swept_but_a_live_ones_is_kept(tmp_
 
 
 def test_a_dask_batch_collects_every_clients_result_and_writes_the_index(tmp_path):
-    from diag.run import run_batch
+    from diag.run.client import run_batch
 
     folder = tmp_path / "briefs"
     folder.mkdir()

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from diag import paths
-from diag.run import run_client
+from diag.run.client import run_client
 
 from test_run import _notebook, tiny_brief
 

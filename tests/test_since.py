@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from diag import since
+from diag.run import since
 from diag.errors import DataError, UsageError
 from diag.privacy import Scrubber
 

@@ -6,11 +6,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from diag import diagnosis as dx, playbook as pb, spine, tasks
-from diag.brief import load_brief
-from diag.industries import load_industry
-from diag.orders import read_orders
-from diag.ranking import WINDOWS
+from diag.areas import diagnosis as dx
+from diag.strategy import playbook as pb, spine, tasks
+from diag.brief.model import load_brief
+from diag.industries.registry import load_industry
+from diag.readers.orders import read_orders
+from diag.strategy.ranking import WINDOWS
 
 BRIEFS = sorted((Path(__file__).parents[1] / "briefs").glob("*.yaml"))
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from diag.brief import Goals
-from diag.target import baseline, kpi_tree, target_question, target_sentence, target_summary
+from diag.brief.model import Goals
+from diag.strategy.target import baseline, kpi_tree, target_question, target_sentence, target_summary
 
 
 def orders(rows):

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pandas as pd
 
-from diag.brief import Brief
-from diag.tasks import apply_brief, constraint_terms, existing_practices, task_table, violation
+from diag.brief.model import Brief
+from diag.strategy.tasks import apply_brief, constraint_terms, existing_practices, task_table, violation
 
 
 def brief(**goals):

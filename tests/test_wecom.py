@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diag import wecom
+from diag.readers import wecom
 from diag.errors import DataError
 
 DATA = Path(__file__).parent / "data" / "wecom"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from diag.brief import load_brief
-from diag.widgets import brief_form
+from diag.brief.model import load_brief
+from diag.intake.widgets import brief_form
 
 
 def brief_file(tmp_path: Path) -> Path:

@@ -1,6 +1,6 @@
 """Benchmark gap: each measured metric against the industry template's range, in yuan.
 
-The template (``diag.industries.load_industry``) gives a ``[low, high]`` range per
+The template (``diag.industries.registry.load_industry``) gives a ``[low, high]`` range per
 metric with its source and confidence.  :func:`benchmark_gaps` places each measured
 value below, within or above its range and estimates the GMV the client would add if
 the metric reached the range's middle, holding every other metric where it is.
@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from ..industries import METRICS
+from diag.industries.registry import METRICS
 
 __all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
            "STATUS_NONE", "gaps_display"]
@@ -115,7 +115,7 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
         Measured metrics by the common vocabulary (``aov``, ``repurchase_rate``, …);
         shares are 0–1.  A missing or ``None`` value gives status ``无数据``.
     template : mapping
-        An industry template (``diag.industries.load_industry``); its ``benchmarks``.
+        An industry template (``diag.industries.registry.load_industry``); its ``benchmarks``.
     gmv, customers, orders : number
         The period's GMV (yuan), distinct buyers and valid orders (``diag metrics``).
     group_members, reached, requests : int, optional

@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from ..errors import DataError
-from . import clv_fit as _fit
-from . import clv_models as _models
-from .clv_fit import Convergence, ModelNotFitted
+from diag.errors import DataError
+from diag.areas import clv_fit as _fit
+from diag.areas import clv_models as _models
+from diag.areas.clv_fit import Convergence, ModelNotFitted
 
 __all__ = [
     "BGNBDFit", "GammaGammaFit", "CLVFits",
@@ -187,7 +187,7 @@ def summary_from_transactions(df: pd.DataFrame, customer_col: str, date_col: str
 def summary_from_orders(orders: pd.DataFrame, as_of: DateLike, *, freq_days: float = 7.0) -> pd.DataFrame:
     """Return the model summary of an orders frame, one row per customer.
 
-    ``orders`` is :attr:`diag.orders.OrdersData.orders` (``customer_id, paid_at,
+    ``orders`` is :attr:`diag.readers.orders.OrdersData.orders` (``customer_id, paid_at,
     amount``).  Purchases paid on days up to and including ``as_of`` count and T is
     measured to ``as_of`` (the CDNOW convention; with the default ``as_of`` — the day
     after the last purchase — no purchase falls on it).  Columns: ``customer_id,

@@ -1,7 +1,7 @@
 """复盘 (review), part two: this diagnosis against the last one, and the last plan's recommendations.
 
 Pure functions of two recorded results: the earlier run's ``results.json`` (as a
-dict, read by :mod:`diag.since`) and the figures measured now.  An earlier
+dict, read by :mod:`diag.run.since`) and the figures measured now.  An earlier
 ``results.json`` from an older kit version may lack any field: what is missing is
 reported as 无数据, never an error.
 
@@ -21,8 +21,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .benchmark import LOWER_IS_BETTER
-from .gmv import decompose_change
+from diag.areas.benchmark import LOWER_IS_BETTER
+from diag.areas.gmv import decompose_change
 
 __all__ = ["KEY_METRICS", "snapshot", "compare_metrics", "moved_most", "driver_change", "followup",
            "followup_display", "carry_over", "carry_over_display", "comparison_display", "current_values",
@@ -277,7 +277,7 @@ def carry_over(previous: pd.DataFrame, new_recs: pd.DataFrame | None) -> pd.Data
     """Return, per earlier recommendation, what the new plan does with it and why.
 
     ``previous`` is :func:`followup` output; ``new_recs`` the new plan's
-    recommendations (:func:`diag.playbook.recommend`; matched by ``rule``, else by
+    recommendations (:func:`diag.strategy.playbook.recommend`; matched by ``rule``, else by
     ``metric``).  Columns: ``action, metric, status, decision, reason, new_priority``.
     Decisions: 延续 (not met, or no data, and the new plan still has it), 调整 (not met
     but the new gaps no longer call for it), 转为保持 (met: keep the level, no new

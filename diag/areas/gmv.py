@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from diag.errors import DataError
 
 __all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
            "QuadrantResult", "quadrant", "quadrant_inputs"]

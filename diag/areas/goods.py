@@ -1,6 +1,6 @@
 """货 (goods): Pareto / ABC, the product-role matrix, price bands, first orders and what follows.
 
-Input is the line-item frame :attr:`diag.orders.OrdersData.lines` (``order_id,
+Input is the line-item frame :attr:`diag.readers.orders.OrdersData.lines` (``order_id,
 customer_id, paid_at, product, category, quantity, amount``).  Conventions:
 
 * A *purchase day* is a customer's calendar day with at least one valid order (as in
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from diag.errors import DataError
 
 __all__ = ["UNKNOWN_PRODUCT", "UNKNOWN_CATEGORY", "has_products", "abc", "product_matrix",
            "price_bands", "first_order_products", "next_purchase"]

@@ -1,7 +1,7 @@
 """People (人): repurchase, purchase cycle, RFM segments and cohort retention.
 
 Every rule is written once, as SQL run by DuckDB over an orders relation
-(``customer_id, paid_at, amount``); :mod:`diag.metrics` runs the same SQL over the
+(``customer_id, paid_at, amount``); :mod:`diag.areas.metrics` runs the same SQL over the
 tables the reader built, and the DataFrame functions below run it over frames.
 
 Definitions
@@ -218,7 +218,7 @@ def _df(con: Any, sql: str) -> pd.DataFrame:
 # -- DataFrame API (notebooks) -----------------------------------------------------------------
 
 def _session(frame: pd.DataFrame, as_of: Any, keys: tuple[str, ...] = ()) -> tuple[Any, dt.date]:
-    from ..orders import connect
+    from diag.readers.orders import connect
 
     need = {"customer_id", "paid_at", "amount", *keys}
     missing = need - set(frame.columns)

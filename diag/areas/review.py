@@ -1,8 +1,8 @@
 """复盘 (review), part one: each campaign against its targets, and the six review rates.
 
-Pure functions: an orders frame (:func:`diag.orders.read_orders` ``.orders``, or any
+Pure functions: an orders frame (:func:`diag.readers.orders.read_orders` ``.orders``, or any
 filtered part of it such as one store's orders), the campaigns
-(:func:`diag.campaigns.read_campaigns`) and, when given, the WeCom statistics in;
+(:func:`diag.readers.campaigns.read_campaigns`) and, when given, the WeCom statistics in;
 DataFrames out.  The comparison with an earlier diagnosis is in
 :mod:`diag.areas.followup`.
 
@@ -86,7 +86,7 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
     """Return one row per campaign: window figures, baseline, uplift, ROI and attainment.
 
     ``orders`` needs ``order_id, customer_id, paid_at, amount`` (and ``store`` when a
-    campaign names a store); ``campaigns`` is :func:`diag.campaigns.read_campaigns`
+    campaign names a store); ``campaigns`` is :func:`diag.readers.campaigns.read_campaigns`
     output.  Columns: :data:`CAMPAIGN_COLUMNS`.  ``met`` is True / False against the
     target GMV, None without a target; ``after_days`` is how many days of data follow
     the campaign's end, ``repeat_buyers`` how many of its buyers bought again in them;
@@ -206,7 +206,7 @@ def review_rates(results: pd.DataFrame, campaigns: pd.DataFrame, *, contacts: pd
     """Return the six review rates per campaign, long: one row per campaign and rate.
 
     ``results`` is :func:`campaign_results` output for ``campaigns``; ``contacts`` and
-    ``groups`` are the WeCom 联系客户统计 / 群聊数据统计 (:mod:`diag.wecom`), used only
+    ``groups`` are the WeCom 联系客户统计 / 群聊数据统计 (:mod:`diag.readers.wecom`), used only
     for windows they cover.  Columns: ``name, rate, label, value, numerator,
     denominator, basis, definition``; ``value`` is None and ``basis`` 无数据 where the
     inputs do not allow the rate.  Definitions: :data:`RATES`.

@@ -1,7 +1,7 @@
 """场 (scene): channel and store mix, community health, 1-on-1 service quality.
 
-Orders come from :attr:`diag.orders.OrdersData.orders`; WeCom statistics from
-:func:`diag.wecom.read_contact_stats` / :func:`diag.wecom.read_group_stats` (WeCom
+Orders come from :attr:`diag.readers.orders.OrdersData.orders`; WeCom statistics from
+:func:`diag.readers.wecom.read_contact_stats` / :func:`diag.readers.wecom.read_group_stats` (WeCom
 keeps only the last 180 days, and one API query covers at most 30 days, so the
 community and service figures describe at most the last half year).
 
@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from diag.errors import DataError
 
 __all__ = ["UNKNOWN", "channel_mix", "store_table", "community_health", "service_quality",
            "staff_table", "wecom_summary"]
@@ -135,7 +135,7 @@ def _owner_periods(groups: pd.DataFrame, freq: str) -> pd.DataFrame:
 def community_health(groups: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """Return community health per day (``freq="D"``), week (``"W"``, from Monday) or month (``"M"``).
 
-    ``groups`` is :func:`diag.wecom.read_group_stats` output.  Columns: ``period,
+    ``groups`` is :func:`diag.readers.wecom.read_group_stats` output.  Columns: ``period,
     days, new_chat_cnt, chat_total, chat_has_msg, group_active_share, member_total,
     member_has_msg, member_activity, joins, leaves, net_member_change, msg_total``.
     ``chat_total`` / ``member_total`` are the stocks on the period's last day (summed
@@ -190,7 +190,7 @@ _SERVICE_COLS = ["new_apply_cnt", "new_contact_cnt", "negative_feedback_cnt", "c
 def service_quality(contacts: pd.DataFrame, freq: str = "D") -> pd.DataFrame:
     """Return 1-on-1 service per day / week (from Monday) / month: counts and the four rates.
 
-    ``contacts`` is :func:`diag.wecom.read_contact_stats` output.  Columns: ``period,
+    ``contacts`` is :func:`diag.readers.wecom.read_contact_stats` output.  Columns: ``period,
     staff`` (how many staff members reported) and ``new_apply_cnt, new_contact_cnt,
     negative_feedback_cnt, chat_cnt, message_cnt, reply_rate, avg_reply_minutes,
     deletion_rate, friend_accept_rate`` (definitions in the module docstring).

@@ -1,6 +1,6 @@
 """Store chains: each store's figures, its rank, and which GMV driver lags.
 
-Pure functions over the valid orders (``store`` column as :func:`diag.orders.read_orders`
+Pure functions over the valid orders (``store`` column as :func:`diag.readers.orders.read_orders`
 gives it).  A store's GMV obeys the same formula as the chain's:
 GMV = 购买用户数 × 人均订单数 × 客单价, each computed on the store's own orders.
 

@@ -4,7 +4,7 @@ import warnings
 
 import matplotlib.pyplot as plt
 
-from . import font_path
+from diag.charts import font_path
 
 warnings.simplefilter("error")
 fig, ax = plt.subplots(figsize=(2, 1))

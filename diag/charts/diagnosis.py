@@ -19,12 +19,12 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import PALETTE
-from ._base import (NO_DATA, SIZE, _PCT, _YUAN_AXIS, _axes, _col, _frame, _month_labels,  # noqa: F401
+from diag.charts import PALETTE
+from diag.charts._base import (NO_DATA, SIZE, _PCT, _YUAN_AXIS, _axes, _col, _frame, _month_labels,  # noqa: F401
                     _no_data, _num, yuan)
 # Scene and benchmark charts live in their own module; re-exported so that every
 # diagnosis chart is ``diag.charts.diagnosis.<name>``.
-from .scene import (_STATUS_COLOURS, _VERDICT_STATUS, benchmark_gap, channel_bars,  # noqa: F401
+from diag.charts.scene import (_STATUS_COLOURS, _VERDICT_STATUS, benchmark_gap, channel_bars,  # noqa: F401
                     community_health, data_quality, service_quality)
 
 __all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",

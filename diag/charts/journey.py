@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from . import PALETTE
+from diag.charts import PALETTE
 
 __all__ = ["journey_map", "funnel_chart", "A4_LANDSCAPE", "REPORT_LANDSCAPE"]
 
@@ -158,7 +158,7 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
                 note: str | None = None) -> Axes:
     """Draw the journey map: stages across, phases above, one lane per row; return the Axes.
 
-    ``table`` is :func:`diag.journey.journey_table`.  Lanes: 触点, 行为, 想法, 情绪 (the
+    ``table`` is :func:`diag.areas.journey.journey_table`.  Lanes: 触点, 行为, 想法, 情绪 (the
     emotion score -2 … 2 as a curve), 痛点, 机会点, 数据.  Each stage header names its
     source (访谈 / 模板 / 数据).  A new figure is :data:`REPORT_LANDSCAPE`, the size the
     report prints it, so lane text prints at :data:`TEXT_PT`.  Lanes are as tall as
@@ -277,7 +277,7 @@ def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float) -> Non
 def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "私域漏斗") -> Axes:
     """Draw the funnel as horizontal bars with count, conversion and median days; return the Axes.
 
-    ``funnel`` is :func:`diag.journey.funnel`.  Stages without data are drawn as an
+    ``funnel`` is :func:`diag.areas.journey.funnel`.  Stages without data are drawn as an
     empty outline marked 无数据.  The x axis is widened until every label ends inside
     the frame; a label that would squeeze the bars is put on two lines.
     """

@@ -13,8 +13,8 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-from . import PALETTE
-from ._base import _yuan_tick, yuan
+from diag.charts import PALETTE
+from diag.charts._base import _yuan_tick, yuan
 
 __all__ = ["projection"]
 
@@ -22,7 +22,7 @@ __all__ = ["projection"]
 def projection(rows: Sequence[dict[str, Any]], *, ax: Axes | None = None, title: str = "12个月GMV测算") -> Axes:
     """Return bars of the projected monthly GMV over a dashed line at today's run rate.
 
-    ``rows`` is :func:`diag.levers.projection` output (``month, baseline, projected,
+    ``rows`` is :func:`diag.strategy.levers.projection` output (``month, baseline, projected,
     projected_total, baseline_total``); the title's end gives both totals.
     """
     if ax is None:

@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from . import PALETTE
+from diag.charts import PALETTE
 
 __all__ = ["gantt", "target_funnel", "scenarios"]
 
@@ -46,7 +46,7 @@ def _yuan(value: float) -> str:
 
 
 def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90天行动计划与活动日历") -> Axes:
-    """Return a Gantt chart of ``plan`` (:func:`diag.playbook.roadmap`): bars with owners, milestone diamonds.
+    """Return a Gantt chart of ``plan`` (:func:`diag.strategy.playbook.roadmap`): bars with owners, milestone diamonds.
 
     Rows top to bottom in the plan's order; colour by stream (社群SOP / 活动 / 行动 /
     里程碑); the owner is written right of each bar; dashed lines mark days 30, 60, 90.
@@ -94,7 +94,7 @@ def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90�
 def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "目标漏斗") -> Axes:
     """Return the target funnel as centred horizontal bars (``阶段``, ``人数``, optional ``转化率``).
 
-    Accepts :func:`diag.playbook.funnel_forward` output or an inverse funnel's
+    Accepts :func:`diag.strategy.playbook.funnel_forward` output or an inverse funnel's
     ``to_frame()`` (``需要人数``).  Bar widths are on a square-root scale so that the
     last stage (often 1% of the first) stays visible; the counts are printed.
     """
@@ -122,7 +122,7 @@ def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = 
 
 def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | None = None,
               title: str = "GMV情景: 计划行动达成目标") -> Axes:
-    """Return a bar chart of the GMV scenarios (:func:`diag.playbook.gmv_scenarios`), with today's GMV.
+    """Return a bar chart of the GMV scenarios (:func:`diag.strategy.playbook.gmv_scenarios`), with today's GMV.
 
     ``current`` (today's GMV) is drawn as the first bar; each scenario bar is labelled
     with its GMV and its change against today.

@@ -12,8 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from . import PALETTE
-from ._base import _YUAN_AXIS, _axes, _no_data, yuan
+from diag.charts import PALETTE
+from diag.charts._base import _YUAN_AXIS, _axes, _no_data, yuan
 
 __all__ = ["campaign_targets", "then_vs_now"]
 

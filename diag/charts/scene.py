@@ -14,8 +14,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import PALETTE
-from ._base import (_PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis,
+from diag.charts import PALETTE
+from diag.charts._base import (_PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis,
                     yuan)
 
 __all__ = ["channel_bars", "community_health", "service_quality", "benchmark_gap", "data_quality"]
@@ -210,7 +210,7 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
 def data_quality(quality_frame: Any, *, ax: Axes | None = None) -> Axes:
     """Return horizontal bars of the data-quality counts.
 
-    ``quality_frame``: ``Quality.to_frame()`` of :mod:`diag.orders` — columns ``项目``
+    ``quality_frame``: ``Quality.to_frame()`` of :mod:`diag.readers.orders` — columns ``项目``
     and ``数量`` (``item`` / ``count`` also accepted); non-numeric counts are skipped.
     """
     title = "数据质量"

@@ -15,8 +15,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from . import PALETTE
-from ._base import _YUAN_AXIS, _axes, _month_labels
+from diag.charts import PALETTE
+from diag.charts._base import _YUAN_AXIS, _axes, _month_labels
 
 __all__ = ["league_table", "trend_multiples", "store_trend"]
 

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 
 import yaml
 
-from . import canyin, jiaju, meizhuang, muying
+from diag.demo import canyin, jiaju, meizhuang, muying
 
 __all__ = ["CLIENTS", "MANIFEST", "generate", "client_files", "brief_yaml", "library_versions", "main"]
 
@@ -71,7 +71,7 @@ def generate(out: str | Path = "briefs", *, scale: float = 1.0, slugs: Sequence[
     A full run (every client, scale 1) also writes :data:`MANIFEST`: each file's sha256 and
     the library versions, so a test can tell an edited file from a changed random stream.
     """
-    from ..record import write_atomic
+    from diag.record import write_atomic
 
     out = Path(out)
     digests: dict[str, str] = {}

@@ -2,6 +2,6 @@
 
 import sys
 
-from . import main
+from diag.demo import main
 
 sys.exit(main())

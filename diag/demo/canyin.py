@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _sim
+from diag.demo import _sim
 
 SLUG = "laomian-canyin"
 SEED = 20260217

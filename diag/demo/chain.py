@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ._sim import mobile_numbers
+from diag.demo._sim import mobile_numbers
 
 CITIES = ("上海", "杭州", "苏州", "南京", "宁波", "无锡", "合肥", "成都", "武汉", "长沙")
 PLACES = ("万达", "印象城", "银泰", "龙湖天街", "吾悦", "大悦城", "万象城", "来福士", "凯德", "宝龙")

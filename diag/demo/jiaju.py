@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _sim
+from diag.demo import _sim
 
 SLUG = "mujia-jiaju"
 SEED = 20250920

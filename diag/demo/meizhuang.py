@@ -16,7 +16,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from . import _sim
+from diag.demo import _sim
 
 SLUG = "qinghe-meizhuang"
 SEED = 20260308

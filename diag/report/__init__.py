@@ -11,14 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import TemplateError
-from ..live_scenarios import with_saved_scenarios
-from ..record import load_results, write_atomic
-from . import office
-from .builder import STYLES, ReportBuilder
-from .contents import paginate
-from .firm import FirmSettings, check_template, firm_settings
-from .messages import LANGS, catalogue
+from diag.errors import TemplateError
+from diag.live.scenarios import with_saved_scenarios
+from diag.record import load_results, write_atomic
+from diag.report import office
+from diag.report.builder import STYLES, ReportBuilder
+from diag.report.contents import paginate
+from diag.report.firm import FirmSettings, check_template, firm_settings
+from diag.report.messages import LANGS, catalogue
 
 __all__ = ["build_report", "REPORT", "PDF", "STYLES", "LANGS", "FirmSettings", "firm_settings",
            "check_template", "write_pdf", "delivery"]

@@ -20,17 +20,17 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
 
-from ..errors import DataError, TemplateError
-from ..cleantext import client_text
-from ..privacy import scrub_text
-from ..record import FIGURES, RESULTS
-from . import cover as cv
-from . import docx_util as dx
-from . import fields as fl
-from .contents import Contents
-from .firm import MIN_TABLE_PT, FirmSettings
-from .format import format_cell, format_value, is_number, share_column, text_width
-from .messages import METHODS
+from diag.errors import DataError, TemplateError
+from diag.cleantext import client_text
+from diag.privacy import scrub_text
+from diag.record import FIGURES, RESULTS
+from diag.report import cover as cv
+from diag.report import docx_util as dx
+from diag.report import fields as fl
+from diag.report.contents import Contents
+from diag.report.firm import MIN_TABLE_PT, FirmSettings
+from diag.format import format_cell, format_value, is_number, share_column, text_width
+from diag.report.messages import METHODS
 
 #: Every template style the builder uses, by role.  ``tests/report`` checks the template has them.
 STYLES: dict[str, str] = {

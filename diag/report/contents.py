@@ -18,7 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 
-from . import fields as fl
+from diag.report import fields as fl
 
 __all__ = ["Contents", "Entry", "BOOKMARK_PREFIX"]
 
@@ -153,7 +153,7 @@ def paginate(builder) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from . import office
+    from diag.report import office
 
     payload = builder.save()
     if not builder.contents.entries or not office.available():

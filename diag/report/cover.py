@@ -27,9 +27,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 from docx.text.paragraph import Paragraph
 
-from ..cleantext import client_text
-from ..privacy import scrub_text
-from .firm import FirmSettings
+from diag.cleantext import client_text
+from diag.privacy import scrub_text
+from diag.report.firm import FirmSettings
 
 __all__ = ["CoverFields", "cover_fields", "display_date", "has_template_cover", "body_picture", "clear_body", "fill_template_cover",
            "write_cover", "fill_headers", "PLACEHOLDERS"]

@@ -2,7 +2,7 @@
 
 They are read from the config file the kit already reads for a firm's industry
 templates (``.diag.yaml`` / ``diag.yaml`` / ``diag.toml`` in the working directory,
-then ``~/.config/diag/config.yaml``; see :mod:`diag.industries`)::
+then ``~/.config/diag/config.yaml``; see :mod:`diag.industries.registry`)::
 
     report_template: brand/firm-report.docx   # relative to the config file's folder
     firm_name: 远山私域咨询
@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import TemplateError
-from ..paths import REPORT_TEMPLATE
+from diag.errors import TemplateError
+from diag.paths import REPORT_TEMPLATE
 # The same files, in the same order and read the same way, as for the firm's industry templates.
-from ..industries import _config_candidates, _read_mapping
+from diag.industries.registry import _config_candidates, _read_mapping
 
 __all__ = ["FirmSettings", "firm_settings", "check_template", "check_and_print", "format_check",
            "TemplateProblem", "KEYS",
@@ -154,7 +154,7 @@ def check_template(path: str | Path, *, source: Path | None = None) -> list[Temp
     from docx.enum.style import WD_STYLE_TYPE
     from docx.opc.exceptions import PackageNotFoundError
 
-    from .builder import STYLE_KINDS, STYLES, TABLE_TEXT_ROLES
+    from diag.report.builder import STYLE_KINDS, STYLES, TABLE_TEXT_ROLES
 
     path = Path(path)
     if not path.is_file():
@@ -206,7 +206,7 @@ def format_check(path: Path, problems: list[TemplateProblem]) -> tuple[str, str]
     """Return (stdout, stderr) text of ``diag report --check-template``."""
     fatal = [p for p in problems if p.fatal]
     notes = [p for p in problems if not p.fatal]
-    from .builder import STYLES
+    from diag.report.builder import STYLES
 
     out = "\n".join([f"注意: {p.line()}" for p in notes])
     if not fatal:

@@ -7,7 +7,7 @@ with the list of known languages for an unknown one.
 
 from __future__ import annotations
 
-from ..errors import UsageError
+from diag.errors import UsageError
 
 __all__ = ["LANGS", "catalogue"]
 

@@ -24,7 +24,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..errors import RunError, UsageError
+from diag.errors import RunError, UsageError
 
 __all__ = ["soffice", "available", "page_numbers", "to_pdf", "OfficeError", "INSTALL_HINT",
            "TIMEOUT"]

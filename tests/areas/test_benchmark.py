@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from diag.areas.benchmark import benchmark_gaps, gaps_display
-from diag.industries import load_industry
+from diag.industries.registry import load_industry
 
 
 def bench(low, high, unit="share", source="expert estimate", confidence="低"):

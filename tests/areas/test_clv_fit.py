@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from diag.areas import clv, clv_fit
-from diag.metrics import compute_metrics
+from diag.areas.metrics import compute_metrics
 
 
 def _orders(customers: list[str], days: list[int], amounts: list[float] | None = None) -> pd.DataFrame:

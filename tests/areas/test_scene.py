@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diag import wecom
+from diag.readers import wecom
 from diag.areas import scene
 from diag.errors import DataError
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from live_helpers import ROOT, free_port, start_live
 
-from diag import levers as lv
-from diag.brief import load_brief
-from diag.industries import load_industry
-from diag.live_setup import live_setup
+from diag.strategy import levers as lv
+from diag.brief.model import load_brief
+from diag.industries.registry import load_industry
+from diag.live.setup import live_setup
 from diag.record import load_results
 
 CHROMIUM = Path(os.environ.get("DIAG_CHROMIUM", "/usr/bin/chromium"))

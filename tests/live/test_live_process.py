@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from diag.live import _descendants
+from diag.live.session import _descendants
 
 from live_helpers import alive, free_port, port_is_free, start_live
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diag.report.format import DASH, format_cell, format_value, share_column, text_width
+from diag.format import DASH, format_cell, format_value, share_column, text_width
 
 
 def test_format_value_applies_fmt_and_unit() -> None:

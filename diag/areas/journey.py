@@ -1,0 +1,416 @@
+"""The user journey (用户旅程地图): stages, lanes and the private-domain funnel.
+
+Pure functions.  The journey table merges three sources, marked per stage in its
+``source`` column:
+
+* **访谈** — the brief's interview notes (``journey:`` in the brief);
+* **模板** — the industry template's default journey, used for stages (or lanes) the
+  interviews did not cover;
+* **数据** — funnel counts, conversion and days between stages from the orders, the
+  members file (``data.customers``), the brief's stated assets and WeCom statistics.
+
+A brief without interview notes still gets a map (template + data); callers should say
+so — :func:`has_interviews` tells them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from diag.brief.model import JOURNEY_STAGES, Brief
+
+__all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
+           "member_joins", "merge_notes", "has_interviews", "source_note", "template_journey",
+           "format_journey", "format_funnel"]
+
+PHASES = ("购前", "购中", "购后")
+STAGE_PHASE = {"认知": "购前", "考虑": "购前", "首购": "购中", "使用": "购后", "复购": "购后", "推荐": "购后"}
+#: Default emotion score (-2 … 2) of an emotion word when an interview gives no score.
+EMOTION_SCORE = {"惊喜": 2, "满意": 1, "好奇": 1, "期待": 1, "平淡": 0, "无聊": -1, "犹豫": -1,
+                 "焦虑": -2, "负面": -2}
+LANES = ("touchpoints", "actions", "thoughts", "pain_points", "opportunities")
+
+#: Funnel stages: key, Chinese label, the journey stage it belongs to.
+FUNNEL_STAGES = (("reached", "触达", "认知"), ("friend", "加好友", "考虑"), ("group", "入群", "考虑"),
+                 ("first_order", "首购", "首购"), ("repurchase", "复购", "复购"), ("referral", "推荐", "推荐"))
+REFERRAL_WORDS = ("推荐", "转介绍", "老带新", "裂变", "分享", "referral")
+#: Headers of a members file's join date (注册 / 入会 / 开卡 / 加好友), matched like order headers.
+JOIN_DATE_ALIASES = ("join_date", "joined_at", "注册时间", "注册日期", "入会时间", "入会日期", "开卡时间",
+                     "开卡日期", "成为会员时间", "加入时间", "加入日期", "加好友时间", "添加时间",
+                     "添加好友时间", "registered_at", "register_time", "signup_date", "created_at")
+
+#: Used when the industry template carries no journey.
+GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
+    {"stage": "认知", "phase": "购前", "touchpoints": ["公域平台", "朋友推荐"], "actions": ["看到内容或广告"],
+     "emotion": "好奇", "pain_points": ["信息多，难以信任"], "opportunities": ["内容种草", "引流品"]},
+    {"stage": "考虑", "phase": "购前", "touchpoints": ["门店", "详情页"], "actions": ["比价", "看口碑"],
+     "emotion": "犹豫", "pain_points": ["不确定是否适合自己"], "opportunities": ["试用装", "顾问答疑"]},
+    {"stage": "首购", "phase": "购中", "touchpoints": ["门店", "小程序"], "actions": ["下单付款"],
+     "emotion": "期待", "pain_points": ["付款后无人跟进"], "opportunities": ["加企微送礼", "包裹卡"]},
+    {"stage": "使用", "phase": "购后", "touchpoints": ["企微", "社群"], "actions": ["使用产品", "咨询"],
+     "emotion": "满意", "pain_points": ["使用问题无人解答"], "opportunities": ["使用指导", "社群答疑"]},
+    {"stage": "复购", "phase": "购后", "touchpoints": ["社群", "朋友圈"], "actions": ["再次购买"],
+     "emotion": "平淡", "pain_points": ["忘记补货"], "opportunities": ["按复购周期提醒", "会员权益"]},
+    {"stage": "推荐", "phase": "购后", "touchpoints": ["朋友圈", "朋友"], "actions": ["分享", "推荐朋友"],
+     "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"]},
+)
+
+
+def source_note(brief: Brief) -> str:
+    """Return the sentence that says where the map comes from (for the report)."""
+    if has_interviews(brief):
+        stages = "、".join(dict.fromkeys(n.stage for n in brief.journey))
+        return (f"访谈覆盖的阶段（{stages}）来自客户访谈，其余阶段和访谈未提及的栏目来自「{brief.client.industry}」"
+                "行业模板；人数与转化来自订单、澄清表和企业微信数据。")
+    return (f"本旅程地图未包含客户访谈：各阶段内容来自「{brief.client.industry}」行业模板的默认旅程，"
+            "人数与转化来自订单、澄清表和企业微信数据。建议访谈 3–5 位老顾客，补充各阶段的真实想法与痛点。")
+
+
+def has_interviews(brief: Brief) -> bool:
+    """Return whether the brief carries interview notes for at least one stage."""
+    return bool(brief.journey)
+
+
+def template_journey(template: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Return the template's default journey (a generic one when it has none)."""
+    stages = (template or {}).get("journey") or []
+    return [dict(s) for s in stages] if stages else [dict(s) for s in GENERIC_JOURNEY]
+
+
+def _stage_order(template_stages: list[str]) -> list[str]:
+    """Return the template's stages with any missing standard stage put in its usual place."""
+    order = list(template_stages)
+    for i, stage in enumerate(JOURNEY_STAGES):
+        if stage in order:
+            continue
+        before = [s for s in JOURNEY_STAGES[:i] if s in order]
+        order.insert(order.index(before[-1]) + 1 if before else 0, stage)
+    return order
+
+
+def journey_table(brief: Brief, template: dict[str, Any] | None = None,
+                  funnel_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the journey map as a table, one row per stage, in journey order.
+
+    Columns: ``stage``, ``phase`` (购前 / 购中 / 购后), ``touchpoints``, ``actions``,
+    ``thoughts``, ``pain_points``, ``opportunities`` (lists of text), ``emotion``,
+    ``score`` (-2 … 2), ``data`` (funnel counts for the stage, text) and ``source``.
+
+    For a stage with interview notes every lane comes from the notes; lanes the notes
+    leave empty are filled from the template and the source reads ``访谈+模板``.  A
+    stage without notes comes from the template (``模板``).  Several notes for one stage
+    are merged first (:func:`merge_notes`).  The emotion score is the interview's
+    score, else the usual score of the interview's emotion word (:data:`EMOTION_SCORE`),
+    else the template's.  ``+数据`` marks stages with data.
+    """
+    template_rows = {s["stage"]: s for s in template_journey(template)}
+    notes = merge_notes([note.model_dump() for note in brief.journey])
+    data_text = _data_by_stage(funnel_table)
+    rows = []
+    for stage in _stage_order(list(template_rows)):
+        tpl, note = template_rows.get(stage, {}), notes.get(stage)
+        row: dict[str, Any] = {"stage": stage, "phase": tpl.get("phase") or STAGE_PHASE.get(stage, "购后")}
+        sources = []
+        if note is not None:
+            sources.append("访谈")
+            used_template = False
+            for lane in LANES:
+                row[lane] = list(note.get(lane) or [])
+                if not row[lane] and tpl.get(lane):
+                    row[lane], used_template = list(tpl[lane]), True
+            emotion = note.get("emotion")
+            score = note.get("score")
+            if emotion is None and score is None and tpl.get("emotion"):
+                emotion, score, used_template = tpl.get("emotion"), tpl.get("score"), True
+            if used_template:
+                sources.append("模板")
+        else:
+            if tpl:
+                sources.append("模板")
+            for lane in LANES:
+                row[lane] = list(tpl.get(lane) or [])
+            emotion, score = tpl.get("emotion"), tpl.get("score")
+        if score is None and emotion in EMOTION_SCORE:
+            score = EMOTION_SCORE[emotion]
+        row["emotion"] = emotion
+        row["score"] = float(score) if score is not None else np.nan
+        row["data"] = data_text.get(stage, "")
+        if row["data"]:
+            sources.append("数据")
+        row["source"] = "+".join(sources) or "无"
+        rows.append(row)
+    columns = ["stage", "phase", "touchpoints", "actions", "thoughts", "emotion", "score",
+               "pain_points", "opportunities", "data", "source"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def merge_notes(notes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return the interview notes merged into one note per stage, in first-seen order.
+
+    Several interviews often describe the same stage.  Lanes are the union of the
+    notes' items, in the order heard, each item once.  Every emotion heard is kept
+    (``emotion`` joins the distinct words with 、, e.g. ``犹豫、焦虑``), and ``score`` is
+    the mean of the notes' scores, a note without a score counting the usual score of
+    its emotion word (:data:`EMOTION_SCORE`); notes with neither are left out of the
+    mean, and ``score`` is ``None`` when no note has one.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    scores: dict[str, list[float]] = {}
+    for note in notes:
+        stage = note["stage"]
+        out = merged.setdefault(stage, {"stage": stage, **{lane: [] for lane in LANES}, "emotion": None,
+                                        "score": None})
+        for lane in LANES:
+            for item in note.get(lane) or []:
+                if item not in out[lane]:
+                    out[lane].append(item)
+        emotion, score = note.get("emotion"), note.get("score")
+        if emotion:
+            words = out["emotion"].split("、") if out["emotion"] else []
+            out["emotion"] = "、".join(dict.fromkeys([*words, emotion]))
+        if score is None and emotion in EMOTION_SCORE:
+            score = EMOTION_SCORE[emotion]
+        if score is not None:
+            scores.setdefault(stage, []).append(float(score))
+            out["score"] = sum(scores[stage]) / len(scores[stage])
+    return merged
+
+
+def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
+    """Return each journey stage's funnel text: ``复购 1,814 人，转化 32.7%，首购→复购中位 62 天``.
+
+    Phrases are joined with ，so the map can break lines between them; rows of one stage
+    with ；.
+    """
+    if funnel_table is None or funnel_table.empty:
+        return {}
+    out: dict[str, list[str]] = {}
+    for row in funnel_table.itertuples(index=False):
+        if pd.isna(row.count):
+            continue
+        phrases = [f"{row.label} {row.count:,.0f} 人"]
+        if not pd.isna(row.conversion):
+            phrases.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1
+                           else "数据待核实（口径不同）")
+        if not pd.isna(row.median_days):
+            phrases.append(f"{row.days_basis}中位 {row.median_days:.0f} 天")
+        out.setdefault(row.journey_stage, []).append("，".join(phrases))
+    return {k: "；".join(v) for k, v in out.items()}
+
+
+def _conversion(value: float) -> str:
+    """Return a conversion as text; above 100 % the two stages were counted on different bases."""
+    return f"{value:.1%}" if value <= 1 else f"数据待核实（{value:.0%}，超过 100%：两个环节的人数口径不同）"
+
+
+def _orders_frame(orders: Any) -> pd.DataFrame | None:
+    if orders is None:
+        return None
+    frame = getattr(orders, "orders", orders)
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
+def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per customer and distinct purchase day (``customer_id``, ``day``)."""
+    days = pd.DataFrame({"customer_id": orders["customer_id"].astype("string"),
+                         "day": pd.to_datetime(orders["paid_at"]).dt.normalize()})
+    return days.dropna().drop_duplicates().sort_values(["customer_id", "day"]).reset_index(drop=True)
+
+
+def member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None) -> tuple[pd.Series, str]:
+    """Return each member's join day (index: customer id as text) and a note on the columns used.
+
+    The join date is the first column whose header matches :data:`JOIN_DATE_ALIASES`
+    (注册时间, 入会时间, 开卡时间, …); the customer id is the customer-id column (the
+    orders' aliases: 会员ID, 手机号, …) sharing the most values with ``buyers`` (the
+    orders' customer ids), else the first one.  A member listed twice keeps the earliest
+    day.  The series is empty, and the note says why, when there is no members file or no
+    such column.
+    """
+    from diag.readers.orders import ALIASES, normalise_header
+
+    empty = pd.Series(dtype="datetime64[ns]")
+    if customers is None or customers.empty:
+        return empty, "未提供会员文件（会员名单），无入会日期"
+    headers = {normalise_header(c): c for c in customers.columns}
+    join_col = next((headers[a] for a in map(normalise_header, JOIN_DATE_ALIASES) if a in headers), None)
+    if join_col is None:
+        return empty, "会员文件没有注册 / 入会时间列"
+    id_cols = [headers[a] for a in dict.fromkeys(map(normalise_header, ALIASES["customer_id"]))
+               if a in headers and headers[a] != join_col]
+    if not id_cols:
+        return empty, "会员文件没有会员 ID / 手机号列"
+    ids = {c: customers[c].astype("string").str.strip() for c in id_cols}
+    if buyers is not None:
+        id_col = max(id_cols, key=lambda c: (ids[c].isin(buyers).sum(), -id_cols.index(c)))
+    else:
+        id_col = id_cols[0]
+    joined = pd.DataFrame({"customer_id": ids[id_col],
+                           "day": pd.to_datetime(customers[join_col], errors="coerce").dt.normalize()})
+    joined = joined.dropna()
+    return joined.groupby("customer_id")["day"].min(), f"会员文件「{id_col}」「{join_col}」"
+
+
+def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
+           customers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return the private-domain funnel 触达 → 加好友 → 入群 → 首购 → 复购 → 推荐.
+
+    Counts and where they come from (``source``):
+
+    * 触达 — ``funnel.reachable`` in the brief, else the sum of the channels'
+      ``monthly_reach`` (澄清表);
+    * 加好友 — WeCom ``contact_total`` when given (企微), else ``assets.friends``, else
+      the customers WeCom added in the statistics' period (``new_contact_cnt``);
+    * 入群 — WeCom ``member_total`` when given (企微), else ``assets.group_members``;
+    * 首购 — distinct customers with at least one valid order (订单);
+    * 复购 — customers with at least two distinct purchase days (订单);
+    * 推荐 — ``funnel.referrers`` in the brief, else customers with an order in a
+      referral channel (渠道 containing 推荐 / 转介绍 / 老带新 …), else 无数据.
+
+    ``conversion`` is a stage's count ÷ the previous stage's count (when both are
+    known).  Stages come from different sources and periods, so a conversion above
+    100 % means buyers outside the previous stage's pool (e.g. buyers not in any group).
+
+    ``median_days`` is the median number of days of the interval ``days_basis``, over
+    the customers whose both dates are known; ``days_note`` gives the definition and
+    how many customers it covers, or, where it is ``NaN``, why:
+
+    * 入会→首购 — from a member's join day (``customers``, the members file; see
+      :func:`member_joins`) to their first purchase day, over buyers who joined on or
+      after the orders' first day (earlier members may have bought before the orders
+      begin) and bought on or after joining;
+    * 首购→复购 — from a repeat customer's first to second distinct purchase day;
+    * 首购→推荐 — from a customer's first purchase day to their first later order in a
+      referral channel, over customers whose referral-channel order is not their first
+      purchase (a first order there is a referred newcomer, not a recommendation);
+    * 触达→加好友, 加好友→入群 — never: the brief and WeCom statistics give totals,
+      not per-person dates.
+    """
+    wecom = wecom or {}
+    frame = _orders_frame(orders)
+    counts: dict[str, tuple[float, str]] = {}
+    days: dict[str, tuple[float, str]] = {
+        "reached": (np.nan, "漏斗起点，无上一环节"),
+        "friend": (np.nan, "只有人数汇总，无逐人日期"),
+        "group": (np.nan, "只有人数汇总，无逐人日期"),
+    }
+    reach = brief.funnel.reachable
+    if reach is None and any(c.monthly_reach is not None for c in brief.scene.channels):
+        reach = sum(c.monthly_reach or 0 for c in brief.scene.channels)
+    counts["reached"] = (np.nan, "无数据") if reach is None else (float(reach), "澄清表")
+    for key, wecom_key, stated in (("friend", "contact_total", brief.assets.friends),
+                                   ("group", "member_total", brief.assets.group_members)):
+        value = wecom.get(wecom_key)
+        added = wecom.get("new_contact_cnt") if key == "friend" else None
+        if isinstance(value, (int, float)) and not pd.isna(value):
+            counts[key] = (float(value), "企微")
+        elif stated is not None:
+            counts[key] = (float(stated), "澄清表")
+        elif isinstance(added, (int, float)) and not pd.isna(added):
+            counts[key] = (float(added), "企微（期间新增）")
+        else:
+            counts[key] = (np.nan, "无数据")
+    has_orders = frame is not None and not frame.empty
+    if has_orders:
+        bought = purchase_days(frame)
+        nth = bought.groupby("customer_id").cumcount()
+        first = bought[nth == 0].set_index("customer_id")["day"]
+        second = bought[nth == 1].set_index("customer_id")["day"]
+        counts["first_order"] = (float(len(first)), "订单")
+        counts["repurchase"] = (float(len(second)), "订单")
+        days["first_order"] = _join_to_first(first, customers)
+        if len(second):
+            gaps = (second - first.reindex(second.index)).dt.days
+            days["repurchase"] = (float(gaps.median()), f"第一与第二个购买日之间，{len(gaps):,} 人")
+        else:
+            days["repurchase"] = (np.nan, "没有复购顾客")
+    else:
+        counts["first_order"] = counts["repurchase"] = (np.nan, "无数据")
+        days["first_order"] = days["repurchase"] = (np.nan, "无订单数据")
+    referral_mask = None
+    if frame is not None and "channel" in frame and frame["channel"].notna().any():
+        channel = frame["channel"].astype("string").fillna("")
+        referral_mask = channel.str.contains("|".join(REFERRAL_WORDS), case=False, regex=True)
+    if brief.funnel.referrers is not None:
+        counts["referral"] = (float(brief.funnel.referrers), "澄清表")
+    elif referral_mask is not None and referral_mask.any():
+        counts["referral"] = (float(frame.loc[referral_mask, "customer_id"].nunique()), "订单（推荐渠道）")
+    else:
+        counts["referral"] = (np.nan, "无数据")
+    if referral_mask is not None and referral_mask.any():
+        days["referral"] = _first_to_referral(frame, referral_mask, first)
+    elif brief.funnel.referrers is not None:
+        days["referral"] = (np.nan, "澄清表只有推荐人数，无推荐日期")
+    else:
+        days["referral"] = (np.nan, "订单中没有推荐渠道（老带新、转介绍等）")
+    rows, previous = [], np.nan
+    for key, label, stage in FUNNEL_STAGES:
+        count, source = counts[key]
+        conversion = count / previous if previous and not np.isnan(previous) and not np.isnan(count) else np.nan
+        median_days, note = days[key]
+        rows.append({"stage": key, "label": label, "journey_stage": stage, "count": count,
+                     "conversion": conversion, "median_days": median_days, "days_basis": DAYS_BASIS[key],
+                     "days_note": note, "source": source})
+        previous = count
+    return pd.DataFrame(rows)
+
+
+#: The interval each funnel stage's ``median_days`` measures.
+DAYS_BASIS = {"reached": "", "friend": "触达→加好友", "group": "加好友→入群", "first_order": "入会→首购",
+              "repurchase": "首购→复购", "referral": "首购→推荐"}
+
+
+def _join_to_first(first: pd.Series, customers: pd.DataFrame | None) -> tuple[float, str]:
+    """Return the median days from join day to first purchase day, and its note (see :func:`funnel`)."""
+    joins, found = member_joins(customers, first.index)
+    if joins.empty:
+        return np.nan, found
+    start = first.min()
+    both = pd.DataFrame({"joined": joins, "first": first}).dropna()
+    if both.empty:
+        return np.nan, f"{found}与订单顾客对不上"
+    usable = both[(both["joined"] >= start) & (both["first"] >= both["joined"])]
+    if usable.empty:
+        return np.nan, f"{found}：没有在订单起始日（{start:%Y-%m-%d}）后入会并购买的会员"
+    gaps = (usable["first"] - usable["joined"]).dt.days
+    return float(gaps.median()), f"会员注册日到首个购买日，{len(gaps):,} 名订单期内入会的会员"
+
+
+def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -> tuple[float, str]:
+    """Return the median days from first purchase to the first later referral-channel order, and its note."""
+    referral_days = purchase_days(frame[mask.to_numpy()])
+    later = referral_days[referral_days["day"] > first.reindex(referral_days["customer_id"]).to_numpy()]
+    if later.empty:
+        return np.nan, "推荐渠道订单都是顾客的首单，没有首购后的推荐"
+    first_referral = later.groupby("customer_id")["day"].min()
+    gaps = (first_referral - first.reindex(first_referral.index)).dt.days
+    return float(gaps.median()), f"首个购买日到首购后第一笔推荐渠道订单，{len(gaps):,} 人"
+
+
+def format_journey(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the journey table for the report: Chinese headers, lists joined with 、."""
+    out = pd.DataFrame({
+        "阶段": table["stage"], "购买环节": table["phase"],
+        "触点": table["touchpoints"].map("、".join), "行为": table["actions"].map("、".join),
+        "想法": table["thoughts"].map("、".join), "情绪": table["emotion"].fillna(""),
+        "情绪分": table["score"], "痛点": table["pain_points"].map("、".join),
+        "机会点": table["opportunities"].map("、".join), "数据": table["data"], "来源": table["source"],
+    })
+    return out
+
+
+def format_funnel(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the funnel for the report: Chinese headers, 无数据 where a count is unknown,
+    and for each median interval its definition or why it cannot be computed."""
+    return pd.DataFrame({
+        "环节": table["label"],
+        "人数": table["count"].map(lambda v: "无数据" if pd.isna(v) else f"{v:,.0f}"),
+        "较上一环节转化": table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v)),
+        "中位间隔天数": table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+        "间隔口径": [note if not basis else f"{basis}：{note}"
+                 for basis, note in zip(table["days_basis"], table["days_note"])],
+        "数据来源": table["source"],
+    })

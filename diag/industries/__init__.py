@@ -1,0 +1,1 @@
+"""Industry templates: the schema of a template, the registry that finds and loads them."""

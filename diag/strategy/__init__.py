@@ -1,0 +1,1 @@
+"""From diagnosis to plan: target, flags, ranking, costs, playbook, plays, funnel, levers, chapters."""

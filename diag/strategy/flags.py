@@ -1,0 +1,207 @@
+"""Numbers too strange to believe: flag them, ask about them, never praise or reuse them.
+
+Pure functions.  A flag is ``{metric, label, value, reason, question, inputs}`` and is
+recorded in ``sections.diagnosis.data.flags``.  Three rules:
+
+* a rate bounded by definition (a share, unit ``share``) above 100 %;
+* a metric beyond :data:`FAR` × its benchmark's high end, or below its low end ÷ :data:`FAR`;
+* a model fit at a parameter boundary: P(alive) equal for every customer, or predicted
+  spend equal within :data:`EQUAL_SPREAD` (the BG/NBD / Gamma-Gamma fit degenerated, so
+  its per-customer lists say nothing).
+
+A flagged metric leaves the benchmark comparison (:func:`mask_flagged`): it is shown as
+数据待核实, not as 领先 nor 落后, and no action or KPI quotes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+
+from diag.areas.benchmark import number_or_none
+from diag.industries.registry import METRICS
+
+__all__ = ["FAR", "EQUAL_SPREAD", "metric_flags", "fit_flags", "funnel_flags", "mask_flagged",
+           "flagged_metrics", "flags_display", "UNVERIFIED", "churn_window", "recency_at_risk"]
+
+FAR = 3.0
+EQUAL_SPREAD = 0.02
+UNVERIFIED = "数据待核实"
+
+#: What each measured metric is computed from (named in the flag, so the client can check both).
+INPUTS: dict[str, str] = {
+    "group_conversion": "社群渠道购买人数（订单）÷ 社群人数（需求澄清表）",
+    "add_rate": "加粉人数 ÷ 触达人数",
+    "friend_accept_rate": "新增客户数 ÷ 好友申请数（企业微信）",
+    "repurchase_rate": "2 个及以上购买日的客户 ÷ 购买用户数（订单）",
+    "repurchase_rate_90d": "首购后 90 天内再购的客户 ÷ 首购满 90 天的客户（订单）",
+    "aov": "GMV ÷ 有效订单数（订单）",
+    "orders_per_customer": "有效订单数 ÷ 购买用户数（订单）",
+    "purchase_days_per_customer": "购买日数 ÷ 购买用户数（订单）",
+    "median_repurchase_days": "相邻两个购买日间隔的中位数（订单）",
+    "member_activity": "发言成员 ÷ 群成员（企业微信群聊统计）",
+    "group_active_share": "有消息的群 ÷ 群总数（企业微信群聊统计）",
+    "reply_rate": "已回复聊天 ÷ 聊天数（企业微信）",
+    "avg_reply_minutes": "首次回复时长（企业微信）",
+    "deletion_rate": "删除/拉黑的客户 ÷ 新增客户（企业微信）",
+    "net_member_growth": "群成员净增 ÷ 群成员（企业微信）",
+    "k_factor": "被推荐新客 ÷ 客户数",
+}
+
+
+
+
+def _show(value: float, unit: str) -> str:
+    return f"{value:.1%}" if unit == "share" else f"{value:,.2f}"
+
+
+def metric_flags(measured: Mapping[str, Any], benchmarks: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return a flag for each measured metric that is impossible or far outside its benchmark."""
+    out = []
+    for metric, b in benchmarks.items():
+        value = number_or_none(measured.get(metric))
+        if value is None:
+            continue
+        unit, low, high = b.get("unit", ""), float(b["low"]), float(b["high"])
+        name = METRICS.get(metric, metric)
+        inputs = INPUTS.get(metric, "")
+        reason = None
+        if unit == "share" and value > 1:
+            reason = f"按定义不能超过 100%，实测 {_show(value, unit)}"
+        elif high > 0 and value > FAR * high:
+            reason = (f"实测 {_show(value, unit)}，超过行业区间上限 {_show(high, unit)} 的 {FAR:g} 倍"
+                      f"（区间 {_show(low, unit)}–{_show(high, unit)}）")
+        elif low > 0 and value < low / FAR:
+            reason = (f"实测 {_show(value, unit)}，不到行业区间下限 {_show(low, unit)} 的 1/{FAR:g}"
+                      f"（区间 {_show(low, unit)}–{_show(high, unit)}）")
+        if reason:
+            out.append({"metric": metric, "label": name, "value": value, "shown": _show(value, unit),
+                        "reason": reason, "inputs": inputs,
+                        "question": f"{name}的两个口径是否一致：{inputs or '请说明计算所用的数据'}？"
+                                    "分子与分母是否来自同一时期、同一批顾客？"})
+    return out
+
+
+#: Shape parameters of the BG/NBD (r, α, a, b) and Gamma-Gamma (p, q) fits; one at the
+#: optimiser's lower bound means the data could not pin it down.
+SHAPE_PARAMS = ("r", "alpha", "a", "b", "p", "q")
+BOUNDARY = 1e-4
+
+
+def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None = None, *,
+              top: int = 20) -> list[dict[str, Any]]:
+    """Return a flag when the customer-value fit sits at a boundary, read from its outputs.
+
+    Symptoms: a shape parameter at its lower bound (< :data:`BOUNDARY`); P(alive) equal
+    (within 0.1 point) for every repeat customer or for every customer of the top
+    ``top`` by predicted value; predicted spend equal within :data:`EQUAL_SPREAD`.
+    """
+    out = []
+    at_bound = [k for k in SHAPE_PARAMS if number_or_none((params or {}).get(k)) is not None
+                and 0 <= float(params[k]) < BOUNDARY]
+    vt = value_table if value_table is not None else pd.DataFrame()
+    p = pd.to_numeric(vt[vt["frequency"] > 0]["p_alive"], errors="coerce").dropna() \
+        if {"frequency", "p_alive"} <= set(vt.columns) else pd.Series(dtype=float)
+    head = pd.Series(dtype=float)
+    if {"clv_90d", "p_alive"} <= set(vt.columns) and len(vt) >= 2:
+        head = pd.to_numeric(vt.sort_values("clv_90d", ascending=False).head(top)["p_alive"], errors="coerce")
+    same_all = len(p) >= 2 and float(p.max() - p.min()) < 1e-3
+    same_top = len(head.dropna()) >= 2 and float(head.max() - head.min()) < 1e-3
+    if at_bound or same_all or same_top:
+        symptom = []
+        if at_bound:
+            symptom.append(f"{len(at_bound)} 个形状参数落在取值下限附近")  # names stay in the method appendix
+        if same_all or same_top:
+            group = "所有复购客户" if same_all else f"预计贡献最高的 {top} 位客户"
+            value = p.mean() if same_all else head.mean()
+            symptom.append(f"{group}的仍活跃概率都是 {value:.0%}")
+        out.append({"metric": "p_alive", "label": "仍活跃概率（模型）", "value": float(p.mean()) if len(p) else 0.0,
+                    "shown": "拟合在参数边界",
+                    "reason": "BG/NBD 模型拟合落在参数边界（" + "；".join(symptom) + "），无法区分客户是否还在",
+                    "inputs": "每位客户的购买次数、首购与末次购买日期（订单）",
+                    "question": "订单是否完整覆盖数据期（是否缺月份、是否只导出了部分门店或渠道）？"})
+    spend = pd.to_numeric(vt["expected_value_90d"], errors="coerce").dropna() \
+        if "expected_value_90d" in vt.columns else pd.Series(dtype=float)
+    if len(spend) >= 2 and spend.mean() > 0 and float(spend.max() - spend.min()) / float(spend.mean()) < EQUAL_SPREAD:
+        out.append({"metric": "expected_value_90d", "label": "预计单次消费", "value": float(spend.mean()),
+                    "shown": f"¥{spend.mean():,.0f}",
+                    "reason": f"每位客户的预计单次消费相差不到 {EQUAL_SPREAD:.0%}：Gamma-Gamma 模型拟合落在参数边界",
+                    "inputs": "每位复购客户的平均订单金额（订单）",
+                    "question": "订单金额是否被统一成了套餐价或均价？能否导出每单实付金额？"})
+    return out
+
+
+def funnel_flags(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return a flag for each journey-funnel step that converts above 100 %."""
+    out = []
+    previous = None
+    for r in table.itertuples(index=False):
+        conv = number_or_none(r.conversion)
+        if conv is not None and conv > 1 and previous is not None:
+            out.append({"metric": f"funnel_{r.stage}", "label": f"{previous.label}→{r.label}转化", "value": conv, "shown": f"{conv:.0%}",
+                        "reason": f"{r.label} {r.count:,.0f} 人（{r.source}）多于{previous.label} "
+                                  f"{previous.count:,.0f} 人（{previous.source}），转化 {conv:.0%} 超过 100%",
+                        "inputs": f"{previous.label}人数（{previous.source}）与{r.label}人数（{r.source}）",
+                        "question": f"{previous.label}人数是否只统计了部分渠道？{r.label}的顾客是否都经过{previous.label}？"})
+        previous = r
+    return out
+
+
+def flagged_metrics(flags: list[Mapping[str, Any]]) -> set[str]:
+    """Return the metric keys that carry a flag."""
+    return {str(f["metric"]) for f in flags}
+
+
+def mask_flagged(gaps: pd.DataFrame, flags: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return the benchmark gaps with flagged metrics marked 数据待核实: no verdict, no uplift."""
+    out = gaps.copy()
+    hit = out["metric"].isin(flagged_metrics(flags))
+    if hit.any():
+        out.loc[hit, "better"] = UNVERIFIED
+        out.loc[hit, "status"] = UNVERIFIED
+        out.loc[hit, "uplift"] = pd.NA
+        reasons = {f["metric"]: f["reason"] for f in flags}
+        out.loc[hit, "reason"] = out.loc[hit, "metric"].map(reasons)
+        out.loc[hit, "uplift_model"] = ""
+    return out
+
+
+def flags_display(flags: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """Return the flags for the report (指标 / 数值 / 为什么待核实 / 计算所用数据 / 需确认的问题)."""
+    rows = [{"指标": f["label"], "数值": f.get("shown") or f"{float(f['value']):,.2f}", "为什么待核实": f["reason"], "计算所用数据": f.get("inputs", ""), "需确认的问题": f["question"]}
+            for f in flags]
+    return pd.DataFrame(rows, columns=["指标", "数值", "为什么待核实", "计算所用数据", "需确认的问题"])
+
+
+# -- the simpler rule lists fall back to ----------------------------------------------------
+
+def churn_window(template: Mapping[str, Any], median_days: float | None) -> float:
+    """Return the days after which a customer counts as possibly lapsed.
+
+    The larger of the category's typical repurchase cycle's upper end (template
+    ``typical.repurchase_cycle_days``) and 1.5 × the measured median cycle: a sofa
+    bought 555 days ago has not lapsed in a category that rebuys every 1–5 years, a
+    noodle customer gone 60 days has.
+    """
+    band = (template.get("typical") or {}).get("repurchase_cycle_days") or [30, 90]
+    window = float(band[1])
+    m = number_or_none(median_days)
+    if m is not None and m > 0:
+        window = max(window, 1.5 * m)
+    return window
+
+
+def recency_at_risk(value_table: pd.DataFrame, window_days: float, *, top: int = 30,
+                    value_quantile: float = 0.8) -> pd.DataFrame:
+    """Return valuable repeat customers silent for longer than ``window_days`` (the model-free rule).
+
+    Valuable: historical spend in the top ``1 − value_quantile``; repeat: bought on at
+    least two days; sorted by historical spend.
+    """
+    vt = value_table
+    cut = vt["total_value"].quantile(value_quantile)
+    keep = (vt["total_value"] >= cut) & (vt["frequency"] > 0) & (vt["days_since_last"] > window_days)
+    out = vt.loc[keep, ["customer_id", "frequency", "total_value", "days_since_last"]].copy()
+    out = out.sort_values(["total_value", "customer_id"], ascending=[False, True])
+    return out.head(top).reset_index(drop=True)

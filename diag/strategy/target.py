@@ -1,0 +1,235 @@
+"""The client's GMV target as the spine of the diagnosis: baseline, gap and the KPI tree.
+
+Pure functions (no I/O, no plotting, no printing):
+
+- :func:`baseline` — GMV of the last ``horizon`` whole months up to ``as_of`` (scaled,
+  and said so, when the data hold fewer whole months);
+- :func:`target_summary` — ``{gmv_target, horizon_months, baseline_gmv, gap,
+  required_growth, …}`` as recorded in ``sections.strategy.data.target``;
+- :func:`kpi_tree` — GMV = 用户数 × 购买转化率 × 人均订单数 × 客单价 with, for each
+  driver, today's value, the level that alone would close the gap, its benchmark and
+  the yuan at stake (from :mod:`diag.strategy.ranking`), plus the new / repeat split.
+
+Definitions are in :mod:`diag.catalog`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+
+from diag.areas.benchmark import number_or_none
+from diag.catalog import label
+
+__all__ = ["Baseline", "baseline", "target_summary", "kpi_tree", "DEFAULT_HORIZON", "target_sentence",
+           "kpi_tree_display", "target_question"]
+
+#: Horizon in months when the brief gives a target without a timeline.
+DEFAULT_HORIZON = 12
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass
+class Baseline:
+    """The baseline window: the GMV the target is measured against."""
+
+    gmv: float                 # over the horizon (scaled when the data are shorter)
+    raw_gmv: float             # GMV actually observed in the window
+    horizon_months: int
+    months: list[str]          # whole months used, oldest first
+    scaled: bool
+    note: str
+    window: pd.DataFrame = field(repr=False)      # the window's orders
+    before: pd.DataFrame = field(repr=False)      # orders before the window
+
+    @property
+    def factor(self) -> float:
+        """Return baseline ÷ observed GMV (1.0 when no scaling was needed)."""
+        return self.gmv / self.raw_gmv if self.raw_gmv else 1.0
+
+
+def _whole_months(paid: pd.Series, as_of: Any) -> list[pd.Period]:
+    """Return the calendar months the data cover entirely, before ``as_of`` (exclusive)."""
+    if paid.empty:
+        return []
+    first, end = paid.min().normalize(), pd.Timestamp(as_of).normalize()
+    months = pd.period_range(first.to_period("M"), (end - pd.Timedelta(days=1)).to_period("M"), freq="M")
+    return [m for m in months if m.start_time >= first and m.end_time.normalize() < end]
+
+
+def baseline(orders: pd.DataFrame, as_of: Any, horizon_months: int) -> Baseline:
+    """Return the GMV of the last ``horizon_months`` whole months of ``orders`` up to ``as_of``.
+
+    A month is whole when the data begin on or before its first day and ``as_of`` (the
+    first day not covered, "today") is after its last day.  With fewer whole months
+    than the horizon, the months there are are scaled: ``GMV × horizon ÷ months``; with
+    none, all the data are scaled by days (``GMV × horizon × 30.44 ÷ days``).  The note
+    says which.
+    """
+    horizon = max(1, int(horizon_months))
+    paid = pd.to_datetime(orders["paid_at"])
+    amount = pd.to_numeric(orders["amount"], errors="coerce").fillna(0.0)
+    months = _whole_months(paid, as_of)[-horizon:]
+    if months:
+        start, stop = months[0].start_time, months[-1].end_time
+        inside = (paid >= start) & (paid <= stop)
+        raw = float(amount[inside].sum())
+        scaled = len(months) < horizon
+        value = raw * horizon / len(months)
+        names = [str(m) for m in months]
+        span = names[0] if len(names) == 1 else f"{names[0]}～{names[-1]}"
+        note = (f"基线取 {span} 共 {len(months)} 个完整月的 GMV" if not scaled else
+                f"数据只有 {len(months)} 个完整月（{span}），基线按其月均 GMV × {horizon} 个月折算")
+        window, before = orders[inside.values], orders[(paid < start).values]
+    else:
+        end = pd.Timestamp(as_of).normalize()
+        days = max(1, (end - paid.min().normalize()).days) if len(paid) else 1
+        raw = float(amount.sum())
+        value = raw * horizon * _DAYS_PER_MONTH / days
+        scaled, names = True, []
+        note = f"数据不足一个完整月（{days} 天），基线按日均 GMV × {horizon} 个月折算"
+        window, before = orders, orders.iloc[0:0]
+    return Baseline(value, raw, horizon, names, scaled, note, window, before)
+
+
+def target_summary(goals: Any, base: Baseline) -> dict[str, Any]:
+    """Return the target record: ``gmv_target, horizon_months, baseline_gmv, gap, required_growth``.
+
+    Also ``status`` (``missing`` without a target, ``met`` when the baseline already
+    reaches it, else ``gap``), ``horizon_source`` and the baseline's ``baseline_note``,
+    ``baseline_months`` and ``baseline_scaled``.  Without a target, ``gmv_target``,
+    ``gap`` and ``required_growth`` are ``None``.
+    """
+    target = getattr(goals, "gmv_target", None)
+    months = getattr(goals, "timeline_months", None)
+    out: dict[str, Any] = {
+        "gmv_target": float(target) if target else None, "horizon_months": base.horizon_months,
+        "baseline_gmv": round(base.gmv, 2), "gap": None, "required_growth": None,
+        "status": "missing", "horizon_source": "需求澄清表" if months else f"未填写, 按 {DEFAULT_HORIZON} 个月计",
+        "baseline_note": base.note, "baseline_months": base.months, "baseline_scaled": base.scaled,
+    }
+    if target:
+        gap = float(target) - base.gmv
+        out["gap"] = round(gap, 2)
+        out["required_growth"] = float(target) / base.gmv - 1 if base.gmv > 0 else None
+        out["status"] = "met" if gap <= 0 else "gap"
+    return out
+
+
+def horizon_of(goals: Any) -> int:
+    """Return the target's horizon in months: ``goals.timeline_months``, else :data:`DEFAULT_HORIZON`."""
+    return int(getattr(goals, "timeline_months", None) or DEFAULT_HORIZON)
+
+
+def target_sentence(target: Mapping[str, Any]) -> str:
+    """Return the executive summary's first sentence: target, baseline and gap in yuan."""
+    h, base = target["horizon_months"], target["baseline_gmv"]
+    scaled = "（" + target["baseline_note"] + "）" if target.get("baseline_scaled") else ""
+    if target["gmv_target"] is None:
+        return (f"需求澄清表没有填写 GMV 目标，因此本报告无法测算目标缺口；按现状，未来 {h} 个月的 GMV 基线约 "
+                f"¥{base:,.0f}{scaled}。请先确认目标（见待确认问题）。")
+    if target["status"] == "met":
+        return (f"目标：{h} 个月 GMV ¥{target['gmv_target']:,.0f}；最近 {h} 个月的实际 GMV 为 ¥{base:,.0f}{scaled}，"
+                f"按现状已能达到目标（超出 ¥{-target['gap']:,.0f}），重点是守住并提高目标。")
+    return (f"目标：{h} 个月 GMV ¥{target['gmv_target']:,.0f}；最近 {h} 个月的实际 GMV 为 ¥{base:,.0f}{scaled}，"
+            f"缺口 ¥{target['gap']:,.0f}，需要增长 {target['required_growth']:.0%}。")
+
+
+def target_question(target: Mapping[str, Any]) -> dict[str, str] | None:
+    """Return the 待确认问题 the target raises (no target, or one already met), else None."""
+    if target["gmv_target"] is None:
+        return {"priority": "高", "item": "GMV 目标", "finding": "需求澄清表未填写 GMV 目标",
+                "question": "私域的 GMV 目标是多少，在几个月内完成？没有目标就无法判断差距和排定计划的力度。"}
+    if target["status"] == "met":
+        return {"priority": "中", "item": "GMV 目标",
+                "finding": f"目标 ¥{target['gmv_target']:,.0f} 不高于最近 {target['horizon_months']} 个月的 GMV "
+                           f"¥{target['baseline_gmv']:,.0f}",
+                "question": "目标是否只指私域或新增部分的 GMV？是否按其他口径（如单店、单渠道）设定？"}
+    return None
+
+
+# -- KPI tree -----------------------------------------------------------------------------
+
+#: Tree driver → the benchmark metric whose range applies to it (same definition over a period).
+_BENCH = {"aov": "aov", "orders_per_buyer": "orders_per_customer"}
+
+
+
+
+def kpi_tree(base: Baseline, target: Mapping[str, Any], *, reachable: float | None,
+             benchmarks: Mapping[str, Any] | None = None,
+             driver_gaps: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Return the KPI tree to the target, one row per driver.
+
+    GMV(基线期) = 可触达用户数 × 购买转化率 × 人均订单数 × 客单价 when ``reachable`` is
+    known, else 购买用户数 × 人均订单数 × 客单价; then the split 新客 GMV + 老客 GMV.
+
+    Columns ``driver, label, value, needed, bench_low, bench_high, yuan_gap, role``:
+    ``needed`` is the level that alone closes the gap (value × target ÷ baseline; None
+    without a gap), ``bench_*`` the template's range where one applies, ``yuan_gap`` the
+    GMV over the horizon that the driver's below-benchmark metrics put at stake
+    (``driver_gaps``, from :func:`diag.strategy.ranking.driver_gaps`; 0 when none), ``role`` is
+    ``factor`` for the product's terms and ``split`` for the new / repeat split.
+    """
+    w = base.window
+    amount = pd.to_numeric(w["amount"], errors="coerce").fillna(0.0)
+    gmv = float(amount.sum())
+    orders = int(w["order_id"].nunique()) if "order_id" in w else len(w)
+    buyers = int(w["customer_id"].nunique())
+    earlier = set(base.before["customer_id"].unique()) if len(base.before) else set()
+    repeat_mask = w["customer_id"].isin(earlier)
+    ratio = None
+    if target.get("gmv_target") and target.get("gap") is not None and target["gap"] > 0 and base.gmv > 0:
+        ratio = float(target["gmv_target"]) / base.gmv
+    benchmarks = benchmarks or {}
+    gaps = driver_gaps or {}
+    rows: list[dict[str, Any]] = []
+
+    def add(key: str, value: float | None, role: str = "factor") -> None:
+        bench = benchmarks.get(_BENCH.get(key, ""), {}) if role == "factor" else {}
+        needed = value * ratio if (ratio and value is not None and role == "factor") else None
+        if key == "purchase_conversion" and needed is not None:
+            needed = min(needed, 1.0) if needed <= 1 else None  # a share cannot pass 100%
+        rows.append({"driver": key, "label": label(key), "value": value, "needed": needed,
+                     "bench_low": number_or_none(bench.get("low")), "bench_high": number_or_none(bench.get("high")),
+                     "yuan_gap": float(gaps.get(key, 0.0)) if role == "factor" else None, "role": role})
+
+    if reachable:
+        add("reachable_users", float(reachable))
+        add("purchase_conversion", buyers / float(reachable))
+    else:
+        add("buyers", float(buyers))
+    add("orders_per_buyer", orders / buyers if buyers else None)
+    add("aov", gmv / orders if orders else None)
+    add("new_buyer_gmv", float(amount[~repeat_mask.values].sum()) * base.factor, "split")
+    add("repeat_buyer_gmv", float(amount[repeat_mask.values].sum()) * base.factor, "split")
+    return pd.DataFrame(rows, columns=["driver", "label", "value", "needed", "bench_low", "bench_high",
+                                       "yuan_gap", "role"])
+
+
+UNITS = {"reachable_users": "count", "buyers": "count", "purchase_conversion": "share",
+         "orders_per_buyer": "ratio", "aov": "yuan", "new_buyer_gmv": "yuan", "repeat_buyer_gmv": "yuan"}
+
+
+def show_value(value: Any, unit: str) -> str:
+    """Return a KPI-tree value as printed (count, share, ratio or yuan)."""
+    v = number_or_none(value)
+    if v is None:
+        return "—"
+    return {"count": f"{v:,.0f}", "share": f"{v:.1%}", "ratio": f"{v:,.2f}", "yuan": f"¥{v:,.0f}"}[unit]
+
+
+def kpi_tree_display(tree: pd.DataFrame) -> pd.DataFrame:
+    """Return the KPI tree for the report (驱动因素 / 现状 / 单独补缺口需达到 / 行业区间 / 落后区间的GMV)."""
+    rows = []
+    for r in tree.itertuples(index=False):
+        unit = UNITS.get(r.driver, "ratio")
+        bench = "—" if r.bench_low is None or pd.isna(r.bench_low) else \
+            f"{show_value(r.bench_low, unit)}–{show_value(r.bench_high, unit)}"
+        split = r.role == "split"
+        rows.append({"驱动因素": ("其中 " if split else "") + r.label, "现状": show_value(r.value, unit),
+                     "单独补足缺口需达到": "—" if split else show_value(r.needed, unit), "行业区间": bench,
+                     "低于行业区间损失的GMV": "—" if split or not r.yuan_gap else f"¥{r.yuan_gap:,.0f}"})
+    return pd.DataFrame(rows)
