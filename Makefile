@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean bench check-code lint
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,8 +25,16 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	-@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; else echo "no chromium and no apt as root: the live page's browser test will skip" >&2; fi
 
-test: $(STAMP) | $(CHROMIUM)
+# The code's own checks: ruff (pyflakes, pycodestyle errors, import order) and the import layers.
+check-code: $(STAMP)
+	$(BIN)/ruff check diag tests bench
+	$(BIN)/lint-imports
+
+test: check-code | $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+lint: check-code
+	$(BIN)/mypy diag
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

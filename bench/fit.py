@@ -18,8 +18,7 @@ import time
 
 import scipy.optimize  # noqa: F401 - imported before the clock starts (≈ 0.3 s, once per process)
 
-from diag.areas import clv
-from diag.areas import people
+from diag.areas import clv, people
 from diag.areas.metrics import clv_summary_sql
 from diag.readers.orders import as_of_default, connect, load
 

@@ -24,9 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from diag.readers import orders
 from diag import paths  # noqa: E402
-from diag.record import merge_results, write_atomic  # noqa: E402
+from diag.files import write_atomic  # noqa: E402
+from diag.readers import orders  # noqa: E402
+from diag.record import merge_results  # noqa: E402
 from diag.report import build_report  # noqa: E402
 from diag.run.client import NOTEBOOKS, _meta, prepare  # noqa: E402
 

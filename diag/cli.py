@@ -8,7 +8,6 @@ errors of the :class:`~diag.errors.DiagError` family become the contract's one l
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -35,7 +34,7 @@ def _date(text: str):
 # -- handlers -------------------------------------------------------------------------
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from diag.industries.registry import scaffold_brief
+    from diag.brief.scaffold import scaffold_brief
 
     path = scaffold_brief(args.client, args.industry, Path(args.dir))
     print(f"已创建需求澄清表: {path}")
@@ -299,9 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the contract: no traceback, exit 1
-        import traceback
-
         import tempfile
+        import traceback
 
         log = Path(tempfile.gettempdir()) / "diag-error.log"
         try:

@@ -31,18 +31,16 @@ the report.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import math
 import os
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
 from diag.cleantext import client_text
+from diag.files import FILE_MODE, to_jsonable, write_atomic  # noqa: F401  (re-exported for notebooks)
 from diag.privacy import mask_id, scrub_text
 
 RESULTS = "results.json"
@@ -56,56 +54,7 @@ FIGURES_ENV = "DIAG_NOTEBOOK_FIGURES"
 SECTION_ORDER = ("intake", "journey", "diagnosis", "review", "strategy")
 
 
-def _file_mode() -> int:
-    """Return the mode a plain new file gets under this process's umask (0644 under 022)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
-
-#: ``mkstemp`` makes private (0600) files; outputs are shared like any file the user writes.
-FILE_MODE = _file_mode()
-
-
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def to_jsonable(value: Any) -> Any:
-    """Return ``value`` as plain JSON types (numpy / pandas scalars, dates, NaN → None)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        value = float(value)
-        return None if math.isnan(value) or math.isinf(value) else value
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
-        return value.isoformat()[:10] if getattr(value, "hour", 0) == 0 and getattr(value, "minute", 0) == 0 \
-            else value.isoformat()
-    if isinstance(value, pd.Period):
-        return str(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    return value
 
 
 def _clean(value: Any) -> Any:

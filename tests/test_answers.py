@@ -6,8 +6,15 @@ import datetime as dt
 
 import pytest
 
-from diag.intake.answers import (AnswerError, parse_bool, parse_choice, parse_date, parse_list, parse_mapping,
-                          parse_number)
+from diag.intake.answers import (
+    AnswerError,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_list,
+    parse_mapping,
+    parse_number,
+)
 
 
 @pytest.mark.parametrize("text, kind, expected", [

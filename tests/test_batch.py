@@ -17,10 +17,10 @@ import yaml
 
 from diag import paths
 from diag.errors import UsageError
+from diag.run.client import NOTEBOOKS, RunResult, run_batch
 from diag.run.kernels import CellFailure, WarmKernel
 from diag.run.outlock import batch_lock
 from diag.run.progress import Progress
-from diag.run.client import NOTEBOOKS, RunResult, run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -58,6 +58,7 @@ def test_the_plan_chapters_add_no_paragraph_shared_by_all_four_demo_reports(demo
 
 def test_no_demo_report_contains_a_product_place_or_case_detail_of_another_industry(demo_reports):
     import docx
+
     from diag.strategy.plays import load_library
     markers = load_library()["industries"]
     _, names, files = demo_reports

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from diag.readers.campaigns import read_campaigns
 from diag.cli import main
 from diag.errors import DataError
+from diag.readers.campaigns import read_campaigns
 
 HEADER = "活动名称,活动类型,开始日期,结束日期,成本,目标GMV,目标新客数,触达人数,新增好友,入群人数,参与人数,推荐人数\n"
 

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from diag.run.check import check_brief, format_check, load_data, wecom_summary
 from diag.cli import main
 from diag.errors import DataError
+from diag.run.check import check_brief, format_check, load_data, wecom_summary
 
 ORDERS = """订单号,买家手机号,支付时间,实付金额,订单来源,订单状态
 A1,13800000001,2024-01-01 10:00,100,门店,交易成功

@@ -4,8 +4,18 @@ import pandas as pd
 import pytest
 
 from diag.brief.model import Team
-from diag.strategy.costing import (COUPON_SHARE, DEFAULT_HOURLY_COST, EFFORT_HOURS, RUNNING_SHARE, TOOL_MONTHLY,
-                          budget_check, budget_sentence, cost_actions, hourly_cost, team_capacity)
+from diag.strategy.costing import (
+    COUPON_SHARE,
+    DEFAULT_HOURLY_COST,
+    EFFORT_HOURS,
+    RUNNING_SHARE,
+    TOOL_MONTHLY,
+    budget_check,
+    budget_sentence,
+    cost_actions,
+    hourly_cost,
+    team_capacity,
+)
 
 
 def actions():

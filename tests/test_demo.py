@@ -252,8 +252,8 @@ ORDER_METRICS = ("aov", "orders_per_customer", "purchase_days_per_customer", "re
 @pytest.mark.parametrize("slug", SLUGS)
 def test_demo_client_trails_its_industry_on_some_order_metrics_and_holds_up_on_others(slug):
     from diag.areas.benchmark import benchmark_gaps
-    from diag.industries.registry import load_industry
     from diag.areas.metrics import compute_metrics
+    from diag.industries.registry import load_industry
 
     industry = _brief_data(slug)["client"]["industry"]
     if industry not in known_industries():

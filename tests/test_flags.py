@@ -3,8 +3,15 @@
 import pandas as pd
 
 from diag.areas.benchmark import benchmark_gaps
-from diag.strategy.flags import (UNVERIFIED, churn_window, fit_flags, funnel_flags, mask_flagged, metric_flags,
-                        recency_at_risk)
+from diag.strategy.flags import (
+    UNVERIFIED,
+    churn_window,
+    fit_flags,
+    funnel_flags,
+    mask_flagged,
+    metric_flags,
+    recency_at_risk,
+)
 from diag.strategy.ranking import opportunities
 
 BENCH = {"group_conversion": {"low": 0.04, "high": 0.06, "unit": "share"},

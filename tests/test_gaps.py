@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from diag.brief.gaps import (
+    TOLERANCE,
+    brief_summary,
+    completeness,
+    format_completeness,
+    format_questions,
+    overall_score,
+    questions,
+    scored_fields,
+    stated_vs_measured,
+)
 from diag.brief.model import Brief
-from diag.brief.gaps import (TOLERANCE, brief_summary, completeness, format_completeness, format_questions,
-                       overall_score, questions, scored_fields, stated_vs_measured)
 
 
 def make(**sections) -> Brief:

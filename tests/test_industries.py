@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from diag.industries import registry as industries
 from diag import load_brief, paths
+from diag.brief.scaffold import scaffold_brief
 from diag.cli import main
 from diag.errors import TemplateError, UsageError
+from diag.industries import registry as industries
 
 BUNDLED = sorted(paths.INDUSTRIES.glob("*.yaml"))
 REQUIRED = ("餐饮", "产康", "商超连锁", "母婴", "美妆护肤", "食品大健康", "家居软装", "品牌消费品")
@@ -355,13 +356,13 @@ def test_diag_new_with_an_unknown_industry_lists_the_known_ones(tmp_path, capsys
 
 
 def test_diag_new_keeps_quotes_and_backslashes_in_the_client_name(tmp_path):
-    path = industries.scaffold_brief('王记 "老字号" \\ 分店', "餐饮", tmp_path)
+    path = scaffold_brief('王记 "老字号" \\ 分店', "餐饮", tmp_path)
     assert load_brief(path).client.name == '王记 "老字号" \\ 分店'
 
 
 def test_scaffold_brief_rejects_an_empty_client_name(tmp_path):
     with pytest.raises(UsageError):
-        industries.scaffold_brief("  ", "母婴", tmp_path)
+        scaffold_brief("  ", "母婴", tmp_path)
 
 
 def test_a_relative_templates_folder_in_the_environment_is_made_absolute(tmp_path, monkeypatch):

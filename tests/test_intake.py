@@ -10,12 +10,19 @@ import openpyxl
 import pytest
 import yaml
 
+from diag.brief.labels import FIELDS, SHEETS
 from diag.brief.model import Brief, load_brief
 from diag.cli import main
 from diag.errors import DataError
-from diag.intake.workbook import (FORM_VERSION, _display, _item_model, form_sheets, import_workbook, read_workbook,
-                         write_form)
-from diag.brief.labels import FIELDS, SHEETS
+from diag.intake.workbook import (
+    FORM_VERSION,
+    _display,
+    _item_model,
+    form_sheets,
+    import_workbook,
+    read_workbook,
+    write_form,
+)
 
 FULL: dict[str, typing.Any] = {
     "client": {"name": "小熊母婴", "slug": "xiaoxiong", "industry": "母婴", "category": "婴童用品",

@@ -7,9 +7,19 @@ import math
 import pandas as pd
 import pytest
 
+from diag.areas.journey import (
+    EMOTION_SCORE,
+    format_funnel,
+    format_journey,
+    funnel,
+    has_interviews,
+    journey_table,
+    member_joins,
+    merge_notes,
+    source_note,
+    template_journey,
+)
 from diag.brief.model import Brief
-from diag.areas.journey import (EMOTION_SCORE, format_funnel, format_journey, funnel, has_interviews, journey_table,
-                          member_joins, merge_notes, source_note, template_journey)
 
 TEMPLATE = {"journey": [
     {"stage": "认知", "phase": "购前", "touchpoints": ["点评"], "actions": ["看评分"], "emotion": "好奇", "score": 1,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from diag.strategy import levers as lv, playbook as pb
 from diag.areas.benchmark import benchmark_gaps
 from diag.errors import UsageError
 from diag.industries.registry import load_industry
+from diag.strategy import levers as lv
+from diag.strategy import playbook as pb
 
 # 100,000 yuan from 800 orders of 500 customers: AOV 125, 1.6 orders per customer.
 # Funnel 10,000 × 10% × 50% = 500 members × 4% = 20 group buyers; 30% repeat,

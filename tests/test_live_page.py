@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from diag.strategy import levers as lv
 from diag.errors import UsageError
 from diag.industries.registry import load_industry
 from diag.live.page import LiveApp, make_server
 from diag.live.setup import live_setup
+from diag.strategy import levers as lv
 
 METRICS = {"gmv": 100_000.0, "customers": 500, "orders": 800, "aov": 125.0, "orders_per_customer": 1.6,
            "repurchase_rate": 0.3, "first_date": "2026-01-01", "last_date": "2026-06-30"}

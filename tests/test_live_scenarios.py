@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from diag.strategy import levers as lv
 from diag.errors import UsageError
-from diag.live.scenarios import (MAX_SAVED, delete_scenario, projection_png, save_scenario, saved_scenarios,
-                                 scenario_record, with_saved_scenarios)
 from diag.report import build_report
+from diag.report.scenarios import (
+    MAX_SAVED,
+    delete_scenario,
+    projection_png,
+    save_scenario,
+    saved_scenarios,
+    scenario_record,
+    with_saved_scenarios,
+)
+from diag.strategy import levers as lv
 
 START = {"reachable": 10_000, "add_rate": 0.1, "join_rate": 0.5, "group_conversion": 0.04, "aov": 125.0,
          "frequency": 3.0, "repurchase_rate": 0.3, "k_factor": 0.1}

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from diag.strategy import levers as lv
 from diag.errors import DataError
 from diag.industries.registry import load_industry
 from diag.live.setup import live_setup
+from diag.strategy import levers as lv
 
 TEMPLATE = load_industry("母婴")
 METRICS = {"gmv": 100_000.0, "customers": 500, "orders": 800, "aov": 125.0, "orders_per_customer": 1.6,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from diag.readers import members
 from diag import paths
 from diag.errors import DataError
+from diag.readers import members
 
 
 def test_a_gbk_member_list_gives_tier_signup_and_store_shares_without_identifiers():

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diag.cli import main
 from diag.areas.metrics import compute_metrics, format_table
+from diag.cli import main
 from diag.readers.orders import read_orders
 
 KEYS = {"orders", "excluded_orders", "customers", "gmv", "aov", "orders_per_customer",

@@ -11,7 +11,8 @@ NOTEBOOKS = sorted(paths.NOTEBOOKS.glob("*.ipynb"))
 
 
 def test_the_consulting_flow_has_its_four_notebooks_and_the_chains_store_comparison():
-    from diag.run.client import NOTEBOOKS as FLOW, STORES_NOTEBOOK
+    from diag.run.client import NOTEBOOKS as FLOW
+    from diag.run.client import STORES_NOTEBOOK
 
     assert [p.stem for p in NOTEBOOKS] == [*FLOW, STORES_NOTEBOOK]
 

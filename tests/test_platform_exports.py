@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from diag.cli import main
-from diag.areas.metrics import compute_metrics
-
 from exports import PLATFORMS, write
+
+from diag.areas.metrics import compute_metrics
+from diag.cli import main
 
 FIGURES = ("orders", "excluded_orders", "customers", "gmv", "aov", "repurchase_rate", "first_date",
            "last_date")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from diag.platforms import registry as platforms
 from diag.cli import main
+from diag.platforms import registry as platforms
 
 
 def test_every_bundled_profile_validates_and_cites_a_source():

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from diag import paths
-from diag.strategy import playbook as pb
 from diag.areas.benchmark import benchmark_gaps
 from diag.errors import UsageError
 from diag.industries.registry import load_industry
+from diag.strategy import playbook as pb
 
 # Every metric far behind any industry's range, so every metric rule can fire.
 BEHIND = {"aov": 1.0, "orders_per_customer": 1.0, "repurchase_rate": 0.01, "repurchase_rate_90d": 0.01,
@@ -356,8 +356,8 @@ def test_talking_points_name_the_biggest_gap_and_the_store_type():
 
 
 def test_the_strategy_names_wecom_statistics_only_when_rows_were_read():
-    from diag.readers import wecom
     from diag.areas import scene
+    from diag.readers import wecom
 
     metrics = {"first_date": "2025-01-01", "last_date": "2025-06-30", "orders": 1200, "customers": 800}
     assert any(v is None for v in scene.wecom_summary(None, None).values())  # a summary of nothing is still a dict
@@ -452,9 +452,9 @@ def test_the_plan_starts_on_the_first_monday_after_the_data_and_never_in_the_pas
 
 
 def test_a_plan_start_that_is_not_a_date_is_a_usage_error():
-    from diag.errors import UsageError
     import datetime as dt
 
+    from diag.errors import UsageError
     from diag.strategy.playbook import plan_start
 
     with pytest.raises(UsageError, match="plan_start"):

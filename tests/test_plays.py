@@ -7,9 +7,13 @@ import re
 import pandas as pd
 import pytest
 
-from diag.strategy import chapters as ch, chapters_ops as co, playbook as pb, plays, reminders as rm
 from diag.brief.model import Brief
 from diag.industries.registry import known_industries, load_industry
+from diag.strategy import chapters as ch
+from diag.strategy import chapters_ops as co
+from diag.strategy import playbook as pb
+from diag.strategy import plays
+from diag.strategy import reminders as rm
 
 LIBRARY = plays.load_library()
 INDUSTRIES = sorted(known_industries())

@@ -84,7 +84,7 @@ def test_outputs_get_the_mode_of_an_ordinary_file_not_a_private_one(tmp_path):
     import os
     import stat
 
-    from diag.record import write_atomic
+    from diag.files import write_atomic
 
     mask = os.umask(0)
     os.umask(mask)

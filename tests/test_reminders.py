@@ -2,8 +2,9 @@
 
 import pandas as pd
 
-from diag.strategy import plays, reminders as rm
 from diag.industries.registry import load_industry
+from diag.strategy import plays
+from diag.strategy import reminders as rm
 
 LIB = plays.load_library()
 

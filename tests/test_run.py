@@ -65,8 +65,8 @@ def test_the_report_has_headings_pictures_and_tables(demo_run: Path):
 
 
 def test_the_recorded_metrics_match_the_orders_file(demo_run: Path):
-    from diag.brief.model import load_brief
     from diag.areas.metrics import compute_metrics
+    from diag.brief.model import load_brief
 
     brief = load_brief(DEMO)
     expected = compute_metrics(brief.data_path("orders"))

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import docx
 import pytest
+from test_run import _notebook, tiny_brief
 
 from diag import paths
 from diag.run.client import run_client
-
-from test_run import _notebook, tiny_brief
 
 sys.path.insert(0, str(Path(__file__).parent / "report"))
 from firm_template import FIRM_RED, make_firm_template  # noqa: E402  (the report tests' firm template)

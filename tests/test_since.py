@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from diag.run import since
 from diag.errors import DataError, UsageError
 from diag.privacy import Scrubber
+from diag.run import since
 
 
 def _run(folder, payload="{}"):

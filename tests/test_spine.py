@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 
 from diag.areas import diagnosis as dx
-from diag.strategy import playbook as pb, spine, tasks
 from diag.brief.model import load_brief
 from diag.industries.registry import load_industry
 from diag.readers.orders import read_orders
+from diag.strategy import playbook as pb
+from diag.strategy import spine, tasks
 from diag.strategy.ranking import WINDOWS
 
 BRIEFS = sorted((Path(__file__).parents[1] / "briefs").glob("*.yaml"))

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diag.readers import wecom
 from diag.errors import DataError
+from diag.readers import wecom
 
 DATA = Path(__file__).parent / "data" / "wecom"
 

@@ -28,10 +28,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from diag.errors import DataError
+
 from diag.areas import clv_fit as _fit
 from diag.areas import clv_models as _models
 from diag.areas.clv_fit import Convergence, ModelNotFitted
+from diag.errors import DataError
 
 __all__ = [
     "BGNBDFit", "GammaGammaFit", "CLVFits",

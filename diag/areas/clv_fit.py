@@ -29,8 +29,8 @@ from typing import Any, Callable
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from diag.errors import DataError
 from diag.areas.clv_models import BGNBDData, GammaGammaData, bgnbd_loglik_grad, gamma_gamma_loglik_grad
+from diag.errors import DataError
 
 __all__ = ["ModelNotFitted", "Convergence", "BOUNDS", "MIN_CUSTOMERS", "MIN_REPEATERS",
            "check_bgnbd", "check_gamma_gamma", "maximise_bgnbd", "maximise_gamma_gamma",

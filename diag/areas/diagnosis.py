@@ -103,9 +103,9 @@ def gather(brief: Any, data: Any) -> Evidence:
     ``brief`` is a :class:`diag.brief.model.Brief`, ``data`` its :class:`diag.readers.orders.OrdersData`.
     One place computes this so the diagnosis and the strategy quote the same numbers.
     """
-    from diag.readers import wecom
     from diag.areas import scene
     from diag.areas.metrics import compute_metrics
+    from diag.readers import wecom
 
     metrics = compute_metrics(data, as_of=brief.data.as_of)
     reach = {c.name: c.monthly_reach for c in brief.scene.channels if c.monthly_reach}

@@ -248,7 +248,7 @@ def to_json(metrics: dict[str, Any]) -> str:
     """Return ``metrics`` as strict JSON: NaN and infinities become ``null``, never ``NaN``."""
     import json
 
-    from diag.record import to_jsonable
+    from diag.files import to_jsonable
 
     return json.dumps(to_jsonable(metrics), ensure_ascii=False, indent=2, allow_nan=False)
 
@@ -259,9 +259,9 @@ def quality_lines(q: dict[str, Any]) -> list[str]:
     """Return the data-quality summary (a :meth:`Quality.to_dict`) as Chinese lines:
     platform, sheet and header row, which header feeds each field, rows read and kept,
     exclusions by meaning, walk-ins, unusable rows by reason and cell notes."""
-    from diag.readers.orders import FIELD_LABELS, NOT_ROWS
     from diag.platforms.schema import AMOUNT_KIND_LABELS
     from diag.readers.meaning import MEANING_ZH
+    from diag.readers.orders import FIELD_LABELS, NOT_ROWS
 
     where = (f"工作表「{q['sheet']}」, " if q.get("sheet") else "") + f"表头第 {q.get('header_row', 1)} 行"
     platform = q.get("platform", "")

@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from diag.brief.model import JOURNEY_STAGES, Brief
 from diag.brief.labels import FIELDS, NOT_SCORED, SECTIONS
+from diag.brief.model import JOURNEY_STAGES, Brief
 
 __all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES"]
 

@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from diag.errors import BriefError
+from diag.validation import describe_error as _describe
+from diag.validation import field_path as _path
 
 __all__ = ["Brief", "load_brief", "save_brief", "slugify", "BUSINESS_FORMATS", "TEAM_GENES"]
 
@@ -254,75 +256,6 @@ def slugify(text: str) -> str:
     return slug or "client"
 
 
-# -- validation messages ----------------------------------------------------------------
-
-def _path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and (part.startswith(("literal[", "function-", "constrained-"))
-                                         or part in ("float", "int", "str", "bool", "date", "list", "dict",
-                                                     "none", "list[str]", "dict[str,str]")):
-            continue  # pydantic's union-member tags are noise for a consultant
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = getattr(current, "model_fields", {}).get(part)
-        if field is None:
-            return []
-        annotation = field.annotation
-        for candidate in (annotation, *getattr(annotation, "__args__", ())):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                current = candidate
-                break
-            inner = getattr(candidate, "__args__", ())
-            found = [c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)]
-            if found:
-                current = found[0]
-                break
-    return [n for n in getattr(current, "model_fields", {}) if n != "source"]
-
-
-def _describe(error: dict[str, Any], model: type[BaseModel]) -> str:
-    kind, got, ctx = error["type"], error.get("input"), error.get("ctx", {})
-    shown = repr(got) if isinstance(got, str) else got
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
-        return f"expected a number, got {shown}"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        known = ", ".join(_known_fields(model, error["loc"]))
-        return f"unknown field; known: {known}"
-    if kind == "literal_error":
-        return f"expected one of {ctx.get('expected', '')}, got {shown}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        bound = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤",
-                 "less_than": "<"}[kind]
-        limit = next(iter(ctx.values()), "")
-        return f"expected a value {bound} {limit}, got {shown}"
-    if kind in ("list_type",):
-        return f"expected a list, got {shown}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"expected a mapping of fields, got {shown}"
-    if kind in ("string_type",):
-        return f"expected text, got {shown}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"expected yes/no (true/false), got {shown}"
-    if kind.startswith("date"):
-        return f"expected a date YYYY-MM-DD, got {shown}"
-    if kind == "string_pattern_mismatch":
-        return f"expected letters, digits, CJK characters or '-', got {shown}"
-    return f"{error['msg']}, got {shown}"
-
-
 def brief_errors(data: Any, source: str | Path) -> list[BriefError]:
     """Return every validation problem of a parsed brief (empty when it is valid)."""
     if not isinstance(data, dict):
@@ -383,7 +316,7 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
 
 def save_brief(brief: Brief, path: str | Path) -> Path:
     """Write ``brief`` as YAML (UTF-8, Chinese kept readable) and return the path."""
-    from diag.record import write_atomic
+    from diag.files import write_atomic
 
     path = Path(path)
     data = brief.model_dump(mode="json", exclude_none=True, exclude={"source"})

@@ -19,7 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg") if "ipykernel" not in sys.modules else None
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402, F401  (pyplot first, so the backend is set)
 from matplotlib import font_manager  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"

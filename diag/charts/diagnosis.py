@@ -20,12 +20,19 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diag.charts import PALETTE
-from diag.charts._base import (NO_DATA, SIZE, _PCT, _YUAN_AXIS, _axes, _col, _frame, _month_labels,  # noqa: F401
-                    _no_data, _num, yuan)
+from diag.charts._base import _PCT, _YUAN_AXIS, NO_DATA, SIZE, _axes, _col, _frame, _month_labels, _no_data, _num, yuan  # noqa: F401
+
 # Scene and benchmark charts live in their own module; re-exported so that every
 # diagnosis chart is ``diag.charts.diagnosis.<name>``.
-from diag.charts.scene import (_STATUS_COLOURS, _VERDICT_STATUS, benchmark_gap, channel_bars,  # noqa: F401
-                    community_health, data_quality, service_quality)
+from diag.charts.scene import (  # noqa: F401
+    _STATUS_COLOURS,
+    _VERDICT_STATUS,
+    benchmark_gap,
+    channel_bars,
+    community_health,
+    data_quality,
+    service_quality,
+)
 
 __all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",
            "cohort_heatmap", "repurchase_gap_histogram", "pareto_curve", "channel_bars",
@@ -174,9 +181,9 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     ``points`` columns (or a list of dicts): ``label``, ``purchases_per_year`` (x),
     ``value`` (y: annual spend per customer or AOV, matching ``y_label``) and optional
     ``client`` (bool; the client's point is drawn large and coloured).  ``x_split`` /
-    ``y_split`` are the quadrant borders (:class:`diag.areas.gmv.QuadrantResult`'s
+    ``y_split`` are the quadrant borders (:class:`diag.industries.quadrant.QuadrantResult`'s
     ``frequency_split`` / ``value_split``).  ``benchmark`` ``{"x": (lo, hi), "y": (lo, hi)}``
-    draws the industry's typical box.  Quadrants as in :func:`diag.areas.gmv.quadrant`:
+    draws the industry's typical box.  Quadrants as in :func:`diag.industries.quadrant.quadrant`:
     high frequency → 刚需高频; low frequency → 刚需低频 (high value) or 小众需求 (low).
     """
     title = "客单价 × 购买频次象限"

@@ -15,8 +15,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diag.charts import PALETTE
-from diag.charts._base import (_PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis,
-                    yuan)
+from diag.charts._base import _PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis, yuan
 
 __all__ = ["channel_bars", "community_health", "service_quality", "benchmark_gap", "data_quality"]
 

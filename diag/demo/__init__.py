@@ -71,7 +71,7 @@ def generate(out: str | Path = "briefs", *, scale: float = 1.0, slugs: Sequence[
     A full run (every client, scale 1) also writes :data:`MANIFEST`: each file's sha256 and
     the library versions, so a test can tell an edited file from a changed random stream.
     """
-    from diag.record import write_atomic
+    from diag.files import write_atomic
 
     out = Path(out)
     digests: dict[str, str] = {}

@@ -18,10 +18,6 @@ with the list of known ones.
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
-import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -29,63 +25,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from diag import paths
-from diag.errors import TemplateError, UsageError
+from diag.config import user_templates_dir
+from diag.errors import TemplateError
+from diag.files import yaml_by_key
+from diag.industries.quadrant import quadrant
 from diag.industries.schema import AREAS, METRICS, QUADRANT_STORE_TYPES, IndustryTemplate  # noqa: F401
 
 __all__ = ["METRICS", "IndustryTemplate", "load_industry", "load_template", "known_industries",
            "require_industry", "check_template_file", "format_list", "format_show",
-           "scaffold_brief", "template_dirs", "user_templates_dir"]
+           "template_dirs", "user_templates_dir"]
 
 # -- where templates come from ------------------------------------------------------------
-
-def _config_candidates() -> list[Path]:
-    cwd = Path.cwd()
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return [cwd / ".diag.yaml", cwd / "diag.yaml", cwd / "diag.toml", home / "diag" / "config.yaml"]
-
-
-def _read_config(path: Path) -> str | None:
-    data = _read_mapping(path)
-    value = data.get("templates_dir")
-    if value is not None and not isinstance(value, str):
-        raise TemplateError(f"expected a folder path, got {value!r}", file=path, where="templates_dir")
-    return value
-
-
-def _read_mapping(path: Path) -> dict[str, Any]:
-    """Return the settings of a config file (``[diag]`` of a TOML file, else its top level)."""
-    try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-            data = data.get("diag", data) if isinstance(data.get("diag"), dict) else data
-        else:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise TemplateError(f"cannot read the config file ({exc})", file=path) from None
-    if not isinstance(data, dict):
-        raise TemplateError("expected a mapping of settings (templates_dir, report_template, …)",
-                            file=path)
-    return data
-
-
-def user_templates_dir() -> Path | None:
-    """Return the firm's own template folder ($DIAG_TEMPLATES, then config files), or None.
-
-    The folder is absolute (a relative ``$DIAG_TEMPLATES`` is taken from the working
-    directory), so it still names the same folder when handed to a kernel or worker
-    that runs elsewhere.
-    """
-    env = paths.user_industries()
-    if env is not None:
-        return env.absolute()
-    for candidate in _config_candidates():
-        if candidate.is_file():
-            value = _read_config(candidate)
-            if value:
-                folder = Path(value).expanduser()
-                return folder if folder.is_absolute() else (candidate.parent / folder).resolve()
-    return None
-
 
 def template_dirs() -> list[Path]:
     """Return the template folders, the firm's own last (it wins)."""
@@ -94,18 +44,6 @@ def template_dirs() -> list[Path]:
     if user is not None:
         dirs.append(user)
     return dirs
-
-
-def yaml_by_key(folders: list[Path]) -> dict[str, Path]:
-    """Return ``{file stem: path}`` of the ``*.yaml`` files in ``folders``; a later folder
-    (the firm's) overrides an earlier one, and files starting with ``.`` or ``_`` are skipped."""
-    found: dict[str, Path] = {}
-    for folder in folders:
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                if not path.name.startswith((".", "_")):
-                    found[path.stem] = path
-    return found
 
 
 def known_industries() -> dict[str, Path]:
@@ -144,7 +82,8 @@ def _known_fields(loc: tuple[Any, ...]) -> list[str]:
 
 
 def _validate(data: Any, path: Path) -> IndustryTemplate:
-    from diag.brief.model import _describe, _path  # one wording for every validation message
+    from diag.validation import describe_error as _describe
+    from diag.validation import field_path as _path
 
     if not isinstance(data, dict):
         raise TemplateError(f"expected a mapping of template fields, got {type(data).__name__}", file=path)
@@ -213,18 +152,16 @@ def _check_typical_quadrant(template: IndustryTemplate, path: Path) -> None:
     """Raise unless the template's typical client falls in its own store type.
 
     The middle of ``typical.aov`` and ``typical.purchases_per_year`` is placed with
-    :func:`diag.areas.gmv.quadrant` and the template's split points; a template whose
+    :func:`diag.industries.quadrant.quadrant` and the template's split points; a template whose
     typical client lands elsewhere would report every client as inconsistent.
     """
-    from diag.areas.gmv import quadrant
-
     q, ty = template.quadrant, template.typical
     aov, per_year = sum(ty.aov) / 2, sum(ty.purchases_per_year) / 2
     found = quadrant(aov, per_year, template={"quadrant": q.model_dump(exclude_none=True)})
     if found.store_type != q.store_type:
         raise TemplateError(
             f"the typical client (AOV ¥{aov:,.0f}, {per_year:g} purchases a year: the middle of typical.aov "
-            f"and typical.purchases_per_year) falls in {found.store_type} by diag.areas.gmv.quadrant "
+            f"and typical.purchases_per_year) falls in {found.store_type} by diag.industries.quadrant.quadrant "
             f"(frequency split {found.frequency_split:g} a year, {found.value_axis} split {found.value_split:,.0f}), "
             f"not {q.store_type}; change the levels and store type or set quadrant.frequency_split / "
             f"spend_split / aov_split", file=path, where="quadrant.store_type")
@@ -271,7 +208,7 @@ def load_industry(key: str) -> dict[str, Any]:
 
 # -- CLI text -------------------------------------------------------------------------------
 
-def _span(pair: list[float], unit: str = "") -> str:
+def span(pair: list[float], unit: str = "") -> str:
     lo, hi = (f"{v:g}" for v in pair)
     return f"{unit}{lo}–{hi}" if lo != hi else f"{unit}{lo}"
 
@@ -287,8 +224,8 @@ def format_list() -> str:
         except TemplateError as exc:
             lines.append(f"  {key}  (无效: {exc.message})")
             continue
-        lines.append(f"  {key} | {t.name_en} | {t.quadrant.store_type} | {_span(t.typical.aov, '¥')} | "
-                     f"{_span(t.typical.repurchase_cycle_days)} 天 | {origin}")
+        lines.append(f"  {key} | {t.name_en} | {t.quadrant.store_type} | {span(t.typical.aov, '¥')} | "
+                     f"{span(t.typical.repurchase_cycle_days)} 天 | {origin}")
     return "\n".join(lines)
 
 
@@ -299,8 +236,8 @@ def format_show(key: str) -> str:
     q = t.quadrant
     out = [f"{t.key} ({t.name_en}) — {require_industry(key)}",
            f"象限: 客单价{q.aov_level} × 频次{q.frequency_level} → {q.store_type}  {q.note}".rstrip(),
-           f"典型值: 客单价 {_span(t.typical.aov, '¥')}, 复购周期 {_span(t.typical.repurchase_cycle_days)} 天, "
-           f"年购买 {_span(t.typical.purchases_per_year)} 次 ({t.typical.source})",
+           f"典型值: 客单价 {span(t.typical.aov, '¥')}, 复购周期 {span(t.typical.repurchase_cycle_days)} 天, "
+           f"年购买 {span(t.typical.purchases_per_year)} 次 ({t.typical.source})",
            "", "基准区间 (指标: 低–高 | 来源 | 置信度):"]
     for metric, b in t.benchmarks.items():
         out.append(f"  {METRICS[metric]} [{metric}]: {b.low:g}–{b.high:g} {b.unit} | {b.source} | {b.confidence}")
@@ -317,73 +254,3 @@ def format_show(key: str) -> str:
             f"策略规则: {len(t.rules)} 条 ("
             + "、".join(sorted({r.area for r in t.rules}, key=AREAS.index)) + ")"]
     return "\n".join(out)
-
-
-# -- diag new ---------------------------------------------------------------------------------
-
-def scaffold_brief(client: str, industry: str, directory: str | Path) -> Path:
-    """Return the path of a new brief ``<directory>/<slug>.yaml`` started from ``industry``'s template.
-
-    Only ``client.name`` and ``client.industry`` are set; the template's typical values
-    are written as commented hints so that nothing unconfirmed enters the diagnosis.
-    An existing file is never overwritten (:class:`UsageError`).
-    """
-    from diag.brief.model import load_brief, slugify
-
-    if not client.strip():
-        raise UsageError("expected a client name, got an empty string", file="diag new")
-    require_industry(industry, file="--industry")
-    template = load_template(industry)
-    path = Path(directory) / f"{slugify(client)}.yaml"
-    if path.exists():
-        raise UsageError("already exists; not overwritten (choose another name or delete it first)",
-                         file=path)
-    ty = template.typical
-    aov_mid = round(sum(ty.aov) / 2)
-    cycle_mid = round(sum(ty.repurchase_cycle_days) / 2)
-    name = client.strip()
-    text = f"""# 需求澄清表 — {name}
-# 由行业模板「{template.key}」生成于 {_dt.date.today().isoformat()}。以 # 开头的行是提示, 确认后去掉 # 即生效。
-# 行业典型值 (模板, 仅供参考): 客单价 {_span(ty.aov, '¥')}, 复购周期 {_span(ty.repurchase_cycle_days)} 天,
-# 年购买 {_span(ty.purchases_per_year)} 次; 店型 {template.quadrant.store_type}。
-
-client:
-  name: {json.dumps(name, ensure_ascii=False)}
-  industry: {json.dumps(template.key, ensure_ascii=False)}
-  # format: 连锁            # 单店 | 连锁 | 电商 | 品牌
-  # store_count: 10
-
-# goods:
-#   aov: {aov_mid}                  # 行业典型 {_span(ty.aov, '¥')}; 请填客户实际客单价
-#   repurchase_cycle_days: {cycle_mid}   # 行业典型 {_span(ty.repurchase_cycle_days)} 天
-
-# assets:
-#   friends: 0
-#   groups: 0
-#   group_members: 0
-
-# team:
-#   headcount: 2            # 1–2 人按小团队搭建, 3 人及以上按大团队
-#   gene: 运营              # 流量 | 增长 | 运营
-
-# funnel:                   # 目标漏斗 (例: 5000 可触达 × 1:10 邀约成功 × 4% 付费意向 = 20 单)
-#   reachable: 5000
-#   invite_success: 0.1
-#   purchase_intent: 0.04
-
-# goals:
-#   gmv_target: 1000000
-#   timeline_months: 3
-
-# data:
-#   orders: data/{slugify(client)}/orders.csv
-"""
-    from diag.record import write_atomic
-
-    write_atomic(path, text)
-    try:
-        load_brief(path)
-    except Exception:
-        path.unlink(missing_ok=True)  # never leave a brief that does not load
-        raise
-    return path

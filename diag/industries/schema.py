@@ -49,7 +49,7 @@ def _ordered(pair: list[float], name: str) -> list[float]:
     return pair
 
 
-#: (aov_level, frequency_level) → store type, the rule of :func:`diag.areas.gmv.quadrant`:
+#: (aov_level, frequency_level) → store type, the rule of :func:`diag.industries.quadrant.quadrant`:
 #: high frequency is 刚需高频 whatever the value; low frequency is 刚需低频 when the value
 #: is high, else 小众需求.
 QUADRANT_STORE_TYPES: dict[tuple[str, str], str] = {
@@ -63,7 +63,7 @@ class Quadrant(_Model):
     frequency_level: Level
     store_type: Literal[STORE_TYPES]  # type: ignore[valid-type]
     note: str = ""
-    # Optional split points for diag.areas.gmv.quadrant (defaults: ¥5,000 a year, 1 purchase a year).
+    # Optional split points for diag.industries.quadrant.quadrant (defaults: ¥5,000 a year, 1 purchase a year).
     frequency_split: Annotated[float, Field(gt=0)] | None = None
     spend_split: Annotated[float, Field(gt=0)] | None = None
     aov_split: Annotated[float, Field(gt=0)] | None = None
@@ -77,7 +77,7 @@ class Quadrant(_Model):
         expected = QUADRANT_STORE_TYPES.get(levels)  # type: ignore[arg-type]
         if expected is not None and value != expected:
             raise ValueError(f"expected {expected} for aov_level {levels[0]} × frequency_level {levels[1]} "
-                             f"(as diag.areas.gmv.quadrant places it: high frequency → 刚需高频; low frequency → "
+                             f"(as diag.industries.quadrant.quadrant places it: high frequency → 刚需高频; low frequency → "
                              f"刚需低频 with a high value, else 小众需求), got {value}")
         return value
 

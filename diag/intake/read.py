@@ -16,9 +16,9 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from pydantic import ValidationError
 
-from diag.intake.answers import AnswerError, as_text
-from diag.errors import DataError
 from diag.brief.labels import FIELDS
+from diag.errors import DataError
+from diag.intake.answers import AnswerError, as_text
 from diag.intake.style import CODE_ROW, HEADERS, TABLE_HINT, TITLE_HINT
 
 Cells = dict[str, tuple[str, str, str, str]]
@@ -308,7 +308,8 @@ def _is_template_row(row: dict[int, Any], cols: dict[int, Any]) -> bool:
 
 
 def _item_model(spec: Any) -> Any:
-    from diag.intake.workbook import _item_model as item, _model_at
+    from diag.intake.workbook import _item_model as item
+    from diag.intake.workbook import _model_at
 
     return item(_model_at(spec.list_path)[1])
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from diag.intake.answers import AnswerError, as_text
 from diag.brief.model import Brief, brief_errors, save_brief
+from diag.intake.answers import AnswerError, as_text
 from diag.intake.workbook import FormField, _display, _get, _set, form_sheets, parse_answer
 
 __all__ = ["BriefForm", "brief_form"]

@@ -25,10 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from diag.intake import answers
-from diag.brief.model import Brief, brief_to_dict, save_brief, _share
-from diag.errors import DataError, TemplateError, UsageError
 from diag.brief.labels import ENUM_EN, FIELDS, INSTRUCTIONS, SHEETS
+from diag.brief.model import Brief, _share, brief_to_dict, save_brief
+from diag.errors import DataError, TemplateError, UsageError
+from diag.intake import answers
 
 __all__ = ["FORM_VERSION", "FormField", "SheetSpec", "ImportResult", "Unresolved", "form_sheets",
            "write_form", "read_workbook", "import_workbook", "industry_choices"]
@@ -470,7 +470,7 @@ def import_workbook(workbook: str | Path, output: str | Path) -> ImportResult:
     save_brief(result.brief, output)
     if result.unresolved:
         header = ["# 导入时无法识别、留待顾问确认的回答：", *[f"#   {item}" for item in result.unresolved], ""]
-        from diag.record import write_atomic
+        from diag.files import write_atomic
 
         write_atomic(output, "\n".join(header) + output.read_text(encoding="utf-8"))
     result.path = output

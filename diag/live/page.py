@@ -27,10 +27,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from diag.strategy import levers as lv
 from diag.errors import DiagError, UsageError
-from diag.live.scenarios import delete_scenario, projection_png, save_scenario, saved_scenarios, scenario_record
 from diag.live.setup import LiveSetup
+from diag.report.scenarios import delete_scenario, projection_png, save_scenario, saved_scenarios, scenario_record
+from diag.strategy import levers as lv
 
 __all__ = ["LiveApp", "make_server", "serve_page", "STATIC"]
 

@@ -153,7 +153,7 @@ def serve_lab(brief_path: Path, *, port: int = 8765) -> int:
                "--LabApp.extension_manager=readonly"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers and CI run as root
-    from diag.industries.registry import user_templates_dir
+    from diag.config import user_templates_dir
 
     with kernel_templates(user_templates_dir()):  # JupyterLab and its kernels inherit it
         process = subprocess.Popen(command, start_new_session=True)  # Ctrl-C reaches us, we stop it

@@ -21,9 +21,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from diag.strategy import levers as lv
 from diag.areas.benchmark import number_or_none as _num
 from diag.errors import DataError
+from diag.strategy import levers as lv
 
 __all__ = ["Slider", "LiveSetup", "live_setup", "SOURCE_MEASURED", "SOURCE_BRIEF", "SOURCE_DERIVED",
            "SOURCE_TEMPLATE", "SOURCE_EXAMPLE"]

@@ -58,7 +58,7 @@ def platform_dirs() -> list[Path]:
     if env:
         dirs.append(Path(env).expanduser().absolute())
     else:
-        from diag.industries.registry import user_templates_dir
+        from diag.config import user_templates_dir
 
         user = user_templates_dir()
         if user is not None and (user / "platforms").is_dir():
@@ -68,7 +68,7 @@ def platform_dirs() -> list[Path]:
 
 def known_platforms() -> dict[str, Path]:
     """Return ``{key: profile path}`` for every available profile."""
-    from diag.industries.registry import yaml_by_key
+    from diag.files import yaml_by_key
 
     return yaml_by_key(platform_dirs())
 

@@ -61,8 +61,9 @@ def find_header_row(rows: list[list[object]], known: set[str]) -> tuple[int, int
 
 def known_headers() -> set[str]:
     """Return every alias of the reader and every profile header, normalised."""
+    from diag.platforms.registry import known_headers as profile_headers
+    from diag.platforms.registry import normalise_header
     from diag.readers.orders import ALIASES
-    from diag.platforms.registry import known_headers as profile_headers, normalise_header
 
     out = profile_headers()
     for names in ALIASES.values():

@@ -36,12 +36,29 @@ from typing import Any
 import pandas as pd
 
 from diag.errors import DataError
-from diag.readers.meaning import REFUND_COLUMN_STATUS, status_meaning
-from diag.readers.orders_sql import (DATE_FORMATS, EXCLUDED_STATUS, KEPT_STATUS, MODES, _check_file, _first_line,  # noqa: F401
-                         _ID_MARKS, _ident, _number, _open_source, _parse_sql, _SourceError, _text, _typed_csv,
-                         connect, kept_first, notes_sql, status_excluded)
-from diag.platforms.schema import PlatformProfile
 from diag.platforms.registry import Detection, detect, forced, normalise_header, require_platform  # noqa: F401
+from diag.platforms.schema import PlatformProfile
+from diag.readers.meaning import REFUND_COLUMN_STATUS, status_meaning
+from diag.readers.orders_sql import (  # noqa: F401
+    _ID_MARKS,
+    DATE_FORMATS,
+    EXCLUDED_STATUS,
+    KEPT_STATUS,
+    MODES,
+    _check_file,
+    _first_line,
+    _ident,
+    _number,
+    _open_source,
+    _parse_sql,
+    _SourceError,
+    _text,
+    _typed_csv,
+    connect,
+    kept_first,
+    notes_sql,
+    status_excluded,
+)
 from diag.readers.quality import FIELD_LABELS, NOT_ROWS, REASONS, Quality  # noqa: F401
 
 FIELDS = ("order_id", "customer_id", "paid_at", "amount", "status", "channel", "store",
@@ -287,7 +304,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 # A file whose head repeats order ids: no materialised rows, one streaming
                 # aggregation keyed by distinct line, with invalid rows grouped by reason.
                 con.execute(f"CREATE TEMP VIEW rows AS {sql}")
-                con.execute(f"""
+                con.execute("""
                     CREATE TEMP TABLE o1 AS
                     SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id,
                            CASE WHEN reason IS NULL THEN row_h END,

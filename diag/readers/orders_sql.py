@@ -13,9 +13,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from diag.errors import DataError
-from diag.readers.meaning import (EXCLUDED_STATUS, KEPT_STATUS, REFUND_COLUMN_STATUS, excluded_sql,  # noqa: F401
-                      refund_sql, status_excluded)
-
+from diag.readers.meaning import (  # noqa: F401
+    EXCLUDED_STATUS,
+    KEPT_STATUS,
+    REFUND_COLUMN_STATUS,
+    excluded_sql,
+    refund_sql,
+    status_excluded,
+)
 
 #: Date formats tried after the ISO cast, in order (DuckDB ``strptime``).
 DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y%m%d", "%Y%m%d%H%M%S",
@@ -131,8 +136,15 @@ def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None,
                  ) -> tuple[dict[str, str], str, tuple[Path, str, int] | None, Any]:
     """Create the view ``src`` over the file; return its ``{header: type}``, encoding, for
     CSV the (UTF-8 file, delimiter, header row) DuckDB reads, and the :class:`Layout`."""
-    from diag.readers.layout import Layout, find_header_row, head_rows, known_headers, read_workbook, tolerant_csv, \
-        transcode
+    from diag.readers.layout import (
+        Layout,
+        find_header_row,
+        head_rows,
+        known_headers,
+        read_workbook,
+        tolerant_csv,
+        transcode,
+    )
 
     csv_info = None
     layout = Layout()

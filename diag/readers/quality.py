@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from diag.readers.meaning import MEANING_ZH
 from diag.platforms.schema import AMOUNT_KIND_LABELS
+from diag.readers.meaning import MEANING_ZH
 
 FIELD_LABELS = {"order_id": "订单号", "customer_id": "客户标识", "paid_at": "支付时间", "amount": "金额",
                 "status": "订单状态", "channel": "渠道", "store": "门店", "product": "商品", "category": "品类",

@@ -12,13 +12,14 @@ import os
 from pathlib import Path
 
 from diag.errors import TemplateError
-from diag.live.scenarios import with_saved_scenarios
-from diag.record import load_results, write_atomic
+from diag.files import write_atomic
+from diag.record import load_results
 from diag.report import office
 from diag.report.builder import STYLES, ReportBuilder
 from diag.report.contents import paginate
 from diag.report.firm import FirmSettings, check_template, firm_settings
 from diag.report.messages import LANGS, catalogue
+from diag.report.scenarios import with_saved_scenarios
 
 __all__ = ["build_report", "REPORT", "PDF", "STYLES", "LANGS", "FirmSettings", "firm_settings",
            "check_template", "write_pdf", "delivery"]

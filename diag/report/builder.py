@@ -20,8 +20,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
 
-from diag.errors import DataError, TemplateError
 from diag.cleantext import client_text
+from diag.errors import DataError, TemplateError
+from diag.format import format_cell, format_value, is_number, share_column, text_width
 from diag.privacy import scrub_text
 from diag.record import FIGURES, RESULTS
 from diag.report import cover as cv
@@ -29,7 +30,6 @@ from diag.report import docx_util as dx
 from diag.report import fields as fl
 from diag.report.contents import Contents
 from diag.report.firm import MIN_TABLE_PT, FirmSettings
-from diag.format import format_cell, format_value, is_number, share_column, text_width
 from diag.report.messages import METHODS
 
 #: Every template style the builder uses, by role.  ``tests/report`` checks the template has them.

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
+# The same files, in the same order and read the same way, as for the firm's industry templates.
+from diag.config import _config_candidates, _read_mapping
 from diag.errors import TemplateError
 from diag.paths import REPORT_TEMPLATE
-# The same files, in the same order and read the same way, as for the firm's industry templates.
-from diag.industries.registry import _config_candidates, _read_mapping
 
 __all__ = ["FirmSettings", "firm_settings", "check_template", "check_and_print", "format_check",
            "TemplateProblem", "KEYS",

@@ -28,10 +28,18 @@ from typing import Any, Iterable, Iterator, Sequence
 from diag import __version__, paths
 from diag.brief.model import Brief, load_brief
 from diag.errors import BriefError, DataError, DiagError, RunError, TemplateError, UsageError
-from diag.run.kernels import CellFailure, NotebookFailed, WarmKernel, die_with_parent, process_kernel, shutdown_process_kernel
-from diag.run.progress import Progress
+from diag.files import write_atomic
 from diag.privacy import Scrubber
-from diag.record import FIGURES_ENV, merge_results, write_atomic
+from diag.record import FIGURES_ENV, merge_results
+from diag.run.kernels import (
+    CellFailure,
+    NotebookFailed,
+    WarmKernel,
+    die_with_parent,
+    process_kernel,
+    shutdown_process_kernel,
+)
+from diag.run.progress import Progress
 
 #: The consulting flow, one notebook per step, in reading order.
 NOTEBOOKS: tuple[str, ...] = ("01_intake", "02_journey", "03_diagnosis", "03b_review", "04_strategy")
@@ -97,8 +105,8 @@ def prepare(brief_path: Path, *, per_store: bool = False) -> tuple[Brief, Scrubb
     be read first, so bad input fails with a :class:`DiagError` before any notebook
     starts.
     """
-    from diag.run.check import load_data
     from diag.industries.registry import load_template
+    from diag.run.check import load_data
 
     brief = load_brief(brief_path)
     load_template(brief.client.industry)  # raises TemplateError naming the template file
@@ -177,8 +185,8 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
             return run_client(brief_path, out_root, lang=lang, notebooks=notebooks, kernel=own,
                               template=template, pdf=pdf, firm=firm, since=since, use_since=use_since,
                               per_store=per_store)
+    from diag.config import user_templates_dir
     from diag.run import since as earlier
-    from diag.industries.registry import user_templates_dir
     from diag.run.incremental import fingerprint, read_stamp, write_stamp
 
     started = time.monotonic()
@@ -475,7 +483,7 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
         raise UsageError("a scheduler address needs --executor dask", file="--scheduler")
     if jobs < 1:
         raise UsageError(f"expected -j ≥ 1, got {jobs}", file="-j")
-    from diag.industries.registry import user_templates_dir
+    from diag.config import user_templates_dir
     from diag.run.outlock import batch_lock
 
     out_root = out_folder(out_root)

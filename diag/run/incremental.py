@@ -110,7 +110,7 @@ def unchanged(run_dir: Path, current: Mapping[str, Any]) -> bool:
 
 def write_stamp(run_dir: Path, current: Mapping[str, Any]) -> None:
     """Record the inputs of the run being finished in ``run_dir``."""
-    from diag.record import write_atomic
+    from diag.files import write_atomic
 
     write_atomic(run_dir / STAMP, json.dumps(current, ensure_ascii=False, indent=1))
 
@@ -122,8 +122,8 @@ def last_good_run(brief: Any, out_root: Path, notebooks: Iterable[Path],
     The firm's templates folder is the one this process resolves
     (:func:`diag.industries.registry.user_templates_dir`), as the run would.
     """
+    from diag.config import user_templates_dir
     from diag.errors import DiagError
-    from diag.industries.registry import user_templates_dir
     from diag.record import load_results
 
     final = Path(out_root) / brief.slug

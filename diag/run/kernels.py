@@ -150,7 +150,7 @@ class WarmKernel:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
-        from diag.record import write_atomic
+        from diag.files import write_atomic
 
         self.start()
         nb = parameterize(nbformat.read(source, as_version=4), parameters, source, target)
@@ -185,9 +185,8 @@ class WarmKernel:
 
 def parameterize(nb: Any, parameters: Mapping[str, Any], source: Path, target: Path) -> Any:
     """Return ``nb`` with ``parameters`` injected and papermill's metadata, as papermill records it."""
-    from papermill.parameterize import parameterize_notebook
-
     import nbformat
+    from papermill.parameterize import parameterize_notebook
 
     for cell in nb.cells:  # papermill's reader gives every cell a tags list
         cell.metadata.setdefault("tags", [])

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from diag.errors import DataError, UsageError
-from diag.record import RESULTS, write_atomic
+from diag.files import write_atomic
+from diag.record import RESULTS
 
 __all__ = ["PREVIOUS", "find_previous", "stage", "load_previous", "has_previous"]
 

@@ -21,7 +21,8 @@ import pandas as pd
 
 from diag import __version__
 from diag.areas import stores as st
-from diag.record import Recorder, merge_results, write_atomic
+from diag.files import write_atomic
+from diag.record import Recorder, merge_results
 
 #: Columns of ``stores/index.csv``.
 INDEX_COLUMNS = ("store", "slug", "orders", "customers", "gmv", "aov", "repurchase_rate",

@@ -325,7 +325,7 @@ def path_funnel(funnel_plan: Any, path: Chapter, brief: Any, *, aov: float, reac
 def business_type(position: Any, ctx: ClientContext, template: Mapping[str, Any]) -> Chapter:
     """Return the business type: format, quadrant from the template's split points and the measured axes, gene.
 
-    ``position`` is :func:`diag.areas.gmv.quadrant` with the template; ``template`` the
+    ``position`` is :func:`diag.industries.quadrant.quadrant` with the template; ``template`` the
     fitted one (:func:`diag.strategy.plays.fit_template`), whose ``fitted_out`` says which plays
     were left out for this format or gene.
     """

@@ -13,8 +13,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from diag.strategy.chapters import BRIEF, Chapter, rate_of
 from diag.industries.registry import METRICS
+from diag.strategy.chapters import BRIEF, Chapter, rate_of
 from diag.strategy.playbook import _fmt
 from diag.strategy.plays import ClientContext, fill, in_scope
 

@@ -23,8 +23,8 @@ import pandas as pd
 
 from diag.areas.benchmark import LOWER_IS_BETTER
 from diag.errors import UsageError
-from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.industries.registry import METRICS
+from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",

@@ -14,8 +14,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from diag.strategy import costing, flags as fl, ranking, target as tg
 from diag.areas.benchmark import benchmark_gaps
+from diag.strategy import costing, ranking
+from diag.strategy import flags as fl
+from diag.strategy import target as tg
 from diag.strategy.tasks import apply_brief
 
 __all__ = ["Evaluation", "evaluate", "Plan", "plan", "coverage", "causes", "first_actions"]

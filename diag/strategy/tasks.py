@@ -275,7 +275,7 @@ def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rule
                 owner, date = owner_of(item.get("owner", "总PM")), review.isoformat()
             else:
                 advice = ("作为专项推进: 现有数据不足以判断效果, 先按上栏所列数据定目标, 第30天复盘时评估"
-                          if "没有" in data else f"作为专项推进: 以上栏数据为起点定目标, 第30天复盘时评估")
+                          if "没有" in data else "作为专项推进: 以上栏数据为起点定目标, 第30天复盘时评估")
                 owner, date = owner_of("总PM"), review.isoformat()
         rows.append({"你们提出的任务": task, "建议": advice, "我们掌握的数据": data, "负责人": owner, "开始日期": date})
     return pd.DataFrame(rows, columns=["你们提出的任务", "建议", "我们掌握的数据", "负责人", "开始日期"])

@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from diag.areas import clv
-from diag.errors import DataError
-
 
 # -- helpers ---------------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from diag.areas.journey import funnel, journey_table
 from diag.brief.model import Brief
 from diag.charts.journey import REPORT_LANDSCAPE, TEXT_PT, funnel_chart, journey_map
-from diag.areas.journey import funnel, journey_table
 
 TEMPLATE = {"journey": [
     {"stage": s, "phase": p, "touchpoints": ["门店", "小程序商城", "朋友推荐的妈妈群里看到的长长的一条笔记"],

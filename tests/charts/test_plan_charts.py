@@ -10,10 +10,10 @@ import pytest
 from matplotlib.axes import Axes
 
 import diag.charts  # noqa: F401 - registers the CJK font
-from diag.strategy import playbook as pb
 from diag.areas.benchmark import benchmark_gaps
 from diag.charts import plan as charts
 from diag.industries.registry import load_industry
+from diag.strategy import playbook as pb
 
 
 @pytest.fixture

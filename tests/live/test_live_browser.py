@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from live_helpers import ROOT, free_port, start_live
 
-from diag.strategy import levers as lv
 from diag.brief.model import load_brief
 from diag.industries.registry import load_industry
 from diag.live.setup import live_setup
 from diag.record import load_results
+from diag.strategy import levers as lv
 
 CHROMIUM = Path(os.environ.get("DIAG_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

@@ -11,10 +11,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from live_helpers import alive, free_port, port_is_free, start_live
 
 from diag.live.session import _descendants
-
-from live_helpers import alive, free_port, port_is_free, start_live
 
 
 def get(url: str) -> tuple[int, str]:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import docx
 import pandas as pd
+from conftest import META
 
 from diag.cleantext import client_text
 from diag.record import Recorder, merge_results
 from diag.report import build_report
-
-from conftest import META
 
 
 def _text(path: Path) -> str:

@@ -9,14 +9,13 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from firm_template import FIRM_FONT, FIRM_RED, logo_png, make_firm_template
 
 from diag.cli import main
 from diag.errors import TemplateError
 from diag.paths import PACKAGE, REPORT_TEMPLATE
 from diag.report import STYLES, build_report, check_template, firm_settings
 from diag.report.docx_util import A4
-
-from firm_template import FIRM_FONT, FIRM_RED, logo_png, make_firm_template
 
 
 def _part(path: Path, name: str) -> str:

@@ -12,11 +12,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from firm_template import make_firm_template
 
 from diag.cli import main
 from diag.report import STYLES, build_report
-
-from firm_template import make_firm_template
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import META, PHONE, record_run
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -16,8 +17,6 @@ from docx.oxml.ns import qn
 from diag.errors import DataError, TemplateError, UsageError
 from diag.paths import REPORT_TEMPLATE
 from diag.report import STYLES, build_report
-
-from conftest import META, PHONE, record_run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -203,8 +202,9 @@ def _section_of(document, text: str):
 
 
 def test_a_heading_is_not_left_alone_on_a_page_before_its_wide_table(tmp_path: Path) -> None:
-    from diag.record import Recorder, merge_results
     import pandas as pd
+
+    from diag.record import Recorder, merge_results
 
     run = tmp_path / "wide"
     rec = Recorder(run, "strategy", "策略")
@@ -397,10 +397,10 @@ def test_columns_of_short_numbers_get_room_for_one_line_and_widths_still_add_up(
 
 
 def test_a_landscape_figure_under_a_heading_shrinks_to_share_the_page(tmp_path: Path) -> None:
+    from conftest import _figure
+
     from diag.record import Recorder, merge_results
     from diag.report import docx_util as dx
-
-    from conftest import _figure
 
     heights = {}
     for case, lead_in in (("alone", False), ("under_heading", True)):
@@ -421,6 +421,7 @@ def test_a_landscape_figure_under_a_heading_shrinks_to_share_the_page(tmp_path: 
 
 def test_a_fixed_reading_note_is_printed_once_in_the_method_appendix_not_under_its_table(tmp_path: Path) -> None:
     import pandas as pd
+
     from diag.record import Recorder, merge_results
 
     run = tmp_path / "r"

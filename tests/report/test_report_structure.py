@@ -94,10 +94,9 @@ def test_word_is_told_the_caption_labels(run_dir: Path) -> None:
 
 def _lead_in_run(tmp_path: Path) -> Path:
     import pandas as pd
+    from conftest import META, _figure
 
     from diag.record import Recorder, merge_results
-
-    from conftest import META, _figure
 
     run = tmp_path / "refs"
     rec = Recorder(run, "diagnosis", "诊断")

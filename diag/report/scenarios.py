@@ -20,10 +20,11 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-from diag.strategy import levers as lv
 from diag.errors import DataError, UsageError
+from diag.files import to_jsonable, write_atomic
 from diag.privacy import scrub_text
-from diag.record import FIGURES, PARTS, RESULTS, to_jsonable, write_atomic
+from diag.record import FIGURES, PARTS, RESULTS
+from diag.strategy import levers as lv
 
 __all__ = ["MAX_SAVED", "KEY", "saved_scenarios", "save_scenario", "delete_scenario", "with_saved_scenarios",
            "scenario_record", "projection_png", "format_lever"]
@@ -53,7 +54,7 @@ def _locked(run_dir: Path) -> Any:
 
 def format_lever(key: str, value: float) -> str:
     """Return a lever value as printed: 12,000人, 7.3%, ¥273, 4.01次, 0.15."""
-    unit = next(l.unit for l in lv.LEVERS if l.key == key)
+    unit = next(lever.unit for lever in lv.LEVERS if lever.key == key)
     if unit == "share":
         return f"{value:.1%}"
     if unit == "yuan":
