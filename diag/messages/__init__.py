@@ -1,0 +1,77 @@
+"""Message catalogues: every text the kit writes for a reader, in Chinese and English.
+
+One YAML file per domain (``diag/messages/<domain>.yaml``), each entry a key with its
+``zh`` and ``en`` text, ``str.format`` fields in braces::
+
+    repurchase_finding:
+      zh: "复购率 {rate}，低于行业区间 {low}–{high}。"
+      en: "Repurchase rate {rate}, below the industry range {low}–{high}."
+
+:func:`text` returns one message in a language; :func:`messages` a small callable bound
+to a domain and a language, which notebooks use as ``t = messages("diagnosis", lang)``.
+What the client wrote (names, products, interview notes) never goes through here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from diag.errors import UsageError
+
+__all__ = ["LANGS", "Messages", "messages", "text"]
+
+#: The languages every catalogue carries.
+LANGS: tuple[str, ...] = ("zh", "en")
+_HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def _catalogue(domain: str) -> dict[str, dict[str, str]]:
+    path = _HERE / f"{domain}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in _HERE.glob("*.yaml")))
+        raise UsageError(f"no message catalogue '{domain}'; known: {known}", file=str(path))
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
+            raise UsageError(f"expected zh and en texts for every message, got {entry!r}", file=str(path),
+                             where=str(key))
+    return data
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise UsageError(f"expected a language among {', '.join(LANGS)}, got {lang!r}", file="--lang")
+    return lang
+
+
+def text(domain: str, key: str, lang: str = "zh", /, **fields: Any) -> str:
+    """Return message ``key`` of ``domain`` in ``lang``, its fields filled from ``fields``."""
+    entry = _catalogue(domain).get(key)
+    if entry is None:
+        raise KeyError(f"message '{key}' is not in diag/messages/{domain}.yaml")
+    return entry[_lang(lang)].format(**fields) if fields else entry[_lang(lang)]
+
+
+class Messages:
+    """The messages of one domain in one language: ``t("key", **fields)``."""
+
+    def __init__(self, domain: str, lang: str = "zh") -> None:
+        self.domain, self.lang = domain, _lang(lang)
+        _catalogue(domain)  # fail early on an unknown or malformed catalogue
+
+    def __call__(self, key: str, /, **fields: Any) -> str:
+        return text(self.domain, key, self.lang, **fields)
+
+    def has(self, key: str) -> bool:
+        """Return whether the domain holds ``key``."""
+        return key in _catalogue(self.domain)
+
+
+def messages(domain: str, lang: str = "zh") -> Messages:
+    """Return the messages of ``domain`` in ``lang``."""
+    return Messages(domain, lang)
