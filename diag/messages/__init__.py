@@ -37,6 +37,8 @@ def _catalogue(domain: str) -> dict[str, dict[str, str]]:
         raise UsageError(f"no message catalogue '{domain}'; known: {known}", file=str(path))
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for key, entry in data.items():
+        if not isinstance(key, str):
+            raise UsageError(f"expected a text key, got {key!r} (quote it)", file=str(path))
         if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) for lang in LANGS):
             raise UsageError(f"expected zh and en texts for every message, got {entry!r}", file=str(path),
                              where=str(key))
