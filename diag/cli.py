@@ -119,7 +119,7 @@ def _add_since(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from diag.run.client import run_batch
+    from diag.run.batch import run_batch
 
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,

@@ -17,7 +17,8 @@ import yaml
 
 from diag import paths
 from diag.errors import UsageError
-from diag.run.client import NOTEBOOKS, RunResult, run_batch
+from diag.run.batch import run_batch
+from diag.run.client import NOTEBOOKS, RunResult
 from diag.run.kernels import CellFailure, WarmKernel
 from diag.run.outlock import batch_lock
 from diag.run.progress import Progress

@@ -207,7 +207,7 @@ def test_work_folders_left_by_killed_runs_are_swept_but_a_live_ones_is_kept(tmp_
 
 
 def test_a_dask_batch_collects_every_clients_result_and_writes_the_index(tmp_path):
-    from diag.run.client import run_batch
+    from diag.run.batch import run_batch
 
     folder = tmp_path / "briefs"
     folder.mkdir()
