@@ -23,7 +23,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence, TypedDict
 
 from diag import __version__, paths
 from diag.brief.model import Brief, load_brief
@@ -434,7 +434,12 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"internal error: {detail}")
 
 
-def _names(brief_path: Path) -> dict[str, str]:
+class _Names(TypedDict, total=False):
+    client: str
+    industry: str
+
+
+def _names(brief_path: Path) -> _Names:
     """Return the client's name and industry for the index of a failed run (empty if unreadable)."""
     try:
         client = load_brief(Path(brief_path)).client
