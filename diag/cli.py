@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from diag.errors import DiagError, RunError, UsageError
 
@@ -54,8 +54,8 @@ def _cmd_intake(args: argparse.Namespace) -> int:
             print(f"  提示: {line}")
         if result.unresolved:
             print(f"以下 {len(result.unresolved)} 个回答无法识别, 未写入 brief, 请与客户确认:")
-        for line in result.unresolved:
-            print(f"  待确认: {line}")
+        for unresolved in result.unresolved:
+            print(f"  待确认: {unresolved}")
     return 0
 
 
@@ -99,14 +99,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from diag.run.client import run_client
 
     result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
-                        pdf=args.pdf, **_since(args), **({"per_store": True} if args.per_store else {}))
+                        pdf=args.pdf, **_since(args), per_store=args.per_store)
+    assert result.report is not None, "run_client returns a result with its report"
     print(f"报告已生成: {result.report}")
     if args.pdf:
         print(f"PDF 已生成: {result.report.with_suffix('.pdf')}")
     return 0
 
 
-def _since(args: argparse.Namespace) -> dict:
+def _since(args: argparse.Namespace) -> dict[str, Any]:
     """Return the run keywords of ``--since DIR`` / ``--no-since`` (the earlier run to compare with)."""
     return {"since": Path(args.since) if args.since else None, "use_since": not args.no_since}
 
@@ -124,7 +125,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch([Path(p) for p in args.briefs], Path(args.out), jobs=args.jobs,
                         executor=args.executor, scheduler=args.scheduler, lang=args.lang,
                         template=args.template, pdf=args.pdf, force=args.force, **_since(args),
-                        **({"per_store": True} if args.per_store else {}))
+                        per_store=args.per_store)
     return summary.exit_code
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -47,7 +48,7 @@ def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     return [n for n in getattr(current, "model_fields", {}) if n != "source"]
 
 
-def describe_error(error: dict[str, Any], model: type[BaseModel]) -> str:
+def describe_error(error: ErrorDetails, model: type[BaseModel]) -> str:
     """Return one pydantic error as "expected …, got …" in the kit's wording."""
     kind, got, ctx = error["type"], error.get("input"), error.get("ctx", {})
     shown = repr(got) if isinstance(got, str) else got

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ __all__ = [
     "customer_value_table", "value_summary", "at_risk",
 ]
 
-DateLike = str | _dt.date | pd.Timestamp
+DateLike: TypeAlias = str | _dt.date | pd.Timestamp
 
 
 @dataclass(frozen=True)

@@ -336,7 +336,7 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
         referral_mask = channel.str.contains("|".join(REFERRAL_WORDS), case=False, regex=True)
     if brief.funnel.referrers is not None:
         counts["referral"] = (float(brief.funnel.referrers), "澄清表")
-    elif referral_mask is not None and referral_mask.any():
+    elif referral_mask is not None and frame is not None and referral_mask.any():
         counts["referral"] = (float(frame.loc[referral_mask, "customer_id"].nunique()), "订单（推荐渠道）")
     else:
         counts["referral"] = (np.nan, "无数据")

@@ -90,6 +90,7 @@ def _compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date
         con.execute("CREATE OR REPLACE TEMP VIEW member_orders AS "
                     "SELECT * FROM valid_orders WHERE customer_id IS NOT NULL")
         as_of = pd.Timestamp(as_of).date() if as_of is not None else default
+        assert isinstance(as_of, dt.date)
         people.build(con, "member_orders", as_of)
         h = people.headline(con, as_of)
         walk = _walk_ins(con, as_of) if quality.walk_in_orders else None

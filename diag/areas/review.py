@@ -116,7 +116,7 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
             keep = orders["store"].astype(str) == str(store) if "store" in orders else pd.Series(False, orders.index)
             scope, scope_days = orders.loc[keep], days.loc[keep]
         now = _window(scope, scope_days, start, end, first)
-        base = _window(scope, scope_days, base_start, base_end, first)
+        base: dict[str, float | None] = dict(_window(scope, scope_days, base_start, base_end, first))
         notes = []
         base_ok = data_first is not None and base_start >= data_first
         if not base_ok:

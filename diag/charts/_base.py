@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 SIZE = (8, 4.5)
@@ -44,6 +45,13 @@ def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+def _figure(ax: Axes) -> Figure:
+    """Return the Figure ``ax`` is on: the charts size and lay out whole figures, so not a SubFigure's axes."""
+    figure = ax.figure
+    assert isinstance(figure, Figure), "expected the axes of a Figure, not of a SubFigure"
+    return figure
 
 
 def _no_data(ax: Axes | None, title: str) -> Axes:

@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import Container
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -70,7 +72,7 @@ def gmv_trend(monthly: Any, *, ax: Axes | None = None) -> Axes:
         for xi, v in zip(x, gmv):
             ax.annotate(yuan(v), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
                         xytext=(0, 2), textcoords="offset points")
-    handles = [bars]
+    handles: list[Artist | Container] = [bars]
     if buyers:
         twin = ax.twinx()
         twin.grid(False)
@@ -139,7 +141,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
     if "gmv" not in values:
         cur = math.prod(values[k][0] for k in ("buyers", "orders_per_buyer", "aov"))
         prevs = [values[k][1] for k in ("buyers", "orders_per_buyer", "aov")]
-        values["gmv"] = (cur, None if None in prevs else math.prod(prevs))
+        values["gmv"] = (cur, None if None in prevs else math.prod(p for p in prevs if p is not None))
     ax = _axes(ax)
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
@@ -158,7 +160,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
                 color=colour, fontweight="bold")
         ax.text(cx, cy, fmt[key](cur) if np.isfinite(cur) else "—", ha="center", va="center",
                 fontsize=13, color=colour, fontweight="bold")
-        if prev not in (None, 0) and np.isfinite(prev) and np.isfinite(cur):
+        if prev is not None and prev != 0 and np.isfinite(prev) and np.isfinite(cur):
             change = cur / prev - 1
             arrow = "▲" if change > 0 else ("▼" if change < 0 else "")
             tone = ("#d9f2e6" if change >= 0 else "#ffd9d9") if main else \
@@ -358,8 +360,8 @@ def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None)
     arr = values.to_numpy(dtype=float)
     # Month 0 is 100% by definition: scale colours to the later months so they stay readable.
     later = arr[:, 1:][np.isfinite(arr[:, 1:])]
-    image = ax.imshow(np.ma.masked_invalid(arr), cmap="YlGnBu", vmin=0,
-                      vmax=max(0.05, float(later.max())) if later.size else 1.0, aspect="auto")
+    vmax = max(0.05, float(later.max())) if later.size else 1.0
+    ax.imshow(np.ma.masked_invalid(arr), cmap="YlGnBu", vmin=0, vmax=vmax, aspect="auto")
     ax.set_xticks(range(arr.shape[1]), [f"第{j}月" for j in range(arr.shape[1])],
                   fontsize=8.5)
     ax.set_yticks(range(arr.shape[0]), _month_labels(pd.Series(values.index)), fontsize=8.5)
@@ -367,7 +369,7 @@ def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None)
     for (i, j), v in np.ndenumerate(arr):
         if np.isfinite(v):
             ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6.5 if small else 8,
-                    color="white" if v > image.norm.vmax * 0.6 else "#2b2b2b")
+                    color="white" if v > vmax * 0.6 else "#2b2b2b")
     ax.set_xlabel("首购后月份")
     ax.set_ylabel("首购月份")
     ax.grid(False)
@@ -393,7 +395,7 @@ def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
     top = float(np.quantile(gaps, 0.98)) if len(gaps) > 20 else float(gaps.max())
     bins = np.linspace(0, max(top, 1.0), 31)
     tail = gaps[gaps > bins[-1]]
-    ax.hist(gaps[gaps <= bins[-1]], bins=bins, color=PALETTE[0], edgecolor="white")
+    ax.hist(gaps[gaps <= bins[-1]], bins=bins.tolist(), color=PALETTE[0], edgecolor="white")
     if len(tail):
         width = bins[1] - bins[0]
         ax.bar(bins[-1] + width / 2, len(tail), width=width, color=PALETTE[5], edgecolor="white")

@@ -13,6 +13,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from diag.charts import PALETTE
+from diag.charts._base import _figure
 
 __all__ = ["journey_map", "funnel_chart", "A4_LANDSCAPE", "REPORT_LANDSCAPE"]
 
@@ -171,8 +172,9 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     n = len(table)
     label_w = 0.45
     box = ax.get_position()
-    width_pt = box.width * ax.figure.get_figwidth() * 72
-    height_pt = box.height * ax.figure.get_figheight() * 72
+    figure = _figure(ax)
+    width_pt = box.width * figure.get_figwidth() * 72
+    height_pt = box.height * figure.get_figheight() * 72
     column_pt = width_pt / (n + label_w + 0.07)
     limit = max(4.0, (column_pt * 0.92 - 2) / TEXT_PT)  # em of lane text per stage column
     line_pt = TEXT_PT * LINE_SPACING
@@ -316,7 +318,8 @@ def _fit_labels(ax: Axes, labels: list[tuple[float, Any]], top: float) -> None:
     A label that would need the axis wider than 1.6 × the longest bar (the bars would
     shrink) goes on two lines, broken at its last `` · ``.
     """
-    renderer = ax.figure.canvas.get_renderer()
+    # Agg canvases (the kit's backend, and Jupyter's inline one) have get_renderer; the base class does not.
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     frame = ax.get_window_extent(renderer).width
 
     def needed(start: float, label: Any) -> float:

@@ -9,13 +9,27 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.container import Container
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diag.charts import PALETTE
-from diag.charts._base import _PCT, _YUAN_AXIS, _axes, _col, _frame, _no_data, _num, _set_time_ticks, _time_axis, yuan
+from diag.charts._base import (
+    _PCT,
+    _YUAN_AXIS,
+    _axes,
+    _col,
+    _figure,
+    _frame,
+    _no_data,
+    _num,
+    _set_time_ticks,
+    _time_axis,
+    yuan,
+)
 
 __all__ = ["channel_bars", "community_health", "service_quality", "benchmark_gap", "data_quality"]
 
@@ -38,7 +52,7 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharey=True)
     else:
-        fig = axes[0].figure
+        fig = _figure(axes[0])
     left, right = axes
     if df.empty or not {"channel", "gmv"} <= set(df.columns) or _num(df["gmv"]).fillna(0).sum() <= 0:
         _no_data(left, "各渠道 GMV 占比")
@@ -123,7 +137,7 @@ def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
         return _no_data(ax, title)
     ax = _axes(ax)
     x, labels = _time_axis(df)
-    handles = []
+    handles: list[Artist | Container] = []
     if has_time:
         minutes = _num(df["avg_reply_minutes"])
         handles.append(ax.bar(x, minutes.fillna(0), color=PALETTE[3], width=0.6, label="平均回复时长（分钟）"))
@@ -176,7 +190,7 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
         y = len(df) - 1 - i
         low, high, value = row["low"], row["high"], row["value"]
         span = (high - low) or max(abs(high), 1.0) * 0.2
-        status = row.get("status") if "status" in df else None
+        status: Any = row.get("status") if "status" in df else None  # a cell: str, NaN or None
         status = _STATUS_ALIASES.get(status, status)
         if status not in _STATUS_COLOURS and np.isfinite(value):
             status = "below" if value < low else ("above" if value > high else "within")

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from diag.charts import PALETTE
-from diag.charts._base import _YUAN_AXIS, _axes, _month_labels
+from diag.charts._base import _YUAN_AXIS, _axes, _figure, _month_labels
 
 __all__ = ["league_table", "trend_multiples", "store_trend"]
 
@@ -63,7 +63,7 @@ def trend_multiples(monthly: pd.DataFrame, stores: Sequence[str], *, ncols: int 
         fig, grid = plt.subplots(nrows, ncols, figsize=(10, 1.7 * nrows + 0.6), sharex=True, sharey=True,
                                  squeeze=False)
         axes = list(grid.ravel())
-    fig = axes[0].figure
+    fig = _figure(axes[0])
     x = np.arange(len(monthly.index))
     labels = _month_labels(pd.Series(monthly.index))
     chain = monthly.median(axis=1).to_numpy(float)

@@ -10,6 +10,8 @@ so; most members come back only after months, so 90-day repurchase (≈20%) sits
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -71,7 +73,7 @@ def simulate(rng: np.random.Generator, scale: float = 1.0) -> tuple[pd.DataFrame
         k, mean = seg["gap"]
         ev = _sim.simulate_purchases(rng, n_customers=n, arrival_weight=seg["arrival"], intensity=intensity,
                                      gap_mean=rng.gamma(k, mean / k, n), gap_shape=seg["shape"],
-                                     dropout=rng.beta(*seg["dropout"], n))
+                                     dropout=rng.beta(seg["dropout"][0], seg["dropout"][1], n))
         home = np.full(n, seg["store"]) if seg["store"] is not None else \
             rng.choice(8, size=n, p=open_stores / open_stores.sum())
         prefs = rng.dirichlet(CHANNEL_W * 6, size=n)
@@ -174,7 +176,7 @@ AUTUMN_TARGET = 11000
 
 def campaigns_frame() -> pd.DataFrame:
     """Return the campaigns workbook as the chain's operations lead keeps it (one row per store for a copied playbook)."""
-    rows = [("美团团购券冲量", "团购券", pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-15"), 18000, 140000,
+    rows: list[tuple[Any, ...]] = [("美团团购券冲量", "团购券", pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-15"), 18000, 140000,
              1500, 120000, None, None, None, None, None)]
     for store in STORES:
         short = store.removeprefix("老面记(").removesuffix(")")

@@ -28,6 +28,8 @@ GENES = ("流量", "增长", "运营")
 #: The source of a figure with no published origin; printed as-is in the client's report, so Chinese.
 ESTIMATE = "行业经验估计（可编辑）"
 
+# Literals of the vocabularies above: pydantic reads a Literal built at run time, mypy cannot
+# (valid-type), hence the ignores where they are defined and first used.
 Metric = Literal[tuple(METRICS)]  # type: ignore[valid-type]
 Level = Literal["高", "低"]
 Confidence = Literal["高", "中", "低"]
@@ -149,7 +151,7 @@ class Activity(_Model):
     when: str
     cost: Effort
     moves: Metric  # type: ignore[valid-type]
-    area: Area  # type: ignore[valid-type]
+    area: Area
     sop_phase: Literal[SOP_PHASES]  # type: ignore[valid-type]
 
 
@@ -196,7 +198,7 @@ class RoleSpec(_Model):
 
 class GeneSpec(_Model):
     focus: str
-    areas: list[Area] = Field(min_length=1)  # type: ignore[valid-type]
+    areas: list[Area] = Field(min_length=1)
     metrics: list[Metric] = Field(min_length=1)  # type: ignore[valid-type]
 
 
@@ -205,7 +207,7 @@ class TeamTemplate(_Model):
     large: TeamSize
     roles: list[RoleSpec] = Field(min_length=5)
     incentives: dict[str, str]
-    genes: dict[Gene, GeneSpec]  # type: ignore[valid-type]
+    genes: dict[Gene, GeneSpec]
 
     @model_validator(mode="after")
     def _check(self) -> "TeamTemplate":
@@ -242,7 +244,7 @@ class Risk(_Model):
 
 class When(_Model):
     metric: Metric | None = None  # type: ignore[valid-type]
-    status: list[Status] = []  # type: ignore[valid-type]
+    status: list[Status] = []
     store_type: list[Literal[STORE_TYPES]] = []  # type: ignore[valid-type]
 
 
@@ -254,7 +256,7 @@ class Moves(_Model):
 class Rule(_Model):
     id: str
     when: When = When()
-    area: Area  # type: ignore[valid-type]
+    area: Area
     action: str
     owner: str
     effort: Effort

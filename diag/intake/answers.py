@@ -86,9 +86,9 @@ def _chinese_numeral(text: str) -> Decimal | None:
 def _plain(text: str, kind: str) -> Decimal:
     """Return the number in ``text`` (no ranges, bounds or approximations left) or raise."""
     text = _CURRENCY.sub("", text).strip()
-    for units, factor in (_DAY_UNITS.items() if kind == "days" else ()):
+    for units, unit_days in (_DAY_UNITS.items() if kind == "days" else ()):
         if text.endswith(units) and text[: -len(units)].strip():
-            return _plain(text[: -len(units)].strip(), "number") * factor
+            return _plain(text[: -len(units)].strip(), "number") * unit_days
     if kind == "months":
         for unit in ("个月", "月"):
             if text.endswith(unit):

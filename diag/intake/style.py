@@ -107,8 +107,8 @@ def fields_sheet(ws: Any, spec: "SheetSpec", rows: Sequence[tuple["FormField", A
             dv.add(answer.coordinate)
         ws.row_dimensions[r].height = 30
     ws.column_dimensions["A"].hidden = True
-    for col, width in zip("BCDE", (24, 34, 42, 24)):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("BCDE", (24, 34, 42, 24)):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "C3"
     ws.protection.sheet = True
     ws.protection.formatColumns = False

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from diag.brief.labels import ENUM_EN, FIELDS, INSTRUCTIONS, SHEETS
 from diag.brief.model import Brief, _share, brief_to_dict, save_brief
@@ -433,7 +434,7 @@ def _drop(data: dict[str, Any], loc: list[str]) -> None:
         data.pop(loc[-1], None)
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: ErrorDetails) -> str:
     kind, ctx = error["type"], error.get("ctx", {})
     if kind in ("greater_than_equal", "greater_than"):
         return f"应不小于 {next(iter(ctx.values()), 0)}"

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from diag import paths
 from diag.errors import UsageError
@@ -38,7 +39,7 @@ def prepare_session(brief_path: Path, root: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     run_dir = folder / "run"
     for name in NOTEBOOKS:
-        parameters = {"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"}
+        parameters: dict[str, Any] = {"brief_path": str(brief_path), "run_dir": str(run_dir), "lang": "zh"}
         if name == "01_intake":
             parameters["interactive"] = True      # the intake form opens in the live session
         pm.execute_notebook(str(paths.NOTEBOOKS / f"{name}.ipynb"), str(folder / f"{name}.ipynb"),

@@ -196,6 +196,8 @@ def live_setup(results: Mapping[str, Any], brief: Any, template: Mapping[str, An
                             where=f"sections.diagnosis.data.metrics.{key}")
     measured = {**metrics, **(_section_data(results, "diagnosis").get("measured") or {})}
     bench = _benchmarks(results, template)
+    customers: float  # counts, scaled below to the target's baseline
+    orders: float
     gmv, customers, orders = float(metrics["gmv"]), int(metrics["customers"]), int(metrics["orders"])
     repurchase = _num(measured.get("repurchase_rate")) or 0.0
     funnel, assets = getattr(brief, "funnel", None), getattr(brief, "assets", None)
@@ -216,8 +218,8 @@ def live_setup(results: Mapping[str, Any], brief: Any, template: Mapping[str, An
         return _EXAMPLE.get(key, 0.0), SOURCE_EXAMPLE, "未测得且模板无区间, 先用示例值"
 
     add = rate("add_rate")
-    invite = ((brief_value(funnel, "invite_success"), SOURCE_BRIEF) if brief_value(funnel, "invite_success")
-              else (_EXAMPLE["invite_success"], SOURCE_EXAMPLE))
+    invite_success = brief_value(funnel, "invite_success")
+    invite = ((invite_success, SOURCE_BRIEF) if invite_success else (_EXAMPLE["invite_success"], SOURCE_EXAMPLE))
     start: dict[str, tuple[float, str, str]] = _funnel_start(
         brief_value(funnel, "reachable"), brief_value(assets, "friends"), brief_value(assets, "group_members"),
         add[:2], (min(1.0, float(invite[0])), invite[1]))

@@ -22,7 +22,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from diag.errors import DataError
 
@@ -48,7 +48,7 @@ def header_score(cells: Iterable[object], known: set[str]) -> int:
     return sum(1 for c in cells if c not in (None, "") and normalise_header(c) in known)
 
 
-def find_header_row(rows: list[list[object]], known: set[str]) -> tuple[int, int]:
+def find_header_row(rows: Sequence[Sequence[object]], known: set[str]) -> tuple[int, int]:
     """Return (index, score) of the row among ``rows[:HEAD_ROWS]`` matching the most known
     headers; the earliest wins a tie, and row 0 when nothing matches."""
     best, score = 0, -1
@@ -264,8 +264,8 @@ def read_workbook(path: Path, known: set[str], folder: str | None = None) -> tup
         try:
             sheet = parsed[name] = wb.get_sheet_by_name(name)
             head = []
-            for row in sheet.iter_rows():
-                head.append(list(row))
+            for sheet_row in sheet.iter_rows():
+                head.append(list(sheet_row))
                 if len(head) >= HEAD_ROWS:
                     break
         except Exception:  # noqa: BLE001 - a chart sheet or an unreadable one: skip it

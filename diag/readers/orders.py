@@ -263,6 +263,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         mapping, level, kind = map_columns(headers, columns, path, profile, detection)
         typed = mode == "fast" and csv_info is not None
         if typed:
+            assert csv_info is not None
             try:
                 types = _typed_csv(con, types, mapping, *csv_info)
             except Exception:  # noqa: BLE001 - the sniffer failed (e.g. short rows): read as text
@@ -282,7 +283,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
         if profile is not None:
             quality.platform, quality.profile = profile.name, profile.key
             quality.signature_matched = len(detection.matched)
-        vocabulary = dict(profile.statuses) if profile is not None else None
+        vocabulary: dict[str, str] | None = dict(profile.statuses) if profile is not None else None
         try:
             seen: list[str] = []
             if "status" in mapping:
@@ -549,7 +550,7 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
         usable row.
     """
     key = _cache_key(path, columns, platform)
-    if key is not None and key in _CACHE:
+    if key is not None and _CACHE is not None and key in _CACHE:
         return _copy(_CACHE[key])
     con = connect()
     try:
@@ -566,7 +567,7 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
     finally:
         con.close()
     data = OrdersData(orders=orders, lines=lines, quality=quality, as_of=as_of)
-    if key is not None:
+    if key is not None and _CACHE is not None:
         _CACHE.clear()  # one file at a time: a warm kernel serves one client after another
         _CACHE[key] = data
         return _copy(data)
@@ -576,7 +577,7 @@ def read_orders(path: str | os.PathLike[str], *, columns: dict[str, str] | None 
 # -- the read cache of a warm kernel --------------------------------------------------------
 
 #: ``None`` until :func:`enable_cache`; then {(path, size, mtime, inode, columns): OrdersData}.
-_CACHE: dict[tuple[Any, ...], OrdersData] | None = None  # type: ignore[assignment]
+_CACHE: dict[tuple[Any, ...], OrdersData] | None = None
 
 
 def enable_cache() -> None:

@@ -364,8 +364,8 @@ def _parse_sql(mapping: dict[str, str], types: dict[str, str], now: dt.datetime,
     st = col("status")
     parts["status_raw"] = st[0] if st else "CAST(NULL AS VARCHAR)"
     parts["excluded"] = _excluded_fast(*st, seen, decide) if st else "false"
-    refund_cols = {k: col(k) for k in ("refund_amount", "refund_status", "refund_flag", "close_reason")
-                   if k in mapping}
+    refund_cols = {k: c for k in ("refund_amount", "refund_status", "refund_flag", "close_reason")
+                   if (c := col(k)) is not None}
     for key, c in refund_cols.items():
         parts[key] = _number(*c) if key == "refund_amount" else _text(*c)
     optional = () if lean else ("channel", "store", "product", "category")

@@ -105,7 +105,7 @@ class ReportBuilder:
         dx.raise_font_floor([self.doc.styles[STYLES[r]] for r in TABLE_TEXT_ROLES], MIN_TABLE_PT)
         self.sections = self._sections()
         self.header_fill = dx.header_fill(self.doc.styles[STYLES["table"]]) or HEADER_FILL
-        self.meta = results.get("meta") if isinstance(results.get("meta"), dict) else {}
+        self.meta = meta if isinstance(meta := results.get("meta"), dict) else {}
         self.client = self.meta.get("client") or {}
         if not isinstance(self.client, dict):
             self.client = {"name": str(self.client)}
@@ -211,7 +211,7 @@ class ReportBuilder:
     def _height(self, role: str, text: str) -> int:
         """Return about how much page height (EMU) a paragraph of ``text`` in ``role`` takes."""
         style = self.doc.styles[STYLES[role]]
-        fmt, size = style.paragraph_format, (style.font.size or Emu(12_700 * 10.5))
+        fmt, size = style.paragraph_format, (style.font.size or Emu(int(12_700 * 10.5)))
         per_line = max(1, int(dx.text_width(self.doc.sections[-1]) / size))   # CJK characters
         lines = max(1, math.ceil(text_width(text) / 2 / per_line))
         spacing = fmt.line_spacing if isinstance(fmt.line_spacing, float) else 1.2

@@ -10,8 +10,10 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.section import Section
-from docx.shared import Emu, Pt
+from docx.shared import Emu, Length, Pt
 from docx.table import Table
+
+from diag.errors import TemplateError
 
 __all__ = ["text_width", "text_height", "new_section", "set_col_widths", "mark_header_row",
            "set_table_look", "shade_cell", "header_fill", "adopt_page", "raise_font_floor", "drop_spacers_before", "A4"]
@@ -22,12 +24,21 @@ A4 = (Emu(7_560_310), Emu(10_692_130))
 
 def text_width(section: Section) -> int:
     """Return the width between the margins of ``section``, in EMU."""
-    return int(section.page_width - section.left_margin - section.right_margin)
+    return _length(section.page_width, "page width") - _length(section.left_margin, "left margin") \
+        - _length(section.right_margin, "right margin")
 
 
 def text_height(section: Section) -> int:
     """Return the height between the margins of ``section``, in EMU."""
-    return int(section.page_height - section.top_margin - section.bottom_margin)
+    return _length(section.page_height, "page height") - _length(section.top_margin, "top margin") \
+        - _length(section.bottom_margin, "bottom margin")
+
+
+def _length(value: Length | None, what: str) -> int:
+    """Return a page measure in EMU; a template section that sets none is a :class:`TemplateError`."""
+    if value is None:
+        raise TemplateError(f"expected the report template's sections to set a {what}")
+    return int(value)
 
 
 def new_section(doc, *, landscape: bool) -> Section:

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
 __all__ = ["field_runs", "add_field", "add_bookmark", "caption", "reference_runs",
@@ -32,7 +33,7 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _run(inner: str, rpr: str = "") -> object:
+def _run(inner: str, rpr: str = "") -> BaseOxmlElement:
     return parse_xml(f"<w:r {_W}>{rpr}{inner}</w:r>")
 
 

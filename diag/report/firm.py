@@ -18,6 +18,7 @@ styles a template lacks (the kit's styles are registered in
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def _from_config() -> FirmSettings:
     return FirmSettings()
 
 
-def firm_settings(template: str | Path | None = None) -> FirmSettings:
+def firm_settings(template: str | os.PathLike[str] | None = None) -> FirmSettings:
     """Return the firm's settings from the config file, with ``template`` (``--template``) winning.
 
     The template and the logo are checked here, before any work starts: a missing

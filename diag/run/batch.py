@@ -7,7 +7,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, TypedDict
 
 from diag import paths
 from diag.brief.model import load_brief
@@ -101,7 +101,12 @@ def _run_one(brief_path: Path, out_root: Path, lang: str, templates: Path | None
         return RunResult(slug=Path(brief_path).stem, status="failed", error=f"internal error: {detail}")
 
 
-def _names(brief_path: Path) -> dict[str, str]:
+class _Names(TypedDict, total=False):
+    client: str
+    industry: str
+
+
+def _names(brief_path: Path) -> _Names:
     """Return the client's name and industry for the index of a failed run (empty if unreadable)."""
     try:
         client = load_brief(Path(brief_path)).client

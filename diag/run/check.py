@@ -108,7 +108,7 @@ def load_data(brief: Brief) -> BriefData:
     from diag.readers.orders import read_orders
 
     data = BriefData()
-    rows = []
+    rows: list[tuple[str, str, str, str, int | None, str]] = []
     for name, label in DATA_FILES:
         given = getattr(brief.data, name)
         if not given:

@@ -104,7 +104,7 @@ def read_stamp(run_dir: Path) -> dict[str, Any] | None:
 def unchanged(run_dir: Path, current: Mapping[str, Any]) -> bool:
     """Return True when ``run_dir`` holds a finished run made from exactly these inputs."""
     stamp = read_stamp(run_dir)
-    return bool(stamp) and stamp.get("digest") == current["digest"] \
+    return stamp is not None and bool(stamp) and stamp.get("digest") == current["digest"] \
         and (run_dir / "report.docx").is_file() and (run_dir / "results.json").is_file()
 
 

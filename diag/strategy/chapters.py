@@ -283,9 +283,9 @@ def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any]
         unknown = [r["渠道"] for r in rows if not r["触达"]]
         if unknown:
             paras.append("、".join(unknown) + " 没有填写月触达人数, 暂不计入漏斗; 补上后重新生成即可看到这些渠道的贡献。")
-    on = [r["公域流量池"] for r in pool_rows if r["状态"] == "在用"]
+    in_use = [r["公域流量池"] for r in pool_rows if r["状态"] == "在用"]
     todo = [r["公域流量池"] for r in pool_rows if r["状态"] == "行业模板建议"]
-    paras.append(f"八大公域流量池中{ctx.client}在用: {'、'.join(on) or '无'}; 行业模板建议补上: {'、'.join(todo) or '无'}; "
+    paras.append(f"八大公域流量池中{ctx.client}在用: {'、'.join(in_use) or '无'}; 行业模板建议补上: {'、'.join(todo) or '无'}; "
                  f"入群率依据{join_src}, 成交率依据{intent_src}。")
     basis = (f"依据: 需求澄清表中{'、'.join(r['渠道'] for r in rows) or '渠道(未填)'}的月触达与包裹数; 每一步的转化率"
              "标明实测、基准(行业模板区间中值)或估计(打法库, 可编辑); 各渠道合计即下文目标漏斗的每一阶段。")

@@ -15,7 +15,7 @@ A flagged metric leaves the benchmark comparison (:func:`mask_flagged`): it is s
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
@@ -99,7 +99,7 @@ def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None
     """
     out = []
     at_bound = [k for k in SHAPE_PARAMS if number_or_none((params or {}).get(k)) is not None
-                and 0 <= float(params[k]) < BOUNDARY]
+                and 0 <= float((params or {})[k]) < BOUNDARY]
     vt = value_table if value_table is not None else pd.DataFrame()
     p = pd.to_numeric(vt[vt["frequency"] > 0]["p_alive"], errors="coerce").dropna() \
         if {"frequency", "p_alive"} <= set(vt.columns) else pd.Series(dtype=float)
@@ -148,12 +148,12 @@ def funnel_flags(table: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def flagged_metrics(flags: list[Mapping[str, Any]]) -> set[str]:
+def flagged_metrics(flags: Sequence[Mapping[str, Any]]) -> set[str]:
     """Return the metric keys that carry a flag."""
     return {str(f["metric"]) for f in flags}
 
 
-def mask_flagged(gaps: pd.DataFrame, flags: list[Mapping[str, Any]]) -> pd.DataFrame:
+def mask_flagged(gaps: pd.DataFrame, flags: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Return the benchmark gaps with flagged metrics marked 数据待核实: no verdict, no uplift."""
     out = gaps.copy()
     hit = out["metric"].isin(flagged_metrics(flags))

@@ -144,8 +144,8 @@ def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for key, param, _label, example in _FUNNEL_INPUTS:
-        if live[key] is not None:
-            values[key] = _exact(live[key], param, share=key != "reachable")
+        if (value := live[key]) is not None:
+            values[key] = _exact(value, param, share=key != "reachable")
             sources[key] = "现场调整"
         elif getattr(funnel, key, None) is not None:
             values[key], sources[key] = getattr(funnel, key), "需求澄清表"

@@ -47,7 +47,7 @@ DRIVERS: dict[str, str] = {
 }
 
 
-def _fmt(value: float | None, metric: str, unit: str = "") -> str:
+def _fmt(value: float | None, metric: str | None, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     unit = unit or ("share" if metric in ("repurchase_rate", "group_conversion") else "")

@@ -101,7 +101,7 @@ def rank_actions(recs: pd.DataFrame, opps: pd.DataFrame, *, scale: float = 1.0) 
     out = recs.copy()
     out["opportunity_rank"] = out["metric"].map(ranks).astype(float)
     has = out["opportunity_rank"].notna()
-    out["uplift"] = [(number_or_none(u) * scale if number_or_none(u) is not None else None) if h else None
+    out["uplift"] = [(n * scale if (n := number_or_none(u)) is not None else None) if h else None
                      for u, h in zip(out["uplift"], has)]
     out["_order"] = out["opportunity_rank"].fillna(math.inf)
     out["_u"] = pd.to_numeric(out["uplift"], errors="coerce").fillna(0.0)

@@ -52,14 +52,15 @@ def category_reminders(by_category: pd.DataFrame, template: Mapping[str, Any], p
     if not rows and overall:
         repeat = int(round(float(overall.get("customers") or 0) * float(overall.get("repurchase_rate") or 0)))
         median = overall.get("median_repurchase_days")
-        ok = median is not None and isinstance(median, (int, float)) and math.isfinite(median) and median > 0
-        rows.append(("全部商品", repeat, float(median) if ok else None, None))
+        if not (isinstance(median, (int, float)) and math.isfinite(median) and median > 0):
+            median = None
+        rows.append(("全部商品", repeat, None if median is None else float(median), None))
     long_after = float(profile.get("long_cycle_days", 120))
     labels = list(profile.get("touches", ["关怀", "提醒+专属券", "唤回"]))
     out = []
     for name, repeat, median, quartiles in rows:
         measured = median is not None and repeat >= min_repeat
-        cycle = median if measured else template_cycle
+        cycle = median if median is not None and measured else template_cycle
         basis = ("实测" if measured else
                  f"行业模板(复购客户 {repeat} 人, 不足 {min_repeat} 人, 按模板典型周期 {lo:g}–{hi:g} 天的中值)")
         if cycle > long_after:

@@ -263,6 +263,7 @@ def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rule
         if clause:
             advice, owner, date = f"不建议, 因为与限制条件「{clause}」冲突", "—", "—"
         elif kind == "plan" and shared >= 2:
+            assert item is not None  # a match has an item
             window = item.get("start_window") or item.get("timing") or "30天"
             advice = f"纳入计划(优先级 {int(item['priority'])}): {item['action']}"
             owner = item["owner"]
@@ -271,6 +272,7 @@ def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rule
             text = str(item.get("action", "")) if item is not None else ""
             action = improve_existing(fill(text, values or {}), existing)[0]
             if kind == "rule" and shared >= 2 and not violation(action, terms):
+                assert item is not None  # a match has an item
                 advice = f"补充行动: {action}"
                 owner, date = owner_of(item.get("owner", "总PM")), review.isoformat()
             else:
