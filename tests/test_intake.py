@@ -14,10 +14,10 @@ from diag.brief.labels import FIELDS, SHEETS
 from diag.brief.model import Brief, load_brief
 from diag.cli import main
 from diag.errors import DataError
+from diag.intake.fields import item_model
 from diag.intake.workbook import (
     FORM_VERSION,
     _display,
-    _item_model,
     form_sheets,
     import_workbook,
     read_workbook,
@@ -109,7 +109,7 @@ def test_every_brief_field_appears_in_the_form_exactly_once_with_a_label():
         for name, info in model.model_fields.items():
             if name == "source":
                 continue
-            inner = _item_model(info.annotation)
+            inner = item_model(info.annotation)
             path = f"{prefix}{name}"
             if inner is not None and typing.get_origin(info.annotation) is not list:
                 yield from walk(inner, path + ".")
