@@ -27,6 +27,7 @@ def assert_same_data(got: load.BriefData, want: load.BriefData) -> None:
     pd.testing.assert_frame_equal(got.inventory, want.inventory, check_dtype=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", BRIEFS, ids=lambda p: p.stem)
 def test_the_cache_gives_back_exactly_what_the_readers_read(path: Path, tmp_path):
     brief = load_brief(path)
@@ -35,11 +36,13 @@ def test_the_cache_gives_back_exactly_what_the_readers_read(path: Path, tmp_path
     assert_same_data(load.cached(brief, folder), read)
 
 
+@pytest.mark.slow
 def test_a_notebook_run_by_hand_without_a_cache_reads_the_briefs_files():
     brief = load_brief(BRIEFS[0])
     assert_same_data(load.cached(brief, None), load.load_data(brief))
 
 
+@pytest.mark.slow
 def test_a_cache_made_for_other_files_is_not_used(tmp_path, monkeypatch):
     brief = load_brief(paths.BRIEFS / "xiaobei-muying.yaml")
     folder = load.write_cache(brief, load.load_data(brief), tmp_path)

@@ -17,6 +17,8 @@ from diag.cli import main
 from diag.errors import RunError, TemplateError
 from diag.run.client import run_client
 
+pytestmark = pytest.mark.slow  # runs notebooks in real kernels
+
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 DEMO = paths.BRIEFS / "xiaobei-muying.yaml"
 

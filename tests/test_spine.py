@@ -14,6 +14,8 @@ from diag.strategy import playbook as pb
 from diag.strategy import spine, tasks
 from diag.strategy.ranking import WINDOWS
 
+pytestmark = pytest.mark.slow  # evaluates the four demo clients
+
 BRIEFS = sorted((Path(__file__).parents[1] / "briefs").glob("*.yaml"))
 
 
