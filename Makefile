@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean bench check-code lint
+.PHONY: demo test test-fast install clean bench check-code lint
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,10 @@ check-code: $(STAMP)
 
 test: check-code | $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# Everything but the tests marked slow (kernels, browser, LibreOffice): under 30 s.
+test-fast: check-code
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: check-code
 	$(BIN)/mypy diag

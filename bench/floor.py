@@ -4,8 +4,8 @@
     .venv/bin/python bench/floor.py --report-only BRIEF RUN_DIR
 
 Each code cell of the four notebooks is ``exec``-ed in a fresh namespace holding the
-parameters (as a fresh kernel would see them), with the orders cache a warm kernel
-uses; then the recorded results are merged and the report built, as a run does.
+parameters (as a fresh kernel would see them), loading the run's data cache as a run
+does; then the recorded results are merged and the report built, as a run does.
 ``--report-only`` does only that last step (after papermill has run the notebooks).
 """
 
@@ -27,14 +27,15 @@ import nbformat  # noqa: E402
 from diag import paths  # noqa: E402
 from diag.files import write_atomic  # noqa: E402
 from diag.readers import orders  # noqa: E402
+from diag.readers.load import write_cache  # noqa: E402
 from diag.record import merge_results  # noqa: E402
 from diag.report import build_report  # noqa: E402
-from diag.run.client import NOTEBOOKS, _meta, prepare  # noqa: E402
+from diag.run.client import CACHE, NOTEBOOKS, _meta, prepare  # noqa: E402
 
 
 def finish(brief_path: Path, work: Path, prepared: tuple | None = None) -> None:
     """Merge the recorded sections (scrubbed) and build the report, as a run does."""
-    brief, scrub = prepared or prepare(brief_path)
+    brief, scrub, _data = prepared or prepare(brief_path)
     for part in (work / "results").glob("*.json"):
         data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
         write_atomic(part, json.dumps(data, ensure_ascii=False, indent=1))
@@ -49,6 +50,7 @@ def client(brief_path: Path, out: Path) -> None:
     prepared = prepare(brief_path)
     work = out / prepared[0].slug
     work.mkdir(parents=True, exist_ok=True)
+    cache = write_cache(prepared[0], prepared[2], work / CACHE)
     cwd = os.getcwd()
     os.chdir(work)
     try:
@@ -60,10 +62,13 @@ def client(brief_path: Path, out: Path) -> None:
                     continue
                 exec(compile(cell.source, f"{name}.ipynb", "exec"), namespace)
                 if "parameters" in cell.metadata.get("tags", []):
-                    namespace.update(brief_path=str(brief_path), run_dir=str(work), lang="zh")
+                    namespace.update(brief_path=str(brief_path), run_dir=str(work), lang="zh", data_cache=str(cache))
             plt.close("all")
     finally:
         os.chdir(cwd)
+    import shutil
+
+    shutil.rmtree(cache.parent)
     finish(brief_path, work, prepared)
 
 

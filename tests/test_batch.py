@@ -23,6 +23,8 @@ from diag.run.kernels import CellFailure, WarmKernel
 from diag.run.outlock import batch_lock
 from diag.run.progress import Progress
 
+pytestmark = pytest.mark.slow  # batches of real kernels
+
 ROOT = Path(__file__).resolve().parents[1]
 
 #: A stand-in for each consulting-flow notebook: reads the orders, records one number.

@@ -19,6 +19,7 @@ from run import agree  # noqa: E402
 from diag.areas.metrics import compute_metrics  # noqa: E402
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", sorted(generate.TABLES))
 def test_every_shape_is_read_fitted_and_agrees_with_the_reference(shape, tmp_path):
     path = generate.write(30_000, shape, "parquet", out=tmp_path)

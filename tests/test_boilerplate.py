@@ -7,6 +7,8 @@ import pytest
 from diag import load_brief, paths
 from diag.report.boilerplate import mask, prose_paragraphs, repeated, shared_share
 
+pytestmark = pytest.mark.slow  # runs the four demo clients
+
 SLUGS = ["xiaobei-muying", "laomian-canyin", "mujia-jiaju", "qinghe-meizhuang"]
 
 

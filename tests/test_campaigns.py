@@ -112,6 +112,7 @@ def test_diag_check_validates_the_campaigns_file_with_exit_2_and_one_line(tmp_pa
     assert "Traceback" not in err[0]
 
 
+@pytest.mark.slow
 def test_diag_run_rejects_a_bad_campaigns_file_before_any_notebook_starts(tmp_path, capsys):
     brief = _brief(tmp_path, "活动名称,活动类型,开始日期\n春茶,上新,2025-03-01\n")
     assert main(["run", str(brief), "--out", str(tmp_path / "out")]) == 2
@@ -119,6 +120,7 @@ def test_diag_run_rejects_a_bad_campaigns_file_before_any_notebook_starts(tmp_pa
     assert not (tmp_path / "out" / "b").exists()
 
 
+@pytest.mark.slow
 def test_diag_check_lists_a_good_campaigns_file_in_the_inventory(tmp_path, capsys):
     brief = _brief(tmp_path, "活动名称,活动类型,开始日期,结束日期,成本,目标GMV\n春茶,上新,2025-03-01,2025-03-10,1,1\n")
     assert main(["check", str(brief)]) == 0

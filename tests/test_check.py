@@ -48,6 +48,7 @@ def write_client(folder: Path, brief: dict | None = None) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_check_reads_the_data_and_lists_inventory_quality_completeness_and_questions(tmp_path):
     report = check_brief(write_client(tmp_path))
     inventory = report.inventory.set_index("字段")
@@ -75,6 +76,7 @@ def test_format_check_prints_a_chinese_summary(tmp_path):
     assert "13800000001" not in text
 
 
+@pytest.mark.slow
 def test_the_cli_prints_the_summary_and_exits_0(tmp_path, capsys):
     assert main(["check", str(write_client(tmp_path))]) == 0
     assert "【待问问题】" in capsys.readouterr().out
@@ -89,6 +91,7 @@ def test_a_data_file_named_in_the_brief_but_missing_exits_2_with_the_contract_li
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_an_unreadable_wecom_file_exits_2(tmp_path, capsys):
     path = write_client(tmp_path)
     (tmp_path / "groups.csv").write_text("这不是统计表\n1,2\n", encoding="utf-8")

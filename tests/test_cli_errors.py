@@ -71,6 +71,7 @@ def test_an_orders_file_without_amounts_names_the_missing_field(capsys, tmp_path
     assert_one_line_error(err, "o.csv", "amount")
 
 
+@pytest.mark.slow
 def test_a_brief_with_invalid_yaml_is_bad_input(capsys, tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("client: {name: x\n", encoding="utf-8")
@@ -87,6 +88,7 @@ def test_a_brief_with_a_wrong_type_names_the_field_path(capsys, tmp_path):
     assert_one_line_error(err, "brief.yaml:goods.aov", "expected a number")
 
 
+@pytest.mark.slow
 def test_a_brief_with_an_unknown_industry_lists_known_ones(capsys, tmp_path):
     path = tmp_path / "b.yaml"
     path.write_text(yaml.safe_dump({"client": {"name": "x", "industry": "零食"}}, allow_unicode=True),
@@ -96,6 +98,7 @@ def test_a_brief_with_an_unknown_industry_lists_known_ones(capsys, tmp_path):
     assert_one_line_error(err, "b.yaml:client.industry", "known:")
 
 
+@pytest.mark.slow
 def test_a_run_whose_orders_file_is_missing_names_the_brief_field(capsys, tmp_path):
     path = brief(tmp_path, data={"orders": "data/orders.csv"})
     code, err = run_cli(capsys, "run", str(path), "--out", str(tmp_path / "out"))
@@ -103,6 +106,7 @@ def test_a_run_whose_orders_file_is_missing_names_the_brief_field(capsys, tmp_pa
     assert_one_line_error(err, "brief.yaml:data.orders", "file not found")
 
 
+@pytest.mark.slow
 def test_a_run_without_an_orders_file_says_one_is_needed(capsys, tmp_path):
     code, err = run_cli(capsys, "run", str(brief(tmp_path)), "--out", str(tmp_path / "out"))
     assert code == 2
@@ -139,6 +143,7 @@ def test_a_batch_whose_briefs_are_all_bad_exits_2_and_still_writes_the_index(cap
     assert "bad input" in index and "client.industry" in index
 
 
+@pytest.mark.slow
 def test_a_run_whose_wecom_file_is_unreadable_is_bad_input_before_any_notebook(capsys, tmp_path):
     (tmp_path / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
     (tmp_path / "groups.csv").write_bytes(bytes(range(256)) * 8)
@@ -149,6 +154,7 @@ def test_a_run_whose_wecom_file_is_unreadable_is_bad_input_before_any_notebook(c
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["run", "batch"])
 def test_an_output_folder_that_is_a_file_is_a_usage_error(capsys, tmp_path, command):
     (tmp_path / "orders.csv").write_text(ORDERS_CSV, encoding="utf-8")
@@ -171,6 +177,7 @@ def test_an_unknown_template_key_lists_the_known_ones(capsys):
     assert_one_line_error(err, "零售", "known:")
 
 
+@pytest.mark.slow
 def test_the_installed_command_prints_no_traceback_for_bad_input(tmp_path):
     garbage = tmp_path / "orders.csv"
     garbage.write_bytes(b"\x00\x01\x02\xff\xfe" * 100)
@@ -189,6 +196,7 @@ def test_a_scheduler_without_the_dask_executor_is_a_usage_error(capsys, tmp_path
     assert_one_line_error(err, "--scheduler", "--executor dask")
 
 
+@pytest.mark.slow
 def test_an_unreachable_dask_scheduler_is_a_usage_error_and_starts_nothing(capsys, tmp_path):
     brief(tmp_path)
     code, err = run_cli(capsys, "batch", str(tmp_path), "--executor", "dask",

@@ -16,6 +16,8 @@ from diag import demo
 from diag.brief.model import EMOTIONS, brief_errors, load_brief
 from diag.industries.registry import known_industries
 
+pytestmark = pytest.mark.slow  # generates the demo clients
+
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFS = ROOT / "briefs"
 SLUGS = sorted(demo.CLIENTS)

@@ -196,6 +196,7 @@ def _role(data: dict, name: str) -> dict:
     return next(r for r in data["team"]["roles"] if r["role"] == name)
 
 
+@pytest.mark.slow
 def test_a_role_outside_the_small_team_must_name_the_small_team_role_covering_it(tmp_path):
     data = bundled("家居软装")
     del _role(data, "内容运营")["covered_by"]
@@ -228,6 +229,7 @@ def test_scenarios_must_assume_strictly_increasing_attainment(tmp_path):
     assert info.value.where == "scenarios" and "strictly increase" in info.value.message
 
 
+@pytest.mark.slow
 def test_sop_phases_out_of_order_are_rejected(tmp_path):
     data = bundled("餐饮")
     data["sop"]["phases"].reverse()

@@ -14,10 +14,10 @@ from diag.brief.labels import FIELDS, SHEETS
 from diag.brief.model import Brief, load_brief
 from diag.cli import main
 from diag.errors import DataError
+from diag.intake.fields import item_model
 from diag.intake.workbook import (
     FORM_VERSION,
     _display,
-    _item_model,
     form_sheets,
     import_workbook,
     read_workbook,
@@ -109,7 +109,7 @@ def test_every_brief_field_appears_in_the_form_exactly_once_with_a_label():
         for name, info in model.model_fields.items():
             if name == "source":
                 continue
-            inner = _item_model(info.annotation)
+            inner = item_model(info.annotation)
             path = f"{prefix}{name}"
             if inner is not None and typing.get_origin(info.annotation) is not list:
                 yield from walk(inner, path + ".")
@@ -150,6 +150,7 @@ def test_input_cells_are_marked_and_unlocked_while_labels_and_help_are_protected
     assert ws.column_dimensions["A"].hidden  # field codes
 
 
+@pytest.mark.slow
 def test_enumerations_get_drop_down_lists(tmp_path):
     _, wb = blank_form(tmp_path)
     ws = wb["企业概况"]
@@ -177,6 +178,7 @@ def test_an_unknown_industry_option_is_refused_with_the_known_ones(tmp_path, cap
     assert first.startswith("error: --industry: no industry template '零售'; known:") and "母婴" in first
 
 
+@pytest.mark.slow
 def test_the_english_form_has_english_sheets_and_labels_and_reads_back(tmp_path, full_brief):
     path = write_form(tmp_path / "en.xlsx", lang="en", brief=full_brief)
     wb = openpyxl.load_workbook(path)
@@ -188,6 +190,7 @@ def test_the_english_form_has_english_sheets_and_labels_and_reads_back(tmp_path,
 
 # -- round trips ----------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_full_brief_survives_the_round_trip_through_a_prefilled_form(tmp_path, full_brief):
     path = write_form(tmp_path / "pre.xlsx", brief=full_brief)
     result = read_workbook(path)
@@ -195,6 +198,7 @@ def test_a_full_brief_survives_the_round_trip_through_a_prefilled_form(tmp_path,
     assert result.brief == full_brief
 
 
+@pytest.mark.slow
 def test_a_blank_form_filled_cell_by_cell_reads_back_as_the_same_brief(tmp_path, full_brief):
     _, wb = blank_form(tmp_path)
     data = full_brief.model_dump()
@@ -218,6 +222,7 @@ def test_a_blank_form_filled_cell_by_cell_reads_back_as_the_same_brief(tmp_path,
     assert result.brief == full_brief
 
 
+@pytest.mark.slow
 def test_import_writes_a_loadable_brief_yaml(tmp_path, full_brief):
     path = write_form(tmp_path / "pre.xlsx", brief=full_brief)
     result = import_workbook(path, tmp_path / "out" / "brief.yaml")
@@ -227,6 +232,7 @@ def test_import_writes_a_loadable_brief_yaml(tmp_path, full_brief):
 
 # -- messy answers --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_numbers_typed_as_text_with_units_are_read(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -249,6 +255,7 @@ def test_numbers_typed_as_text_with_units_are_read(tmp_path):
     assert b.client.regions == ["杭州", "宁波", "上海"]
 
 
+@pytest.mark.slow
 def test_answers_that_cannot_be_read_are_listed_with_sheet_cell_and_text_and_left_out(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -266,6 +273,7 @@ def test_answers_that_cannot_be_read_are_listed_with_sheet_cell_and_text_and_lef
     assert b.client.format is None
 
 
+@pytest.mark.slow
 def test_a_value_the_model_rejects_is_listed_not_kept(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -276,6 +284,7 @@ def test_a_value_the_model_rejects_is_listed_not_kept(tmp_path):
     assert result.brief.goals.timeline_months is None and result.brief.client.slug is None
 
 
+@pytest.mark.slow
 def test_blank_inserted_and_extra_rows_do_not_matter(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -292,6 +301,7 @@ def test_blank_inserted_and_extra_rows_do_not_matter(tmp_path):
     assert [c.name for c in result.brief.competitors] == ["贝贝母婴", "孩子王", "爱婴室"]
 
 
+@pytest.mark.slow
 def test_merged_cells_count_for_every_cell_they_cover(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -315,12 +325,14 @@ def test_merged_cells_count_for_every_cell_they_cover(tmp_path):
     assert note.stage == "认知" and note.touchpoints == ["小红书", "朋友推荐"] and note.pain_points == ["信息太多"]
 
 
+@pytest.mark.slow
 def test_the_prefilled_journey_stages_alone_are_not_interview_notes(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
     assert save_and_read(wb, tmp_path).brief.journey == []
 
 
+@pytest.mark.slow
 def test_an_answer_typed_in_the_wrong_column_of_the_right_row_is_taken_and_noted(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -349,6 +361,7 @@ def test_an_extra_question_row_in_a_fields_sheet_is_listed_not_dropped(tmp_path)
     assert "用户!C" in str(listed[("用户", f"C{extra}")]) and "（）" not in str(listed[("用户", f"C{extra}")])
 
 
+@pytest.mark.slow
 def test_a_second_value_in_a_row_whose_answer_cell_is_filled_is_listed(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -362,6 +375,7 @@ def test_a_second_value_in_a_row_whose_answer_cell_is_filled_is_listed(tmp_path)
     assert f"C{aov.row}" in item.reason
 
 
+@pytest.mark.slow
 def test_an_answer_in_the_wrong_column_is_taken_even_when_it_equals_the_example(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -376,6 +390,7 @@ def test_an_answer_in_the_wrong_column_is_taken_even_when_it_equals_the_example(
     assert result.unresolved == [] and any(f"F{aov.row}" in n for n in result.notes)
 
 
+@pytest.mark.slow
 def test_a_question_row_repeated_by_the_client_lists_the_second_answer(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -392,6 +407,7 @@ def test_a_question_row_repeated_by_the_client_lists_the_second_answer(tmp_path)
     assert (item.cell, item.text) == (f"C{again}", "180") and f"第 {aov.row} 行" in item.reason
 
 
+@pytest.mark.slow
 def test_text_typed_in_a_tables_help_or_header_rows_is_listed(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -405,6 +421,7 @@ def test_text_typed_in_a_tables_help_or_header_rows_is_listed(tmp_path):
     assert result.brief.competitors == []
 
 
+@pytest.mark.slow
 def test_a_journey_row_whose_answers_were_all_invalid_is_not_imported_as_a_bare_stage(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -435,6 +452,7 @@ def test_a_table_row_without_its_required_column_is_listed_whole(tmp_path):
     assert any("整行未导入" in r for r in reasons) and any("数字" in r for r in reasons)
 
 
+@pytest.mark.slow
 def test_text_outside_a_table_is_listed(tmp_path):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -454,6 +472,7 @@ def test_an_industry_without_a_template_is_kept_and_listed_with_the_known_ones(t
     assert result.brief.client.industry == "母婴用品" and "母婴" in item.suggestion
 
 
+@pytest.mark.slow
 def test_unresolved_answers_are_written_as_comments_above_the_brief(tmp_path, capsys):
     _, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -490,6 +509,7 @@ def test_a_workbook_without_the_version_marker_exits_2(tmp_path, capsys):
     assert code == 2 and "no template version marker" in err.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_a_workbook_of_another_template_version_exits_2(tmp_path, capsys):
     path, wb = blank_form(tmp_path)
     wb["_meta"]["B1"] = "0"
@@ -498,6 +518,7 @@ def test_a_workbook_of_another_template_version_exits_2(tmp_path, capsys):
     assert code == 2 and "wrong template version: expected 1, got 0" in err.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_a_workbook_missing_a_sheet_exits_2_naming_it(tmp_path, capsys):
     path, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -507,6 +528,7 @@ def test_a_workbook_missing_a_sheet_exits_2_naming_it(tmp_path, capsys):
     assert code == 2 and err.splitlines()[0].startswith(f"error: {path}:竞品: sheet missing")
 
 
+@pytest.mark.slow
 def test_a_table_sheet_without_its_header_rows_exits_2_naming_the_file_and_sheet(tmp_path, capsys):
     path, wb = blank_form(tmp_path)
     fill_minimum(wb)
@@ -518,6 +540,7 @@ def test_a_table_sheet_without_its_header_rows_exits_2_naming_the_file_and_sheet
     assert code == 2 and first.startswith(f"error: {path}:{journey.title}: no header row")
 
 
+@pytest.mark.slow
 def test_a_workbook_without_the_client_name_names_the_cell(tmp_path):
     path, wb = blank_form(tmp_path, industry="母婴")
     with pytest.raises(DataError) as caught:

@@ -1,12 +1,14 @@
 """The live session prepares the client's notebooks, parameterized, without running them."""
 
 import nbformat
+import pytest
 
 from diag import paths
 from diag.cli import main
 from diag.live.session import prepare_session
 
 
+@pytest.mark.slow
 def test_a_live_session_holds_the_flows_notebooks_with_the_clients_parameters(tmp_path):
     brief = paths.BRIEFS / "laomian-canyin.yaml"
     folder = prepare_session(brief, root=tmp_path)

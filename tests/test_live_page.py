@@ -94,6 +94,7 @@ def test_bad_requests_are_answered_400_with_the_place_named(url: str, body: byte
     assert status == 400 and json.loads(answer)["error"].startswith(message)
 
 
+@pytest.mark.slow
 def test_saving_and_deleting_a_scenario_through_the_api(url: str, app: LiveApp):
     status, body = call(url + "api/scenarios", "POST", json.dumps({"name": "提价", "levers": {"aov": 150}}).encode())
     assert status == 200 and [s["name"] for s in json.loads(body)["saved"]] == ["提价"]

@@ -58,6 +58,7 @@ def test_a_name_with_a_phone_number_is_masked():
     assert "13800138000" not in record("给13800138000的方案")["name"]
 
 
+@pytest.mark.slow
 def test_saving_writes_the_scenario_into_both_results_files_and_its_chart(run_dir: Path):
     r = record("提客单价", aov=137.5)
     saved = save_scenario(run_dir, r, projection_png(r))
@@ -90,6 +91,7 @@ def test_without_saved_scenarios_the_results_are_unchanged(run_dir: Path):
     assert with_saved_scenarios(results) is results
 
 
+@pytest.mark.slow
 def test_saved_scenarios_follow_the_reports_gmv_scenarios_side_by_side(run_dir: Path):
     for name, aov in (("稳健", 130.0), ("进取", 150.0)):
         r = record(name, aov=aov)
@@ -109,6 +111,7 @@ def test_saved_scenarios_follow_the_reports_gmv_scenarios_side_by_side(run_dir: 
         == STRATEGY_BLOCKS                                                  # the file itself is not rewritten
 
 
+@pytest.mark.slow
 def test_diag_report_prints_the_saved_scenarios_in_the_strategy_section(run_dir: Path):
     r = record("社群转化6%", group_conversion=0.06)
     save_scenario(run_dir, r, projection_png(r))

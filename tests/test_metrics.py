@@ -79,11 +79,13 @@ def test_as_of_cuts_later_orders_and_sets_recency(tiny):
     assert m["repurchase_rate"] == 0.5 and m["median_repurchase_days"] == 10
 
 
+@pytest.mark.slow
 def test_metrics_from_path_and_from_orders_data_agree(tiny):
     a, b = compute_metrics(tiny), compute_metrics(read_orders(tiny))
     assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
 
 
+@pytest.mark.slow
 def test_clv_block_says_not_fitted_with_the_reason_instead_of_failing(tiny):
     clv = compute_metrics(tiny)["clv"]
     assert clv["model"] == "bgnbd+gamma-gamma"
@@ -110,6 +112,7 @@ def cdnow_csv(cdnow_dir: Path, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_cdnow_headline_figures(cdnow_dir, tmp_path):
     m = compute_metrics(cdnow_csv(cdnow_dir, tmp_path))
     assert m["customers"] == 2357 and m["orders"] == 6919 and m["excluded_orders"] == 0
@@ -119,6 +122,7 @@ def test_cdnow_headline_figures(cdnow_dir, tmp_path):
                                                  header=None)[4].sum(), abs=0.01)
 
 
+@pytest.mark.slow
 def test_cdnow_clv_summary_matches_the_clv_module(cdnow_dir, tmp_path):
     from diag.areas import clv, people
     from diag.areas.metrics import clv_summary_sql
@@ -139,6 +143,7 @@ def test_cdnow_clv_summary_matches_the_clv_module(cdnow_dir, tmp_path):
     assert got["frequency"].sum() == published["frequency"].sum()
 
 
+@pytest.mark.slow
 def test_cdnow_people_frames_agree_with_metrics(cdnow_dir, tmp_path):
     from diag.areas import people
 
@@ -156,6 +161,7 @@ def test_cdnow_people_frames_agree_with_metrics(cdnow_dir, tmp_path):
 
 # -- CLV sampling ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_clv_fitted_on_a_sample_agrees_with_the_full_fit(tmp_path):
     import sys
 
@@ -186,6 +192,7 @@ def test_cli_prints_json_with_every_contract_key(tiny, capsys):
     assert KEYS <= set(out) and out["orders"] == 8
 
 
+@pytest.mark.slow
 def test_cli_table_and_as_of(tiny, capsys):
     assert main(["metrics", str(tiny), "--format", "table", "--as-of", "2025-01-31"]) == 0
     out = capsys.readouterr().out
@@ -193,6 +200,7 @@ def test_cli_table_and_as_of(tiny, capsys):
     assert "30天复购率" in out and "60天复购率" in out and "90天复购率" in out
 
 
+@pytest.mark.slow
 def test_cli_table_names_unusable_rows_in_chinese(tmp_path, capsys):
     path = tmp_path / "o.csv"
     path.write_text("订单号,客户ID,支付时间,实付金额\no1,c1,2025-01-02,10\no2,c1,,5\n", encoding="utf-8")
@@ -215,6 +223,7 @@ def test_cli_missing_file_exits_2(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("error: ")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [
     "o1,A,2025-01-01 10:00,100,已完成\n",                    # exact duplicate of a row
     "o3,A,2025-01-11 09:00,7,已完成\no4,B,2025-01-05 12:00,1,已退款\n"])   # a second line; a refunded line
@@ -227,6 +236,7 @@ def test_fast_path_and_frame_path_agree_on_duplicates_and_multi_line_orders(tmp_
     assert a["data_quality"]["duplicates"] == (1 if "10:00,100" in extra else 0)
 
 
+@pytest.mark.slow
 def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path, capsys):
     path = tmp_path / "o.csv"
     path.write_text("订单号,user_key,支付时间,实付金额\no1,u1,2025-01-02,10\no2,u1,2025-01-09,5\n",

@@ -11,6 +11,8 @@ import yaml
 
 from diag import paths
 
+pytestmark = pytest.mark.slow  # runs notebooks in a kernel
+
 ORDERS = """订单号,买家手机号,支付时间,实付金额,订单来源
 A1,13800000001,2024-01-01 10:00,100,门店
 A2,13800000001,2024-01-11 10:00,200,门店

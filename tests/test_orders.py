@@ -29,6 +29,7 @@ def write(tmp_path: Path, text: str, name: str = "orders.csv", encoding: str = "
 
 # -- encodings and formats ---------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_csv_is_read_in_every_supported_encoding(tmp_path, encoding):
     data = read_orders(write(tmp_path, BASIC, encoding=encoding))
@@ -37,6 +38,7 @@ def test_csv_is_read_in_every_supported_encoding(tmp_path, encoding):
     assert data.quality.encoding == ("utf-8" if encoding.startswith("utf") else "gb18030")
 
 
+@pytest.mark.slow
 def test_gbk_line_item_export_is_summed_filtered_and_counted():
     data = read_orders(DATA / "youzan_lines_gbk.csv")
     q = data.quality
@@ -86,6 +88,7 @@ def test_parquet_with_typed_columns_is_read(tmp_path):
 
 # -- columns ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("field", ["order_id", "customer_id", "paid_at", "amount"])
 def test_every_contract_alias_of_a_required_field_is_recognised(tmp_path, field):
     headers = {"order_id": "订单号", "customer_id": "客户ID", "paid_at": "支付时间", "amount": "实付金额"}
@@ -117,6 +120,7 @@ def test_explicit_mapping_wins_over_aliases(tmp_path):
     assert data.orders["amount"].tolist() == [12.0]
 
 
+@pytest.mark.slow
 def test_order_level_amount_alone_is_taken_once_per_order(tmp_path):
     text = ("订单号,客户ID,支付时间,商品名称,订单实付金额\n"
             "o1,c1,2025-01-02,a,100\no1,c1,2025-01-02,b,100\n")
@@ -128,6 +132,7 @@ def test_order_level_amount_alone_is_taken_once_per_order(tmp_path):
 
 # -- values -------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_amount_texts_parse(tmp_path):
     amounts = ['"¥1,299.00"', "￥88", '"1,299元"', " 12.5 ", "RMB 3"]
     text = "订单号,客户ID,支付时间,实付金额\n" + "".join(
@@ -136,6 +141,7 @@ def test_amount_texts_parse(tmp_path):
     assert data.orders["amount"].tolist() == [1299.0, 88.0, 1299.0, 12.5, 3.0]
 
 
+@pytest.mark.slow
 def test_mixed_date_formats_parse(tmp_path):
     dates = ["2025/3/5 14:03:22", "2025-03-05 14:03", "2025-03-05", "20250305", "2025年3月5日",
              "2025.03.05", "45721"]
@@ -145,6 +151,7 @@ def test_mixed_date_formats_parse(tmp_path):
     assert (data.orders["paid_at"].dt.normalize() == pd.Timestamp("2025-03-05")).all()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status,excluded", [
     ("交易关闭", True), ("已关闭", True), ("已取消", True), ("取消", True), ("待付款", True),
     ("未付款", True), ("等待买家付款", True), ("退款成功", True), ("已退款", True), ("全额退款", True),
@@ -260,6 +267,7 @@ def test_all_orders_excluded_is_a_data_error(tmp_path):
         read_orders(write(tmp_path, "订单号,客户ID,支付时间,实付金额,订单状态\no1,c1,2025-01-02,1,已取消\n"))
 
 
+@pytest.mark.slow
 def test_gbk_bytes_after_a_pure_ascii_head_are_still_read_as_gbk(tmp_path):
     head = b"order_id,customer_id,date,amount\n"
     body = b"".join(f"o{i},c{i},2025-01-02,1\n".encode() for i in range(300_000))   # > 4 MB of ASCII
@@ -270,6 +278,7 @@ def test_gbk_bytes_after_a_pure_ascii_head_are_still_read_as_gbk(tmp_path):
     assert "张三" in set(data.orders["customer_id"])
 
 
+@pytest.mark.slow
 def test_odd_values_after_the_sniffed_sample_are_still_parsed(tmp_path):
     rows = "".join(f"o{i},c{i % 97},2025-01-02 10:00:00,{i % 50}.5\n" for i in range(30_000))
     tail = 'x1,c1,2025/3/5 14:03:22,"¥1,299.00"\nx2,c1,never,1\n'
@@ -279,6 +288,7 @@ def test_odd_values_after_the_sniffed_sample_are_still_parsed(tmp_path):
     assert data.quality.unusable == {"unparseable date": 1}
 
 
+@pytest.mark.slow
 def test_short_rows_are_padded_with_missing_values(tmp_path):
     text = "订单号,客户ID,支付时间,实付金额,门店\no1,c1,2025-01-02,10,静安\no2,c1,2025-01-03,5\n"
     data = read_orders(write(tmp_path, text))
@@ -302,6 +312,7 @@ def test_status_rule_on_raw_cells_agrees_with_status_excluded_for_sampled_and_un
     assert got is status_excluded(cleaned)
 
 
+@pytest.mark.slow
 def test_metrics_path_counts_a_padded_status_as_excluded_like_the_frame_path(tmp_path):
     from diag.areas.metrics import compute_metrics
 
@@ -324,6 +335,7 @@ CLOSED_WITHOUT_PAYMENT = (
     "z5,c4,,12,交易成功\n")             # a kept order without a date stays unusable
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path_kind", ["frame", "metrics"])
 def test_closed_or_unpaid_orders_with_blank_cells_count_as_excluded_not_unusable(tmp_path, path_kind):
     from diag.areas.metrics import compute_metrics

@@ -11,6 +11,8 @@ from exports import PLATFORMS, write
 from diag.areas.metrics import compute_metrics
 from diag.cli import main
 
+pytestmark = pytest.mark.slow  # generates and reads seeded platform exports
+
 FIGURES = ("orders", "excluded_orders", "customers", "gmv", "aov", "repurchase_rate", "first_date",
            "last_date")
 

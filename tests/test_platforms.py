@@ -52,6 +52,7 @@ def _profile(**over):
     return data
 
 
+@pytest.mark.slow
 def test_a_firm_folder_adds_a_profile_that_detection_then_uses(tmp_path, monkeypatch):
     folder = tmp_path / "platforms"
     folder.mkdir()

@@ -390,6 +390,7 @@ A7,13800000005,2025-03-28 21:30,110,交易成功
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in ("diag.readers.orders", "diag.areas.metrics")),
                     reason="the orders reader / metrics are not written yet")
 def test_the_strategy_notebook_runs_headless_and_records_the_plan(tmp_path):

@@ -192,6 +192,7 @@ def _health_orders() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.mark.slow
 def test_a_hand_built_client_gets_reminders_from_its_own_categories_and_a_plan_in_its_own_words():
     from diag.areas import people
     lines = _health_orders()

@@ -5,10 +5,12 @@ import json
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pytest
 
 from diag.record import Recorder, load_results, merge_results
 
 
+@pytest.mark.slow
 def test_numbers_tables_and_figures_land_in_results_json(tmp_path):
     rec = Recorder(tmp_path, "diagnosis", "人货场诊断")
     rec.number("gmv", np.float64(1234.5), label="GMV", unit="元", definition="有效订单实付金额之和",
@@ -59,6 +61,7 @@ def test_free_text_is_scrubbed(tmp_path):
     assert rec.blocks[0]["text"] == "客户 139****5678 反馈"
 
 
+@pytest.mark.slow
 def test_in_a_kernel_numbers_findings_and_figures_are_shown_masked(tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
@@ -80,6 +83,7 @@ def test_outside_a_kernel_nothing_is_displayed(tmp_path):
     assert Recorder(tmp_path, "diagnosis", "人货场诊断").show is False
 
 
+@pytest.mark.slow
 def test_outputs_get_the_mode_of_an_ordinary_file_not_a_private_one(tmp_path):
     import os
     import stat

@@ -1,6 +1,7 @@
 """Reminders per category: measured P25/P50/P75 with 30 repeat buyers, else the template's cycle; long cycles get service."""
 
 import pandas as pd
+import pytest
 
 from diag.industries.registry import load_industry
 from diag.strategy import plays
@@ -45,6 +46,7 @@ def test_without_categories_the_overall_cycle_gives_one_row():
     assert out["touches"][0] == "新品/时令推荐"  # a restaurant never gets a 使用关怀
 
 
+@pytest.mark.slow
 def test_the_blanket_reminder_rule_is_rewritten_category_by_category():
     from tests.test_plays import brief_for
     template = load_industry("母婴")

@@ -11,6 +11,8 @@ import yaml
 from diag.cli import main
 from diag.run.client import REVIEW, run_client
 
+pytestmark = pytest.mark.slow  # runs notebooks in real kernels
+
 ORDERS = """订单号,买家手机号,支付时间,实付金额,订单状态
 A01,13800000001,2026-01-03 10:00,100,交易成功
 A02,13800000002,2026-01-15 11:00,80,交易成功

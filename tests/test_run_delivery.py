@@ -13,6 +13,8 @@ from test_run import _notebook, tiny_brief
 from diag import paths
 from diag.run.client import run_client
 
+pytestmark = pytest.mark.slow  # runs notebooks and LibreOffice
+
 sys.path.insert(0, str(Path(__file__).parent / "report"))
 from firm_template import FIRM_RED, make_firm_template  # noqa: E402  (the report tests' firm template)
 

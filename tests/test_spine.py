@@ -9,10 +9,12 @@ import pytest
 from diag.areas import diagnosis as dx
 from diag.brief.model import load_brief
 from diag.industries.registry import load_industry
-from diag.readers.orders import read_orders
+from diag.readers.load import load_data
 from diag.strategy import playbook as pb
 from diag.strategy import spine, tasks
 from diag.strategy.ranking import WINDOWS
+
+pytestmark = pytest.mark.slow  # evaluates the four demo clients
 
 BRIEFS = sorted((Path(__file__).parents[1] / "briefs").glob("*.yaml"))
 
@@ -20,8 +22,9 @@ BRIEFS = sorted((Path(__file__).parents[1] / "briefs").glob("*.yaml"))
 def evaluated(path):
     brief = load_brief(path)
     template = load_industry(brief.client.industry)
-    data = read_orders(brief.data_path("orders"), columns=brief.data.columns or None)
-    evidence = dx.gather(brief, data)
+    loaded = load_data(brief)
+    data = loaded.orders
+    evidence = dx.gather(brief, data, loaded.contacts, loaded.groups)
     measured = pb.measured_metrics(evidence.measured)
     ev = spine.evaluate(brief, template, evidence.metrics, data.orders, measured)
     team = pb.team_plan(template, headcount=brief.team.headcount, gene=brief.team.gene)

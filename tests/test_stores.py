@@ -13,6 +13,8 @@ from diag.areas import stores as st
 from diag.cli import main
 from diag.demo.chain import write_chain
 
+pytestmark = pytest.mark.slow  # a 50-store chain run with --per-store
+
 
 def _orders(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["store", "customer_id", "paid_at", "amount"])

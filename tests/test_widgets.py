@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from diag.brief.model import load_brief
 from diag.intake.widgets import brief_form
+
+pytestmark = pytest.mark.slow  # builds the JupyterLab form
 
 
 def brief_file(tmp_path: Path) -> Path:

@@ -97,22 +97,21 @@ class Evidence:
     measured: dict[str, float | None]
 
 
-def gather(brief: Any, data: Any) -> Evidence:
+def gather(brief: Any, data: Any, contacts: pd.DataFrame | None = None,
+           groups: pd.DataFrame | None = None) -> Evidence:
     """Return the client's measured evidence: the metrics, channel mix, WeCom statistics.
 
-    ``brief`` is a :class:`diag.brief.model.Brief`, ``data`` its :class:`diag.readers.orders.OrdersData`.
-    One place computes this so the diagnosis and the strategy quote the same numbers.
+    ``brief`` is a :class:`diag.brief.model.Brief`, ``data`` its :class:`diag.readers.orders.OrdersData`,
+    ``contacts`` / ``groups`` its WeCom statistics (``None`` when the brief names none),
+    all as :func:`diag.readers.load.load_data` returns them.  One place computes this so
+    the diagnosis and the strategy quote the same numbers.
     """
     from diag.areas import scene
     from diag.areas.metrics import compute_metrics
-    from diag.readers import wecom
 
     metrics = compute_metrics(data, as_of=brief.data.as_of)
     reach = {c.name: c.monthly_reach for c in brief.scene.channels if c.monthly_reach}
     channels = scene.channel_mix(data.orders, reach=reach)
-    contacts_path, groups_path = brief.data_path("wecom_contacts"), brief.data_path("wecom_groups")
-    contacts = wecom.read_contact_stats(contacts_path) if contacts_path else None
-    groups = wecom.read_group_stats(groups_path) if groups_path else None
     summary = scene.wecom_summary(contacts, groups)
     values = measured(metrics, summary, group_members=brief.assets.group_members, channels=channels)
     return Evidence(metrics, channels, contacts, groups, summary, values)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from diag.brief.labels import FIELDS
 from diag.errors import DataError
 from diag.intake.answers import AnswerError, as_text
+from diag.intake.fields import Unresolved, item_model, model_at, parse_answer, reason, set_at
 from diag.intake.style import CODE_ROW, HEADERS, TABLE_HINT, TITLE_HINT
 
 Cells = dict[str, tuple[str, str, str, str]]
@@ -122,8 +123,6 @@ def read_sheets(wb: Any, specs: list[Any], path: Path, lang: str
 
 def _read_fields(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
                  lang: str, data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str]) -> None:
-    from diag.intake.workbook import Unresolved, _set, parse_answer
-
     by_code = {f.path: f for f in spec.fields}
     by_label = {}
     for f in spec.fields:
@@ -169,12 +168,11 @@ def _read_fields(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tupl
             continue
         if parsed in ("", [], {}):
             continue
-        _set(data, f.path, parsed)
+        set_at(data, f.path, parsed)
 
 
 def _list_unknown_row(sheet: str, r: int, row: dict[int, Any], frame: set[str], unresolved: list[Any]) -> None:
     """List the content of a fields-sheet row that holds no question of the form."""
-    from diag.intake.workbook import Unresolved
 
     row = {c: v for c, v in row.items() if as_text(v) not in frame}
     question = as_text(row[2]) if 2 in row else ""
@@ -212,12 +210,11 @@ def _columns(grid: dict[tuple[int, int], Any], spec: Any) -> tuple[int, dict[int
 def _read_table(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
                 lang: str, data: dict[str, Any], cells: Cells, unresolved: list[Any], notes: list[str],
                 path: Path) -> None:
-    from diag.intake.workbook import Unresolved, _reason, _set, parse_answer
 
     header, cols = _columns(grid, spec)
     if not cols:
         raise DataError("no header row with the form's column names found", file=path, where=sheet)
-    item_model = _item_model(spec)
+    row_model = _row_model(spec)
     last_col = max(cols)
     _list_outside_rows(sheet, grid, covered, spec, header, unresolved)
     records: list[dict[str, Any]] = []
@@ -257,7 +254,7 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple
             where[f.name] = (sheet, coord, f.label(lang), text)
         for _ in range(len(cols) + 1):
             try:
-                item_model.model_validate(record)
+                row_model.model_validate(record)
                 break
             except ValidationError as exc:
                 error = exc.errors()[0]
@@ -272,7 +269,7 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple
                     break
                 sheet_, coord, label, text = where[name]
                 unresolved.append(Unresolved(sheet_, coord, f.path if f else name, label, text,
-                                             _reason(error)))
+                                             reason(error)))
                 record.pop(name)
         if spec.key == "journey" and set(record) == {"stage"}:
             continue  # every answer of the row was invalid (listed above): a bare stage is not a note
@@ -285,13 +282,12 @@ def _read_table(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple
         for name, place in where.items():
             cells[f"{spec.list_path}[{i}].{name}"] = place
     if records:
-        _set(data, spec.list_path, records)
+        set_at(data, spec.list_path, records)
 
 
 def _list_outside_rows(sheet: str, grid: dict[tuple[int, int], Any], covered: set[tuple[int, int]], spec: Any,
                        header: int, unresolved: list[Any]) -> None:
     """List what a client typed above a table's header row (title, code and header rows)."""
-    from diag.intake.workbook import Unresolved
 
     own = _frame_texts(spec) | {f.name for f in spec.fields}
     for f in spec.fields:
@@ -307,11 +303,8 @@ def _is_template_row(row: dict[int, Any], cols: dict[int, Any]) -> bool:
     return all(as_text(v) in _template_texts(cols[c]) for c, v in row.items())
 
 
-def _item_model(spec: Any) -> Any:
-    from diag.intake.workbook import _item_model as item
-    from diag.intake.workbook import _model_at
-
-    return item(_model_at(spec.list_path)[1])
+def _row_model(spec: Any) -> Any:
+    return item_model(model_at(spec.list_path)[1])
 
 
 def _merge_stages(records: list[dict[str, Any]], where: list[dict[str, Any]], notes: list[str],

@@ -9,16 +9,14 @@ cells stay editable and rows may be inserted.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from diag.brief.labels import ENUM_EN
-
-if TYPE_CHECKING:
-    from diag.intake.workbook import FormField, SheetSpec
+from diag.intake.fields import FormField, SheetSpec
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEADER_FILL = PatternFill("solid", fgColor="1F6F8B")

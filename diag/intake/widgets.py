@@ -18,7 +18,8 @@ import yaml
 
 from diag.brief.model import Brief, brief_errors, save_brief
 from diag.intake.answers import AnswerError, as_text
-from diag.intake.workbook import FormField, _display, _get, _set, form_sheets, parse_answer
+from diag.intake.fields import FormField, get_at, parse_answer, set_at
+from diag.intake.workbook import _display, form_sheets
 
 __all__ = ["BriefForm", "brief_form"]
 
@@ -66,7 +67,7 @@ class BriefForm:
     # -- building ---------------------------------------------------------------------
     def _field_row(self, w: Any, f: FormField) -> Any:
         label = f.label(self.lang) + (" *" if f.required else "")
-        current = _display(_get(self.data, f.path), f.kind, self.lang)
+        current = _display(get_at(self.data, f.path), f.kind, self.lang)
         if f.kind in ("enum", "bool"):
             options = [""] + (list(f.choices) if f.kind == "enum" else ["是", "否"])
             value = current if current in options else ""
@@ -83,7 +84,7 @@ class BriefForm:
 
     def _table_row(self, w: Any, spec: Any) -> Any:
         path = spec.list_path
-        records = _get(self.data, path) or []
+        records = get_at(self.data, path) or []
         text = yaml.safe_dump(records, allow_unicode=True, sort_keys=False) if records else ""
         columns = "、".join(f"{f.name}（{f.label(self.lang)}）" for f in spec.fields)
         area = w.Textarea(value=text, placeholder=f"- {spec.fields[0].name}: {spec.fields[0].example}",
@@ -112,7 +113,7 @@ class BriefForm:
             self.messages[f.path].value = _message(f"⚠ {exc.reason}{hint}", BAD)
             self.invalid[f.path] = f"「{text}」{exc.reason}"
             return
-        _set(self.data, f.path, value.isoformat() if hasattr(value, "isoformat") else value)
+        set_at(self.data, f.path, value.isoformat() if hasattr(value, "isoformat") else value)
         self.messages[f.path].value = _message("✓", OK)
 
     def _table_changed(self, path: str, text: str) -> None:
@@ -128,13 +129,13 @@ class BriefForm:
             self.invalid[path] = "应为列表"
             return
         if records:
-            _set(self.data, path, records)
+            set_at(self.data, path, records)
         else:
             self._remove(path)
         self.messages[path].value = _message("✓", OK)
 
     def _remove(self, path: str) -> None:
-        parent = _get(self.data, path.rsplit(".", 1)[0]) if "." in path else self.data
+        parent = get_at(self.data, path.rsplit(".", 1)[0]) if "." in path else self.data
         if isinstance(parent, dict):
             parent.pop(path.rsplit(".", 1)[-1], None)
 

@@ -14,8 +14,6 @@ brief for the consultant — never guessed.
 from __future__ import annotations
 
 import datetime as _dt
-import types
-import typing
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -23,13 +21,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
 
 from diag.brief.labels import ENUM_EN, FIELDS, INSTRUCTIONS, SHEETS
-from diag.brief.model import Brief, _share, brief_to_dict, save_brief
+from diag.brief.model import Brief, brief_to_dict, save_brief
 from diag.errors import DataError, TemplateError, UsageError
 from diag.intake import answers
+from diag.intake import style as style
+from diag.intake.fields import (
+    FormField,
+    SheetSpec,
+    Unresolved,
+    fields_of,
+    get_at,
+    item_model,
+    kind_of,
+    model_at,
+    reason,
+)
+from diag.intake.read import read_sheets
 
 __all__ = ["FORM_VERSION", "FormField", "SheetSpec", "ImportResult", "Unresolved", "form_sheets",
            "write_form", "read_workbook", "import_workbook", "industry_choices"]
@@ -44,125 +54,6 @@ EXAMPLE_TAG = {"zh": "示例", "en": "e.g."}
 
 # -- the form's structure, derived from the Brief model ----------------------------------
 
-@dataclass(frozen=True)
-class FormField:
-    """One answer cell (a ``fields`` sheet row or a ``table`` sheet column)."""
-
-    path: str
-    name: str
-    kind: str  # text number money count share days months bool enum list map map_share date
-    choices: tuple[str, ...] = ()
-    required: bool = False
-
-    def label(self, lang: str = "zh") -> str:
-        """Return the label shown to the client."""
-        entry = FIELDS[self.path]
-        return entry[0] if lang == "zh" else entry[1]
-
-    def help(self, lang: str = "zh") -> str:
-        """Return the help text."""
-        entry = FIELDS[self.path]
-        return entry[2] if lang == "zh" else entry[3]
-
-    @property
-    def example(self) -> str:
-        """Return the example answer."""
-        return FIELDS[self.path][4]
-
-
-@dataclass(frozen=True)
-class SheetSpec:
-    """One sheet of the workbook."""
-
-    key: str
-    title_zh: str
-    title_en: str
-    layout: str  # "fields" or "table"
-    fields: tuple[FormField, ...]
-    list_path: str | None = None  # for tables: the brief's list field
-
-    def title(self, lang: str = "zh") -> str:
-        """Return the sheet name in ``lang``."""
-        return self.title_zh if lang == "zh" else self.title_en
-
-
-def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
-    """Return (bare type, metadata) with Optional and Annotated removed."""
-    metadata: list[Any] = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            metadata += list(annotation.__metadata__)
-            annotation = annotation.__origin__
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0]
-        else:
-            return annotation, metadata
-
-
-def _kind(name: str, annotation: Any) -> tuple[str, tuple[str, ...]]:
-    bare, metadata = _unwrap(annotation)
-    origin = typing.get_origin(bare)
-    if origin is typing.Literal:
-        return "enum", tuple(typing.get_args(bare))
-    if origin is list:
-        return "list", ()
-    if origin is dict:
-        value, meta = _unwrap(typing.get_args(bare)[1])
-        return ("map_share" if any(getattr(m, "func", None) is _share for m in meta) else "map"), ()
-    if any(getattr(m, "func", None) is _share for m in metadata):
-        return "share", ()
-    if bare is bool:
-        return "bool", ()
-    if bare is _dt.date:
-        return "date", ()
-    if bare is int:
-        return ("months" if name.endswith("_months") else "count"), ()
-    if bare is float:
-        if name.endswith("_days"):
-            return "days", ()
-        return ("money" if name in ("aov", "price_min", "price_max", "gmv_target", "budget") else "number"), ()
-    return "text", ()
-
-
-def _item_model(annotation: Any) -> type[BaseModel] | None:
-    bare, _ = _unwrap(annotation)
-    if typing.get_origin(bare) is list:
-        inner = typing.get_args(bare)[0]
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return inner
-    if isinstance(bare, type) and issubclass(bare, BaseModel):
-        return bare
-    return None
-
-
-def _model_at(path: str) -> tuple[type[BaseModel], Any]:
-    """Return (model holding the last part of ``path``, that field's annotation)."""
-    model: type[BaseModel] = Brief
-    parts = path.split(".")
-    for part in parts[:-1]:
-        inner = _item_model(model.model_fields[part].annotation)
-        assert inner is not None, path
-        model = inner
-    return model, model.model_fields[parts[-1]].annotation
-
-
-def _fields_of(model: type[BaseModel], prefix: str, *, skip_records: bool) -> list[FormField]:
-    out = []
-    for name, info in model.model_fields.items():
-        if name == "source":
-            continue
-        if skip_records and typing.get_origin(_unwrap(info.annotation)[0]) is list \
-                and _item_model(info.annotation) is not None:
-            continue
-        if _item_model(info.annotation) is not None and typing.get_origin(_unwrap(info.annotation)[0]) is not list:
-            continue  # a nested section, listed on its own sheet
-        kind, choices = _kind(name, info.annotation)
-        out.append(FormField(f"{prefix}{name}", name, kind, choices, info.is_required()))
-    return out
-
-
 def form_sheets() -> list[SheetSpec]:
     """Return the workbook's sheets with their fields, derived from the Brief model."""
     sheets = []
@@ -172,16 +63,16 @@ def form_sheets() -> list[SheetSpec]:
         for prefix in prefixes:
             if layout == "table":
                 list_path = prefix
-                item = _item_model(_model_at(prefix)[1])
+                item = item_model(model_at(prefix)[1])
                 assert item is not None, prefix
-                fields += _fields_of(item, f"{prefix}.", skip_records=True)
-            elif prefix in Brief.model_fields and _item_model(Brief.model_fields[prefix].annotation) is None:
-                kind, choices = _kind(prefix, Brief.model_fields[prefix].annotation)
+                fields += fields_of(item, f"{prefix}.", skip_records=True)
+            elif prefix in Brief.model_fields and item_model(Brief.model_fields[prefix].annotation) is None:
+                kind, choices = kind_of(prefix, Brief.model_fields[prefix].annotation)
                 fields.append(FormField(prefix, prefix, kind, choices))
             else:
-                section = _item_model(Brief.model_fields[prefix].annotation)
+                section = item_model(Brief.model_fields[prefix].annotation)
                 assert section is not None, prefix
-                fields += _fields_of(section, f"{prefix}.", skip_records=True)
+                fields += fields_of(section, f"{prefix}.", skip_records=True)
         sheets.append(SheetSpec(key, zh, en, layout, tuple(fields), list_path))
     return sheets
 
@@ -228,7 +119,6 @@ def write_form(path: str | Path, *, industry: str | None = None, lang: str = "zh
     from openpyxl import Workbook
     from openpyxl.workbook.defined_name import DefinedName
 
-    from diag.intake import style as style
 
     if lang not in ("zh", "en"):
         raise UsageError(f"expected --lang zh or en, got '{lang}'", file="--lang")
@@ -259,12 +149,12 @@ def write_form(path: str | Path, *, industry: str | None = None, lang: str = "zh
         if spec.layout == "fields":
             rows = []
             for f in spec.fields:
-                value = _display(_get(values, f.path), f.kind, lang)
+                value = _display(get_at(values, f.path), f.kind, lang)
                 example = hints.get(f.path) or f.example
                 rows.append((f, value, example))
             style.fields_sheet(ws, spec, rows, lang, _FORMATS, industry_list)
         else:
-            records = _get(values, spec.list_path or "") or []
+            records = get_at(values, spec.list_path or "") or []
             shown = [[_display(rec.get(f.name), f.kind, lang) for f in spec.fields] for rec in records]
             n_rows = max(TABLE_ROWS.get(spec.key, 30), len(shown) + 10)
             prefill = None
@@ -295,40 +185,7 @@ def _template_hints(industry: str, lang: str) -> dict[str, str]:
     return out
 
 
-def _get(data: dict[str, Any], path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(part)  # type: ignore[assignment]
-    return data
-
-
-def _set(data: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
-
-
 # -- reading a filled form ---------------------------------------------------------------
-
-@dataclass
-class Unresolved:
-    """An answer the import could not interpret; left out of the brief for the consultant."""
-
-    sheet: str
-    cell: str
-    field: str
-    label: str
-    text: str
-    reason: str
-    suggestion: str | None = None
-
-    def __str__(self) -> str:
-        hint = f"；建议：{self.suggestion}" if self.suggestion else ""
-        field = f"（{self.field}）" if self.field else ""  # text on no question of the form has no field
-        return f"{self.sheet}!{self.cell} {self.label}{field}：「{self.text}」— {self.reason}{hint}"
-
 
 @dataclass
 class ImportResult:
@@ -338,26 +195,6 @@ class ImportResult:
     unresolved: list[Unresolved] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     path: Path | None = None
-
-
-def parse_answer(value: Any, f: FormField) -> Any:
-    """Return the brief value for one cell, or raise :class:`AnswerError`."""
-    if f.kind in ("number", "money", "count", "share", "days", "months"):
-        return answers.parse_number(value, kind=f.kind)
-    if f.kind == "list":
-        return answers.parse_list(value)
-    if f.kind == "map":
-        return answers.parse_mapping(value)
-    if f.kind == "map_share":
-        pairs = answers.parse_mapping(value)
-        return {k: answers.parse_number(v, kind="share") for k, v in pairs.items()}
-    if f.kind == "bool":
-        return answers.parse_bool(value)
-    if f.kind == "enum":
-        return answers.parse_choice(value, f.choices, ENUM_EN)
-    if f.kind == "date":
-        return answers.parse_date(value)
-    return answers.as_text(value)
 
 
 def _open(path: Path) -> Any:
@@ -383,7 +220,6 @@ def read_workbook(path: str | Path) -> ImportResult:
     Raises :class:`DataError` for a file that is not a workbook, has no or another
     template version, misses a sheet, or lacks the client's name or industry.
     """
-    from diag.intake.read import read_sheets
 
     path = Path(path)
     wb = _open(path)
@@ -410,7 +246,7 @@ def _validate(data: dict[str, Any], cells: dict[str, tuple[str, str, str, str]],
     """
     for _ in range(100):
         for required in ("client.name", "client.industry"):
-            if not _get(data, required):
+            if not get_at(data, required):
                 sheet, cell, label, _text = cells.get(required, ("企业概况", "C?", FIELDS[required][0], ""))
                 raise DataError(f"{label} ({required}) is required but empty", file=path,
                                 where=f"{sheet}!{cell}")
@@ -422,7 +258,7 @@ def _validate(data: dict[str, Any], cells: dict[str, tuple[str, str, str, str]],
                 n = next((n for n in range(len(loc), 0, -1) if ".".join(loc[:n]) in cells), len(loc))
                 key = ".".join(loc[:n])
                 sheet, cell, label, text = cells.get(key, ("?", "?", key, ""))
-                unresolved.append(Unresolved(sheet, cell, key, label, text, _reason(error)))
+                unresolved.append(Unresolved(sheet, cell, key, label, text, reason(error)))
                 _drop(data, loc[:n])
     raise DataError("too many invalid answers", file=path)  # pragma: no cover - bounded loop
 
@@ -432,19 +268,6 @@ def _drop(data: dict[str, Any], loc: list[str]) -> None:
         data = data.get(part, {}) if isinstance(data, dict) else {}
     if isinstance(data, dict):
         data.pop(loc[-1], None)
-
-
-def _reason(error: ErrorDetails) -> str:
-    kind, ctx = error["type"], error.get("ctx", {})
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"应不小于 {next(iter(ctx.values()), 0)}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"应不大于 {next(iter(ctx.values()), '')}"
-    if kind == "missing":
-        return "本行缺少必填项"
-    if kind == "string_pattern_mismatch":
-        return "只能包含字母、数字、汉字或 -"
-    return "不符合填写要求"
 
 
 def _check_industry(brief: Brief, cells: dict[str, tuple[str, str, str, str]],

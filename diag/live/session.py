@@ -34,7 +34,7 @@ def prepare_session(brief_path: Path, root: Path | None = None) -> Path:
     import papermill as pm
 
     brief_path = Path(brief_path).resolve()
-    brief, _ = prepare(brief_path)
+    brief, _, _ = prepare(brief_path)  # the files are read (bad input fails here); the notebooks read them live
     folder = (root or paths.OUTPUTS / ".live") / brief.slug
     folder.mkdir(parents=True, exist_ok=True)
     run_dir = folder / "run"

@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from diag.errors import DataError
+from diag.platforms.registry import known_headers as known_profile_headers
+from diag.platforms.registry import normalise_header
+from diag.readers.aliases import ALIASES
 
 HEAD_ROWS = 20
 _CHUNK = 1 << 24
@@ -41,10 +44,19 @@ class Layout:
     blank_rows: int = 0
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Return ``names`` with repeats numbered (``金额``, ``金额_1``, …), as DuckDB names repeated columns."""
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        seen[n] = k + 1
+        out.append(n if k == 0 else f"{n}_{k}")
+    return out
+
+
 def header_score(cells: Iterable[object], known: set[str]) -> int:
     """Return how many cells of a row are known headers."""
-    from diag.platforms.registry import normalise_header
-
     return sum(1 for c in cells if c not in (None, "") and normalise_header(c) in known)
 
 
@@ -61,11 +73,7 @@ def find_header_row(rows: Sequence[Sequence[object]], known: set[str]) -> tuple[
 
 def known_headers() -> set[str]:
     """Return every alias of the reader and every profile header, normalised."""
-    from diag.platforms.registry import known_headers as profile_headers
-    from diag.platforms.registry import normalise_header
-    from diag.readers.orders import ALIASES
-
-    out = profile_headers()
+    out = known_profile_headers()
     for names in ALIASES.values():
         out.update(normalise_header(n) for n in names)
     return out
@@ -135,15 +143,13 @@ def tolerant_csv(csv_path: Path, delim: str, skip: int) -> tuple[Any, list[str],
     """
     import pyarrow as pa
 
-    from diag.readers.orders_sql import _unique
-
     malformed = blank = 0
     with open(csv_path, "r", encoding="utf-8", errors="replace", newline="") as fh:
         reader = csv.reader((line.replace("\0", "") for line in fh), delimiter=delim, strict=False)
         for _ in range(skip):
             next(reader, None)
         header = next(reader, None) or []
-        names = _unique([h.strip() or f"column{i}" for i, h in enumerate(header)])
+        names = unique_names([h.strip() or f"column{i}" for i, h in enumerate(header)])
         cols: list[list[str | None]] = [[] for _ in names]
         width = len(names)
         while True:
@@ -250,8 +256,6 @@ def read_workbook(path: Path, known: set[str], folder: str | None = None) -> tup
     import pyarrow as pa
     from python_calamine import CalamineWorkbook
 
-    from diag.readers.orders_sql import _unique
-
     source = trim_empty_rows(path, folder) if folder else path
     try:
         wb = CalamineWorkbook.from_path(str(source))
@@ -285,7 +289,7 @@ def read_workbook(path: Path, known: set[str], folder: str | None = None) -> tup
     header = [cell_text(v) for v in next(rows, [])]
     while header and header[-1] is None:
         header.pop()
-    headers = _unique([(h or f"column{i}").strip() for i, h in enumerate(header)])
+    headers = unique_names([(h or f"column{i}").strip() for i, h in enumerate(header)])
     cols: list[list[str | None]] = [[] for _ in headers]
     width = len(headers)
     blank = 0

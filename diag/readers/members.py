@@ -12,7 +12,7 @@ import pandas as pd
 
 from diag.errors import DataError
 
-__all__ = ["ATTRIBUTES", "read_member_attributes", "attribute_summary"]
+__all__ = ["ATTRIBUTES", "read_member_table", "member_attributes", "read_member_attributes", "attribute_summary"]
 
 #: Attribute → header aliases (case- and space-insensitive).
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -24,7 +24,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
 
 
 def _read(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".xlsx", ".xls"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, dtype=str, engine="openpyxl")
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path).astype(str)
@@ -36,20 +36,31 @@ def _read(path: Path) -> pd.DataFrame:
     raise DataError("expected a CSV in UTF-8 or GBK/GB18030", file=path)
 
 
-def read_member_attributes(path: str | Path) -> pd.DataFrame:
-    """Return the member file's attribute columns renamed to :data:`ATTRIBUTES` keys (other columns dropped)."""
+def read_member_table(path: str | Path) -> pd.DataFrame:
+    """Return the member file as read, every column as text (CSV in UTF-8 or GBK, XLSX or Parquet)."""
     path = Path(path)
     try:
-        frame = _read(path)
-    except (OSError, ValueError, ImportError) as exc:
+        return _read(path)
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pandas and openpyxl raise many kinds for a damaged file
         raise DataError(f"expected a readable member list (CSV, XLSX or Parquet): {exc}", file=path) from None
-    norm = {str(c).strip().lower().replace(" ", ""): c for c in frame.columns}
+
+
+def member_attributes(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the member table's attribute columns renamed to :data:`ATTRIBUTES` keys (other columns dropped)."""
+    norm = {str(c).strip().lower().replace(" ", ""): c for c in table.columns}
     keep = {}
     for name, aliases in ATTRIBUTES.items():
         hit = next((norm[a.lower()] for a in aliases if a.lower() in norm), None)
         if hit is not None:
             keep[hit] = name
-    return frame[list(keep)].rename(columns=keep)
+    return table[list(keep)].rename(columns=keep)
+
+
+def read_member_attributes(path: str | Path) -> pd.DataFrame:
+    """Return the member file's attribute columns (:func:`member_attributes` of :func:`read_member_table`)."""
+    return member_attributes(read_member_table(path))
 
 
 def attribute_summary(members: pd.DataFrame, top: int = 4) -> list[dict[str, str]]:

@@ -13,6 +13,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from diag.errors import DataError
+from diag.readers.layout import (
+    Layout,
+    detect_text_encoding,
+    find_header_row,
+    head_rows,
+    known_headers,
+    read_workbook,
+    tolerant_csv,
+    transcode,
+)
 from diag.readers.meaning import (  # noqa: F401
     EXCLUDED_STATUS,
     KEPT_STATUS,
@@ -92,8 +102,6 @@ def _detect_encoding(path: Path) -> str:
     as UTF-8; DuckDB checks the rest as it reads and :func:`load` falls back to GB18030
     if it finds a byte that is not UTF-8.
     """
-    from diag.readers.layout import detect_text_encoding
-
     with open(path, "rb") as fh:
         head = fh.read(1 << 22)
     wide = detect_text_encoding(head)
@@ -117,16 +125,6 @@ def _sniff_delimiter(rows_text: str) -> str:
     return best if counts[best] else ","
 
 
-def _unique(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for n in names:
-        k = seen.get(n, 0)
-        seen[n] = k + 1
-        out.append(n if k == 0 else f"{n}_{k}")
-    return out
-
-
 #: Reading modes, tried in order by :func:`diag.readers.orders.load`: DuckDB with sniffed types,
 #: DuckDB with text columns, DuckDB on a re-encoded copy with clean line ends, Python's csv.
 MODES = ("fast", "text", "normalised", "tolerant")
@@ -136,16 +134,6 @@ def _open_source(con: Any, path: Path, folder: str, encoding: str | None = None,
                  ) -> tuple[dict[str, str], str, tuple[Path, str, int] | None, Any]:
     """Create the view ``src`` over the file; return its ``{header: type}``, encoding, for
     CSV the (UTF-8 file, delimiter, header row) DuckDB reads, and the :class:`Layout`."""
-    from diag.readers.layout import (
-        Layout,
-        find_header_row,
-        head_rows,
-        known_headers,
-        read_workbook,
-        tolerant_csv,
-        transcode,
-    )
-
     csv_info = None
     layout = Layout()
     suffix = path.suffix.lower()

@@ -13,7 +13,7 @@ then ``~/.config/diag/config.yaml``; see :mod:`diag.industries.registry`)::
 The first of those files that sets any of these keys provides them.  ``--template``
 on the command line wins over ``report_template``.  :func:`check_template` lists the
 styles a template lacks (the kit's styles are registered in
-:data:`diag.report.builder.STYLES`).
+:data:`diag.report.styles.STYLES`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 from diag.config import _config_candidates, _read_mapping
 from diag.errors import TemplateError
 from diag.paths import REPORT_TEMPLATE
+from diag.report.styles import STYLE_KINDS, STYLES, TABLE_TEXT_ROLES
 
 __all__ = ["FirmSettings", "firm_settings", "check_template", "check_and_print", "format_check",
            "TemplateProblem", "KEYS",
@@ -145,7 +146,7 @@ _KIND_ZH = {"paragraph": "段落样式", "character": "字符样式", "table": "
 def check_template(path: str | Path, *, source: Path | None = None) -> list[TemplateProblem]:
     """Return what the template at ``path`` lacks for the report (empty: complete).
 
-    Every style of :data:`~diag.report.builder.STYLES` must exist with its kind
+    Every style of :data:`~diag.report.styles.STYLES` must exist with its kind
     (paragraph, character, table).  Table text below :data:`MIN_TABLE_PT` is a
     non-fatal note (the builder raises it).  A file that is not a readable .docx is
     a :class:`TemplateError`.
@@ -153,8 +154,6 @@ def check_template(path: str | Path, *, source: Path | None = None) -> list[Temp
     from docx import Document
     from docx.enum.style import WD_STYLE_TYPE
     from docx.opc.exceptions import PackageNotFoundError
-
-    from diag.report.builder import STYLE_KINDS, STYLES, TABLE_TEXT_ROLES
 
     path = Path(path)
     if not path.is_file():
@@ -206,8 +205,6 @@ def format_check(path: Path, problems: list[TemplateProblem]) -> tuple[str, str]
     """Return (stdout, stderr) text of ``diag report --check-template``."""
     fatal = [p for p in problems if p.fatal]
     notes = [p for p in problems if not p.fatal]
-    from diag.report.builder import STYLES
-
     out = "\n".join([f"注意: {p.line()}" for p in notes])
     if not fatal:
         done = f"模板完整: {path} 含报告所需的全部 {len(set(STYLES.values()))} 个样式"

@@ -1,7 +1,7 @@
 """``diag check BRIEF``: validate a brief and its data files; list gaps and questions.
 
-:func:`load_data` reads every data file a brief names (a missing or unreadable file
-raises :class:`~diag.errors.DataError` → exit 2); :func:`inspect_brief` measures what
+:func:`diag.readers.load.load_data` reads every data file a brief names (a missing or
+unreadable file raises :class:`~diag.errors.DataError` → exit 2); :func:`inspect_brief` measures what
 the intake needs and collects completeness and questions (:mod:`diag.brief.gaps`);
 :func:`format_check` prints the Chinese summary.  The intake and journey notebooks use
 the same functions, so the CLI and the report agree.
@@ -9,36 +9,21 @@ the same functions, so the CLI and the report agree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from diag.brief.model import Brief, load_brief
-from diag.errors import DataError
+from diag.readers.load import DATA_FILES, BriefData, load_data
 
 __all__ = ["DATA_FILES", "BriefData", "CheckReport", "load_data", "wecom_summary", "measure",
            "inspect_brief", "check_brief", "format_check"]
 
-#: Data files a brief may name: field, Chinese name.
-DATA_FILES = (("orders", "订单"), ("wecom_contacts", "企微联系客户统计"), ("wecom_groups", "企微群聊统计"),
-              ("customers", "会员"), ("campaigns", "活动"))
 #: Orders metrics the intake compares with the brief (keys of ``diag metrics``).
 MEASURED_KEYS = ("orders", "customers", "gmv", "aov", "orders_per_customer", "purchase_days_per_customer",
                  "repurchase_rate", "repurchase_rate_90d", "median_repurchase_days", "first_date", "last_date")
-
-
-@dataclass
-class BriefData:
-    """Return-value record of :func:`load_data`: the data a brief names, read."""
-
-    orders: Any = None  # diag.readers.orders.OrdersData
-    contacts: pd.DataFrame | None = None
-    groups: pd.DataFrame | None = None
-    customers: pd.DataFrame | None = None
-    campaigns: pd.DataFrame | None = None
-    inventory: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -62,86 +47,6 @@ class CheckReport:
     def quality(self) -> pd.DataFrame | None:
         """Return the orders' data-quality table, or ``None`` without orders."""
         return None if self.data.orders is None else self.data.orders.quality.to_frame()
-
-
-def _require(brief: Brief, name: str) -> Path:
-    path = brief.data_path(name)
-    assert path is not None
-    if not path.exists():
-        raise DataError(f"file not found: {path}", file=brief.source, where=f"data.{name}")
-    if not path.is_file():
-        raise DataError(f"expected a file, got a directory: {path}", file=brief.source, where=f"data.{name}")
-    return path
-
-
-def _span(dates: pd.Series) -> str:
-    dates = pd.to_datetime(dates, errors="coerce").dropna()
-    if dates.empty:
-        return "无日期"
-    return f"{dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}（有数据的日期 {dates.dt.normalize().nunique()} 天）"
-
-
-def _read_table(path: Path, brief: Brief) -> pd.DataFrame:
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, engine="openpyxl")
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return pd.read_csv(path, encoding=encoding, dtype=str)
-            except UnicodeDecodeError:
-                continue
-        raise ValueError("unknown text encoding")
-    except Exception as exc:  # noqa: BLE001 - any reader failure is bad input here
-        raise DataError(f"cannot read {path.name} ({type(exc).__name__}: {exc})", file=brief.source,
-                        where="data.customers") from None
-
-
-def load_data(brief: Brief) -> BriefData:
-    """Return every data file the brief names, read, with an inventory table.
-
-    Raises :class:`DataError` (``<brief>:data.<field>: file not found: <path>``) for a
-    named file that does not exist; the readers raise it for a file they cannot use.
-    """
-    from diag.readers import wecom
-    from diag.readers.orders import read_orders
-
-    data = BriefData()
-    rows: list[tuple[str, str, str, str, int | None, str]] = []
-    for name, label in DATA_FILES:
-        given = getattr(brief.data, name)
-        if not given:
-            rows.append((label, f"data.{name}", "", "未提供", None, ""))
-            continue
-        path = _require(brief, name)
-        if name == "orders":
-            data.orders = read_orders(path, columns=brief.data.columns or None, platform=brief.data.platform)
-            q, frame = data.orders.quality, data.orders.orders
-            note = f"有效订单 {q.orders_kept:,}，顾客 {frame['customer_id'].nunique():,}，{_span(frame['paid_at'])}"
-            rows.append((label, "data.orders", Path(given).name, "可读取", q.rows_read, note))
-        elif name == "wecom_contacts":
-            data.contacts = wecom.read_contact_stats(path)
-            staff = data.contacts["staff"].dropna().nunique()
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.contacts),
-                         f"成员 {staff} 人，{_span(data.contacts['date'])}"))
-        elif name == "wecom_groups":
-            data.groups = wecom.read_group_stats(path)
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.groups),
-                         _span(data.groups["date"])))
-        elif name == "campaigns":
-            from diag.readers.campaigns import read_campaigns
-
-            data.campaigns = read_campaigns(path)
-            c = data.campaigns
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(c),
-                         f"活动 {len(c)} 个，{min(c['start']):%Y-%m-%d} 至 {max(c['end']):%Y-%m-%d}"))
-        else:
-            data.customers = _read_table(path, brief)
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.customers),
-                         f"{len(data.customers.columns)} 列"))
-    data.inventory = pd.DataFrame(rows, columns=["数据", "字段", "文件", "状态", "行数", "说明"])
-    return data
 
 
 def wecom_summary(contacts: pd.DataFrame | None, groups: pd.DataFrame | None) -> dict[str, Any]:
@@ -191,12 +96,16 @@ def measure(brief: Brief, data: BriefData) -> dict[str, Any]:
     return {k: metrics.get(k) for k in MEASURED_KEYS}
 
 
-def inspect_brief(brief: Brief) -> CheckReport:
-    """Return the check of a loaded brief: data read, measured, completeness, questions."""
+def inspect_brief(brief: Brief, data: BriefData | None = None) -> CheckReport:
+    """Return the check of a loaded brief: data read, measured, completeness, questions.
+
+    ``data`` is the brief's data already loaded (:func:`diag.readers.load.cached`); by
+    default the files are read here.
+    """
     from diag.brief import gaps
     from diag.industries.registry import known_industries, load_industry
 
-    data = load_data(brief)
+    data = load_data(brief) if data is None else data
     measured = measure(brief, data)
     wecom = wecom_summary(data.contacts, data.groups)
     template = load_industry(brief.client.industry) if brief.client.industry in known_industries() else None

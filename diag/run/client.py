@@ -25,6 +25,7 @@ from diag.brief.model import Brief, load_brief
 from diag.errors import BriefError, DataError, DiagError, TemplateError, UsageError
 from diag.files import write_atomic
 from diag.privacy import Scrubber
+from diag.readers.load import BriefData, load_data, write_cache
 from diag.record import FIGURES_ENV, merge_results
 from diag.run.kernels import (
     CellFailure,
@@ -39,6 +40,9 @@ REVIEW = "03b_review"
 
 #: The chain's store comparison, run after the others with ``per_store=True``.
 STORES_NOTEBOOK = "05_stores"
+
+#: The run's cache of the client's data, read once for every notebook (inside the work folder).
+CACHE = ".data-cache"
 
 
 
@@ -69,15 +73,17 @@ class RunResult:
         return row
 
 
-def prepare(brief_path: Path, *, per_store: bool = False) -> tuple[Brief, Scrubber]:
-    """Return the validated brief and a scrubber for its customers' identifiers.
+# -- one client -------------------------------------------------------------------------
+
+def prepare(brief_path: Path, *, per_store: bool = False) -> tuple[Brief, Scrubber, BriefData]:
+    """Return the validated brief, a scrubber for its customers' identifiers and its data, read.
 
     Checks that the brief's industry template validates and that the data files can
     be read first, so bad input fails with a :class:`DiagError` before any notebook
-    starts.
+    starts.  A run caches the data it returns for the notebooks
+    (:func:`diag.readers.load.write_cache`), so the files are read once.
     """
     from diag.industries.registry import load_template
-    from diag.run.check import load_data
 
     brief = load_brief(brief_path)
     load_template(brief.client.industry)  # raises TemplateError naming the template file
@@ -94,7 +100,7 @@ def prepare(brief_path: Path, *, per_store: bool = False) -> tuple[Brief, Scrubb
         if not has_stores(data.orders.orders):
             raise DataError("--per-store needs a store column (门店 / 门店名称 / 店铺, or data.columns.store); "
                             "none found", file=brief.data_path("orders"), where="store")
-    return brief, Scrubber(data.orders.orders["customer_id"].unique())
+    return brief, Scrubber(data.orders.orders["customer_id"].unique()), data
 
 
 def out_folder(out_root: Path) -> Path:
@@ -165,7 +171,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     out_root = out_folder(out_root)
     if per_store and STORES_NOTEBOOK not in notebooks:
         notebooks = (*notebooks, STORES_NOTEBOOK)
-    brief, scrub = prepare(brief_path, per_store=per_store)
+    brief, scrub, data = prepare(brief_path, per_store=per_store)
     from diag.report import delivery
 
     firm = delivery(template, pdf) if firm is None or template is not None else firm
@@ -180,6 +186,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
     shutil.rmtree(work, ignore_errors=True)
     (work / "notebooks").mkdir(parents=True)
     try:
+        cache = write_cache(brief, data, work / CACHE, content_hash=_orders_hash(brief, inputs))
         note = earlier.stage(previous, work, strict=strict, clean=scrub.data)  # before the swap replaces it
         if note:
             import sys
@@ -191,7 +198,8 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         env = {paths.USER_INDUSTRIES_ENV: None if firm_templates is None else str(firm_templates),
                FIGURES_ENV: "link"}
         for name in notebooks:
-            _execute(name, brief_path, work, lang, scrub, kernel, env)
+            _execute(name, brief_path, work, lang, scrub, kernel, env, cache)
+        shutil.rmtree(work / CACHE)  # it holds the client's identifiers unmasked
         meta = _meta(brief, brief_path, lang)
         for part in (work / "results").glob("*.json"):
             data = scrub.data(json.loads(part.read_text(encoding="utf-8")))
@@ -203,6 +211,7 @@ def run_client(brief_path: Path, out_root: Path, *, lang: str = "zh",
         write_stamp(work, inputs)
         _swap_into_place(work, final)
     except BaseException:
+        shutil.rmtree(work / CACHE, ignore_errors=True)
         _keep_failed(work, out_root, brief.slug)
         raise
     headline = _headline(results)
@@ -237,13 +246,20 @@ def stamp_options(lang: str, *, firm: Any = None, pdf: bool = False, since: Path
     return out
 
 
+def _orders_hash(brief: Brief, inputs: dict[str, Any]) -> str | None:
+    """Return the orders file's content hash from the run's input fingerprint (``None`` if absent)."""
+    orders = brief.data_path("orders")
+    wanted = None if orders is None else str(orders.resolve())
+    return next((f["sha256"] for f in inputs.get("files", []) if f["path"] == wanted), None)
+
+
 def _execute(name: str, brief_path: Path, work: Path, lang: str, scrub: Scrubber, kernel: WarmKernel,
-             env: dict[str, str | None]) -> None:
+             env: dict[str, str | None], cache: Path) -> None:
     source = paths.NOTEBOOKS / f"{name}.ipynb"
     target = work / "notebooks" / f"{name}.ipynb"
+    parameters = {"brief_path": str(brief_path), "run_dir": str(work), "lang": lang, "data_cache": str(cache)}
     try:
-        kernel.run_notebook(source, target, {"brief_path": str(brief_path), "run_dir": str(work), "lang": lang},
-                            cwd=work, env=env)
+        kernel.run_notebook(source, target, parameters, cwd=work, env=env)
     except CellFailure as exc:
         bad_input = _INPUT_ERRORS.get(exc.ename)
         if bad_input is not None:  # the kernel found bad input (a template, a data file): exit 2, not 1
@@ -352,5 +368,5 @@ def _keep_failed(work: Path, out_root: Path, slug: str) -> None:
     os.replace(work, failed)
 
 
-__all__ = ["NOTEBOOKS", "REVIEW", "STORES_NOTEBOOK", "RunResult", "run_client", "prepare", "kernel_templates",
-           "stamp_options", "out_folder"]
+__all__ = ["NOTEBOOKS", "REVIEW", "STORES_NOTEBOOK", "CACHE", "RunResult", "run_client", "prepare",
+           "kernel_templates", "stamp_options", "out_folder"]

@@ -163,6 +163,7 @@ def _write(orders: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", DEGENERATE)
 def test_metrics_keep_every_other_figure_when_the_model_is_not_fitted(case, tmp_path):
     make, reason = DEGENERATE[case]
@@ -175,6 +176,7 @@ def test_metrics_keep_every_other_figure_when_the_model_is_not_fitted(case, tmp_
     assert m["orders"] > 0 and m["customers"] > 0 and m["rfm_segments"]
 
 
+@pytest.mark.slow
 def test_diag_metrics_json_has_null_never_nan_and_nothing_on_stderr(tmp_path):
     path = _write(_everyone_buys_exactly_twice(), tmp_path / "twice.csv")
     proc = subprocess.run([sys.executable, "-m", "diag", "metrics", str(path), "--format", "json"],
@@ -186,6 +188,7 @@ def test_diag_metrics_json_has_null_never_nan_and_nothing_on_stderr(tmp_path):
     assert block["fitted"] is False and block["params"]["r"] is None
 
 
+@pytest.mark.slow
 def test_diag_metrics_on_a_small_shop_export_prints_no_warning(tmp_path):
     orders, _ = _shop_export()
     path = _write(orders, tmp_path / "shop.csv")

@@ -59,6 +59,7 @@ def _cases(rng: np.random.Generator) -> dict[str, tuple]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(_cases(np.random.default_rng(0))))
 def test_chart_draws_with_chinese_labels_and_returns_its_axes(name: str, rng: np.random.Generator) -> None:
     func, args, kwargs = _cases(rng)[name]
@@ -204,6 +205,7 @@ def test_a_quadrant_name_moves_off_the_corner_where_the_client_sits():
     assert d._free_corner(point, (0.0, 0.0, 0.5, 0.5), "left", "bottom") == ("left", "bottom")
 
 
+@pytest.mark.slow
 def test_the_client_label_on_the_quadrant_stays_inside_the_axes():
     ax = d.quadrant([{"label": "小贝母婴", "purchases_per_year": 1.95, "value": 430, "client": True}],
                     x_split=1, y_split=5000)

@@ -83,6 +83,7 @@ def test_journey_map_text_stays_inside_its_stage_column_without_overlapping():
     assert_cells_fit(ax)
 
 
+@pytest.mark.slow
 def test_a_crowded_journey_map_shortens_its_tallest_lanes_and_says_how_many_items_there_are():
     long = "这是一条很长很长的访谈记录，需要换行才能放得下的内容"
     crowded = {"journey": [dict(stage, actions=[long] * 5, thoughts=[long] * 5, pain_points=[long] * 5,
@@ -102,6 +103,7 @@ def test_journey_map_lines_break_at_sensible_points():
     assert "等 5 项" in lines  # five touchpoints: four shown, then how many there are
 
 
+@pytest.mark.slow
 def test_journey_map_text_prints_at_seven_points_or_more_in_the_report(tmp_path):
     from docx import Document
 

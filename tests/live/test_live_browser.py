@@ -20,6 +20,8 @@ from diag.live.setup import live_setup
 from diag.record import load_results
 from diag.strategy import levers as lv
 
+pytestmark = pytest.mark.slow  # drives Chromium
+
 CHROMIUM = Path(os.environ.get("DIAG_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]

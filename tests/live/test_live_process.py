@@ -15,6 +15,8 @@ from live_helpers import alive, free_port, port_is_free, start_live
 
 from diag.live.session import _descendants
 
+pytestmark = pytest.mark.slow  # starts diag live and JupyterLab
+
 
 def get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=10) as response:

@@ -49,6 +49,7 @@ def firm_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, firm_docx: Path) -
 
 # -- the style registry ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_style_the_code_names_goes_through_the_registry() -> None:
     """No module of diag/report names a style by a literal string; all go through STYLES."""
     offenders = []
@@ -103,6 +104,7 @@ def test_check_template_notes_table_text_below_9_pt(tmp_path: Path) -> None:
 
 # -- the report takes the firm's look --------------------------------------------------------
 
+@pytest.mark.slow
 def test_report_takes_the_firm_templates_styles_header_and_logo(run_dir: Path, firm_docx: Path) -> None:
     report = build_report(run_dir, template=firm_docx)
     styles = _part(report, "word/styles.xml")
@@ -168,6 +170,7 @@ def test_a_missing_template_named_in_the_config_is_a_template_error(tmp_path: Pa
     assert info.value.file.endswith("diag.yaml") and info.value.where == "report_template"
 
 
+@pytest.mark.slow
 def test_a_template_lacking_styles_fails_the_run_before_any_notebook(tmp_path: Path, capsys) -> None:
     lacking = make_firm_template(tmp_path / "lacking.docx", drop=("Metric Table",))
     brief = Path(__file__).resolve().parents[2] / "briefs" / "laomian-canyin.yaml"

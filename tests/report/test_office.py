@@ -38,6 +38,7 @@ def _gone(pid: int, wait: float = 5.0) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_call_that_hangs_is_stopped_with_its_children(tmp_path: Path, monkeypatch) -> None:
     pids = tmp_path / "pids"
     fake = _fake_soffice(tmp_path, f"sleep 60 &\necho $! >> {pids}\nwait")

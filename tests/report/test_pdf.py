@@ -17,6 +17,8 @@ from firm_template import make_firm_template
 from diag.cli import main
 from diag.report import STYLES, build_report
 
+pytestmark = pytest.mark.slow  # LibreOffice
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -333,6 +333,7 @@ def test_english_report_uses_english_fixed_texts(run_dir: Path) -> None:
     assert "Date: 2026-11-23" in [p.text for p in document.paragraphs]
 
 
+@pytest.mark.slow
 def test_language_defaults_to_meta_and_unknown_language_is_a_usage_error(tmp_path: Path) -> None:
     run = record_run(tmp_path / "en", meta={**META, "lang": "en"})
     assert _headings(docx.Document(str(build_report(run))))[0] == "Executive summary"
@@ -396,6 +397,7 @@ def test_columns_of_short_numbers_get_room_for_one_line_and_widths_still_add_up(
     assert _fit_widths(total, [1.0, 1.0], [0, 0]) == [4_500_000, 4_500_000]
 
 
+@pytest.mark.slow
 def test_a_landscape_figure_under_a_heading_shrinks_to_share_the_page(tmp_path: Path) -> None:
     from conftest import _figure
 
