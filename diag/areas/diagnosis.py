@@ -7,14 +7,14 @@ shared vocabulary and words the key findings a client reads first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 __all__ = ["Evidence", "gather", "Periods", "recent_periods", "measured", "findings", "table_zh",
-           "format_summary"]
+           "column_names", "format_summary"]
 
 
 @dataclass
@@ -201,6 +201,14 @@ def table_zh(df: pd.DataFrame, names: Mapping[str, str], *, shares: tuple[str, .
             out[col] = out[col].map(lambda v, n=n: "—" if pd.isna(v) else f"{v:,.{n}f}")
     keep = [c for c in names if c in out.columns]
     return out[keep].rename(columns=dict(names))
+
+
+def column_names(t: Callable[[str], str], table: str, columns: Iterable[str]) -> dict[str, str]:
+    """Return ``{column: header}`` for :func:`table_zh`, each header message ``<table>.<column>`` of ``t``.
+
+    ``t`` is a :class:`diag.messages.Messages` of the notebook's domain and language.
+    """
+    return {column: t(f"{table}.{column}") for column in columns}
 
 
 def format_summary(summary: pd.DataFrame) -> pd.DataFrame:

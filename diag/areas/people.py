@@ -268,16 +268,20 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
 
 
 def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
-    """Return per segment: 客户数, 占比, 平均消费金额, 建议动作 (all eight types, in order)."""
+    """Return per segment: ``segment``, ``customers``, ``share``, ``avg_monetary``, ``action``.
+
+    All eight types, in order; segment names and actions are the :data:`SEGMENTS` and
+    :data:`ACTIONS` texts.
+    """
     grouped = rfm.groupby("segment")["monetary"]
     counts = grouped.size().reindex(SEGMENTS, fill_value=0)
     total = max(int(counts.sum()), 1)
     return pd.DataFrame({
-        "分群": list(SEGMENTS),
-        "客户数": counts.to_numpy(int),
-        "占比": (counts / total).to_numpy(float),
-        "平均消费金额": grouped.mean().reindex(SEGMENTS).to_numpy(float),
-        "建议动作": [ACTIONS[s] for s in SEGMENTS],
+        "segment": list(SEGMENTS),
+        "customers": counts.to_numpy(int),
+        "share": (counts / total).to_numpy(float),
+        "avg_monetary": grouped.mean().reindex(SEGMENTS).to_numpy(float),
+        "action": [ACTIONS[s] for s in SEGMENTS],
     })
 
 
@@ -293,6 +297,11 @@ def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
               f"首购距今 ≥ {n} 天的客户中, {n} 天内出现第二个购买日的比例") for n in windows]
     rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], "相邻两个购买日间隔天数的中位数"))
     return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
+
+
+#: English names of :func:`repurchase_by_category`'s columns (the strategy's reminders read the Chinese ones).
+CATEGORY_COLUMNS = {"品类": "category", "购买客户数": "buyers", "复购率": "repurchase_rate",
+                    "复购间隔次数": "gaps", "复购周期P25": "p25", "复购周期中位数": "median", "复购周期P75": "p75"}
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
@@ -321,19 +330,23 @@ def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFra
         GROUP BY 1 ORDER BY 2 DESC, 1""")
 
 
-def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS) -> pd.DataFrame:
+def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS, *,
+                     lang: str = "zh") -> pd.DataFrame:
     """Return counts and shares of repurchase gaps (days between purchase days) per band.
 
-    Bands include their upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
+    Columns ``band`` (its label in ``lang``), ``count``, ``share``.  Bands include their
+    upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
     """
+    from diag.messages import messages
+
+    t = messages("diagnosis", lang)
     gaps = repurchase_gaps(orders).to_numpy(float)
     edges = np.asarray(bins, float)
     # Bands include their upper edge: 1–7 days, 8–14 days, …
     counts = np.bincount(np.searchsorted(edges, gaps, side="left") - 1, minlength=len(edges) - 1)
-    labels = [f"{int(lo) + 1}–{int(hi)}天" if np.isfinite(hi) else f"{int(lo)}天以上"
+    labels = [t("gap_band", low=int(lo) + 1, high=int(hi)) if np.isfinite(hi) else t("gap_band_open", low=int(lo))
               for lo, hi in zip(bins[:-1], bins[1:])]
-    return pd.DataFrame({"间隔": labels, "次数": counts,
-                         "占比": counts / max(len(gaps), 1)})
+    return pd.DataFrame({"band": labels, "count": counts, "share": counts / max(len(gaps), 1)})
 
 
 def repurchase_gaps(orders: pd.DataFrame) -> pd.Series:
