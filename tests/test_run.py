@@ -33,16 +33,6 @@ def tiny_brief(folder: Path, stem: str, *, name: str, industry: str) -> Path:
     return brief
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory) -> Path:
-    if not DEMO.exists():
-        pytest.fail(f"demo brief missing: {DEMO}")
-    out = tmp_path_factory.mktemp("out")
-    result = run_client(DEMO, out)
-    assert result.report is not None and result.report.exists()
-    return result.report.parent
-
-
 def test_a_run_leaves_the_contracts_output_layout(demo_run: Path):
     assert (demo_run / "report.docx").is_file()
     assert (demo_run / "results.json").is_file()

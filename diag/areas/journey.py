@@ -390,18 +390,36 @@ def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -
     return float(gaps.median()), f"首个购买日到首购后第一笔推荐渠道订单，{len(gaps):,} 人"
 
 
+#: Message keys of the words :func:`funnel` and :func:`journey_table` write (stages, phases, sources).
+WORD_KEYS = {"认知": "awareness", "考虑": "consideration", "首购": "first_purchase", "使用": "use", "复购": "repurchase",
+             "推荐": "referral", "购前": "before", "购中": "during", "购后": "after", "访谈": "interviews",
+             "模板": "template", "数据": "data", "无": "none", "澄清表": "intake", "企微": "wecom",
+             "企微（期间新增）": "wecom_added", "订单": "orders", "订单（推荐渠道）": "orders_referral", "无数据": "no_data"}
+
+
+def _word(value: Any, t: Any) -> Any:
+    """Return a :data:`WORD_KEYS` word (or ``+``-joined words) in ``t``'s language; other values as they are."""
+    if not isinstance(value, str) or t.lang == "zh":
+        return value
+    parts = value.split("+")
+    if all(part in WORD_KEYS for part in parts):
+        return "+".join(t(f"word.{WORD_KEYS[part]}") for part in parts)
+    return value
+
+
 def format_journey(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Return the journey table for the report: headers in ``lang``, lists joined with 、 (, in English).
+    """Return the journey table for the report: headers, stages, phases and sources in ``lang``,
+    lists joined with 、 (, in English).
 
     The lanes' texts are the interviews' and the template's, as written.
     """
     t = messages("journey", lang)
     sep = t("stage_sep")
     joined = {lane: table[lane].map(sep.join) for lane in LANES}
-    columns = {"stage": table["stage"], "phase": table["phase"], "touchpoints": joined["touchpoints"],
+    columns = {"stage": table["stage"].map(lambda v: _word(v, t)), "phase": table["phase"].map(lambda v: _word(v, t)), "touchpoints": joined["touchpoints"],
                "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].fillna(""),
                "score": table["score"], "pain_points": joined["pain_points"],
-               "opportunities": joined["opportunities"], "data": table["data"], "source": table["source"]}
+               "opportunities": joined["opportunities"], "data": table["data"], "source": table["source"].map(lambda v: _word(v, t))}
     return pd.DataFrame({t(f"map.{key}"): values for key, values in columns.items()})
 
 
@@ -419,5 +437,5 @@ def format_funnel(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("funnel.median_days"): table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
         t("funnel.days_note"): [note if not basis else t("basis_note", basis=basis, note=note)
                                 for basis, note in zip(bases, table["days_note"])],
-        t("funnel.source"): table["source"],
+        t("funnel.source"): table["source"].map(lambda v: _word(v, t)),
     })

@@ -52,7 +52,28 @@ ACTIONS = {
     "一般维持": "低价高频: 社群日常触达与签到积分, 拼团秒杀保持活跃",
     "流失": "低成本批量唤醒 (红包、抽奖), 无响应则减少打扰",
 }
+#: Message keys (``segment.<key>``, ``action.<key>`` in diag/messages/diagnosis.yaml) of the segments.
+SEGMENT_KEYS = {"重要价值": "champions", "重要唤回": "win_back", "重要深耕": "develop", "重要挽留": "retain",
+                "潜力": "potential", "新客": "new", "一般维持": "maintain", "流失": "lapsed"}
 GAP_BINS = (0, 7, 14, 30, 60, 90, 180, 365, np.inf)
+
+
+def segment_name(segment: str, lang: str = "zh") -> str:
+    """Return an RFM segment's name (a :data:`SEGMENTS` text) in ``lang``."""
+    from diag.messages import text
+
+    key = SEGMENT_KEYS.get(segment)
+    return segment if key is None or lang == "zh" else text("diagnosis", f"segment.{key}", lang)
+
+
+def segment_action(segment: str, lang: str = "zh") -> str:
+    """Return what to do with an RFM segment, in ``lang``."""
+    from diag.messages import text
+
+    key = SEGMENT_KEYS.get(segment)
+    if key is None:
+        return ""
+    return ACTIONS[segment] if lang == "zh" else text("diagnosis", f"action.{key}", lang)
 _SEG_SQL = " ".join(
     f"WHEN {'' if r else 'NOT '}r_high AND {'' if f else 'NOT '}f_high AND {'' if m else 'NOT '}m_high "
     f"THEN '{name}'" for (r, f, m), name in SEGMENT_RULE.items())
@@ -267,7 +288,7 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     return out
 
 
-def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
+def segment_summary(rfm: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Return per segment: ``segment``, ``customers``, ``share``, ``avg_monetary``, ``action``.
 
     All eight types, in order; segment names and actions are the :data:`SEGMENTS` and
@@ -277,11 +298,11 @@ def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
     counts = grouped.size().reindex(SEGMENTS, fill_value=0)
     total = max(int(counts.sum()), 1)
     return pd.DataFrame({
-        "segment": list(SEGMENTS),
+        "segment": [segment_name(s, lang) for s in SEGMENTS],
         "customers": counts.to_numpy(int),
         "share": (counts / total).to_numpy(float),
         "avg_monetary": grouped.mean().reindex(SEGMENTS).to_numpy(float),
-        "action": [ACTIONS[s] for s in SEGMENTS],
+        "action": [segment_action(s, lang) for s in SEGMENTS],
     })
 
 
