@@ -12,6 +12,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CDNOW = SHARED / "data" / "cdnow"
+DEMO_BRIEF = ROOT / "briefs" / "xiaobei-muying.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +28,70 @@ def cdnow_dir() -> Path:
     if not CDNOW.is_dir():
         pytest.skip("../shared/data/cdnow is not beside the project")
     return CDNOW
+
+
+#: How often the Chinese demo run's reader parsed its orders file, and how many notebooks ran.
+_DEMO_READS: dict[str, int] = {}
+
+
+def _run_demo(tmp_path_factory: pytest.TempPathFactory, lang: str) -> Path:
+    from diag.run.client import run_client
+
+    if not DEMO_BRIEF.exists():
+        pytest.fail(f"demo brief missing: {DEMO_BRIEF}")
+    result = run_client(DEMO_BRIEF, tmp_path_factory.mktemp(f"demo-{lang}"), lang=lang)
+    assert result.report is not None and result.report.exists()
+    return result.report.parent
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the run folder of the demo client xiaobei-muying, run once in Chinese (shared, read only).
+
+    The run works on a copy whose orders file is moved away while each notebook runs, and
+    counts the reader's parses (:func:`demo_reads`): the notebooks must use the run's cache.
+    """
+    import shutil
+
+    from diag.readers import orders as orders_reader
+    from diag.run import client
+
+    if not DEMO_BRIEF.exists():
+        pytest.fail(f"demo brief missing: {DEMO_BRIEF}")
+    briefs = tmp_path_factory.mktemp("briefs")
+    shutil.copy(DEMO_BRIEF, briefs / DEMO_BRIEF.name)
+    shutil.copytree(DEMO_BRIEF.parent / "data" / DEMO_BRIEF.stem, briefs / "data" / DEMO_BRIEF.stem)
+    orders_file = briefs / "data" / DEMO_BRIEF.stem / "orders.csv"
+    real_load, real_execute = orders_reader.load, client._execute
+    _DEMO_READS.update(reader=0, notebooks=0)
+
+    def counted_load(*args, **kwargs):
+        _DEMO_READS["reader"] += 1
+        return real_load(*args, **kwargs)
+
+    def without_the_orders_file(*args, **kwargs):
+        away = orders_file.rename(orders_file.with_name(".away.csv"))
+        try:
+            _DEMO_READS["notebooks"] += 1
+            return real_execute(*args, **kwargs)
+        finally:
+            away.rename(orders_file)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(orders_reader, "load", counted_load)
+        patch.setattr(client, "_execute", without_the_orders_file)
+        result = client.run_client(briefs / DEMO_BRIEF.name, tmp_path_factory.mktemp("demo-zh"))
+    assert result.report is not None and result.report.exists()
+    return result.report.parent
+
+
+@pytest.fixture(scope="session")
+def demo_reads(demo_run: Path) -> dict[str, int]:
+    """Return how often :func:`demo_run` parsed its orders file (``reader``) and how many notebooks ran."""
+    return dict(_DEMO_READS)
+
+
+@pytest.fixture(scope="session")
+def english_demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the run folder of the same demo client run once with ``--lang en`` (shared, read only)."""
+    return _run_demo(tmp_path_factory, "en")

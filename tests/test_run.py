@@ -35,48 +35,6 @@ def tiny_brief(folder: Path, stem: str, *, name: str, industry: str) -> Path:
     return brief
 
 
-#: How often the demo run's reader parsed its orders file, and whether a notebook needed the file.
-DEMO_READS: dict[str, int] = {}
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory) -> Path:
-    """Run a copy of the demo client; its orders file is away while each notebook runs, and reads are counted."""
-    import shutil
-
-    from diag.readers import orders as orders_reader
-    from diag.run import client
-
-    if not DEMO.exists():
-        pytest.fail(f"demo brief missing: {DEMO}")
-    briefs = tmp_path_factory.mktemp("briefs")
-    shutil.copy(DEMO, briefs / DEMO.name)
-    shutil.copytree(DEMO.parent / "data" / DEMO.stem, briefs / "data" / DEMO.stem)
-    orders_file = briefs / "data" / DEMO.stem / "orders.csv"
-    out = tmp_path_factory.mktemp("out")
-    real_load, real_execute = orders_reader.load, client._execute
-    DEMO_READS.update(reader=0, notebooks=0)
-
-    def counted_load(*args, **kwargs):
-        DEMO_READS["reader"] += 1
-        return real_load(*args, **kwargs)
-
-    def without_the_orders_file(*args, **kwargs):
-        away = orders_file.rename(orders_file.with_name(".away.csv"))
-        try:
-            DEMO_READS["notebooks"] += 1
-            return real_execute(*args, **kwargs)
-        finally:
-            away.rename(orders_file)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(orders_reader, "load", counted_load)
-        patch.setattr(client, "_execute", without_the_orders_file)
-        result = run_client(briefs / DEMO.name, out)
-    assert result.report is not None and result.report.exists()
-    return result.report.parent
-
-
 def test_a_run_leaves_the_contracts_output_layout(demo_run: Path):
     assert (demo_run / "report.docx").is_file()
     assert (demo_run / "results.json").is_file()
@@ -110,8 +68,8 @@ def test_the_recorded_metrics_match_the_orders_file(demo_run: Path):
         assert recorded[key] == pytest.approx(expected[key]), key
 
 
-def test_a_run_reads_the_orders_file_once_and_every_notebook_loads_the_cache(demo_run: Path):
-    assert DEMO_READS == {"reader": 1, "notebooks": 5}
+def test_a_run_reads_the_orders_file_once_and_every_notebook_loads_the_cache(demo_run: Path, demo_reads):
+    assert demo_reads == {"reader": 1, "notebooks": 5}
     assert not list(demo_run.rglob("*.parquet")), "the cache (unmasked identifiers) must not be delivered"
 
 

@@ -14,9 +14,10 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.industries.registry import METRICS
+from diag.messages import messages
 
 __all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
-           "STATUS_NONE", "gaps_display"]
+           "STATUS_NONE", "VERDICT_KEYS", "gaps_display"]
 
 STATUS_LOW, STATUS_OK, STATUS_HIGH, STATUS_NONE = "低于", "达标", "高于", "无数据"
 
@@ -196,15 +197,29 @@ def _fmt(value: Any, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def gaps_display(gaps: pd.DataFrame) -> pd.DataFrame:
-    """Return the gap table with Chinese headers and formatted values, for the report."""
+#: Message keys of the verdicts :func:`benchmark_gaps` writes in ``status`` and ``better``.
+VERDICT_KEYS = {STATUS_LOW: "below", STATUS_OK: "within", STATUS_HIGH: "above", STATUS_NONE: "no_data",
+                "落后": "behind", "领先": "ahead", _NO_PATH: "no_path"}
+
+
+def gaps_display(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the gap table with headers, positions and verdicts in ``lang`` and formatted values, for the report.
+
+    Metric labels, uplift models, sources and confidences are printed as the benchmark gives them.
+    """
+    t = messages("diagnosis", lang)
+
+    def word(value: Any) -> Any:
+        key = VERDICT_KEYS.get(value) if isinstance(value, str) else None
+        return value if key is None or lang == "zh" else t(f"verdict.{key}")
+
     rows = []
     for r in gaps.itertuples(index=False):
         uplift = r.uplift
-        rows.append({"指标": r.label, "实测": _fmt(r.value, r.unit),
-                     "基准区间": f"{_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}",
-                     "位置": r.status, "判断": r.better,
-                     "达到中值的GMV增量": "—" if pd.isna(uplift) else f"¥{uplift:,.0f}",
-                     "测算方法/说明": r.uplift_model or r.reason,
-                     "来源": r.source, "置信度": r.confidence})
+        rows.append({t("gaps.label"): r.label, t("gaps.value"): _fmt(r.value, r.unit),
+                     t("gaps.range"): f"{_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}",
+                     t("gaps.status"): word(r.status), t("gaps.better"): word(r.better),
+                     t("gaps.uplift"): "—" if pd.isna(uplift) else f"¥{uplift:,.0f}",
+                     t("gaps.method"): word(r.uplift_model or r.reason),
+                     t("gaps.source"): r.source, t("gaps.confidence"): r.confidence})
     return pd.DataFrame(rows)

@@ -7,14 +7,14 @@ shared vocabulary and words the key findings a client reads first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 __all__ = ["Evidence", "gather", "Periods", "recent_periods", "measured", "findings", "table_zh",
-           "format_summary"]
+           "column_names", "format_summary"]
 
 
 @dataclass
@@ -123,45 +123,48 @@ def _pct(value: float) -> str:
 
 def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: Periods | None,
              segments: Mapping[str, int], gaps: pd.DataFrame | None, quadrant_type: str, *,
-             opportunities: pd.DataFrame | None = None, horizon_months: int | None = None) -> list[str]:
-    """Return the key findings, one Chinese sentence each, most important first.
+             opportunities: pd.DataFrame | None = None, horizon_months: int | None = None,
+             lang: str = "zh") -> list[str]:
+    """Return the key findings, one sentence each in ``lang``, most important first.
 
     With ``opportunities`` (:func:`diag.strategy.ranking.opportunities`) the benchmark finding
     names the first-ranked one, in yuan over ``horizon_months`` — the same ranking the
     plan's priorities follow — and a metric at or above its range is never the headline.
+    Metric labels, driver labels and the quadrant's name are printed as given.
     """
-    out: list[str] = []
-    out.append(f"数据期内（{metrics['first_date']} 至 {metrics['last_date']}）有效订单 {metrics['orders']:,} 笔，"
-               f"购买用户 {metrics['customers']:,} 人，GMV ¥{metrics['gmv']:,.0f}，客单价 ¥{metrics['aov']:,.0f}。")
+    from diag.areas.people import segment_name
+    from diag.messages import messages
+
+    t = messages("diagnosis", lang)
+    out: list[str] = [t("finding_scale", first=metrics["first_date"], last=metrics["last_date"],
+                        orders=metrics["orders"], customers=metrics["customers"], gmv=metrics["gmv"],
+                        aov=metrics["aov"])]
     if change is not None and periods is not None:
         total = change.set_index("driver")
         delta = float(total.loc["gmv", "contribution"])
         parts = total.drop(index="gmv")
         main = parts["contribution"].abs().idxmax()
-        direction = "增长" if delta >= 0 else "下降"
-        out.append(f"最近{periods.months}个月（{periods.label_b}）GMV 较前{periods.months}个月{direction} "
-                   f"¥{abs(delta):,.0f}，其中「{parts.loc[main, 'label']}」的变化贡献最大"
-                   f"（¥{parts.loc[main, 'contribution']:+,.0f}）。")
-    out.append(f"复购率 {_pct(metrics['repurchase_rate'])}：每 100 位购买用户中有 "
-               f"{metrics['repurchase_rate'] * 100:.0f} 位在两个及以上不同日期下过单；"
-               f"复购周期中位数 {metrics['median_repurchase_days'] or 0:.0f} 天。")
+        out.append(t("finding_change", months=periods.months, period=periods.label_b,
+                     direction=t("up" if delta >= 0 else "down"), delta=abs(delta),
+                     driver=parts.loc[main, "label"], contribution=parts.loc[main, "contribution"]))
+    out.append(t("finding_repurchase", rate=metrics["repurchase_rate"], per_100=metrics["repurchase_rate"] * 100,
+                 days=metrics["median_repurchase_days"] or 0))
     total = sum(segments.values()) or 1
     at_risk = sorted(((n, segments.get(n, 0)) for n in ("重要挽留", "重要唤回", "流失")), key=lambda x: -x[1])
     lost = sum(count for _, count in at_risk)
-    parts = "、".join(f"「{name}」{count:,} 人" for name, count in at_risk if count)
+    parts = t("sep").join(t("segment_count", name=segment_name(name, lang), count=count)
+                          for name, count in at_risk if count)
     valuable = sum(count for name, count in at_risk if name != "流失")
-    out.append(f"按 RFM 分层，{lost:,} 位客户（{lost / total:.0%}）处于流失或需要挽回的状态"
-               + (f"（{parts}）" if parts else "")
-               + f"；其中 {valuable:,} 位高价值客户（「重要挽留」「重要唤回」）最值得优先联系。")
+    out.append(t("finding_rfm", lost=lost, share=lost / total, parts=t("parenthesis", text=parts) if parts else "",
+                 valuable=valuable, retain=segment_name("重要挽留", lang), win_back=segment_name("重要唤回", lang)))
     if opportunities is not None:
         if len(opportunities):
             top = opportunities.iloc[0]
-            money = (f"{horizon_months} 个月 GMV 预计可增加 ¥{top['yuan']:,.0f}"
-                     if pd.notna(top["yuan"]) and top["yuan"] > 0 else "暂无法折算成 GMV")
-            out.append(f"对照行业基准与你们的目标，最大的机会在「{top['label']}」（{top['why']}）：若追到行业区间中值，"
-                       f"其他不变时 {money}。")
+            money = (t("money_in_months", months=horizon_months, yuan=top["yuan"])
+                     if pd.notna(top["yuan"]) and top["yuan"] > 0 else t("money_unknown"))
+            out.append(t("finding_top_opportunity", label=top["label"], why=top["why"], money=money))
         else:
-            out.append("对照行业基准，已测得的指标都不低于行业区间；目标缺口要靠扩大可触达用户与提高转化来补。")
+            out.append(t("finding_no_gap"))
     elif gaps is not None and len(gaps):
         behind = gaps[(gaps["better"] == "落后") & gaps["uplift"].notna() & (gaps["uplift"] > 0)]
         # AOV is mostly positioning (price system, category mix), not an operations lever:
@@ -169,15 +172,12 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
         levers = behind[behind["metric"] != "aov"].sort_values("uplift", ascending=False)
         if len(levers):
             top = levers.iloc[0]
-            out.append(f"对照行业基准，运营上最大的机会在「{top['label']}」：若追到行业区间中值，"
-                       f"其他不变时 GMV 预计可增加 ¥{top['uplift']:,.0f}。")
+            out.append(t("finding_top_lever", label=top["label"], uplift=top["uplift"]))
         else:
-            out.append("对照行业基准，复购、频次等运营指标都已达到或超过行业区间，"
-                       "下一步的重点是扩大可触达用户规模、守住现有水平。")
+            out.append(t("finding_levers_fine"))
         if (behind["metric"] == "aov").any():
-            out.append("客单价低于行业区间：这首先是价格体系和品类结构的定位问题，"
-                       "可通过组合装、满减门槛和高客单品的顾问式推荐逐步抬升。")
-    out.append(f"客单价与购买频次决定打法方向：该客户属于「{quadrant_type}」型。")
+            out.append(t("finding_aov"))
+    out.append(t("finding_quadrant", quadrant=quadrant_type))
     return out
 
 
@@ -200,6 +200,14 @@ def table_zh(df: pd.DataFrame, names: Mapping[str, str], *, shares: tuple[str, .
             out[col] = out[col].map(lambda v, n=n: "—" if pd.isna(v) else f"{v:,.{n}f}")
     keep = [c for c in names if c in out.columns]
     return out[keep].rename(columns=dict(names))
+
+
+def column_names(t: Callable[[str], str], table: str, columns: Iterable[str]) -> dict[str, str]:
+    """Return ``{column: header}`` for :func:`table_zh`, each header message ``<table>.<column>`` of ``t``.
+
+    ``t`` is a :class:`diag.messages.Messages` of the notebook's domain and language.
+    """
+    return {column: t(f"{table}.{column}") for column in columns}
 
 
 def format_summary(summary: pd.DataFrame) -> pd.DataFrame:

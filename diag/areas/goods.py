@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from diag.errors import DataError
+from diag.messages import messages
 
 __all__ = ["UNKNOWN_PRODUCT", "UNKNOWN_CATEGORY", "has_products", "abc", "product_matrix",
            "price_bands", "first_order_products", "next_purchase"]
@@ -99,8 +100,8 @@ def _main_category(df: pd.DataFrame) -> pd.Series:
 
 
 def product_matrix(lines: pd.DataFrame, *, margins: Mapping[str, float] | None = None,
-                   top_quantile: float = 0.75, min_buyers: int = 5) -> pd.DataFrame:
-    """Return one row per product with its roles — traffic, profit, repurchase — and why.
+                   top_quantile: float = 0.75, min_buyers: int = 5, lang: str = "zh") -> pd.DataFrame:
+    """Return one row per product with its roles — traffic, profit, repurchase — and why (words in ``lang``).
 
     Measures per product:
 
@@ -111,7 +112,7 @@ def product_matrix(lines: pd.DataFrame, *, margins: Mapping[str, float] | None =
     * ``margin`` — gross margin from ``margins`` (product name first, else its
       category; NaN when neither is given).
 
-    Rules (stated in the ``reasons`` column in Chinese):
+    Rules (stated in the ``reasons`` column, in ``lang``):
 
     * 引流品 (traffic): ``first_order_share`` ≥ the ``top_quantile`` (75 %) quantile
       over products, and ``unit_price`` below the median unit price of products;
@@ -150,21 +151,23 @@ def product_matrix(lines: pd.DataFrame, *, margins: Mapping[str, float] | None =
     out["is_profit"] = out["margin"].notna() & (out["margin"] > margin_mid)
     out["is_repurchase"] = enough & (out["repeat_buyer_share"] > 0) & (out["repeat_buyer_share"] >= repeat_cut)
 
+    t = messages("diagnosis", lang)
+    top = 1 - top_quantile
     roles, reasons = [], []
     for row in out.itertuples():
         r, why = [], []
         if row.is_traffic:
-            r.append("引流品")
-            why.append(f"首单出现率 {row.first_order_share:.0%}（位于前{1 - top_quantile:.0%}），"
-                       f"单价 ¥{row.unit_price:,.0f} 低于中位数 ¥{price_mid:,.0f}")
+            r.append(t("role.traffic"))
+            why.append(t("role.traffic.why", share=row.first_order_share, top=top, price=row.unit_price,
+                         median=price_mid))
         if row.is_profit:
-            r.append("利润品")
-            why.append(f"毛利率 {row.margin:.0%} 高于中位数 {margin_mid:.0%}")
+            r.append(t("role.profit"))
+            why.append(t("role.profit.why", margin=row.margin, median=margin_mid))
         if row.is_repurchase:
-            r.append("复购品")
-            why.append(f"{row.repeat_buyer_share:.0%} 的购买者复购过它（位于前{1 - top_quantile:.0%}）")
-        roles.append("、".join(r))
-        reasons.append("；".join(why))
+            r.append(t("role.repurchase"))
+            why.append(t("role.repurchase.why", share=row.repeat_buyer_share, top=top))
+        roles.append(t("sep").join(r))
+        reasons.append(t("list_sep").join(why))
     out["roles"] = roles
     out["reasons"] = reasons
     out = out.reset_index().sort_values(["gmv", "product"], ascending=[False, True], kind="mergesort")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from diag.brief.model import JOURNEY_STAGES, Brief
+from diag.messages import messages
 
 __all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
            "member_joins", "merge_notes", "has_interviews", "source_note", "template_journey",
@@ -59,14 +60,13 @@ GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
 )
 
 
-def source_note(brief: Brief) -> str:
-    """Return the sentence that says where the map comes from (for the report)."""
+def source_note(brief: Brief, lang: str = "zh") -> str:
+    """Return the sentence that says where the map comes from (for the report), in ``lang``."""
+    t = messages("journey", lang)
     if has_interviews(brief):
-        stages = "、".join(dict.fromkeys(n.stage for n in brief.journey))
-        return (f"访谈覆盖的阶段（{stages}）来自客户访谈，其余阶段和访谈未提及的栏目来自「{brief.client.industry}」"
-                "行业模板；人数与转化来自订单、澄清表和企业微信数据。")
-    return (f"本旅程地图未包含客户访谈：各阶段内容来自「{brief.client.industry}」行业模板的默认旅程，"
-            "人数与转化来自订单、澄清表和企业微信数据。建议访谈 3–5 位老顾客，补充各阶段的真实想法与痛点。")
+        stages = t("stage_sep").join(dict.fromkeys(n.stage for n in brief.journey))
+        return t("source_with_interviews", stages=stages, industry=brief.client.industry)
+    return t("source_without_interviews", industry=brief.client.industry)
 
 
 def has_interviews(brief: Brief) -> bool:
@@ -201,9 +201,9 @@ def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
     return {k: "；".join(v) for k, v in out.items()}
 
 
-def _conversion(value: float) -> str:
+def _conversion(value: float, lang: str = "zh") -> str:
     """Return a conversion as text; above 100 % the two stages were counted on different bases."""
-    return f"{value:.1%}" if value <= 1 else f"数据待核实（{value:.0%}，超过 100%：两个环节的人数口径不同）"
+    return f"{value:.1%}" if value <= 1 else messages("journey", lang)("conversion_unverified", value=value)
 
 
 def _orders_frame(orders: Any) -> pd.DataFrame | None:
@@ -390,27 +390,52 @@ def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -
     return float(gaps.median()), f"首个购买日到首购后第一笔推荐渠道订单，{len(gaps):,} 人"
 
 
-def format_journey(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the journey table for the report: Chinese headers, lists joined with 、."""
-    out = pd.DataFrame({
-        "阶段": table["stage"], "购买环节": table["phase"],
-        "触点": table["touchpoints"].map("、".join), "行为": table["actions"].map("、".join),
-        "想法": table["thoughts"].map("、".join), "情绪": table["emotion"].fillna(""),
-        "情绪分": table["score"], "痛点": table["pain_points"].map("、".join),
-        "机会点": table["opportunities"].map("、".join), "数据": table["data"], "来源": table["source"],
-    })
-    return out
+#: Message keys of the words :func:`funnel` and :func:`journey_table` write (stages, phases, sources).
+WORD_KEYS = {"认知": "awareness", "考虑": "consideration", "首购": "first_purchase", "使用": "use", "复购": "repurchase",
+             "推荐": "referral", "购前": "before", "购中": "during", "购后": "after", "访谈": "interviews",
+             "模板": "template", "数据": "data", "无": "none", "澄清表": "intake", "企微": "wecom",
+             "企微（期间新增）": "wecom_added", "订单": "orders", "订单（推荐渠道）": "orders_referral", "无数据": "no_data"}
 
 
-def format_funnel(table: pd.DataFrame) -> pd.DataFrame:
-    """Return the funnel for the report: Chinese headers, 无数据 where a count is unknown,
-    and for each median interval its definition or why it cannot be computed."""
+def _word(value: Any, t: Any) -> Any:
+    """Return a :data:`WORD_KEYS` word (or ``+``-joined words) in ``t``'s language; other values as they are."""
+    if not isinstance(value, str) or t.lang == "zh":
+        return value
+    parts = value.split("+")
+    if all(part in WORD_KEYS for part in parts):
+        return "+".join(t(f"word.{WORD_KEYS[part]}") for part in parts)
+    return value
+
+
+def format_journey(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the journey table for the report: headers, stages, phases and sources in ``lang``,
+    lists joined with 、 (, in English).
+
+    The lanes' texts are the interviews' and the template's, as written.
+    """
+    t = messages("journey", lang)
+    sep = t("stage_sep")
+    joined = {lane: table[lane].map(sep.join) for lane in LANES}
+    columns = {"stage": table["stage"].map(lambda v: _word(v, t)), "phase": table["phase"].map(lambda v: _word(v, t)), "touchpoints": joined["touchpoints"],
+               "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].fillna(""),
+               "score": table["score"], "pain_points": joined["pain_points"],
+               "opportunities": joined["opportunities"], "data": table["data"], "source": table["source"].map(lambda v: _word(v, t))}
+    return pd.DataFrame({t(f"map.{key}"): values for key, values in columns.items()})
+
+
+def format_funnel(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the funnel for the report: headers and stage names in ``lang``, 无数据 where a count is
+    unknown, and for each median interval its definition or why it cannot be computed."""
+    t = messages("journey", lang)
+    english = lang != "zh"
+    labels = [t(f"stage.{key}") for key in table["stage"]] if english else table["label"]
+    bases = [t(f"basis.{key}") if basis else "" for key, basis in zip(table["stage"], table["days_basis"])]
     return pd.DataFrame({
-        "环节": table["label"],
-        "人数": table["count"].map(lambda v: "无数据" if pd.isna(v) else f"{v:,.0f}"),
-        "较上一环节转化": table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v)),
-        "中位间隔天数": table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
-        "间隔口径": [note if not basis else f"{basis}：{note}"
-                 for basis, note in zip(table["days_basis"], table["days_note"])],
-        "数据来源": table["source"],
+        t("funnel.label"): labels,
+        t("funnel.count"): table["count"].map(lambda v: t("no_data") if pd.isna(v) else f"{v:,.0f}"),
+        t("funnel.conversion"): table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v, lang)),
+        t("funnel.median_days"): table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+        t("funnel.days_note"): [note if not basis else t("basis_note", basis=basis, note=note)
+                                for basis, note in zip(bases, table["days_note"])],
+        t("funnel.source"): table["source"].map(lambda v: _word(v, t)),
     })

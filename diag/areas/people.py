@@ -52,7 +52,28 @@ ACTIONS = {
     "一般维持": "低价高频: 社群日常触达与签到积分, 拼团秒杀保持活跃",
     "流失": "低成本批量唤醒 (红包、抽奖), 无响应则减少打扰",
 }
+#: Message keys (``segment.<key>``, ``action.<key>`` in diag/messages/diagnosis.yaml) of the segments.
+SEGMENT_KEYS = {"重要价值": "champions", "重要唤回": "win_back", "重要深耕": "develop", "重要挽留": "retain",
+                "潜力": "potential", "新客": "new", "一般维持": "maintain", "流失": "lapsed"}
 GAP_BINS = (0, 7, 14, 30, 60, 90, 180, 365, np.inf)
+
+
+def segment_name(segment: str, lang: str = "zh") -> str:
+    """Return an RFM segment's name (a :data:`SEGMENTS` text) in ``lang``."""
+    from diag.messages import text
+
+    key = SEGMENT_KEYS.get(segment)
+    return segment if key is None or lang == "zh" else text("diagnosis", f"segment.{key}", lang)
+
+
+def segment_action(segment: str, lang: str = "zh") -> str:
+    """Return what to do with an RFM segment, in ``lang``."""
+    from diag.messages import text
+
+    key = SEGMENT_KEYS.get(segment)
+    if key is None:
+        return ""
+    return ACTIONS[segment] if lang == "zh" else text("diagnosis", f"action.{key}", lang)
 _SEG_SQL = " ".join(
     f"WHEN {'' if r else 'NOT '}r_high AND {'' if f else 'NOT '}f_high AND {'' if m else 'NOT '}m_high "
     f"THEN '{name}'" for (r, f, m), name in SEGMENT_RULE.items())
@@ -267,17 +288,21 @@ def rfm_scores(rfm: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     return out
 
 
-def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
-    """Return per segment: 客户数, 占比, 平均消费金额, 建议动作 (all eight types, in order)."""
+def segment_summary(rfm: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return per segment: ``segment``, ``customers``, ``share``, ``avg_monetary``, ``action``.
+
+    All eight types, in order; segment names and actions are the :data:`SEGMENTS` and
+    :data:`ACTIONS` texts.
+    """
     grouped = rfm.groupby("segment")["monetary"]
     counts = grouped.size().reindex(SEGMENTS, fill_value=0)
     total = max(int(counts.sum()), 1)
     return pd.DataFrame({
-        "分群": list(SEGMENTS),
-        "客户数": counts.to_numpy(int),
-        "占比": (counts / total).to_numpy(float),
-        "平均消费金额": grouped.mean().reindex(SEGMENTS).to_numpy(float),
-        "建议动作": [ACTIONS[s] for s in SEGMENTS],
+        "segment": [segment_name(s, lang) for s in SEGMENTS],
+        "customers": counts.to_numpy(int),
+        "share": (counts / total).to_numpy(float),
+        "avg_monetary": grouped.mean().reindex(SEGMENTS).to_numpy(float),
+        "action": [segment_action(s, lang) for s in SEGMENTS],
     })
 
 
@@ -293,6 +318,11 @@ def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
               f"首购距今 ≥ {n} 天的客户中, {n} 天内出现第二个购买日的比例") for n in windows]
     rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], "相邻两个购买日间隔天数的中位数"))
     return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
+
+
+#: English names of :func:`repurchase_by_category`'s columns (the strategy's reminders read the Chinese ones).
+CATEGORY_COLUMNS = {"品类": "category", "购买客户数": "buyers", "复购率": "repurchase_rate",
+                    "复购间隔次数": "gaps", "复购周期P25": "p25", "复购周期中位数": "median", "复购周期P75": "p75"}
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
@@ -321,19 +351,23 @@ def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFra
         GROUP BY 1 ORDER BY 2 DESC, 1""")
 
 
-def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS) -> pd.DataFrame:
+def gap_distribution(orders: pd.DataFrame, bins: tuple[float, ...] = GAP_BINS, *,
+                     lang: str = "zh") -> pd.DataFrame:
     """Return counts and shares of repurchase gaps (days between purchase days) per band.
 
-    Bands include their upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
+    Columns ``band`` (its label in ``lang``), ``count``, ``share``.  Bands include their
+    upper edge (``bins`` (0, 7, 14, …) → 1–7天, 8–14天, …, 365天以上).
     """
+    from diag.messages import messages
+
+    t = messages("diagnosis", lang)
     gaps = repurchase_gaps(orders).to_numpy(float)
     edges = np.asarray(bins, float)
     # Bands include their upper edge: 1–7 days, 8–14 days, …
     counts = np.bincount(np.searchsorted(edges, gaps, side="left") - 1, minlength=len(edges) - 1)
-    labels = [f"{int(lo) + 1}–{int(hi)}天" if np.isfinite(hi) else f"{int(lo)}天以上"
+    labels = [t("gap_band", low=int(lo) + 1, high=int(hi)) if np.isfinite(hi) else t("gap_band_open", low=int(lo))
               for lo, hi in zip(bins[:-1], bins[1:])]
-    return pd.DataFrame({"间隔": labels, "次数": counts,
-                         "占比": counts / max(len(gaps), 1)})
+    return pd.DataFrame({"band": labels, "count": counts, "share": counts / max(len(gaps), 1)})
 
 
 def repurchase_gaps(orders: pd.DataFrame) -> pd.Series:

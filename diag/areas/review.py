@@ -34,10 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag.messages import messages
+
 __all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
            "campaigns_display", "overall_rates", "summary_sentences", "for_store"]
 
 NO_DATA = "无数据"
+#: The name of the rates' row over every campaign.
+OVERALL = "全部活动"
 
 CAMPAIGN_COLUMNS = [
     "name", "type", "store", "start", "end", "days", "gmv", "orders", "buyers", "new_customers",
@@ -272,7 +276,7 @@ def overall_rates(rates: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
             num = float(part["numerator"].sum()) if len(part) else None
             den = float(part["denominator"].sum()) if len(part) else None
         value = _ratio(num, den)
-        rows.append({"name": "全部活动", "rate": key, "label": label, "value": value, "numerator": num,
+        rows.append({"name": OVERALL, "rate": key, "label": label, "value": value, "numerator": num,
                      "denominator": den, "basis": f"{len(part)} 场活动合计" if value is not None else NO_DATA,
                      "definition": definition})
     return pd.DataFrame(rows, columns=list(rates.columns))
@@ -286,54 +290,72 @@ def _money(value: Any) -> str:
     return NO_DATA if not _known(value) else f"¥{value:,.0f}"
 
 
-def rates_display(rates: pd.DataFrame, overall: pd.DataFrame | None = None) -> pd.DataFrame:
+def rate_texts(lang: str = "zh") -> dict[str, tuple[str, str]]:
+    """Return each rate's (label, definition) in ``lang``: :data:`RATES`, or their English words."""
+    if lang == "zh":
+        return dict(RATES)
+    t = messages("review", lang)
+    return {key: (t(f"rate.{key}"), t(f"rate.{key}.definition")) for key in RATES}
+
+
+def rates_display(rates: pd.DataFrame, overall: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
     """Return the rates as a table for the report: one row per campaign (and 全部活动), one column per rate."""
+    t = messages("review", lang)
+    labels = rate_texts(lang)
     frame = rates if overall is None else pd.concat([rates, overall], ignore_index=True)
     if frame.empty:
-        return pd.DataFrame(columns=["活动", *(label for label, _ in RATES.values())])
-    shown = frame.assign(text=[("无数据" if not _known(v) else (f"{v:.2f}" if k == "fission" else _pct(v)))
-                               for k, v in zip(frame["rate"], frame["value"])])
+        return pd.DataFrame(columns=[t("col.campaign"), *(label for label, _ in labels.values())])
+    shown = frame.assign(text=[(t("no_data") if not _known(v) else (f"{v:.2f}" if k == "fission" else _pct(v)))
+                               for k, v in zip(frame["rate"], frame["value"])],
+                         name=frame["name"].replace(OVERALL, t("overall")))
     table = shown.pivot(index="name", columns="rate", values="text")
-    order = list(dict.fromkeys(frame["name"]))
-    table = table.reindex(index=order, columns=list(RATES)).rename(columns={k: v[0] for k, v in RATES.items()})
-    return table.rename_axis(None, axis=1).reset_index().rename(columns={"name": "活动"})
+    order = list(dict.fromkeys(shown["name"]))
+    table = table.reindex(index=order, columns=list(RATES)).rename(columns={k: v[0] for k, v in labels.items()})
+    return table.rename_axis(None, axis=1).reset_index().rename(columns={"name": t("col.campaign")})
 
 
-def campaigns_display(results: pd.DataFrame, part: str = "targets") -> pd.DataFrame:
-    """Return the campaigns as a report table: ``part="targets"`` (目标与达成) or ``"return"`` (投入产出)."""
+def campaigns_display(results: pd.DataFrame, part: str = "targets", lang: str = "zh") -> pd.DataFrame:
+    """Return the campaigns as a report table: ``part="targets"`` (目标与达成) or ``"return"`` (投入产出).
+
+    Headers and verdicts in ``lang``; names and types as the client wrote them.
+    """
+    t = messages("review", lang)
     rows = []
     for r in results.itertuples(index=False):
         name = _label(r.name, r.store)
         if part == "targets":
-            met = "—" if r.met is None or pd.isna(r.met) else ("达成" if r.met else "未达成")
+            met = "—" if r.met is None or pd.isna(r.met) else (t("met") if r.met else t("missed"))
             span = f"{r.start:%m-%d}～{r.end:%m-%d}" if r.start.year == r.end.year else f"{r.start}～{r.end}"
             new = f"{r.new_customers:,}" + ("" if not _known(r.target_new) else f" / {r.target_new:,.0f}")
-            rows.append({"活动": name, "日期": f"{r.start:%Y}-{span}" if r.start.year == r.end.year else span,
-                         "GMV": _money(r.gmv), "目标GMV": _money(r.target_gmv), "达成率": _pct(r.attainment, 0),
-                         "新客 / 目标": new, "结论": met})
+            rows.append({t("col.campaign"): name,
+                         t("col.dates"): f"{r.start:%Y}-{span}" if r.start.year == r.end.year else span,
+                         "GMV": _money(r.gmv), t("col.target_gmv"): _money(r.target_gmv),
+                         t("col.attainment"): _pct(r.attainment, 0), t("col.new_vs_target"): new,
+                         t("col.verdict"): met})
         else:
-            rows.append({"活动": name, "类型": r.type or "—", "对比期GMV": _money(r.base_gmv),
-                         "提升": _pct(r.uplift_pct), "成本": _money(r.cost), "新客成本": _money(r.cost_per_new),
-                         "ROI": NO_DATA if not _known(r.roi) else f"{r.roi:.2f}"})
+            rows.append({t("col.campaign"): name, t("col.type"): r.type or "—",
+                         t("col.base_gmv"): _money(r.base_gmv), t("col.lift"): _pct(r.uplift_pct),
+                         t("col.cost"): _money(r.cost), t("col.cost_per_new"): _money(r.cost_per_new),
+                         "ROI": t("no_data") if not _known(r.roi) else f"{r.roi:.2f}"})
     return pd.DataFrame(rows)
 
 
-def summary_sentences(results: pd.DataFrame) -> list[str]:
-    """Return the campaign review's findings, one Chinese sentence each."""
+def summary_sentences(results: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """Return the campaign review's findings, one sentence each in ``lang``."""
     if results.empty:
         return []
+    t = messages("review", lang)
     judged = results[results["met"].notna()]
-    out = [f"{len(results)} 场活动中，{int(judged['met'].astype(bool).sum())} 场达成 GMV 目标"
-           f"（有目标的 {len(judged)} 场）。"]
+    out = [t("summary_met", campaigns=len(results), met=int(judged["met"].astype(bool).sum()), judged=len(judged))]
     for kind, copies in judged[judged["type"].astype(str) != ""].groupby("type", sort=False):
         if len(copies) >= 2:
             met = int(copies["met"].astype(bool).sum())
             where = copies["store"].dropna().nunique()
-            scope = f"复制到 {where} 个门店" if where >= 2 else f"做了 {len(copies)} 场"
-            out.append(f"「{kind}」打法{scope}，{met} 场达成目标（复制成功率 {met / len(copies):.0%}）。")
+            scope = t("scope_stores", stores=where) if where >= 2 else t("scope_runs", runs=len(copies))
+            out.append(t("summary_play", kind=kind, scope=scope, met=met, share=met / len(copies)))
     roi = results[results["roi"].notna()]
     if len(roi):
         best, worst = roi.loc[roi["roi"].idxmax()], roi.loc[roi["roi"].idxmin()]
-        out.append(f"投入产出最好的是「{best['name']}」（ROI {best['roi']:.2f}），最差的是「{worst['name']}」"
-                   f"（ROI {worst['roi']:.2f}{'，活动期 GMV 低于活动前同样天数' if worst['roi'] < 0 else ''}）。")
+        out.append(t("summary_roi", best=best["name"], best_roi=best["roi"], worst=worst["name"],
+                     worst_roi=worst["roi"], below=t("roi_below") if worst["roi"] < 0 else ""))
     return out

@@ -70,36 +70,43 @@ class Quality:
         """Return the summary as plain JSON types."""
         return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
 
-    def to_frame(self) -> pd.DataFrame:
-        """Return the summary as a table for the report (项目 / 数量 / 说明)."""
-        level = "按订单行汇总商品金额" if self.amount_level == "line" else "取订单级金额 (每单一次)"
-        where = (f"工作表「{self.sheet}」, " if self.sheet else "") + f"表头在第 {self.header_row} 行"
+    def to_frame(self, lang: str = "zh") -> pd.DataFrame:
+        """Return the summary as a table for the report (项目 / 数量 / 说明), headers and items in ``lang``.
+
+        Platform names, statuses and header names are printed as the export gives them.
+        """
+        from diag.messages import messages
+
+        t = messages("diagnosis", lang)
+        english = lang != "zh"
+        level = t("quality.level_line" if self.amount_level == "line" else "quality.level_order")
+        where = (t("quality.sheet", sheet=self.sheet) if self.sheet else "") + t("quality.header_row", row=self.header_row)
         meaning = self.excluded_by_meaning
+        sep = t("quality.sep")
         rows: list[tuple[str, int | float, str]] = [
-            ("平台模板", self.signature_matched,
-             f"{self.platform}" + (f" ({self.profile}); {self.detection}" if self.profile else "; 按通用表头对应")),
-            ("读取行数", self.rows_read, f"{where}; 编码 {self.encoding}; {level}"),
-            ("有效订单", self.orders_kept, "去除无效行与排除状态后的订单数"),
-            ("有效订单行", self.lines_kept, "去重后的商品行数"),
-            ("按含义排除的订单", self.orders_excluded,
-             "; ".join(f"{MEANING_ZH[k]} {v}" for k, v in meaning.items()) or "无"),
-            ("按状态排除的订单", self.orders_excluded,
-             "; ".join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or "无"),
+            (t("quality.platform"), self.signature_matched,
+             f"{self.platform}" + (f" ({self.profile}); {self.detection}" if self.profile else t("quality.generic"))),
+            (t("quality.rows_read"), self.rows_read, t("quality.rows_read.note", where=where, encoding=self.encoding,
+                                                        level=level)),
+            (t("quality.orders_kept"), self.orders_kept, t("quality.orders_kept.note")),
+            (t("quality.lines_kept"), self.lines_kept, t("quality.lines_kept.note")),
+            (t("quality.by_meaning"), self.orders_excluded,
+             sep.join(f"{k if english else MEANING_ZH[k]} {v}" for k, v in meaning.items()) or t("quality.none")),
+            (t("quality.by_status"), self.orders_excluded,
+             sep.join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or t("quality.none")),
         ]
         if self.walk_in_orders:
-            rows.append(("散客订单 (无会员)", self.walk_in_orders,
-                         f"计入订单数与 GMV (¥{self.walk_in_gmv:,.2f}), 不计入客户、复购与 RFM"))
+            rows.append((t("quality.walk_in"), self.walk_in_orders, t("quality.walk_in.note", gmv=self.walk_in_gmv)))
         if self.partial_refund_lines:
-            rows.append(("部分退款的行", self.partial_refund_lines, "保留, 已扣除退款金额"))
+            rows.append((t("quality.partial_refund"), self.partial_refund_lines, t("quality.partial_refund.note")))
         for reason, count in self.unusable.items():
-            rows.append((f"无法使用的行: {REASONS.get(reason, reason)}", count, "已计数, 未计入指标"))
-        rows.append(("合计/汇总行", self.total_rows, "已去除, 未计入指标"))
-        rows.append(("空行", self.blank_rows, "已跳过"))
-        rows.append(("占位日期", self.placeholder_dates, "如 0001-01-01、1970-01-01, 视为缺失日期"))
-        rows.append(("带注释的金额", self.annotated_amounts, "如 499.00（…仅供参考）, 取开头的数字"))
-        rows.append(("完全重复的行", self.duplicates, "仅保留一行"))
-        kind = AMOUNT_KIND_LABELS.get(self.amount_kind, self.amount_kind)
-        rows.append(("字段对应", len(self.column_map),
-                     ", ".join(f"{FIELD_LABELS.get(k, k)}←{v}" for k, v in self.column_map.items())
-                     + f"; 金额为{kind}"))
-        return pd.DataFrame(rows, columns=["项目", "数量", "说明"])
+            rows.append((t("quality.unusable", reason=reason if english else REASONS.get(reason, reason)), count,
+                         t("quality.unusable.note")))
+        for key, count in (("total_rows", self.total_rows), ("blank_rows", self.blank_rows),
+                           ("placeholder_dates", self.placeholder_dates),
+                           ("annotated_amounts", self.annotated_amounts), ("duplicates", self.duplicates)):
+            rows.append((t(f"quality.{key}"), count, t(f"quality.{key}.note")))
+        kind = self.amount_kind if english else AMOUNT_KIND_LABELS.get(self.amount_kind, self.amount_kind)
+        fields = ", ".join(f"{k if english else FIELD_LABELS.get(k, k)}←{v}" for k, v in self.column_map.items())
+        rows.append((t("quality.column_map"), len(self.column_map), fields + t("quality.amount_kind", kind=kind)))
+        return pd.DataFrame(rows, columns=[t("quality.col.item"), t("quality.col.count"), t("quality.col.note")])

@@ -35,10 +35,10 @@ def test_rfm_ties_with_the_mean_count_as_low():
 
 def test_segment_summary_lists_all_eight_types_with_actions():
     table = people.segment_summary(people.rfm_table(TINY))
-    assert table["分群"].tolist() == list(people.SEGMENTS)
-    assert table["客户数"].sum() == 4 and table["占比"].sum() == pytest.approx(1.0)
-    assert table.set_index("分群").loc["重要价值", "平均消费金额"] == 400
-    assert table["建议动作"].str.len().min() > 5
+    assert table["segment"].tolist() == list(people.SEGMENTS)
+    assert table["customers"].sum() == 4 and table["share"].sum() == pytest.approx(1.0)
+    assert table.set_index("segment").loc["重要价值", "avg_monetary"] == 400
+    assert table["action"].str.len().min() > 5
 
 
 def test_repurchase_summary_windows_only_count_fully_observed_customers():
@@ -53,9 +53,14 @@ def test_repurchase_gaps_are_days_between_distinct_purchase_days():
 
 
 def test_gap_distribution_bands_include_their_upper_edge():
-    bands = people.gap_distribution(TINY).set_index("间隔")
-    assert bands.loc["8–14天", "次数"] == 1 and bands.loc["15–30天", "次数"] == 2
-    assert bands["占比"].sum() == pytest.approx(1.0)
+    bands = people.gap_distribution(TINY).set_index("band")
+    assert bands.loc["8–14天", "count"] == 1 and bands.loc["15–30天", "count"] == 2
+    assert bands["share"].sum() == pytest.approx(1.0)
+
+
+def test_gap_distribution_names_its_bands_in_english_on_request():
+    bands = people.gap_distribution(TINY, lang="en")["band"].tolist()
+    assert bands[1] == "8–14 days" and bands[-1] == "365+ days"
 
 
 def test_repurchase_by_category_uses_each_categorys_own_purchase_days():
