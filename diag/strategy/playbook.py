@@ -30,7 +30,7 @@ from diag.strategy.levers import DRIVER_ORDER, combine_drivers
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
            "reminder_days", "action_values", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
-           "wecom_read", "data_basis",
+           "wecom_read", "data_basis", "funnel_counts", "roadmap_display", "with_gap_cover", "scenarios_display",
            "FunnelPlan", "funnel_plan"]
 
 _EFFORT = {"低": 0.2, "中": 0.1, "高": 0.0}
@@ -618,3 +618,36 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
             points.append("GMV情景没有计入增量: 计划针对的指标(如社群活跃、服务响应)只间接影响成交或尚无数据, "
                           "先把它们补到行业区间, 再用第30天复盘的数据重新测算。")
     return points
+
+
+# -- presentation helpers for the strategy notebook ---------------------------------------------
+
+def funnel_counts(forward: pd.DataFrame) -> dict[str, float]:
+    """Return the forward funnel's reachable people, people in groups, orders and their GMV."""
+    people = forward["人数"]
+    return {"reachable": float(people.iloc[0]), "in_group": float(people.iloc[1]),
+            "sales": float(people.iloc[2]), "gmv": float(forward["GMV"].iloc[2])}
+
+
+def roadmap_display(plan: pd.DataFrame) -> pd.DataFrame:
+    """Return the roadmap table for the report: 阶段, 任务, 负责人, 开始, 结束, 说明."""
+    schedule = plan.rename(columns={"task": "任务", "owner": "负责人", "start": "开始", "end": "结束",
+                                    "window": "阶段", "detail": "说明"})
+    return schedule[["阶段", "任务", "负责人", "开始", "结束", "说明"]]
+
+
+def with_gap_cover(scenarios: pd.DataFrame, gap: float | None) -> pd.DataFrame:
+    """Return :func:`gmv_scenarios` with 缺口覆盖 (increment ÷ target gap, at most 100%) when there is a gap."""
+    if gap and gap > 0:
+        return scenarios.assign(缺口覆盖=(scenarios["增量"] / gap).clip(upper=1.0))
+    return scenarios
+
+
+def scenarios_display(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Return the GMV scenarios with their numbers formatted for the report."""
+    shown = scenarios.assign(目标达成度=scenarios["目标达成度"].map("{:.0%}".format),
+                             预计GMV=scenarios["预计GMV"].map("¥{:,.0f}".format),
+                             增量=scenarios["增量"].map("¥{:,.0f}".format), 增幅=scenarios["增幅"].map("{:+.1%}".format))
+    if "缺口覆盖" in shown:
+        shown["缺口覆盖"] = scenarios["缺口覆盖"].map("{:.0%}".format)
+    return shown
