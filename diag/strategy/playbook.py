@@ -24,8 +24,10 @@ import pandas as pd
 from diag.areas.benchmark import LOWER_IS_BETTER
 from diag.errors import UsageError
 from diag.industries.registry import METRICS
+from diag.messages import messages
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
+from diag.strategy.wording import word
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
@@ -333,7 +335,7 @@ def plan_start(as_of: Any, today: _dt.date, given: Any = None) -> _dt.date:
 
 
 def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start: _dt.date,
-            horizon: int = 90, top: int = 8, team: TeamPlan | None = None) -> pd.DataFrame:
+            horizon: int = 90, top: int = 8, team: TeamPlan | None = None, lang: str = "zh") -> pd.DataFrame:
     """Return the 30/60/90-day plan: SOP phases, activity days, top actions and milestones.
 
     Columns ``task, stream (社群SOP / 活动 / 行动 / 里程碑), phase, start, end, owner,
@@ -344,8 +346,11 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
     60–89), together with the best action of every area (引流 … 复制) and of every
     window that the first ``top`` leave out, so fission and replication never drop out
     of the calendar; milestones close every phase and every 30 days (复盘).  With
-    ``team`` every owner is a role of that team (:meth:`TeamPlan.owner`).
+    ``team`` every owner is a role of that team (:meth:`TeamPlan.owner`).  Task names
+    and details are worded in ``lang``; ``stream``, ``phase`` and ``window`` keep the
+    template's names.
     """
+    t = messages("plan", lang)
     day = lambda n: start + _dt.timedelta(days=int(n))  # noqa: E731
     win = lambda d: "30天" if d < 30 else ("60天" if d < 60 else "90天")  # noqa: E731
     known = {r["role"] for r in template.get("team", {}).get("roles", [])}
@@ -362,12 +367,12 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
         if s >= horizon:
             continue
         owner = who(p["owner"], p["owner"])
-        rows.append({"task": f"社群SOP·{p['phase']}", "stream": "社群SOP", "phase": p["phase"],
+        rows.append({"task": t("roadmap_sop", phase=word(p["phase"], lang)), "stream": "社群SOP", "phase": p["phase"],
                      "start": day(s), "end": day(e), "owner": owner, "milestone": False, "window": win(s),
                      "detail": "; ".join(p["actions"])})
-        rows.append({"task": f"里程碑: {p['milestone']}", "stream": "里程碑", "phase": p["phase"],
+        rows.append({"task": t("roadmap_milestone", milestone=p["milestone"]), "stream": "里程碑", "phase": p["phase"],
                      "start": day(e), "end": day(e), "owner": owner, "milestone": True, "window": win(e),
-                     "detail": f"{p['phase']}阶段结束"})
+                     "detail": t("roadmap_phase_end", phase=word(p["phase"], lang))})
     by_phase: dict[str, list[Mapping[str, Any]]] = {}
     for a in template.get("activities", []):
         by_phase.setdefault(a["sop_phase"], []).append(a)
@@ -381,20 +386,21 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
             else:
                 d0 = d1 = s + (i + 1) * length // (len(acts) + 1)
             if d0 < horizon:
-                rows.append({"task": f"活动: {a['name']}", "stream": "活动", "phase": name, "start": day(d0),
+                rows.append({"task": t("roadmap_activity", name=word(a["name"], lang)), "stream": "活动", "phase": name,
+                             "start": day(d0),
                              "end": day(min(d1, horizon - 1)), "owner": owner, "milestone": False,
-                             "window": win(d0), "detail": f"{a['what']} (适用: {a['when']})"})
+                             "window": win(d0), "detail": t("roadmap_activity_detail", what=a["what"], when=a["when"])})
     for r in _scheduled(recommendations, top).itertuples(index=False):
         lo, hi = _WINDOW[r.timing]
-        what = f"{r.area}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
-        rows.append({"task": f"行动{r.priority}: {what}", "stream": "行动", "phase": r.timing,
+        what = f"{word(r.area, lang)}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
+        rows.append({"task": t("roadmap_action", priority=r.priority, what=what), "stream": "行动", "phase": r.timing,
                      "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": who(r.owner, r.owner),
                      "milestone": False, "window": r.timing, "detail": r.action})
     reviewer = who("总PM", template["sop"]["phases"][-1]["owner"])
     for d in range(30, horizon + 1, 30):
-        rows.append({"task": f"里程碑: 第{d}天复盘", "stream": "里程碑", "phase": win(d - 1),
+        rows.append({"task": t("roadmap_review", day=d), "stream": "里程碑", "phase": win(d - 1),
                      "start": day(d - 1), "end": day(d - 1), "owner": reviewer, "milestone": True,
-                     "window": win(d - 1), "detail": "对照KPI表复盘, 调整下一阶段计划"})
+                     "window": win(d - 1), "detail": t("roadmap_review_detail")})
     order = {"社群SOP": 0, "活动": 1, "行动": 2, "里程碑": 3}
     frame = pd.DataFrame(rows)
     frame["_o"] = frame["stream"].map(order)
