@@ -19,7 +19,12 @@ from diag.messages import LANGS, text
 __all__ = ["localize", "word"]
 
 _CATALOGUE = "plan"
-_HORIZON = re.compile(r"^(\d+)个月GMV机会$")
+#: Words with a number or a name in them: pattern → message key (its one field named ``value``).
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(\d+)个月GMV机会$"), "horizon_opportunity"),
+    (re.compile(r"^各渠道导入企微的路径\(未来(\d+)个月\)$"), "channel_paths"),
+    (re.compile(r"^(.+)现状$"), "client_today"),
+)
 
 
 @lru_cache(maxsize=None)
@@ -29,8 +34,12 @@ def _by_zh(lang: str, domain: str) -> dict[str, str]:
     return {entry["zh"]: entry[lang] for entry in _catalogue(domain).values()}
 
 
-def word(zh: str, lang: str, domain: str = _CATALOGUE) -> str:
-    """Return the kit's word ``zh`` in ``lang`` from catalogue ``domain`` (itself when it does not hold it)."""
+def word(zh: str, lang: str, domain: str = _CATALOGUE, *, patterns: bool = True) -> str:
+    """Return the kit's word ``zh`` in ``lang`` from catalogue ``domain`` (itself when it does not hold it).
+
+    With ``patterns`` (titles and headers) a word with a number or a name in it
+    (:data:`_PATTERNS`) is worded too; cells are matched whole only.
+    """
     if lang not in LANGS:
         text(_CATALOGUE, "priority", lang)  # raises the usual error for an unknown language
     if lang == "zh" or not isinstance(zh, str):
@@ -38,8 +47,11 @@ def word(zh: str, lang: str, domain: str = _CATALOGUE) -> str:
     found = _by_zh(lang, domain).get(zh)
     if found is not None:
         return found
-    horizon = _HORIZON.match(zh)
-    return text(_CATALOGUE, "horizon_opportunity", lang, months=horizon.group(1)) if horizon else zh
+    for pattern, key in _PATTERNS if patterns else ():
+        matched = pattern.match(zh)
+        if matched:
+            return text(_CATALOGUE, key, lang, value=matched.group(1))
+    return zh
 
 
 def localize(frame: pd.DataFrame, lang: str, domain: str = _CATALOGUE) -> pd.DataFrame:
@@ -48,6 +60,6 @@ def localize(frame: pd.DataFrame, lang: str, domain: str = _CATALOGUE) -> pd.Dat
         return frame
     out = frame.rename(columns={c: word(c, lang, domain) for c in frame.columns if isinstance(c, str)})
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].map(lambda v: word(v, lang, domain) if isinstance(v, str) else v)
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: word(v, lang, domain, patterns=False) if isinstance(v, str) else v)
     return out
