@@ -27,3 +27,15 @@ def cdnow_dir() -> Path:
     if not CDNOW.is_dir():
         pytest.skip("../shared/data/cdnow is not beside the project")
     return CDNOW
+
+
+@pytest.fixture(scope="session")
+def english_demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the run folder of the muying demo client run with ``--lang en`` (once per session)."""
+    from diag import paths
+    from diag.run.client import run_client
+
+    result = run_client(paths.BRIEFS / "xiaobei-muying.yaml", tmp_path_factory.mktemp("english"), lang="en",
+                        use_since=False)
+    assert result.report is not None and result.report.exists()
+    return result.report.parent
