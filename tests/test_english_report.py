@@ -117,3 +117,30 @@ def test_the_store_tables_have_english_headers_in_an_english_run():
     lagging = pd.DataFrame({"store": ["B店"], "gmv": [50.0], "weakest": ["客单价"], "customers_vs_median": [0.5],
                             "orders_per_customer_vs_median": [1.0], "aov_vs_median": [0.8], "gain": [30.0]})
     assert lagging_display(lagging, "en").iloc[0]["Weakest driver"] == "AOV"
+
+
+def test_every_english_twin_in_the_templates_keeps_the_placeholders_of_its_chinese_text():
+    from diag.industries.registry import known_industries, load_template
+
+    placeholder = re.compile(r"\{(\w+)\}")
+    twinned = 0
+    for key in known_industries():
+        data = load_template(key).model_dump(mode="json", exclude_none=True)
+        items = (data["rules"] + data["team"]["roles"] + data["sop"]["phases"] + data["activities"]
+                 + data["kpis"])
+        for item in items:
+            for field, english in item.get("en", {}).items():
+                twinned += 1
+                chinese = item[field]
+                assert set(placeholder.findall(str(english))) == set(placeholder.findall(str(chinese))), (key, field)
+                assert not CJK.search(str(english)), (key, field, english)
+    assert twinned > 300
+
+
+def test_a_template_in_english_reads_like_one_without_twins():
+    from diag.industries.registry import load_industry
+
+    chinese, english = load_industry("母婴"), load_industry("母婴", "en")
+    assert "en" not in chinese["rules"][0] and "en" not in english["rules"][0]
+    assert english["rules"][0]["id"] == chinese["rules"][0]["id"] and english["rules"][0]["owner"] == "引流运营"
+    assert english["rules"][0]["action"].startswith("Turn {card} into a scratch-card draw")
