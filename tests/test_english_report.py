@@ -52,7 +52,7 @@ def sections(report: Path, skip_tables: set[str] = frozenset()) -> dict[str, dic
                 current = out.setdefault(paragraph.text, {"headings": [], "captions": [], "headers": [], "text": []})
             if style.startswith("Heading"):
                 current["headings"].append(paragraph.text)
-            elif style.lower().startswith("caption"):
+            elif "caption" in style.lower():
                 current["captions"].append(paragraph.text)
             current["text"].append(paragraph.text)
         elif element.tag == qn("w:tbl"):
