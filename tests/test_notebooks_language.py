@@ -17,7 +17,7 @@ from diag import paths
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]")
 #: Notebooks whose code cells take every reader-facing text from diag/messages.
-NOTEBOOKS = ["02_journey", "03_diagnosis", "03b_review"]
+NOTEBOOKS = ["01_intake", "02_journey", "03_diagnosis", "03b_review", "04_strategy", "05_stores"]
 METRIC_ARGUMENTS = {"label", "unit", "definition"}
 
 

@@ -56,6 +56,23 @@ def test_the_report_has_headings_pictures_and_tables(demo_run: Path):
     assert len(document.tables) >= 5
 
 
+STRATEGY_HEADINGS_ZH = ["策略与行动计划", "象限定位与打法方向", "经营类型与打法选择", "分品类复购提醒", "用户画像", "竞品对标",
+                        "目标与差距", "要弥合的差距", "策略建议(按优先级)", "你们提出的任务 → 建议", "团队配置与KPI",
+                        "引流路径", "目标漏斗", "30/60/90天路线图", "社群SOP、朋友圈与1对1话术", "活动方案", "风控与合规",
+                        "团队分工与KPI", "GMV情景", "顾问小结"]
+
+
+def test_the_chinese_reports_intake_and_strategy_headings_stay_as_they_were(demo_run: Path):
+    import docx
+
+    document = docx.Document(str(demo_run / "report.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    start = headings.index("策略与行动计划")
+    assert headings[start:start + len(STRATEGY_HEADINGS_ZH)] == STRATEGY_HEADINGS_ZH
+    intake = headings.index("需求澄清")
+    assert headings[intake + 1:intake + 5] == ["客户概况", "澄清表完整度", "数据清单与数据质量", "待确认问题"]
+
+
 def test_the_recorded_metrics_match_the_orders_file(demo_run: Path):
     from diag.areas.metrics import compute_metrics
     from diag.brief.model import load_brief

@@ -20,7 +20,7 @@ import pandas as pd
 from diag.brief.labels import FIELDS, NOT_SCORED, SECTIONS
 from diag.brief.model import JOURNEY_STAGES, Brief
 
-__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES"]
+__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES", "inventory_display"]
 
 PRIORITIES = ("高", "中", "低")
 
@@ -315,3 +315,8 @@ def format_questions(table: pd.DataFrame) -> pd.DataFrame:
     """Return the questions for the report (优先级 / 部分 / 项目 / 发现 / 需确认的问题)."""
     return pd.DataFrame({"优先级": table["priority"], "部分": table["section"], "项目": table["label"],
                          "发现": table["issue"], "需确认的问题": table["question"]})
+
+
+def inventory_display(inventory: pd.DataFrame) -> pd.DataFrame:
+    """Return the data inventory for the report: without the brief's field paths (字段)."""
+    return inventory.drop(columns="字段", errors="ignore")

@@ -1,8 +1,8 @@
 """Plan charts: the roadmap Gantt, the target funnel and the GMV scenarios.
 
 Every function takes its data and ``ax=None`` and returns the Axes it drew on; the
-Gantt is sized for a landscape A4 page, the others for a portrait one.  Labels are
-Chinese; saving is :meth:`diag.record.Recorder.figure`'s job.
+Gantt is sized for a landscape A4 page, the others for a portrait one.  Labels are in
+the run's language (``lang``, the ``plan`` message catalogue); saving is :meth:`diag.record.Recorder.figure`'s job.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from diag.charts import PALETTE
+from diag.messages import text
+from diag.strategy.wording import word
 
 __all__ = ["gantt", "target_funnel", "scenarios"]
 
@@ -28,16 +30,20 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return ax
 
 
-def _no_data(ax: Axes | None, title: str) -> Axes:
+def _no_data(ax: Axes | None, title: str, lang: str = "zh") -> Axes:
     ax = _axes(ax, (8, 3))
-    ax.text(0.5, 0.5, "无数据", ha="center", va="center", fontsize=14, color="#6b7280",
+    ax.text(0.5, 0.5, text("plan", "no_data", lang), ha="center", va="center", fontsize=14, color="#6b7280",
             transform=ax.transAxes)
     ax.set_axis_off()
     ax.set_title(title)
     return ax
 
 
-def _yuan(value: float) -> str:
+def _yuan(value: float, lang: str = "zh") -> str:
+    if lang != "zh":
+        if abs(value) >= 1e6:
+            return f"¥{value / 1e6:,.2f}M"
+        return f"¥{value / 1e3:,.1f}k" if abs(value) >= 1e4 else f"¥{value:,.0f}"
     if abs(value) >= 1e8:
         return f"¥{value / 1e8:,.2f}亿"
     if abs(value) >= 1e4:
@@ -45,14 +51,15 @@ def _yuan(value: float) -> str:
     return f"¥{value:,.0f}"
 
 
-def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90天行动计划与活动日历") -> Axes:
+def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, lang: str = "zh") -> Axes:
     """Return a Gantt chart of ``plan`` (:func:`diag.strategy.playbook.roadmap`): bars with owners, milestone diamonds.
 
     Rows top to bottom in the plan's order; colour by stream (社群SOP / 活动 / 行动 /
     里程碑); the owner is written right of each bar; dashed lines mark days 30, 60, 90.
     """
+    title = title or text("plan", "gantt_title", lang)
     if plan is None or len(plan) == 0:
-        return _no_data(ax, title)
+        return _no_data(ax, title, lang)
     df = plan.reset_index(drop=True)
     ax = _axes(ax, (11.5, min(7.2, max(4.0, 0.22 * len(df) + 1.4))))  # fits a landscape A4 page
     start0 = pd.Timestamp(min(df["start"]))
@@ -74,7 +81,7 @@ def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90�
         x = mdates.date2num(start0 + pd.Timedelta(days=d))
         if x <= mdates.date2num(end_max) + 1:
             ax.axvline(x, color="#6b7280", ls="--", lw=0.8)
-            ax.text(x, len(df) - 0.3, f"第{d}天", ha="center", va="bottom", fontsize=8, color="#6b7280")
+            ax.text(x, len(df) - 0.3, text("plan", "gantt_day", lang, day=d), ha="center", va="bottom", fontsize=8, color="#6b7280")
     labels = [str(t) if len(str(t)) <= 26 else str(t)[:25] + "…" for t in df["task"]]
     ax.set_yticks(range(len(df)), labels[::-1], fontsize=8)
     ax.set_ylim(-0.7, len(df) + 0.2)
@@ -83,23 +90,25 @@ def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str = "30/60/90�
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="y", visible=False)
-    handles = [Patch(color=c, label=s) for s, c in _STREAM_COLOURS.items() if s in set(df["stream"])]
+    handles = [Patch(color=c, label=word(s, lang)) for s, c in _STREAM_COLOURS.items() if s in set(df["stream"])]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(handles),
               fontsize=8, frameon=False)
-    ax.set_xlabel("日期 (条形右侧为负责人)")
+    ax.set_xlabel(text("plan", "gantt_axis", lang))
     ax.set_title(title)
     return ax
 
 
-def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "目标漏斗") -> Axes:
+def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                  lang: str = "zh") -> Axes:
     """Return the target funnel as centred horizontal bars (``阶段``, ``人数``, optional ``转化率``).
 
     Accepts :func:`diag.strategy.playbook.funnel_forward` output or an inverse funnel's
     ``to_frame()`` (``需要人数``).  Bar widths are on a square-root scale so that the
     last stage (often 1% of the first) stays visible; the counts are printed.
     """
+    title = title or text("plan", "funnel_title", lang)
     if funnel is None or len(funnel) == 0:
-        return _no_data(ax, title)
+        return _no_data(ax, title, lang)
     count_col = "人数" if "人数" in funnel.columns else "需要人数"
     df = funnel.reset_index(drop=True)
     counts = df[count_col].astype(float)
@@ -109,7 +118,7 @@ def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = 
         y = len(df) - 1 - i
         width = max((n / top) ** 0.5, 0.04)
         ax.barh(y, width, left=-width / 2, height=0.7, color=PALETTE[i % len(PALETTE)], alpha=0.9)
-        ax.text(0, y, f"{stage}  {n:,.0f}人", ha="center", va="center", fontsize=10, color="white"
+        ax.text(0, y, text("plan", "funnel_bar", lang, stage=word(stage, lang), count=n), ha="center", va="center", fontsize=10, color="white"
                 if width > 0.35 else "#111827", fontweight="bold")
         if "转化率" in df.columns and i > 0:
             ax.text(0.56, y + 0.5, f"× {float(df['转化率'][i]):.1%}", va="center", fontsize=9, color="#374151")
@@ -121,14 +130,15 @@ def target_funnel(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = 
 
 
 def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | None = None,
-              title: str = "GMV情景: 计划行动达成目标") -> Axes:
+              title: str | None = None, lang: str = "zh") -> Axes:
     """Return a bar chart of the GMV scenarios (:func:`diag.strategy.playbook.gmv_scenarios`), with today's GMV.
 
     ``current`` (today's GMV) is drawn as the first bar; each scenario bar is labelled
     with its GMV and its change against today.
     """
+    title = title or text("plan", "scenarios_title", lang)
     if table is None or len(table) == 0:
-        return _no_data(ax, title)
+        return _no_data(ax, title, lang)
     names: list[str] = []
     values: list[float] = []
     if current is None and {"预计GMV", "增量"} <= set(table.columns):
@@ -140,14 +150,14 @@ def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | N
     values += [float(v) for v in table["预计GMV"]]
     ax = _axes(ax, (7.5, 4.2))
     colours = [_SCENARIO_COLOURS.get(n, PALETTE[4]) for n in names]
-    bars = ax.bar(names, values, color=colours, width=0.6)
+    bars = ax.bar([word(n, lang) for n in names], values, color=colours, width=0.6)
     for bar, name, value in zip(bars, names, values):
-        label = _yuan(value)
+        label = _yuan(value, lang)
         if current and name != "现状":
             label += f"\n(+{value / current - 1:.0%})"
         ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, max(values) * 1.22 if max(values) > 0 else 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _yuan(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _yuan(v, lang)))
     ax.set_ylabel("GMV")
     ax.grid(axis="x", visible=False)
     ax.set_title(title)

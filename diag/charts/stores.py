@@ -17,12 +17,17 @@ from matplotlib.figure import Figure
 
 from diag.charts import PALETTE
 from diag.charts._base import _YUAN_AXIS, _axes, _figure, _month_labels
+from diag.messages import text
 
 __all__ = ["league_table", "trend_multiples", "store_trend"]
 
 
+def _t(key: str, lang: str, **fields: object) -> str:
+    return text("stores", key, lang, **fields)
+
+
 def league_table(table: pd.DataFrame, *, median: float | None = None, top: int = 30,
-                 ax: Axes | None = None) -> Axes:
+                 ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return horizontal bars of GMV per store, best first (at most ``top`` best and the
     weakest below a gap line when there are more), the chain median as a dashed line.
 
@@ -43,18 +48,18 @@ def league_table(table: pd.DataFrame, *, median: float | None = None, top: int =
     ax.set_yticks(y, [str(s) for s in shown["store"]], fontsize=8)
     if median is not None and median > 0:
         ax.axvline(median, color="#bc4b51", linestyle="--", linewidth=1)
-        ax.annotate("连锁中位数", (median, y.max() + 0.6), color="#bc4b51", fontsize=8, ha="left",
+        ax.annotate(_t("chain_median", lang), (median, y.max() + 0.6), color="#bc4b51", fontsize=8, ha="left",
                     annotation_clip=False)
     ax.xaxis.set_major_formatter(_YUAN_AXIS)
-    ax.set_xlabel("GMV（元）")
-    ax.set_title(f"门店 GMV 排行（共 {len(ranked)} 家；灰色 = 数据不足）", loc="left")
+    ax.set_xlabel(_t("gmv_axis", lang))
+    ax.set_title(_t("league_chart_title", lang, count=len(ranked)), loc="left")
     ax.grid(axis="x", alpha=0.3)
     ax.grid(axis="y", visible=False)
     return ax
 
 
 def trend_multiples(monthly: pd.DataFrame, stores: Sequence[str], *, ncols: int = 5,
-                    axes: Sequence[Axes] | None = None) -> Figure:
+                    axes: Sequence[Axes] | None = None, lang: str = "zh") -> Figure:
     """Return a grid of small line charts, one per store in ``stores``, of monthly GMV on a
     shared scale (``monthly`` as :func:`diag.areas.stores.store_monthly`: months × stores)."""
     stores = [s for s in stores if s in monthly.columns]
@@ -77,23 +82,23 @@ def trend_multiples(monthly: pd.DataFrame, stores: Sequence[str], *, ncols: int 
         ax.set_visible(False)
     step = max(1, len(x) // 3)
     axes[0].set_xticks(x[::step], [labels[i] for i in range(0, len(x), step)])
-    fig.suptitle("各门店月度 GMV（蓝）与门店中位数（灰）", x=0.01, ha="left", fontsize=10)
+    fig.suptitle(_t("trends_chart_title", lang), x=0.01, ha="left", fontsize=10)
     fig.tight_layout()
     return fig
 
 
-def store_trend(monthly: pd.DataFrame, store: str, *, ax: Axes | None = None) -> Axes:
+def store_trend(monthly: pd.DataFrame, store: str, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return one store's monthly GMV (bars) against the chain's median store (line)."""
     ax = _axes(ax, (8, 3.6))
     x = np.arange(len(monthly.index))
-    ax.bar(x, monthly[store].to_numpy(float), color=PALETTE[0], label="本店")
+    ax.bar(x, monthly[store].to_numpy(float), color=PALETTE[0], label=_t("this_store", lang))
     ax.plot(x, monthly.median(axis=1).to_numpy(float), color="#bc4b51", marker="o", markersize=3,
-            label="门店中位数")
+            label=_t("store_median", lang))
     labels = _month_labels(pd.Series(monthly.index))
     step = max(1, math.ceil(len(x) / 6))
     ax.set_xticks(x[::step], [labels[i] for i in range(0, len(x), step)])
     ax.yaxis.set_major_formatter(_YUAN_AXIS)
-    ax.set_title(f"{store}：月度 GMV", loc="left")
+    ax.set_title(_t("store_trend_title", lang, store=store), loc="left")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(axis="x", visible=False)
     return ax

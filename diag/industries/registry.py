@@ -31,7 +31,7 @@ from diag.files import yaml_by_key
 from diag.industries.quadrant import quadrant
 from diag.industries.schema import AREAS, METRICS, QUADRANT_STORE_TYPES, IndustryTemplate  # noqa: F401
 
-__all__ = ["METRICS", "IndustryTemplate", "load_industry", "load_template", "known_industries",
+__all__ = ["METRICS", "IndustryTemplate", "load_industry", "in_language", "load_template", "known_industries",
            "require_industry", "check_template_file", "format_list", "format_show",
            "template_dirs", "user_templates_dir"]
 
@@ -201,9 +201,29 @@ def load_template(key: str) -> IndustryTemplate:
     return _CACHE[stamp]
 
 
-def load_industry(key: str) -> dict[str, Any]:
-    """Return the validated template for ``key`` as plain data (defaults filled in, unset optionals left out)."""
-    return load_template(key).model_dump(mode="json", exclude_none=True)
+def load_industry(key: str, lang: str = "zh") -> dict[str, Any]:
+    """Return the validated template for ``key`` as plain data (defaults filled in, unset optionals left out).
+
+    Its texts are in ``lang``: the items' English twins (``en:``) replace their Chinese
+    texts in English and are dropped either way (:func:`in_language`).
+    """
+    return in_language(load_template(key).model_dump(mode="json", exclude_none=True), lang)
+
+
+def in_language(data: Any, lang: str) -> Any:
+    """Return template data with every item's English twins (``en: {field: text}``) in place for ``lang`` "en".
+
+    In Chinese the items keep their texts; in both languages the ``en`` twins are
+    removed, so the result reads like a template without them.
+    """
+    if isinstance(data, list):
+        return [in_language(v, lang) for v in data]
+    if not isinstance(data, dict):
+        return data
+    out = {k: in_language(v, lang) for k, v in data.items() if k != "en"}
+    if lang == "en" and isinstance(data.get("en"), dict):
+        out.update(data["en"])
+    return out
 
 
 # -- CLI text -------------------------------------------------------------------------------

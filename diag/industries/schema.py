@@ -45,6 +45,24 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class _Translated(_Model):
+    """An item whose texts may carry an English twin: ``en: {field: text}`` for the English report.
+
+    Only the texts a report shows are twinned, never the names other items refer to
+    (roles, phases, areas stay as they are and are worded by the message catalogues).
+    """
+
+    en: dict[str, str | list[str]] | None = None
+
+    @model_validator(mode="after")
+    def _en_fields(self) -> "_Translated":
+        for name, value in (self.en or {}).items():
+            own = getattr(self, name, None) if name != "en" else None
+            if not isinstance(own, (str, list)) or isinstance(own, list) != isinstance(value, list):
+                raise ValueError(f"en.{name}: expected the English twin of a text field of this item")
+        return self
+
+
 def _ordered(pair: list[float], name: str) -> list[float]:
     if pair[0] > pair[1]:
         raise ValueError(f"expected [low, high] with low ≤ high for {name}, got {pair}")
@@ -145,7 +163,7 @@ class Acquisition(_Model):
     methods: list[Method] = Field(min_length=1)
 
 
-class Activity(_Model):
+class Activity(_Translated):
     name: str
     what: str
     when: str
@@ -155,7 +173,7 @@ class Activity(_Model):
     sop_phase: Literal[SOP_PHASES]  # type: ignore[valid-type]
 
 
-class SopPhase(_Model):
+class SopPhase(_Translated):
     phase: Literal[SOP_PHASES]  # type: ignore[valid-type]
     start_day: Annotated[int, Field(ge=0)]
     days: Annotated[int, Field(ge=1)]
@@ -183,7 +201,7 @@ class TeamSize(_Model):
     note: str = ""
 
 
-class RoleSpec(_Model):
+class RoleSpec(_Translated):
     role: str
     kind: Literal["活动", "运营"]
     responsibility: str
@@ -217,7 +235,7 @@ class TeamTemplate(_Model):
         return self
 
 
-class Kpi(_Model):
+class Kpi(_Translated):
     name: str
     metric: Metric | None = None  # type: ignore[valid-type]
     definition: str
@@ -253,7 +271,7 @@ class Moves(_Model):
     to: Literal["low", "mid", "high"] | float = "mid"
 
 
-class Rule(_Model):
+class Rule(_Translated):
     id: str
     when: When = When()
     area: Area

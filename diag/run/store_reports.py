@@ -23,6 +23,7 @@ from diag import __version__
 from diag.areas import stores as st
 from diag.files import write_atomic
 from diag.record import Recorder, merge_results
+from diag.strategy.wording import localize
 
 #: Columns of ``stores/index.csv``.
 INDEX_COLUMNS = ("store", "slug", "orders", "customers", "gmv", "aov", "repurchase_rate",
@@ -141,4 +142,25 @@ def _numbers(rec: Recorder, row: Any, *, headline: bool) -> None:
                definition=_DEFINITIONS["repurchase_rate"])
 
 
-__all__ = ["INDEX_COLUMNS", "write_store_reports"]
+__all__ = ["INDEX_COLUMNS", "write_store_reports", "ranking_display", "lagging_display"]
+
+
+def ranking_display(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the store ranking for the report, headers and data status in ``lang``."""
+    ranking = table[["store", "gmv", "orders", "customers", "aov", "repurchase_rate", "rank_gmv", "rank_aov",
+                     "rank_repurchase_rate", "status"]].rename(columns={
+                         "store": "门店", "gmv": "GMV", "orders": "订单数", "customers": "购买用户数", "aov": "客单价",
+                         "repurchase_rate": "复购率", "rank_gmv": "GMV 名次", "rank_aov": "客单价名次",
+                         "rank_repurchase_rate": "复购率名次", "status": "数据"})
+    ranking["数据"] = ranking["数据"].map({"ok": "充足", "too little data": "不足"})
+    return localize(ranking.round({"GMV": 0, "客单价": 1, "复购率": 3}), lang, "stores")
+
+
+def lagging_display(lagging: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the lagging stores (:func:`diag.areas.stores.driver_gaps` rows with a gain) for the report."""
+    table = lagging[["store", "gmv", "weakest", "customers_vs_median", "orders_per_customer_vs_median",
+                     "aov_vs_median", "gain"]].rename(columns={
+                         "store": "门店", "gmv": "GMV", "weakest": "最弱因素", "customers_vs_median": "用户数 ÷ 中位数",
+                         "orders_per_customer_vs_median": "人均订单 ÷ 中位数", "aov_vs_median": "客单价 ÷ 中位数",
+                         "gain": "补齐增量（元）"})
+    return localize(table.round(2), lang, "stores")

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.strategy.plays import ClientContext, fill, in_scope
+from diag.strategy.wording import localize, word
 
 __all__ = ["Chapter", "record", "business_type", "reminders_chapter", "persona", "competitors", "acquisition_path", "path_funnel", "funnel_gap", "rate_of"]
 
@@ -36,15 +37,19 @@ class Chapter:
     boxes: list[str] = field(default_factory=list)
 
 
-def record(rec: Any, chapter: Chapter) -> None:
-    """Write ``chapter`` to a :class:`diag.record.Recorder`: heading, basis note, text, tables, data."""
-    rec.heading(chapter.title)
+def record(rec: Any, chapter: Chapter, *, lang: str = "zh") -> None:
+    """Write ``chapter`` to a :class:`diag.record.Recorder`: heading, basis note, text, tables, data.
+
+    The chapter's title, table titles, headers and the kit's own cell words are written
+    in ``lang`` (:mod:`diag.strategy.wording`); recorded data keep their keys.
+    """
+    rec.heading(word(chapter.title, lang))
     rec.text(chapter.basis, style="note")
     for p in chapter.paragraphs:
         rec.text(p)
     for key, frame, title in chapter.tables:
         if len(frame):
-            rec.table(key, frame, title=title)
+            rec.table(key, localize(frame, lang), title=word(title, lang))
     for box in chapter.boxes:
         rec.text(box, style="note")
     if chapter.data is not None:

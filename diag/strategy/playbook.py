@@ -24,13 +24,15 @@ import pandas as pd
 from diag.areas.benchmark import LOWER_IS_BETTER
 from diag.errors import UsageError
 from diag.industries.registry import METRICS
+from diag.messages import messages
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
+from diag.strategy.wording import word
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
            "reminder_days", "action_values", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
-           "wecom_read", "data_basis",
+           "wecom_read", "data_basis", "funnel_counts", "roadmap_display", "with_gap_cover", "scenarios_display",
            "FunnelPlan", "funnel_plan"]
 
 _EFFORT = {"低": 0.2, "中": 0.1, "高": 0.0}
@@ -333,7 +335,7 @@ def plan_start(as_of: Any, today: _dt.date, given: Any = None) -> _dt.date:
 
 
 def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start: _dt.date,
-            horizon: int = 90, top: int = 8, team: TeamPlan | None = None) -> pd.DataFrame:
+            horizon: int = 90, top: int = 8, team: TeamPlan | None = None, lang: str = "zh") -> pd.DataFrame:
     """Return the 30/60/90-day plan: SOP phases, activity days, top actions and milestones.
 
     Columns ``task, stream (社群SOP / 活动 / 行动 / 里程碑), phase, start, end, owner,
@@ -344,8 +346,11 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
     60–89), together with the best action of every area (引流 … 复制) and of every
     window that the first ``top`` leave out, so fission and replication never drop out
     of the calendar; milestones close every phase and every 30 days (复盘).  With
-    ``team`` every owner is a role of that team (:meth:`TeamPlan.owner`).
+    ``team`` every owner is a role of that team (:meth:`TeamPlan.owner`).  Task names
+    and details are worded in ``lang``; ``stream``, ``phase`` and ``window`` keep the
+    template's names.
     """
+    t = messages("plan", lang)
     day = lambda n: start + _dt.timedelta(days=int(n))  # noqa: E731
     win = lambda d: "30天" if d < 30 else ("60天" if d < 60 else "90天")  # noqa: E731
     known = {r["role"] for r in template.get("team", {}).get("roles", [])}
@@ -362,12 +367,12 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
         if s >= horizon:
             continue
         owner = who(p["owner"], p["owner"])
-        rows.append({"task": f"社群SOP·{p['phase']}", "stream": "社群SOP", "phase": p["phase"],
+        rows.append({"task": t("roadmap_sop", phase=word(p["phase"], lang)), "stream": "社群SOP", "phase": p["phase"],
                      "start": day(s), "end": day(e), "owner": owner, "milestone": False, "window": win(s),
                      "detail": "; ".join(p["actions"])})
-        rows.append({"task": f"里程碑: {p['milestone']}", "stream": "里程碑", "phase": p["phase"],
+        rows.append({"task": t("roadmap_milestone", milestone=p["milestone"]), "stream": "里程碑", "phase": p["phase"],
                      "start": day(e), "end": day(e), "owner": owner, "milestone": True, "window": win(e),
-                     "detail": f"{p['phase']}阶段结束"})
+                     "detail": t("roadmap_phase_end", phase=word(p["phase"], lang))})
     by_phase: dict[str, list[Mapping[str, Any]]] = {}
     for a in template.get("activities", []):
         by_phase.setdefault(a["sop_phase"], []).append(a)
@@ -381,20 +386,21 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
             else:
                 d0 = d1 = s + (i + 1) * length // (len(acts) + 1)
             if d0 < horizon:
-                rows.append({"task": f"活动: {a['name']}", "stream": "活动", "phase": name, "start": day(d0),
+                rows.append({"task": t("roadmap_activity", name=word(a["name"], lang)), "stream": "活动", "phase": name,
+                             "start": day(d0),
                              "end": day(min(d1, horizon - 1)), "owner": owner, "milestone": False,
-                             "window": win(d0), "detail": f"{a['what']} (适用: {a['when']})"})
+                             "window": win(d0), "detail": t("roadmap_activity_detail", what=a["what"], when=a["when"])})
     for r in _scheduled(recommendations, top).itertuples(index=False):
         lo, hi = _WINDOW[r.timing]
-        what = f"{r.area}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
-        rows.append({"task": f"行动{r.priority}: {what}", "stream": "行动", "phase": r.timing,
+        what = f"{word(r.area, lang)}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
+        rows.append({"task": t("roadmap_action", priority=r.priority, what=what), "stream": "行动", "phase": r.timing,
                      "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": who(r.owner, r.owner),
                      "milestone": False, "window": r.timing, "detail": r.action})
     reviewer = who("总PM", template["sop"]["phases"][-1]["owner"])
     for d in range(30, horizon + 1, 30):
-        rows.append({"task": f"里程碑: 第{d}天复盘", "stream": "里程碑", "phase": win(d - 1),
+        rows.append({"task": t("roadmap_review", day=d), "stream": "里程碑", "phase": win(d - 1),
                      "start": day(d - 1), "end": day(d - 1), "owner": reviewer, "milestone": True,
-                     "window": win(d - 1), "detail": "对照KPI表复盘, 调整下一阶段计划"})
+                     "window": win(d - 1), "detail": t("roadmap_review_detail")})
     order = {"社群SOP": 0, "活动": 1, "行动": 2, "里程碑": 3}
     frame = pd.DataFrame(rows)
     frame["_o"] = frame["stream"].map(order)
@@ -524,23 +530,25 @@ def measured_metrics(metrics: Mapping[str, Any], *extra: Mapping[str, Any]) -> d
     return out
 
 
-def wecom_read(contacts: pd.DataFrame | None, groups: pd.DataFrame | None) -> list[str]:
+def wecom_read(contacts: pd.DataFrame | None, groups: pd.DataFrame | None, lang: str = "zh") -> list[str]:
     """Return the names of the WeCom statistics that gave at least one row (联系客户统计, 群聊数据统计).
 
     A summary of missing statistics is still a dict (of ``None`` values), so whether
     WeCom data stands behind a plan is read from the tables themselves.
     """
-    return [name for name, frame in (("联系客户统计", contacts), ("群聊数据统计", groups))
+    t = messages("strategy", lang)
+    return [t(key) for key, frame in (("wecom_contacts", contacts), ("wecom_groups", groups))
             if frame is not None and len(frame)]
 
 
 def data_basis(metrics: Mapping[str, Any], template_key: str, *, contacts: pd.DataFrame | None = None,
-               groups: pd.DataFrame | None = None) -> str:
+               groups: pd.DataFrame | None = None, lang: str = "zh") -> str:
     """Return the sentence opening the strategy: the orders and, only when rows were read, the WeCom statistics."""
-    wecom = wecom_read(contacts, groups)
-    also = f"及企业微信{'、'.join(wecom)}" if wecom else ", 未提供企业微信统计"
-    return (f"本节依据 {metrics['first_date']} 至 {metrics['last_date']} 的 {metrics['orders']:,} 笔有效订单、"
-            f"{metrics['customers']:,} 位购买客户{also}, 对照「{template_key}」行业模板的基准区间与打法。")
+    t = messages("strategy", lang)
+    wecom = wecom_read(contacts, groups, lang)
+    also = t("basis_wecom", tables=t("list_sep").join(wecom)) if wecom else t("basis_no_wecom")
+    return t("data_basis", first=metrics["first_date"], last=metrics["last_date"], orders=metrics["orders"],
+             customers=metrics["customers"], also=also, template=template_key)
 
 
 def annual_frequency(metrics: Mapping[str, Any]) -> float:
@@ -560,61 +568,92 @@ def annual_frequency(metrics: Mapping[str, Any]) -> float:
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
                    scenarios: pd.DataFrame | None = None, *, store_type: str = "",
-                   opportunities: pd.DataFrame | None = None) -> list[str]:
-    """Return the sentences a consultant says when presenting the plan (Chinese, numbers filled in).
+                   opportunities: pd.DataFrame | None = None, lang: str = "zh") -> list[str]:
+    """Return the sentences a consultant says when presenting the plan (in ``lang``, numbers filled in).
 
     With ``opportunities`` (:func:`diag.strategy.ranking.opportunities`) the first point names the
     first-ranked opportunity, so the talk follows the same ranking as the priorities.
     """
+    t = messages("strategy", lang)
+    sep = t("list_sep")
     points: list[str] = []
     behind = gaps[gaps["better"] == "落后"]
     ahead = gaps[gaps["better"] == "领先"]
     # AOV is mostly positioning (price system, category mix): said apart from the operating levers.
     levers = behind[behind["metric"] != "aov"]
+
+    def span(top: Any) -> dict[str, str]:
+        return {"value": _fmt(top["value"], top["metric"], top["unit"]), "low": _fmt(top["low"], top["metric"], top["unit"]),
+                "high": _fmt(top["high"], top["metric"], top["unit"])}
+
     if opportunities is not None and len(opportunities):
         top = opportunities.iloc[0]
-        money = f", 追平行业中值约可增加GMV ¥{top['yuan']:,.0f}" if pd.notna(top["yuan"]) and top["yuan"] > 0 else ""
-        points.append(f"排在第一位的机会是{top['label']}({top['why']}): 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
-                      f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
-                      f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+        money = t("tp_money", yuan=top["yuan"]) if pd.notna(top["yuan"]) and top["yuan"] > 0 else ""
+        points.append(t("tp_first_opportunity", label=top["label"], why=top["why"], money=money, **span(top)))
     elif opportunities is None and len(levers):
         ranked = levers.assign(_u=levers["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
         top = ranked.iloc[0]
-        money = f", 追平行业中值约可增加GMV ¥{top['uplift']:,.0f}" if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""
-        points.append(f"运营上最大的短板是{top['label']}: 实测 {_fmt(top['value'], top['metric'], top['unit'])}, "
-                      f"行业区间 {_fmt(top['low'], top['metric'], top['unit'])}–"
-                      f"{_fmt(top['high'], top['metric'], top['unit'])}{money}。")
+        money = t("tp_money", yuan=top["uplift"]) if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""
+        points.append(t("tp_biggest_gap", label=top["label"], money=money, **span(top)))
     if len(behind):
-        points.append(f"共有 {len(behind)} 项指标落后于行业区间: " + "、".join(behind["label"]) + "。")
+        points.append(t("tp_behind", count=len(behind), labels=sep.join(behind["label"])))
     if (behind["metric"] == "aov").any():
-        points.append("客单价低于行业区间, 这首先是价格体系与品类结构的定位问题: 用组合装、满减门槛和顾问式推荐逐步抬升, "
-                      "不靠打折。")
+        points.append(t("tp_aov"))
     if not len(behind):
-        points.append("已测得的指标都不落后于行业区间, 计划的重点是保持并放大。")
+        points.append(t("tp_none_behind"))
     if len(ahead):
-        points.append("做得好的地方要保留并复制: " + "、".join(ahead["label"]) + "。")
+        points.append(t("tp_ahead", labels=sep.join(ahead["label"])))
     missing = gaps[gaps["status"] == "无数据"]
     if len(missing):
-        points.append(f"还有 {len(missing)} 项指标没有数据(如" + "、".join(missing["label"].head(3))
-                      + "), 第一个月要先把数据补齐, 否则无法判断差距。")
+        points.append(t("tp_missing", count=len(missing), labels=sep.join(missing["label"].head(3))))
     if store_type:
-        hint = {"刚需高频": "低客单高频: 靠拼团秒杀批量成交, 按复购周期提醒, 用储值和会员日锁定复购。",
-                "刚需低频": "高客单低频: 群里建立信任, 成交走1对1顾问, 再靠充值升单和老客转介绍。",
-                "小众需求": "兴趣型品牌: 靠内容和团长聚拢同频用户, 少打折, 多互动与共创。"}.get(store_type, "")
-        points.append(f"店型是{store_type}, 打法不同于其他象限 — {hint}")
+        hint = {"刚需高频": "tp_hint_frequent", "刚需低频": "tp_hint_infrequent", "小众需求": "tp_hint_niche"}.get(store_type)
+        points.append(t("tp_store_type", store_type=word(store_type, lang), hint=t(hint) if hint else ""))
     if len(recs):
         first = recs.iloc[0]
-        points.append(f"第一优先级({first['area']}): {first['action']} 负责人 {first['owner']}, {first['timing']}内完成。")
-    points.append(f"团队按{team.label}配置, 搭建顺序: " + " → ".join(team.build_order) + "。")
+        points.append(t("tp_first_priority", area=word(first["area"], lang), action=first["action"],
+                        owner=word(first["owner"], lang), timing=word(first["timing"], lang)))
+    points.append(t("tp_team", label=team.label, order=" → ".join(team.build_order)))
     if team.gene:
-        points.append(f"团队基因是「{team.gene}」: {team.focus}; 计划中相关行动已前移。")
+        points.append(t("tp_gene", gene=team.gene, focus=team.focus))
     if scenarios is not None and len(scenarios):
         base = scenarios[scenarios["情景"] == "基准"]
         row = base.iloc[0] if len(base) else scenarios.iloc[len(scenarios) // 2]
         if row["增量"] > 0:
-            points.append(f"{row['情景']}情景下(各项行动的目标达成 {row['目标达成度']:.0%}) GMV 约 ¥{row['预计GMV']:,.0f}, "
-                          f"比现在多 {row['增幅']:.0%}; 只计计划中有行动针对的指标, 是其他条件不变时的测算, 不是承诺。")
+            points.append(t("tp_scenario", name=word(row["情景"], lang), attainment=row["目标达成度"],
+                            gmv=row["预计GMV"], growth=row["增幅"]))
         else:
-            points.append("GMV情景没有计入增量: 计划针对的指标(如社群活跃、服务响应)只间接影响成交或尚无数据, "
-                          "先把它们补到行业区间, 再用第30天复盘的数据重新测算。")
+            points.append(t("tp_no_scenario"))
     return points
+
+# -- presentation helpers for the strategy notebook ---------------------------------------------
+
+def funnel_counts(forward: pd.DataFrame) -> dict[str, float]:
+    """Return the forward funnel's reachable people, people in groups, orders and their GMV."""
+    people = forward["人数"]
+    return {"reachable": float(people.iloc[0]), "in_group": float(people.iloc[1]),
+            "sales": float(people.iloc[2]), "gmv": float(forward["GMV"].iloc[2])}
+
+
+def roadmap_display(plan: pd.DataFrame) -> pd.DataFrame:
+    """Return the roadmap table for the report: 阶段, 任务, 负责人, 开始, 结束, 说明."""
+    schedule = plan.rename(columns={"task": "任务", "owner": "负责人", "start": "开始", "end": "结束",
+                                    "window": "阶段", "detail": "说明"})
+    return schedule[["阶段", "任务", "负责人", "开始", "结束", "说明"]]
+
+
+def with_gap_cover(scenarios: pd.DataFrame, gap: float | None) -> pd.DataFrame:
+    """Return :func:`gmv_scenarios` with 缺口覆盖 (increment ÷ target gap, at most 100%) when there is a gap."""
+    if gap and gap > 0:
+        return scenarios.assign(缺口覆盖=(scenarios["增量"] / gap).clip(upper=1.0))
+    return scenarios
+
+
+def scenarios_display(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Return the GMV scenarios with their numbers formatted for the report."""
+    shown = scenarios.assign(目标达成度=scenarios["目标达成度"].map("{:.0%}".format),
+                             预计GMV=scenarios["预计GMV"].map("¥{:,.0f}".format),
+                             增量=scenarios["增量"].map("¥{:,.0f}".format), 增幅=scenarios["增幅"].map("{:+.1%}".format))
+    if "缺口覆盖" in shown:
+        shown["缺口覆盖"] = scenarios["缺口覆盖"].map("{:.0%}".format)
+    return shown

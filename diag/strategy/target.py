@@ -22,6 +22,7 @@ import pandas as pd
 
 from diag.areas.benchmark import number_or_none
 from diag.catalog import label
+from diag.messages import messages
 
 __all__ = ["Baseline", "baseline", "target_summary", "kpi_tree", "DEFAULT_HORIZON", "target_sentence",
            "kpi_tree_display", "target_question"]
@@ -123,18 +124,17 @@ def horizon_of(goals: Any) -> int:
     return int(getattr(goals, "timeline_months", None) or DEFAULT_HORIZON)
 
 
-def target_sentence(target: Mapping[str, Any]) -> str:
-    """Return the executive summary's first sentence: target, baseline and gap in yuan."""
+def target_sentence(target: Mapping[str, Any], lang: str = "zh") -> str:
+    """Return the executive summary's first sentence: target, baseline and gap in yuan (in ``lang``)."""
+    t = messages("strategy", lang)
     h, base = target["horizon_months"], target["baseline_gmv"]
-    scaled = "（" + target["baseline_note"] + "）" if target.get("baseline_scaled") else ""
+    scaled = t("scaled_note", note=target["baseline_note"]) if target.get("baseline_scaled") else ""
     if target["gmv_target"] is None:
-        return (f"需求澄清表没有填写 GMV 目标，因此本报告无法测算目标缺口；按现状，未来 {h} 个月的 GMV 基线约 "
-                f"¥{base:,.0f}{scaled}。请先确认目标（见待确认问题）。")
+        return t("target_none", h=h, base=base, scaled=scaled)
     if target["status"] == "met":
-        return (f"目标：{h} 个月 GMV ¥{target['gmv_target']:,.0f}；最近 {h} 个月的实际 GMV 为 ¥{base:,.0f}{scaled}，"
-                f"按现状已能达到目标（超出 ¥{-target['gap']:,.0f}），重点是守住并提高目标。")
-    return (f"目标：{h} 个月 GMV ¥{target['gmv_target']:,.0f}；最近 {h} 个月的实际 GMV 为 ¥{base:,.0f}{scaled}，"
-            f"缺口 ¥{target['gap']:,.0f}，需要增长 {target['required_growth']:.0%}。")
+        return t("target_met", h=h, target=target["gmv_target"], base=base, scaled=scaled, over=-target["gap"])
+    return t("target_gap", h=h, target=target["gmv_target"], base=base, scaled=scaled, gap=target["gap"],
+             growth=target["required_growth"])
 
 
 def target_question(target: Mapping[str, Any]) -> dict[str, str] | None:
