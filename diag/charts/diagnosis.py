@@ -21,6 +21,7 @@ from matplotlib.container import Container
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from diag.areas.people import segment_name
 from diag.charts import PALETTE
 from diag.charts._base import _PCT, _YUAN_AXIS, NO_DATA, SIZE, _axes, _col, _frame, _month_labels, _no_data, _num, yuan  # noqa: F401
 
@@ -35,6 +36,7 @@ from diag.charts.scene import (  # noqa: F401
     data_quality,
     service_quality,
 )
+from diag.messages import messages
 
 __all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",
            "cohort_heatmap", "repurchase_gap_histogram", "pareto_curve", "channel_bars",
@@ -46,14 +48,15 @@ RFM_ORDER = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "�
 
 
 # -- GMV ------------------------------------------------------------------------------------
-def gmv_trend(monthly: Any, *, ax: Axes | None = None) -> Axes:
+def gmv_trend(monthly: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return bars of monthly GMV with the month's buyers as a line on a twin axis.
 
     ``monthly`` columns: ``month``, ``gmv`` and ``customers`` (or ``buyers``); an optional
     ``new_customers`` is drawn as a dashed line.  The contract's ``monthly`` list of
     dicts works as it is.
     """
-    title = "月度 GMV 与购买用户数"
+    t = messages("charts", lang)
+    title = t("gmv_trend.title")
     df = _frame(monthly)
     buyers = _col(df, "customers", "buyers")
     if df.empty or "gmv" not in df or "month" not in df:
@@ -76,13 +79,13 @@ def gmv_trend(monthly: Any, *, ax: Axes | None = None) -> Axes:
     if buyers:
         twin = ax.twinx()
         twin.grid(False)
-        (line,) = twin.plot(x, _num(df[buyers]), color=PALETTE[1], marker="o", lw=2, label="购买用户数")
+        (line,) = twin.plot(x, _num(df[buyers]), color=PALETTE[1], marker="o", lw=2, label=t("gmv_trend.buyers"))
         handles.append(line)
         if "new_customers" in df:
             (new,) = twin.plot(x, _num(df["new_customers"]), color=PALETTE[2], ls="--", marker=".",
-                               label="新客数")
+                               label=t("gmv_trend.new"))
             handles.append(new)
-        twin.set_ylabel("用户数")
+        twin.set_ylabel(t("gmv_trend.people"))
         twin.set_ylim(bottom=0)
         twin.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(handles=handles, loc="upper left", fontsize=9, frameon=False)
@@ -118,7 +121,7 @@ def _driver_values(drivers: Any, previous: Mapping[str, float] | None
 
 
 def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None,
-                    ax: Axes | None = None) -> Axes:
+                    ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return a box diagram GMV = 购买用户数 × 人均订单数 × 客单价 with values and changes.
 
     ``drivers`` is one of:
@@ -131,7 +134,8 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
 
     A missing ``gmv`` is computed as the product of the drivers.
     """
-    title = "GMV 拆解"
+    t = messages("charts", lang)
+    title = t("driver_tree.title")
     try:
         values = _driver_values(drivers, previous)
     except (KeyError, TypeError, ValueError):
@@ -146,7 +150,8 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
     ax.axis("off")
-    fmt = {"gmv": yuan, "buyers": lambda v: f"{v:,.0f} 人", "orders_per_buyer": lambda v: f"{v:.2f} 单",
+    fmt = {"gmv": yuan, "buyers": lambda v: t("driver_tree.people", value=v),
+           "orders_per_buyer": lambda v: t("driver_tree.orders", value=v),
            "aov": lambda v: f"¥{v:,.1f}"}
     boxes = {"gmv": (5, 4.4), "buyers": (1.7, 1.5), "orders_per_buyer": (5, 1.5), "aov": (8.3, 1.5)}
     for key, (cx, cy) in boxes.items():
@@ -156,7 +161,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
         ax.add_patch(FancyBboxPatch((cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.05",
                                     fc=PALETTE[0] if main else "#eef4f6", ec=PALETTE[0], lw=1.5))
         colour = "white" if main else "#2b2b2b"
-        ax.text(cx, cy + 0.42, _DRIVER_LABELS[key], ha="center", va="center", fontsize=11,
+        ax.text(cx, cy + 0.42, t(f"driver.{key}"), ha="center", va="center", fontsize=11,
                 color=colour, fontweight="bold")
         ax.text(cx, cy, fmt[key](cur) if np.isfinite(cur) else "—", ha="center", va="center",
                 fontsize=13, color=colour, fontweight="bold")
@@ -165,7 +170,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
             arrow = "▲" if change > 0 else ("▼" if change < 0 else "")
             tone = ("#d9f2e6" if change >= 0 else "#ffd9d9") if main else \
                 ("#2f7d5b" if change >= 0 else "#bc4b51")
-            ax.text(cx, cy - 0.45, f"较上期 {arrow}{change:+.1%}", ha="center", va="center",
+            ax.text(cx, cy - 0.45, t("driver_tree.change", arrow=arrow, change=change), ha="center", va="center",
                     fontsize=9, color=tone)
     for cx in (1.7, 5, 8.3):
         ax.plot([cx, cx, 5], [2.3, 3.0, 3.0], color="#99a1a6", lw=1)
@@ -176,8 +181,9 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
     return ax
 
 
-def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年人均消费（元）",
-             benchmark: Mapping[str, Sequence[float]] | None = None, ax: Axes | None = None) -> Axes:
+def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str | None = None,
+             benchmark: Mapping[str, Sequence[float]] | None = None, ax: Axes | None = None,
+             lang: str = "zh") -> Axes:
     """Return the value × frequency quadrant with each point labelled and the quadrants named.
 
     ``points`` columns (or a list of dicts): ``label``, ``purchases_per_year`` (x),
@@ -188,7 +194,9 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     draws the industry's typical box.  Quadrants as in :func:`diag.industries.quadrant.quadrant`:
     high frequency → 刚需高频; low frequency → 刚需低频 (high value) or 小众需求 (low).
     """
-    title = "客单价 × 购买频次象限"
+    t = messages("charts", lang)
+    title = t("quadrant.title")
+    y_label = y_label or t("quadrant.y")
     df = _frame(points)
     if df.empty or not {"purchases_per_year", "value"} <= set(df.columns):
         return _no_data(ax, title)
@@ -207,10 +215,10 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     ax.axhline(y_split, color="#3d405b", lw=1.2)
     # Names sit in the outer corners, away from the split lines where points gather; a
     # name whose corner holds a point moves to the quadrant's corner farthest from them.
-    fills = [((0, y_split), x_split, ymax - y_split, "刚需低频", "#f2cc8f", "left", "top"),
-             ((x_split, y_split), xmax - x_split, ymax - y_split, "刚需高频（高值）", "#81b29a", "right", "top"),
-             ((0, 0), x_split, y_split, "小众需求", "#e5e7eb", "left", "bottom"),
-             ((x_split, 0), xmax - x_split, y_split, "刚需高频（低值）", "#a8d5e2", "right", "bottom")]
+    fills = [((0, y_split), x_split, ymax - y_split, t("quadrant.low_frequency"), "#f2cc8f", "left", "top"),
+             ((x_split, y_split), xmax - x_split, ymax - y_split, t("quadrant.high_value"), "#81b29a", "right", "top"),
+             ((0, 0), x_split, y_split, t("quadrant.niche"), "#e5e7eb", "left", "bottom"),
+             ((x_split, 0), xmax - x_split, y_split, t("quadrant.high_low_value"), "#a8d5e2", "right", "bottom")]
     seen = np.column_stack([x[ok] / xmax, y[ok] / ymax])
     for (x0, y0), w, h, name, colour, ha, va in fills:
         ax.add_patch(Rectangle((x0, y0), w, h, fc=colour, alpha=0.25, ec="none", zorder=0))
@@ -221,7 +229,7 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
     if len(bx) == 2 and len(by) == 2:
         ax.add_patch(Rectangle((bx[0], by[0]), bx[1] - bx[0], by[1] - by[0], fill=False, ls="--",
                                ec=PALETTE[6], lw=1.5, zorder=2))
-        ax.text(bx[0], by[1], "行业典型区间", ha="left", va="bottom", fontsize=8.5, color=PALETTE[6])
+        ax.text(bx[0], by[1], t("quadrant.typical"), ha="left", va="bottom", fontsize=8.5, color=PALETTE[6])
     client = df["client"].fillna(False).astype(bool) if "client" in df else pd.Series(False, index=df.index)
     labels = df["label"].astype(str) if "label" in df else pd.Series("", index=df.index)
     for i in df.index[ok]:
@@ -232,7 +240,7 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str = "年
         ax.annotate(labels[i], (x[i], y[i]), xytext=(-9 if right else 9, 7), textcoords="offset points",
                     ha="right" if right else "left", va="bottom",
                     fontsize=10 if main else 8.5, fontweight="bold" if main else "normal", zorder=4)
-    ax.set_xlabel("年人均购买次数")
+    ax.set_xlabel(t("quadrant.x"))
     ax.set_ylabel(y_label)
     ax.yaxis.set_major_formatter(_YUAN_AXIS)
     ax.set_title(title)
@@ -263,14 +271,15 @@ def _free_corner(points: np.ndarray, box: tuple[float, float, float, float], ha:
 
 
 # -- people ---------------------------------------------------------------------------------
-def rfm_segments(segment_table: Any, *, ax: Axes | None = None) -> Axes:
+def rfm_segments(segment_table: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return horizontal bars of the eight RFM types with customer counts and shares.
 
     ``segment_table``: a frame with ``segment`` and ``customers`` (optional ``share``), or
     the contract's mapping ``{segment name: customer count}``.  Types are drawn in the
     standard order (:data:`RFM_ORDER`), unknown names after them.
     """
-    title = "RFM 客户分层"
+    t = messages("charts", lang)
+    title = t("rfm_segments.title")
     if isinstance(segment_table, Mapping):
         segment_table = pd.DataFrame({"segment": list(segment_table),
                                       "customers": list(segment_table.values())})
@@ -290,25 +299,26 @@ def rfm_segments(segment_table: Any, *, ax: Axes | None = None) -> Axes:
     y = np.arange(len(df))[::-1]
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(df))]
     ax.barh(y, df["customers"], color=colours, height=0.65)
-    ax.set_yticks(y, df["segment"].astype(str))
+    ax.set_yticks(y, [segment_name(str(name), lang) for name in df["segment"]])
     for yi, n, s in zip(y, df["customers"], df["share"]):
-        ax.annotate(f"{n:,.0f} 人（{s:.1%}）", (n, yi), xytext=(4, 0), textcoords="offset points",
+        ax.annotate(t("rfm_segments.count", count=n, share=s), (n, yi), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=9)
-    ax.set_xlabel("客户数")
+    ax.set_xlabel(t("customers"))
     ax.set_xlim(0, df["customers"].max() * 1.3)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
     ax.set_title(title)
     return ax
 
 
-def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None) -> Axes:
+def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return an R × F heatmap of customer counts (or total ``monetary`` when ``value="monetary"``).
 
     ``rfm``: one row per customer with an R score (``r_score``, ``R`` or ``r``), an F score
     (``f_score``, ``F`` or ``f``) — small integers, higher is better — and, for
     ``value="monetary"``, a ``monetary`` column (or ``m``/``M``).
     """
-    title = "R × F 客户分布" if value != "monetary" else "R × F 消费金额分布"
+    t = messages("charts", lang)
+    title = t("rfm_matrix.title" if value != "monetary" else "rfm_matrix.title_monetary")
     df = _frame(rfm)
     r, f = _col(df, "r_score", "R", "r"), _col(df, "f_score", "F", "f")
     m = _col(df, "monetary", "M", "m")
@@ -329,22 +339,23 @@ def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None) ->
         text = yuan(v, 0) if value == "monetary" else f"{v:,.0f}"
         ax.text(j, i, text, ha="center", va="center", fontsize=8.5,
                 color="white" if v > peak * 0.55 else "#2b2b2b")
-    ax.set_xlabel("最近购买得分 R（越高越近）")
-    ax.set_ylabel("购买频次得分 F")
+    ax.set_xlabel(t("rfm_matrix.x"))
+    ax.set_ylabel(t("rfm_matrix.y"))
     ax.grid(False)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label="消费金额" if value == "monetary" else "客户数")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=t("monetary") if value == "monetary" else t("customers"))
     ax.set_title(title)
     return ax
 
 
-def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None) -> Axes:
+def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return the monthly cohort retention heatmap (month 0 … N), each cell annotated in %.
 
     ``cohort``: a frame indexed by first-purchase month with columns 0, 1, 2, … (shares
     0–1), or the contract's mapping ``{month: [share month 0, 1, …]}``.  At most
     ``max_months`` + 1 columns are drawn.
     """
-    title = "同期群月度留存率"
+    t = messages("charts", lang)
+    title = t("cohort.title")
     if isinstance(cohort, Mapping):
         rows = {str(k): [float("nan") if x is None else x for x in (v or [])] for k, v in cohort.items()}
         width = max((len(v) for v in rows.values()), default=0)
@@ -362,7 +373,7 @@ def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None)
     later = arr[:, 1:][np.isfinite(arr[:, 1:])]
     vmax = max(0.05, float(later.max())) if later.size else 1.0
     ax.imshow(np.ma.masked_invalid(arr), cmap="YlGnBu", vmin=0, vmax=vmax, aspect="auto")
-    ax.set_xticks(range(arr.shape[1]), [f"第{j}月" for j in range(arr.shape[1])],
+    ax.set_xticks(range(arr.shape[1]), [t("cohort.month", n=j) for j in range(arr.shape[1])],
                   fontsize=8.5)
     ax.set_yticks(range(arr.shape[0]), _month_labels(pd.Series(values.index)), fontsize=8.5)
     small = arr.shape[0] > 14 or arr.shape[1] > 10
@@ -370,22 +381,23 @@ def cohort_heatmap(cohort: Any, *, max_months: int = 12, ax: Axes | None = None)
         if np.isfinite(v):
             ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6.5 if small else 8,
                     color="white" if v > vmax * 0.6 else "#2b2b2b")
-    ax.set_xlabel("首购后月份")
-    ax.set_ylabel("首购月份")
+    ax.set_xlabel(t("cohort.x"))
+    ax.set_ylabel(t("cohort.y"))
     ax.grid(False)
     ax.set_title(title)
     return ax
 
 
 def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
-                             ax: Axes | None = None) -> Axes:
+                             ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return a histogram of days between consecutive purchase days, with the median marked.
 
     ``gaps_days``: array-like of day counts (NaN ignored).  ``median`` defaults to the
     sample median.  The axis ends at the 98th percentile; longer gaps are gathered in a
     last, grey bar labelled with its lower bound and count.
     """
-    title = "复购间隔分布"
+    t = messages("charts", lang)
+    title = t("gaps.title")
     gaps = pd.to_numeric(pd.Series(list(gaps_days) if gaps_days is not None else [], dtype="object"),
                          errors="coerce").dropna().astype(float)
     gaps = gaps[gaps >= 0]
@@ -399,29 +411,30 @@ def repurchase_gap_histogram(gaps_days: Any, *, median: float | None = None,
     if len(tail):
         width = bins[1] - bins[0]
         ax.bar(bins[-1] + width / 2, len(tail), width=width, color=PALETTE[5], edgecolor="white")
-        ax.annotate(f"＞{bins[-1]:,.0f} 天\n{len(tail):,} 次", (bins[-1] + width / 2, len(tail)),
+        ax.annotate(t("gaps.tail", days=bins[-1], count=len(tail)), (bins[-1] + width / 2, len(tail)),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
                     fontsize=8.5, color="#3d405b")
     med = float(gaps.median()) if median is None else float(median)
     ax.axvline(med, color=PALETTE[1], lw=2, ls="--")
-    ax.annotate(f"中位数 {med:,.0f} 天", (med, 1), xycoords=("data", "axes fraction"), xytext=(5, -14),
+    ax.annotate(t("gaps.median", days=med), (med, 1), xycoords=("data", "axes fraction"), xytext=(5, -14),
                 textcoords="offset points", color=PALETTE[1], fontsize=10, fontweight="bold")
-    ax.set_xlabel("相邻两次购买间隔（天）")
-    ax.set_ylabel("次数")
+    ax.set_xlabel(t("gaps.x"))
+    ax.set_ylabel(t("gaps.y"))
     ax.set_title(title)
     return ax
 
 
 # -- goods ----------------------------------------------------------------------------------
 def pareto_curve(pareto: Any, *, ax: Axes | None = None, a_share: float = 0.8,
-                 b_share: float = 0.95) -> Axes:
+                 b_share: float = 0.95, lang: str = "zh") -> Axes:
     """Return the cumulative GMV share by product rank with the A / B / C bands shaded.
 
     ``pareto``: one row per product with ``gmv`` (sorted here, largest first) or an
     already computed ``cum_share`` (0–1, in rank order).  Bands: A up to ``a_share`` of
     GMV, B up to ``b_share``, C the rest.
     """
-    title = "商品贡献帕累托曲线"
+    t = messages("charts", lang)
+    title = t("pareto.title")
     df = _frame(pareto)
     if df.empty or ("gmv" not in df and "cum_share" not in df):
         return _no_data(ax, title)
@@ -445,18 +458,18 @@ def pareto_curve(pareto: Any, *, ax: Axes | None = None, a_share: float = 0.8,
         if hi > lo:
             ax.axvspan(lo, hi, color=colour, alpha=0.15, lw=0)
             count = round((hi - lo) * n)
-            ax.text((lo + hi) / 2, 0.06, f"{name} 类\n{count} 个", ha="center", fontsize=9,
+            ax.text((lo + hi) / 2, 0.06, t("pareto.class", name=name, count=count), ha="center", fontsize=9,
                     color="#3d405b")
     ax.plot(np.r_[0, rank], np.r_[0, cum], color=PALETTE[0], lw=2.2)
     ax.axhline(a_share, color="#99a1a6", ls=":", lw=1)
-    ax.annotate(f"前 {n_a / n:.0%} 的商品贡献 {cum[n_a - 1]:.0%} GMV", (n_a / n, cum[n_a - 1]),
+    ax.annotate(t("pareto.head", products=n_a / n, gmv=cum[n_a - 1]), (n_a / n, cum[n_a - 1]),
                 xytext=(12, -22), textcoords="offset points", fontsize=9.5,
                 arrowprops={"arrowstyle": "->", "color": "#3d405b"})
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.02)
     ax.xaxis.set_major_formatter(_PCT)
     ax.yaxis.set_major_formatter(_PCT)
-    ax.set_xlabel(f"商品排名占比（共 {n:,} 个商品）")
-    ax.set_ylabel("累计 GMV 占比")
+    ax.set_xlabel(t("pareto.x", n=n))
+    ax.set_ylabel(t("pareto.y"))
     ax.set_title(title)
     return ax

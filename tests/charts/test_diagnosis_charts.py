@@ -226,3 +226,24 @@ def test_money_ticks_above_ten_thousand_stay_distinct():
 
     assert [_yuan_tick(v) for v in (8000, 10000, 12000, 14000, 2.5e8)] == \
         ["¥8,000", "¥1万", "¥1.2万", "¥1.4万", "¥2.5亿"]
+
+
+#: Charts whose titles, axes, legends and marks come from diag/messages/charts.yaml.
+TRANSLATED = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix", "cohort_heatmap",
+              "repurchase_gap_histogram", "pareto_curve"]
+
+
+@pytest.mark.parametrize("name", TRANSLATED)
+def test_a_chart_drawn_in_english_writes_no_chinese_beyond_its_data(rng, name):
+    import re
+
+    draw, args, kwargs = _cases(rng)[name]
+    texts = _render(draw(*args, **kwargs, lang="en"))
+    money = re.compile(r"^[-¥\d.,+\s]+[万亿]$")  # yuan() still writes 万 / 亿 in every language
+    assert [t for t in texts if re.search(r"[\u4e00-\u9fff]", t) and t != "本店" and not money.match(t)] == []
+
+
+def test_english_rfm_bars_name_the_segments_in_english(rng):
+    draw, args, kwargs = _cases(rng)["rfm_segments"]
+    texts = _render(draw(*args, **kwargs, lang="en"))
+    assert {"Champions", "New", "Lapsed"} <= set(texts) and "RFM segments" in texts
