@@ -246,3 +246,18 @@ def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path
     assert (out["customers"], out["orders"], out["repurchase_rate"]) == (1, 2, 1.0)
     assert main(["metrics", str(path), "--column", "customer_id"]) == 2
     assert capsys.readouterr().err.startswith("error: --column: expected FIELD=HEADER")
+
+
+@pytest.mark.parametrize("extra", [
+    "L7,c7,2025-02-08 10:00,3,已完成\nL7,c7,2025-02-08 10:00,3,已完成\n",   # an exact duplicate line
+    "L9,c3,2025-02-09 11:00,4,交易关闭\nL9,c3,,5,交易关闭\n",              # an order with every line closed
+    "L8,,2025-02-10 12:00,6,已完成\n"])                                # an unusable line
+def test_fast_path_and_frame_path_agree_on_a_line_item_file(tmp_path, extra):
+    # Every order has two or three lines, so the fast path takes the line-item branch.
+    rows = "".join(f"L{i},c{i % 30},2025-02-{1 + i % 27:02d} 10:00,{k + i % 5 + 1},已完成\n"
+                   for i in range(10, 210) for k in range(2 + i % 2))
+    path = tmp_path / "lines.csv"
+    path.write_text("订单号,客户ID,支付时间,商品实付金额,订单状态\n" + rows + extra, encoding="utf-8")
+    a, b = compute_metrics(path), compute_metrics(read_orders(path))
+    assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
+    assert a["data_quality"]["duplicates"] == (1 if extra.count("\n") == 2 and "已完成" in extra else 0)

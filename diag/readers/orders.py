@@ -261,20 +261,14 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                            excluded, status, reason FROM ({sql})""")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             elif lean:
-                # A file whose head repeats order ids: no materialised rows, one streaming
-                # aggregation keyed by distinct line, with invalid rows grouped by reason.
-                con.execute(f"CREATE TEMP VIEW rows AS {sql}")
-                con.execute("""
-                    CREATE TEMP TABLE o1 AS
-                    SELECT CASE WHEN reason IS NULL THEN order_id ELSE hash(reason) END AS order_id,
-                           CASE WHEN reason IS NULL THEN row_h END,
-                           any_value(reason) AS reason, count(*)::INTEGER AS n,
-                           any_value(customer_id) AS customer_id,
-                           any_value(CAST(paid_at AS DATE)) AS paid_at,
-                           any_value(amount) AS amount, any_value(excluded) AS excluded,
-                           any_value(status) AS status
-                    FROM rows GROUP BY ALL""")
-                counts = con.execute("SELECT reason, sum(n) FROM o1 GROUP BY reason").fetchall()
+                # A file whose head repeats order ids: one scan into a compact typed table
+                # that keeps the raw-row hash (exact duplicate lines share it); see
+                # _lean_line_orders for the rest.
+                con.execute(f"""
+                    CREATE TEMP TABLE rows AS
+                    SELECT order_id, row_h, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
+                           excluded, status, reason FROM ({sql})""")
+                counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             else:
                 con.execute(f"CREATE TEMP TABLE rows AS {sql}")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
@@ -406,16 +400,43 @@ def _looks_line_level(con: Any, mapping: dict[str, str], types: dict[str, str]) 
 
 
 def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
-    """Build ``orders`` from ``o1`` holding one row per distinct line (a line-item file)."""
+    """Build ``orders`` from the compact ``rows`` table of a line-item file.
+
+    Exact duplicate lines (same order id and raw-row hash) are found by sorting the two
+    keys and comparing neighbours; usually there are none, and the orders are then one
+    grouping of the usable lines by order id, with no DISTINCT over the lines.  Only
+    the orders holding a duplicate line are grouped by distinct line first.
+    """
+    con.execute("""
+        CREATE TEMP TABLE multi AS
+        SELECT DISTINCT order_id FROM (
+            SELECT order_id, row_h = lag(row_h) OVER w AND order_id = lag(order_id) OVER w AS repeated
+            FROM rows WHERE reason IS NULL WINDOW w AS (ORDER BY row_h, order_id))
+        WHERE repeated""")
+    multi = con.execute("SELECT count(*) FROM multi").fetchone()[0]
     agg = "sum(amount)" if level == "line" else "max(amount)"
-    con.execute(f"""
-        CREATE TEMP TABLE orders AS
+    select = f"""
         SELECT order_id, {kept_first("customer_id")} AS customer_id,
                {kept_first("paid_at")} AS paid_at,
                coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
                min(status) FILTER (WHERE excluded) AS status, bool_and(excluded) AS excluded,
-               count(*) FILTER (WHERE NOT excluded) AS kept, sum(n - 1) AS dups
-        FROM o1 WHERE reason IS NULL GROUP BY order_id""")
+               count(*) FILTER (WHERE NOT excluded) AS kept, sum(n - 1) AS dups"""
+    if multi:
+        con.execute(f"""
+            CREATE TEMP TABLE orders AS
+            {select} FROM (SELECT *, 1 AS n FROM rows ANTI JOIN multi USING (order_id)
+                           WHERE reason IS NULL) GROUP BY order_id
+            UNION ALL
+            {select} FROM (SELECT order_id, any_value(customer_id) AS customer_id,
+                                  any_value(paid_at) AS paid_at, any_value(amount) AS amount,
+                                  any_value(excluded) AS excluded, any_value(status) AS status,
+                                  count(*) AS n
+                           FROM rows SEMI JOIN multi USING (order_id) WHERE reason IS NULL
+                           GROUP BY order_id, row_h) GROUP BY order_id""")
+    else:
+        con.execute(f"CREATE TEMP TABLE orders AS {select} FROM (SELECT *, 1 AS n FROM rows "
+                    f"WHERE reason IS NULL) GROUP BY order_id")
+    con.execute("DROP TABLE rows")
     dups, kept_lines, kept, excluded = con.execute(
         "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
         "FROM orders").fetchone()
