@@ -121,7 +121,10 @@ def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), 
 
 def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90), prefix: str = "p"
              ) -> dict[str, Any]:
-    """Return customers, purchase days per customer, repurchase rates and the median gap."""
+    """Return customers, repeat customers, purchase days per customer, repurchase rates and the median gap.
+
+    ``repeat_customers`` (≥ 2 distinct purchase days) ÷ ``customers`` = ``repurchase_rate``.
+    """
     within = ", ".join(
         f"avg(CASE WHEN first_gap <= {n} THEN 1.0 ELSE 0.0 END) FILTER "
         f"(WHERE first_day <= {_date(as_of)} - {n}) AS repurchase_rate_{n}d" for n in windows)
@@ -129,10 +132,11 @@ def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90
         SELECT count(*) AS customers, sum(orders) AS orders, sum(monetary) AS gmv,
                avg(purchase_days) AS purchase_days_per_customer,
                avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS repurchase_rate,
+               count(*) FILTER (WHERE purchase_days >= 2) AS repeat_customers,
                {within},
                min(first_day) AS first_date, max(last_day) AS last_date
         FROM {prefix}_customers""").fetchone()
-    names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate",
+    names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate", "repeat_customers",
              *(f"repurchase_rate_{n}d" for n in windows), "first_date", "last_date"]
     out = dict(zip(names, row))
     # Gaps are whole days: the median from their histogram (one small grouping) equals
@@ -232,6 +236,23 @@ def _session(frame: pd.DataFrame, as_of: Any, keys: tuple[str, ...] = ()) -> tup
     src = "frame_src" if not keys else f"(SELECT * FROM frame_src WHERE {keys[0]} IS NOT NULL)"
     build(con, src, as_of, keys=keys)
     return con, as_of
+
+
+def buyer_counts(orders: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Return ``customers`` and ``repeat_customers`` of the orders, by the rules of :func:`headline`.
+
+    The counts behind ``repurchase_rate`` (the journey funnel's 首购 and 复购 stages);
+    ``orders`` needs ``customer_id`` and ``paid_at`` (``amount`` is not used); orders
+    without a customer (walk-ins) are left out.
+    """
+    frame = orders[orders["customer_id"].notna()]
+    if "amount" not in frame.columns:
+        frame = frame.assign(amount=0.0)
+    if frame.empty:
+        return {"customers": 0, "repeat_customers": 0}
+    con, as_of = _session(frame, as_of)
+    h = headline(con, as_of, windows=(90,))
+    return {"customers": int(h["customers"]), "repeat_customers": int(h["repeat_customers"])}
 
 
 def rfm_table(orders: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:

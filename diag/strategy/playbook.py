@@ -21,8 +21,11 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from diag import catalog
 from diag.areas.benchmark import LOWER_IS_BETTER
+from diag.areas.gmv import annual_frequency  # noqa: F401  (re-exported: the one annual frequency)
 from diag.errors import UsageError
+from diag.format import format_number
 from diag.industries.registry import METRICS
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
@@ -48,18 +51,10 @@ DRIVERS: dict[str, str] = {
 
 
 def _fmt(value: float | None, metric: str, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    unit = unit or ("share" if metric in ("repurchase_rate", "group_conversion") else "")
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "yuan":
-        return f"¥{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.0f}天"
-    if unit == "minutes":
-        return f"{value:,.1f}分钟"
-    return f"{value:,.2f}"
+    """A metric's value in its template unit (shares when the unit is not given and the catalogue prints %)."""
+    if not unit and catalog.known(metric) and catalog.metric(metric).fmt.endswith("%}"):
+        unit = "share"
+    return format_number(value, unit if unit in ("share", "yuan", "days", "minutes") else "ratio")
 
 
 def reminder_days(cycle_days: float) -> tuple[int, int, int]:
@@ -541,21 +536,6 @@ def data_basis(metrics: Mapping[str, Any], template_key: str, *, contacts: pd.Da
     also = f"及企业微信{'、'.join(wecom)}" if wecom else ", 未提供企业微信统计"
     return (f"本节依据 {metrics['first_date']} 至 {metrics['last_date']} 的 {metrics['orders']:,} 笔有效订单、"
             f"{metrics['customers']:,} 位购买客户{also}, 对照「{template_key}」行业模板的基准区间与打法。")
-
-
-def annual_frequency(metrics: Mapping[str, Any]) -> float:
-    """Return purchases per customer per year: ``orders_per_customer × 365 ÷ days covered``.
-
-    Days covered = ``last_date − first_date + 1``, at least 30 (a month of data is not
-    annualised more than 12×).  A data period longer than a year gives the average
-    yearly rate over it.
-    """
-    first, last = metrics.get("first_date"), metrics.get("last_date")
-    opc = float(metrics.get("orders_per_customer") or 0.0)
-    if not first or not last:
-        return opc
-    days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
-    return opc * 365 / max(days, 30)
 
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
