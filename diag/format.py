@@ -41,16 +41,16 @@ def format_value(value: Any, fmt: str = "{:,.2f}", unit: str = "") -> str:
 
 
 #: Default decimals per kind of number (see :func:`format_number`).
-_DIGITS = {"share": 1, "yuan": 0, "count": 0, "days": 0, "minutes": 1, "ratio": 2}
-_SUFFIX = {"days": "天", "minutes": "分钟"}
+_DIGITS = {"share": 1, "yuan": 0, "count": 0, "people": 0, "days": 0, "minutes": 1, "ratio": 2}
+_SUFFIX = {"people": "人", "days": "天", "minutes": "分钟"}
 
 
 def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None, missing: str = DASH) -> str:
     """Return a number for prose and tables: the kit's one formatter of kinds of numbers.
 
     ``kind`` is ``share`` (0–1, printed as percent: ``32.7%``), ``yuan`` (``¥1,299``),
-    ``count`` (``1,299``), ``days`` (``30天``), ``minutes`` (``16.5分钟``) or ``ratio``
-    (anything else: ``1.98``); ``digits`` overrides the kind's decimals.  None, NaN and
+    ``count`` (``1,299``), ``people`` (``1,299人``), ``days`` (``30天``), ``minutes``
+    (``16.5分钟``) or ``ratio`` (anything else: ``1.98``); ``digits`` overrides the kind's decimals.  None, NaN and
     pandas' NA print as ``missing``.
     """
     if value is None or value is _NA or (isinstance(value, float) and math.isnan(value)):

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from diag import catalog
+from diag.format import format_number
 
 __all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
            "campaigns_display", "overall_rates", "summary_sentences", "for_store"]
@@ -276,11 +277,11 @@ def overall_rates(rates: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct(value: Any, digits: int = 1) -> str:
-    return NO_DATA if not _known(value) else f"{value:.{digits}%}"
+    return format_number(value, "share", digits=digits, missing=NO_DATA)
 
 
 def _money(value: Any) -> str:
-    return NO_DATA if not _known(value) else f"¥{value:,.0f}"
+    return format_number(value, "yuan", missing=NO_DATA)
 
 
 def rates_display(rates: pd.DataFrame, overall: pd.DataFrame | None = None) -> pd.DataFrame:

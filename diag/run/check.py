@@ -18,6 +18,7 @@ import pandas as pd
 from diag.areas import scene
 from diag.brief.model import Brief, load_brief
 from diag.errors import DataError
+from diag.format import format_number
 
 __all__ = ["DATA_FILES", "BriefData", "CheckReport", "load_data", "measure",
            "inspect_brief", "check_brief", "format_check"]
@@ -220,4 +221,4 @@ def format_check(report: CheckReport) -> str:
 
 
 def _pct(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.0%}"
+    return format_number(value, "share", digits=0)

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.areas.benchmark import number_or_none
+from diag.format import format_number
 from diag.industries.registry import METRICS
 
 __all__ = ["FAR", "EQUAL_SPREAD", "metric_flags", "fit_flags", "funnel_flags", "mask_flagged",
@@ -53,7 +54,7 @@ INPUTS: dict[str, str] = {
 
 
 def _show(value: float, unit: str) -> str:
-    return f"{value:.1%}" if unit == "share" else f"{value:,.2f}"
+    return format_number(value, "share" if unit == "share" else "ratio")
 
 
 def metric_flags(measured: Mapping[str, Any], benchmarks: Mapping[str, Any]) -> list[dict[str, Any]]:
