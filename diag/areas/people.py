@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag.catalog import definition, known
+
 #: Lower edges of the F score bands (purchase days): 1 → F1, 2 → F2, 3 → F3, 4–5 → F4, ≥ 6 → F5.
 F_BANDS = (1, 2, 3, 4, 6)
 SEGMENTS = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
@@ -304,16 +306,21 @@ def segment_summary(rfm: pd.DataFrame) -> pd.DataFrame:
 
 def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
                        windows: tuple[int, ...] = (30, 60, 90)) -> pd.DataFrame:
-    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle."""
+    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle (口径 from :mod:`diag.catalog`)."""
     con, as_of = _session(orders, as_of)
     h = headline(con, as_of, windows=windows)
-    rows = [("购买客户数", h["customers"], "有有效订单的去重客户"),
-            ("人均购买天数", h["purchase_days_per_customer"], "每位客户的去重购买日数的平均"),
-            ("复购率", h["repurchase_rate"], "购买日 ≥ 2 天的客户 ÷ 购买客户")]
-    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"],
-              f"首购距今 ≥ {n} 天的客户中, {n} 天内出现第二个购买日的比例") for n in windows]
-    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], "相邻两个购买日间隔天数的中位数"))
+    rows = [("购买客户数", h["customers"], definition("customers")),
+            ("人均购买天数", h["purchase_days_per_customer"], definition("purchase_days_per_customer")),
+            ("复购率", h["repurchase_rate"], definition("repurchase_rate"))]
+    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"], _window_definition(n)) for n in windows]
+    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], definition("median_repurchase_days")))
     return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
+
+
+def _window_definition(days: int) -> str:
+    """The catalogue's N-day repurchase definition (30, 60 and 90 days are catalogued; others follow its words)."""
+    key = f"repurchase_rate_{days}d"
+    return definition(key) if known(key) else definition("repurchase_rate_90d").replace("90", str(days))
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
