@@ -9,6 +9,11 @@ from typing import Any
 
 DASH = "—"
 
+try:  # pandas' missing value, when pandas is there (it always is in a run)
+    from pandas import NA as _NA
+except ImportError:  # pragma: no cover
+    _NA = object()
+
 # Column names that hold shares (0–1 floats everywhere in the kit) and print as percent.
 _SHARE_NAME = re.compile(r"(率|占比|份额|比例|share|rate|ratio|pct|%)", re.IGNORECASE)
 _CJK_UNIT = re.compile(r"^[\u3000-\u9fff\uff00-\uffef%‰]")
@@ -33,6 +38,29 @@ def format_value(value: Any, fmt: str = "{:,.2f}", unit: str = "") -> str:
     if unit:
         text = f"{text}{unit}" if _CJK_UNIT.match(unit) else f"{text} {unit}"
     return text
+
+
+#: Default decimals per kind of number (see :func:`format_number`).
+_DIGITS = {"share": 1, "yuan": 0, "count": 0, "people": 0, "days": 0, "minutes": 1, "ratio": 2}
+_SUFFIX = {"people": "人", "days": "天", "minutes": "分钟"}
+
+
+def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None, missing: str = DASH) -> str:
+    """Return a number for prose and tables: the kit's one formatter of kinds of numbers.
+
+    ``kind`` is ``share`` (0–1, printed as percent: ``32.7%``), ``yuan`` (``¥1,299``),
+    ``count`` (``1,299``), ``people`` (``1,299人``), ``days`` (``30天``), ``minutes``
+    (``16.5分钟``) or ``ratio`` (anything else: ``1.98``); ``digits`` overrides the kind's decimals.  None, NaN and
+    pandas' NA print as ``missing``.
+    """
+    if value is None or value is _NA or (isinstance(value, float) and math.isnan(value)):
+        return missing
+    d = _DIGITS.get(kind, 2) if digits is None else digits
+    if kind == "share":
+        return f"{value:.{d}%}"
+    if kind == "yuan":
+        return f"¥{value:,.{d}f}"
+    return f"{value:,.{d}f}{_SUFFIX.get(kind, '')}"
 
 
 def is_number(value: Any) -> bool:

@@ -39,6 +39,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from diag.catalog import number_kwargs
 from diag.cleantext import client_text
 from diag.files import FILE_MODE, to_jsonable, write_atomic  # noqa: F401  (re-exported for notebooks)
 from diag.privacy import mask_id, scrub_text
@@ -104,11 +105,14 @@ class Recorder:
         The notebook's section name: ``intake``, ``journey``, ``diagnosis``, ``strategy``.
     title : str
         The section's title in the report (a level-1 heading).
+    lang : str
+        ``zh`` or ``en``: the language of the catalogue's labels and definitions.
     """
 
     def __init__(self, run_dir: str | os.PathLike[str], section: str, title: str,
-                 show: bool | None = None) -> None:
+                 show: bool | None = None, lang: str = "zh") -> None:
         self.run_dir = Path(run_dir)
+        self.lang = lang
         self.section = section
         self.title = title
         self.show = _in_kernel() if show is None else show
@@ -131,11 +135,21 @@ class Recorder:
         for item in items:
             self.text(item, style="bullet")
 
-    def number(self, key: str, value: Any, *, label: str, definition: str, unit: str = "",
-               fmt: str = "{:,.2f}", headline: bool = False) -> None:
-        """Record a metric with its one written definition (shown beside it and in the appendix)."""
-        self._add({"kind": "number", "key": key, "label": label, "value": to_jsonable(value),
-                   "unit": unit, "fmt": fmt, "definition": definition, "headline": bool(headline)})
+    def number(self, key: str, value: Any, *, label: str | None = None, definition: str | None = None,
+               unit: str | None = None, fmt: str | None = None, headline: bool = False) -> None:
+        """Record a metric with its one written definition (shown beside it and in the appendix).
+
+        Label, unit, format and definition come from the metric catalogue
+        (:mod:`diag.catalog`), in the recorder's language; an explicit argument overrides
+        its entry (only where the section has a real reason, such as a threshold in the
+        definition).  A key missing from the catalogue is a UsageError.
+        """
+        entry = number_kwargs(key, self.lang)
+        given = {"label": label, "unit": unit, "fmt": fmt, "definition": definition}
+        entry.update({k: v for k, v in given.items() if v is not None})
+        self._add({"kind": "number", "key": key, "label": entry["label"], "value": to_jsonable(value),
+                   "unit": entry["unit"], "fmt": entry["fmt"], "definition": entry["definition"],
+                   "headline": bool(headline)})
         self.values[key] = to_jsonable(value)
 
     def table(self, key: str, df: pd.DataFrame, *, title: str, note: str = "",

@@ -24,16 +24,13 @@ def test_the_shared_share_counts_paragraphs_every_report_holds_once_masked():
 
 
 @pytest.fixture(scope="module")
-def demo_reports(tmp_path_factory):
-    from diag.run.client import run_client
-    out = tmp_path_factory.mktemp("demo")
+def demo_reports(demo_runs):
     reports, names, files = [], [], []
     for slug in SLUGS:
-        brief = paths.BRIEFS / f"{slug}.yaml"
-        result = run_client(brief, out)
-        reports.append(prose_paragraphs(result.report))
-        files.append(result.report)
-        b = load_brief(brief)
+        report = demo_runs[slug] / "report.docx"
+        reports.append(prose_paragraphs(report))
+        files.append(report)
+        b = load_brief(paths.BRIEFS / f"{slug}.yaml")
         names.append([b.client.name, b.client.industry])
     return reports, names, files
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 
+from diag.areas.scene import has_wecom
 from diag.cli import main
 from diag.errors import DataError
-from diag.run.check import check_brief, format_check, load_data, wecom_summary
+from diag.run.check import check_brief, format_check, load_data
 
 ORDERS = """订单号,买家手机号,支付时间,实付金额,订单来源,订单状态
 A1,13800000001,2024-01-01 10:00,100,门店,交易成功
@@ -108,7 +108,7 @@ def test_an_invalid_brief_exits_2(tmp_path, capsys):
 def test_a_brief_without_data_files_is_checked_too(tmp_path):
     path = write_client(tmp_path, {"client": {"name": "x", "industry": "母婴"}})
     report = check_brief(path)
-    assert report.measured == {} and report.wecom == {} and report.quality is None
+    assert report.measured == {} and not has_wecom(report.wecom) and report.quality is None
     assert (report.questions["field"] == "data.orders").any()
 
 
@@ -119,18 +119,3 @@ def test_load_data_refuses_a_directory_named_as_a_file(tmp_path):
     with pytest.raises(DataError) as caught:
         load_data(load_brief(path))
     assert caught.value.where == "data.customers"
-
-
-def test_wecom_summary_totals_and_rates_by_hand():
-    contacts = pd.DataFrame({"new_apply_cnt": [10.0, 10.0], "new_contact_cnt": [8.0, 6.0], "chat_cnt": [20.0, 60.0],
-                             "reply_percentage": [0.9, 0.7], "avg_reply_time": [5.0, 9.0],
-                             "negative_feedback_cnt": [1.0, 1.0]})
-    groups = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "chat_total": [4.0, 5.0],
-                           "chat_has_msg": [2.0, 3.0], "member_total": [100.0, 105.0], "member_has_msg": [20.0, 30.0]})
-    s = wecom_summary(contacts, groups)
-    assert (s["chat_total"], s["member_total"]) == (5, 105)  # the latest day
-    assert s["group_active_share"] == pytest.approx(5 / 9) and s["member_activity"] == pytest.approx(50 / 205)
-    assert s["friend_accept_rate"] == pytest.approx(14 / 20) and s["deletion_rate"] == pytest.approx(2 / 14)
-    assert s["reply_rate"] == pytest.approx((0.9 * 20 + 0.7 * 60) / 80)
-    assert s["avg_reply_minutes"] == pytest.approx((5 * 20 + 9 * 60) / 80)
-    assert wecom_summary(None, None) == {}

@@ -94,6 +94,7 @@ def test_the_executed_notebooks_show_the_recorded_figures_and_numbers(executed):
                for o in cell.get("outputs", [])]
     html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2     # journey map + funnel
-    assert "<b>首购→复购转化率</b>　66.7%" in html          # 2 of the 3 buyers came back
+    assert "<b>首购到复购的中位天数</b>" in html
+    assert "首购→复购转化率" not in html    # the repurchase rate is recorded once, by the diagnosis
     assert "<b>需求澄清表总体完整度</b>" in html
     assert "13800000001" not in html

@@ -13,6 +13,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from diag import catalog
+from diag.format import format_number
 from diag.industries.registry import METRICS
 from diag.messages import messages
 
@@ -21,8 +23,8 @@ __all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", 
 
 STATUS_LOW, STATUS_OK, STATUS_HIGH, STATUS_NONE = "低于", "达标", "高于", "无数据"
 
-#: Metrics where a smaller number is the better one.
-LOWER_IS_BETTER = frozenset({"median_repurchase_days", "avg_reply_minutes", "deletion_rate"})
+#: Metrics where a smaller number is the better one (the catalogue's direction).
+LOWER_IS_BETTER = frozenset(k for k in METRICS if catalog.metric(k).direction == "lower")
 
 _NO_PATH = "无直接GMV路径: 它影响转化与复购, 效果体现在其他指标上"
 
@@ -188,13 +190,9 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
 
 
 def _fmt(value: Any, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "yuan":
-        return f"¥{value:,.0f}"
-    return f"{value:,.1f}"
+    """A template value in its unit: shares and yuan as such, anything else with one decimal."""
+    money_or_share = unit in ("share", "yuan")
+    return format_number(value, unit if money_or_share else "ratio", digits=None if money_or_share else 1)
 
 
 #: Message keys of the verdicts :func:`benchmark_gaps` writes in ``status`` and ``better``.

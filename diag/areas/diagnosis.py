@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from diag.format import format_number
+
 __all__ = ["Evidence", "gather", "Periods", "recent_periods", "measured", "findings", "table_zh",
            "column_names", "format_summary"]
 
@@ -118,7 +120,7 @@ def gather(brief: Any, data: Any, contacts: pd.DataFrame | None = None,
 
 
 def _pct(value: float) -> str:
-    return f"{value:.1%}"
+    return format_number(value, "share")
 
 
 def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: Periods | None,

@@ -21,8 +21,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from diag import catalog
 from diag.areas.benchmark import LOWER_IS_BETTER
 from diag.areas.gmv import decompose_change
+from diag.format import format_number
 
 __all__ = ["KEY_METRICS", "snapshot", "compare_metrics", "moved_most", "driver_change", "followup",
            "followup_display", "carry_over", "carry_over_display", "comparison_display", "current_values",
@@ -31,16 +33,12 @@ __all__ = ["KEY_METRICS", "snapshot", "compare_metrics", "moved_most", "driver_c
 MET, NOT_MET, NO_DATA = "达成", "未达成", "无数据"
 
 #: Key metrics compared then / now: key → (label, kind).  kind: yuan, count, share, days, ratio, minutes.
-KEY_METRICS: dict[str, tuple[str, str]] = {
-    "gmv": ("GMV", "yuan"), "orders": ("有效订单数", "count"), "customers": ("购买用户数", "count"),
-    "aov": ("客单价", "yuan"), "orders_per_customer": ("人均订单数", "ratio"),
-    "repurchase_rate": ("复购率", "share"), "repurchase_rate_90d": ("90天复购率", "share"),
-    "median_repurchase_days": ("复购周期(中位天数)", "days"),
-    "group_active_share": ("活跃群占比", "share"), "member_activity": ("群成员活跃率", "share"),
-    "group_conversion": ("社群转化率", "share"), "friend_accept_rate": ("好友通过率", "share"),
-    "reply_rate": ("回复率", "share"), "avg_reply_minutes": ("平均回复时长(分钟)", "minutes"),
-    "deletion_rate": ("删除/拉黑率", "share"),
-}
+KEY_METRICS: dict[str, tuple[str, str]] = {key: (catalog.label(key), kind) for key, kind in (
+    ("gmv", "yuan"), ("orders", "count"), ("customers", "count"), ("aov", "yuan"),
+    ("orders_per_customer", "ratio"), ("repurchase_rate", "share"), ("repurchase_rate_90d", "share"),
+    ("median_repurchase_days", "days"), ("group_active_share", "share"), ("member_activity", "share"),
+    ("group_conversion", "share"), ("friend_accept_rate", "share"), ("reply_rate", "share"),
+    ("avg_reply_minutes", "minutes"), ("deletion_rate", "share"))}
 
 
 def _num(value: Any) -> float | None:
@@ -131,19 +129,8 @@ def moved_most(comparison: pd.DataFrame) -> pd.Series | None:
 def _fmt(value: float | None, kind: str) -> str:
     if kind == "none":          # a recommendation without a metric: nothing to measure
         return "—"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NO_DATA
-    if kind == "yuan":
-        return f"¥{value:,.0f}" if abs(value) >= 100 else f"¥{value:,.2f}"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "days":
-        return f"{value:,.0f}天"
-    if kind == "minutes":
-        return f"{value:,.1f}分钟"
-    return f"{value:,.2f}"
+    small_money = kind == "yuan" and value is not None and abs(value) < 100
+    return format_number(value, kind, digits=2 if small_money else None, missing=NO_DATA)
 
 
 def _fmt_change(row: Mapping[str, Any]) -> str:

@@ -31,7 +31,10 @@ from diag.errors import DataError
 from diag.industries.quadrant import FREQUENCY_SPLIT, SPEND_SPLIT, QuadrantResult, quadrant  # noqa: F401
 
 __all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
-           "QuadrantResult", "quadrant", "quadrant_inputs"]
+           "QuadrantResult", "quadrant", "quadrant_inputs", "purchases_per_year", "annual_frequency"]
+
+#: The shortest span annualised: a month of data is not scaled up more than 12×.
+MIN_ANNUALISED_DAYS = 30
 
 #: The three multiplicative drivers and their Chinese labels.
 DRIVERS = {"buyers": "用户数", "orders_per_buyer": "人均订单数", "aov": "客单价"}
@@ -178,14 +181,36 @@ def _monthly_period(row: Mapping[str, Any]) -> dict[str, float]:
 
 # -- quadrant ------------------------------------------------------------------------------
 
+def purchases_per_year(orders_per_customer: float, days: float) -> float:
+    """Return purchases per customer per year: ``orders_per_customer × 365 ÷ days``.
+
+    ``days`` is how many days the orders cover, at least :data:`MIN_ANNUALISED_DAYS`
+    (a month of data is not annualised more than 12×); a span longer than a year gives
+    the average yearly rate over it.  Every annual frequency in the kit is this one rule
+    (catalogue key ``purchases_per_year``).
+    """
+    return float(orders_per_customer) * 365 / max(float(days), MIN_ANNUALISED_DAYS)
+
+
+def annual_frequency(metrics: Mapping[str, Any]) -> float:
+    """Return :func:`purchases_per_year` of the ``diag metrics`` figures.
+
+    Days covered = ``last_date − first_date + 1``; without dates, orders per customer.
+    """
+    first, last = metrics.get("first_date"), metrics.get("last_date")
+    opc = float(metrics.get("orders_per_customer") or 0.0)
+    if not first or not last:
+        return opc
+    return purchases_per_year(opc, (pd.Timestamp(last) - pd.Timestamp(first)).days + 1)
+
+
 def quadrant_inputs(orders: pd.DataFrame, as_of: Any = None) -> dict[str, float]:
     """Return the quadrant's axes measured from orders: ``aov, purchases_per_year, annual_spend``.
 
     Window: the 365 days before ``as_of`` (default: the day after the last order).
-    ``aov`` = gmv ÷ orders in the window; ``purchases_per_year`` = orders ÷ buyers in
-    the window, scaled by 365 ÷ window days when the data covers less than a year
-    (``window_days`` says how long it was; a short window overstates the yearly rate
-    of one-off buyers); ``annual_spend`` = aov × purchases_per_year.
+    ``aov`` = gmv ÷ orders in the window; ``purchases_per_year`` = :func:`purchases_per_year`
+    of the window's orders ÷ buyers and its length (``window_days``; a short window
+    overstates the yearly rate of one-off buyers); ``annual_spend`` = aov × purchases_per_year.
     """
     _require(orders, ("order_id", "customer_id", "paid_at", "amount"))
     paid = pd.to_datetime(orders["paid_at"])
@@ -198,7 +223,7 @@ def quadrant_inputs(orders: pd.DataFrame, as_of: Any = None) -> dict[str, float]
     d = drivers(window)
     if not d["orders"]:
         raise DataError(f"expected orders in the year before {end.date()}, found none", where="orders")
-    per_year = d["orders_per_buyer"] * (365 / days if days < 365 else 1.0)
+    per_year = purchases_per_year(d["orders_per_buyer"], days)
     return {"aov": d["aov"], "purchases_per_year": per_year, "annual_spend": d["aov"] * per_year,
             "window_days": float(days)}
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag.areas import people
 from diag.brief.model import JOURNEY_STAGES, Brief
 from diag.messages import messages
 
@@ -266,7 +267,9 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
       the customers WeCom added in the statistics' period (``new_contact_cnt``);
     * 入群 — WeCom ``member_total`` when given (企微), else ``assets.group_members``;
     * 首购 — distinct customers with at least one valid order (订单);
-    * 复购 — customers with at least two distinct purchase days (订单);
+    * 复购 — customers with at least two distinct purchase days (订单); both counts are
+      :func:`diag.areas.people.buyer_counts`, the rules behind ``customers`` and
+      ``repurchase_rate`` in the metrics, so 首购→复购 conversion is the repurchase rate;
     * 推荐 — ``funnel.referrers`` in the brief, else customers with an order in a
       referral channel (渠道 containing 推荐 / 转介绍 / 老带新 …), else 无数据.
 
@@ -319,8 +322,9 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
         nth = bought.groupby("customer_id").cumcount()
         first = bought[nth == 0].set_index("customer_id")["day"]
         second = bought[nth == 1].set_index("customer_id")["day"]
-        counts["first_order"] = (float(len(first)), "订单")
-        counts["repurchase"] = (float(len(second)), "订单")
+        buyers = people.buyer_counts(frame)
+        counts["first_order"] = (float(buyers["customers"]), "订单")
+        counts["repurchase"] = (float(buyers["repeat_customers"]), "订单")
         days["first_order"] = _join_to_first(first, customers)
         if len(second):
             gaps = (second - first.reindex(second.index)).dt.days

@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag import catalog
 from diag.areas import people
+from diag.format import format_number
 from diag.memo import Memo, frame_digest
 from diag.readers.orders import REASONS, OrdersData, as_of_default, connect, load
 
@@ -306,34 +308,26 @@ def _table(rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
     return ["  ".join(_pad(c, widths[i], i in right) for i, c in enumerate(r)).rstrip() for r in rows]
 
 
-def _num(value: Any, kind: str = "int") -> str:
-    if value is None:
-        return "—"
-    if kind == "share":
-        return f"{value:.1%}"
-    if kind == "money":
-        return f"¥{value:,.2f}"
-    if kind == "float":
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
+def _num(value: Any, kind: str = "count") -> str:
+    return format_number(value, {"money": "yuan", "float": "ratio"}.get(kind, kind),
+                         digits=2 if kind == "money" else None)
+
+
+#: The headline figures of the terminal table, in print order, with their kind of number.
+_CORE = (("orders", "count"), ("excluded_orders", "count"), ("customers", "count"), ("gmv", "money"),
+         ("aov", "money"), ("orders_per_customer", "float"), ("purchase_days_per_customer", "float"),
+         ("repurchase_rate", "share"), ("repurchase_rate_30d", "share"), ("repurchase_rate_60d", "share"),
+         ("repurchase_rate_90d", "share"))
 
 
 def format_table(metrics: dict[str, Any]) -> str:
     """Return the metrics as aligned Chinese tables for a terminal."""
     m = metrics
-    core = [
-        ["有效订单数", _num(m["orders"]), "去除无效行与关闭/取消/未付款/全额退款后的订单"],
-        ["排除订单数", _num(m["excluded_orders"]), "按订单状态排除"],
-        ["购买客户数", _num(m["customers"]), "有有效订单的去重客户"],
-        ["GMV", _num(m["gmv"], "money"), "有效订单实付金额合计"],
-        ["客单价", _num(m["aov"], "money"), "GMV ÷ 订单数"],
-        ["人均订单数", _num(m["orders_per_customer"], "float"), "订单数 ÷ 客户数"],
-        ["人均购买天数", _num(m["purchase_days_per_customer"], "float"), "去重购买日数的平均"],
-        ["复购率", _num(m["repurchase_rate"], "share"), "购买日 ≥ 2 天的客户占比"],
-        *[[f"{n}天复购率", _num(m.get(f"repurchase_rate_{n}d"), "share"),
-           f"首购满 {n} 天的客户中, {n} 天内再次购买的占比"] for n in (30, 60, 90)],
-        ["复购周期(中位数)", "—" if m["median_repurchase_days"] is None else f"{m['median_repurchase_days']:g} 天",
-         "相邻两个购买日间隔的中位数"],
+    core = [[catalog.label(key), _num(m.get(key), kind), catalog.definition(key)] for key, kind in _CORE]
+    core += [
+        [catalog.label("median_repurchase_days"),
+         "—" if m["median_repurchase_days"] is None else f"{m['median_repurchase_days']:g} 天",
+         catalog.definition("median_repurchase_days")],
         ["数据区间", f"{m['first_date']} ~ {m['last_date']}", f"基准日 {m['as_of']}"],
     ]
     out = ["核心指标", *("  " + line for line in _table([["指标", "数值", "口径"], *core], right=(1,)))]

@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag.catalog import definition, known
+
 #: Lower edges of the F score bands (purchase days): 1 → F1, 2 → F2, 3 → F3, 4–5 → F4, ≥ 6 → F5.
 F_BANDS = (1, 2, 3, 4, 6)
 SEGMENTS = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
@@ -142,7 +144,10 @@ def build(con: Any, source: str, as_of: dt.date, *, keys: tuple[str, ...] = (), 
 
 def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90), prefix: str = "p"
              ) -> dict[str, Any]:
-    """Return customers, purchase days per customer, repurchase rates and the median gap."""
+    """Return customers, repeat customers, purchase days per customer, repurchase rates and the median gap.
+
+    ``repeat_customers`` (≥ 2 distinct purchase days) ÷ ``customers`` = ``repurchase_rate``.
+    """
     within = ", ".join(
         f"avg(CASE WHEN first_gap <= {n} THEN 1.0 ELSE 0.0 END) FILTER "
         f"(WHERE first_day <= {_date(as_of)} - {n}) AS repurchase_rate_{n}d" for n in windows)
@@ -150,10 +155,11 @@ def headline(con: Any, as_of: dt.date, *, windows: tuple[int, ...] = (30, 60, 90
         SELECT count(*) AS customers, sum(orders) AS orders, sum(monetary) AS gmv,
                avg(purchase_days) AS purchase_days_per_customer,
                avg(CASE WHEN purchase_days >= 2 THEN 1.0 ELSE 0.0 END) AS repurchase_rate,
+               count(*) FILTER (WHERE purchase_days >= 2) AS repeat_customers,
                {within},
                min(first_day) AS first_date, max(last_day) AS last_date
         FROM {prefix}_customers""").fetchone()
-    names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate",
+    names = ["customers", "orders", "gmv", "purchase_days_per_customer", "repurchase_rate", "repeat_customers",
              *(f"repurchase_rate_{n}d" for n in windows), "first_date", "last_date"]
     out = dict(zip(names, row))
     # Gaps are whole days: the median from their histogram (one small grouping) equals
@@ -255,6 +261,23 @@ def _session(frame: pd.DataFrame, as_of: Any, keys: tuple[str, ...] = ()) -> tup
     return con, as_of
 
 
+def buyer_counts(orders: pd.DataFrame, as_of: Any = None) -> dict[str, int]:
+    """Return ``customers`` and ``repeat_customers`` of the orders, by the rules of :func:`headline`.
+
+    The counts behind ``repurchase_rate`` (the journey funnel's 首购 and 复购 stages);
+    ``orders`` needs ``customer_id`` and ``paid_at`` (``amount`` is not used); orders
+    without a customer (walk-ins) are left out.
+    """
+    frame = orders[orders["customer_id"].notna()]
+    if "amount" not in frame.columns:
+        frame = frame.assign(amount=0.0)
+    if frame.empty:
+        return {"customers": 0, "repeat_customers": 0}
+    con, as_of = _session(frame, as_of)
+    h = headline(con, as_of, windows=(90,))
+    return {"customers": int(h["customers"]), "repeat_customers": int(h["repeat_customers"])}
+
+
 def rfm_table(orders: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:
     """Return one row per customer: recency_days, frequency, monetary, R/F/M 高/低 and segment.
 
@@ -308,21 +331,26 @@ def segment_summary(rfm: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
                        windows: tuple[int, ...] = (30, 60, 90)) -> pd.DataFrame:
-    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle."""
+    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle (口径 from :mod:`diag.catalog`)."""
     con, as_of = _session(orders, as_of)
     h = headline(con, as_of, windows=windows)
-    rows = [("购买客户数", h["customers"], "有有效订单的去重客户"),
-            ("人均购买天数", h["purchase_days_per_customer"], "每位客户的去重购买日数的平均"),
-            ("复购率", h["repurchase_rate"], "购买日 ≥ 2 天的客户 ÷ 购买客户")]
-    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"],
-              f"首购距今 ≥ {n} 天的客户中, {n} 天内出现第二个购买日的比例") for n in windows]
-    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], "相邻两个购买日间隔天数的中位数"))
+    rows = [("购买客户数", h["customers"], definition("customers")),
+            ("人均购买天数", h["purchase_days_per_customer"], definition("purchase_days_per_customer")),
+            ("复购率", h["repurchase_rate"], definition("repurchase_rate"))]
+    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"], _window_definition(n)) for n in windows]
+    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], definition("median_repurchase_days")))
     return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
 
 
 #: English names of :func:`repurchase_by_category`'s columns (the strategy's reminders read the Chinese ones).
 CATEGORY_COLUMNS = {"品类": "category", "购买客户数": "buyers", "复购率": "repurchase_rate",
                     "复购间隔次数": "gaps", "复购周期P25": "p25", "复购周期中位数": "median", "复购周期P75": "p75"}
+
+
+def _window_definition(days: int) -> str:
+    """The catalogue's N-day repurchase definition (30, 60 and 90 days are catalogued; others follow its words)."""
+    key = f"repurchase_rate_{days}d"
+    return definition(key) if known(key) else definition("repurchase_rate_90d").replace("90", str(days))
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:

@@ -34,6 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from diag import catalog
+from diag.format import format_number
 from diag.messages import messages
 
 __all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
@@ -51,13 +53,8 @@ CAMPAIGN_COLUMNS = [
 
 #: The six review rates: key → (label, definition).  Order as the case articles list them.
 RATES: dict[str, tuple[str, str]] = {
-    "acquisition": ("引流转化率", "新增好友 ÷ 触达人数（活动文件没有新增好友时用入群人数，再没有时用企业微信活动期内新增客户数）"),
-    "activity": ("活跃度", "活动期内每天发言成员数之和 ÷ 每天群成员数之和（企业微信群聊统计）"),
-    "conversion": ("成交转化率", "活动期内购买用户数 ÷ 参与人数（没有参与人数时 ÷ 入群人数）"),
-    "repurchase": ("复购率", "活动期内的购买用户中，活动结束后（截至数据最后一天）再次购买的比例"),
-    "fission": ("裂变倍增率", "推荐人数 ÷ 参与人数：每位参与者带来的新人数"),
-    "replication": ("复制成功率", "同一类型的活动（同一打法复制到多场或多个门店）中达成 GMV 目标的比例；同类型至少 2 场才计算"),
-}
+    key: (catalog.label(f"review_{key}"), catalog.definition(f"review_{key}"))
+    for key in ("acquisition", "activity", "conversion", "repurchase", "fission", "replication")}
 
 
 def _day(paid_at: pd.Series) -> pd.Series:
@@ -283,11 +280,11 @@ def overall_rates(rates: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
 
 
 def _pct(value: Any, digits: int = 1) -> str:
-    return NO_DATA if not _known(value) else f"{value:.{digits}%}"
+    return format_number(value, "share", digits=digits, missing=NO_DATA)
 
 
 def _money(value: Any) -> str:
-    return NO_DATA if not _known(value) else f"¥{value:,.0f}"
+    return format_number(value, "yuan", missing=NO_DATA)
 
 
 def rate_texts(lang: str = "zh") -> dict[str, tuple[str, str]]:

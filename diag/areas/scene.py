@@ -22,7 +22,9 @@ Definitions (all shares 0–1):
   change over the whole span ÷ members on the first day (净增率, a share);
 * ``reply_rate`` — reply_percentage averaged with chat_cnt as weights;
 * ``avg_reply_minutes`` — avg_reply_time averaged with replied chats (chat_cnt ×
-  reply_percentage) as weights;
+  reply_percentage) as weights: WeCom defines a day's average first-reply time over
+  that day's replied chats, so several days pool by replied chats (the one definition,
+  in :mod:`diag.catalog`);
 * ``deletion_rate`` — Σ negative_feedback_cnt ÷ Σ new_contact_cnt;
 * ``friend_accept_rate`` — Σ new_contact_cnt ÷ Σ new_apply_cnt (customers who add a
   staff member themselves also count as new contacts, so it can exceed 1).
@@ -39,7 +41,7 @@ import pandas as pd
 from diag.errors import DataError
 
 __all__ = ["UNKNOWN", "channel_mix", "store_table", "community_health", "service_quality",
-           "staff_table", "wecom_summary"]
+           "staff_table", "wecom_summary", "has_wecom"]
 
 UNKNOWN = "（未标注）"
 _FREQS = {"D": "D", "W": "W-SUN", "M": "M"}
@@ -215,23 +217,39 @@ def staff_table(contacts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["new_contact_cnt", "staff"], ascending=[False, True]).reset_index(drop=True)
 
 
+_STOCKS = ("chat_total", "member_total", "chat_has_msg", "member_has_msg")
+_FLOWS = ("new_apply_cnt", "new_contact_cnt", "negative_feedback_cnt")
+
+
+def has_wecom(summary: Mapping[str, Any]) -> bool:
+    """Return whether a :func:`wecom_summary` holds any figure (it is a dict of None without data)."""
+    return any(v is not None for v in summary.values())
+
+
 def wecom_summary(contacts: pd.DataFrame | None = None,
                   groups: pd.DataFrame | None = None) -> dict[str, Any]:
     """Return one dict of measured metrics over the whole span, in the shared vocabulary.
 
+    The one WeCom summary: ``diag check``, the journey funnel and the diagnosis read it.
     Keys: ``group_active_share, member_activity, net_member_growth`` (from ``groups``),
     ``reply_rate, avg_reply_minutes, deletion_rate, friend_accept_rate`` (from
     ``contacts``) — None when the data is missing — plus ``net_member_change``
     (members, count), ``joins``, ``leaves``, ``members_start``, ``members_end``,
     ``first_date`` and ``last_date``.  ``net_member_growth`` = net member change ÷
-    members on the first day (a share).
+    members on the first day (a share).  Counts: ``chat_total, member_total,
+    chat_has_msg, member_has_msg`` — groups and members on the latest date (all rows
+    for by-owner statistics without dates); ``new_apply_cnt, new_contact_cnt,
+    negative_feedback_cnt`` — sums over the span.
     """
     out: dict[str, Any] = {k: None for k in (
         "group_active_share", "member_activity", "net_member_growth", "reply_rate", "avg_reply_minutes",
         "deletion_rate", "friend_accept_rate", "net_member_change", "joins", "leaves", "members_start",
-        "members_end", "first_date", "last_date")}
+        "members_end", "first_date", "last_date", *_STOCKS, *_FLOWS)}
     dates: list[pd.Timestamp] = []
     if groups is not None and len(groups):
+        dated = groups.dropna(subset=["date"])
+        latest = dated[dated["date"] == dated["date"].max()] if not dated.empty else groups
+        out.update({k: float(latest[k].sum()) for k in _STOCKS})
         out["group_active_share"] = _ratio(groups["chat_has_msg"].sum(), groups["chat_total"].sum())
         out["member_activity"] = _ratio(groups["member_has_msg"].sum(), groups["member_total"].sum())
         if groups["date"].notna().all():
@@ -249,6 +267,7 @@ def wecom_summary(contacts: pd.DataFrame | None = None,
         service = _service(contacts)
         out.update({k: service[k] for k in ("reply_rate", "avg_reply_minutes", "deletion_rate",
                                             "friend_accept_rate")})
+        out.update({k: float(contacts[k].sum()) for k in _FLOWS})
         if contacts["date"].notna().any():
             dates += [contacts["date"].min(), contacts["date"].max()]
     if dates:

@@ -10,16 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-#: The measured-metric vocabulary (common brief, interface 2) with Chinese labels.
-METRICS: dict[str, str] = {
-    "aov": "客单价", "orders_per_customer": "人均订单数",
-    "purchase_days_per_customer": "人均购买天数", "repurchase_rate": "复购率",
-    "repurchase_rate_90d": "90天复购率", "median_repurchase_days": "复购周期(中位天数)",
-    "group_active_share": "活跃群占比", "member_activity": "群成员活跃率",
-    "group_conversion": "社群转化率", "friend_accept_rate": "好友通过率", "add_rate": "加粉率",
-    "reply_rate": "回复率", "avg_reply_minutes": "平均回复时长(分钟)",
-    "deletion_rate": "删除/拉黑率", "net_member_growth": "净增粉率", "k_factor": "K因子",
-}
+from diag.catalog import label
+
+#: The measured-metric vocabulary (common brief, interface 2) a template may benchmark, with
+#: the catalogue's Chinese labels (:mod:`diag.catalog`).
+METRICS: dict[str, str] = {key: label(key) for key in (
+    "aov", "orders_per_customer", "purchase_days_per_customer", "repurchase_rate", "repurchase_rate_90d",
+    "median_repurchase_days", "group_active_share", "member_activity", "group_conversion",
+    "friend_accept_rate", "add_rate", "reply_rate", "avg_reply_minutes", "deletion_rate",
+    "net_member_growth", "k_factor")}
 STORE_TYPES = ("刚需高频", "刚需低频", "小众需求")
 AREAS = ("引流", "留存", "转化", "复购", "裂变", "复制")
 STATUSES = ("低于", "达标", "高于", "无数据")

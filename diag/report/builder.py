@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Emu
 
+from diag import catalog
 from diag.cleantext import client_text
 from diag.errors import DataError, TemplateError
 from diag.format import format_cell, format_value, is_number, share_column, text_width
@@ -235,16 +236,27 @@ class ReportBuilder:
         summaries = [(n, s) for n, s in self.sections if _is_summary(n)]
         for name, section in sorted(summaries, key=lambda ns: ns[0] not in SUMMARY_FIRST):
             self._blocks(section["blocks"], name)
-        rows = [[b.get("label", b.get("key", "")),
-                 format_value(b.get("value"), b.get("fmt", "{:,.2f}"), b.get("unit", "")),
-                 b.get("definition", "")]
-                for _, b in self._number_blocks() if b.get("headline")]
+        rows = [[label, format_value(b.get("value"), b.get("fmt", "{:,.2f}"), unit), definition]
+                for _, b in self._number_blocks() if b.get("headline")
+                for label, definition, unit in [self._metric_words(b)]]
         if not rows:
             self._para("note", m["summary_empty"])
             return
         self._table(m["summary_key_numbers"],
                     [m["summary_metric"], m["summary_value"], m["summary_definition"]], rows,
                     weights=[3, 2, 6], numeric_cols={1})
+
+    def _metric_words(self, block: dict[str, Any]) -> tuple[str, str, str]:
+        """Return a number's label, definition and unit in the report's language.
+
+        Chinese prints what the section recorded (the catalogue's words unless it had a
+        reason to override them); other languages take the catalogue's entry.
+        """
+        key = block.get("key", "")
+        if self.lang != "zh" and catalog.known(key):
+            m = catalog.metric(key)
+            return m.label(self.lang), m.definition(self.lang), m.unit_in(self.lang)
+        return block.get("label") or key, block.get("definition", ""), block.get("unit", "")
 
     def _number_blocks(self) -> Iterable[tuple[str, dict[str, Any]]]:
         for name, section in self.sections:
@@ -295,14 +307,15 @@ class ReportBuilder:
             for cell in row.cells:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             label.paragraphs[0].style = STYLES["metric"]
-            label.paragraphs[0].add_run(_t(block.get("label") or block.get("key", "")))
+            words, meaning, unit = self._metric_words(block)
+            label.paragraphs[0].add_run(_t(words))
             p = value.paragraphs[0]
             p.style = STYLES["metric"]
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            text = format_value(block.get("value"), block.get("fmt", "{:,.2f}"), block.get("unit", ""))
+            text = format_value(block.get("value"), block.get("fmt", "{:,.2f}"), unit)
             p.add_run(_t(text), style=STYLES["metric_value"])
             definition.paragraphs[0].style = STYLES["metric_definition"]
-            definition.paragraphs[0].add_run(_t(block.get("definition", "")))
+            definition.paragraphs[0].add_run(_t(meaning))
         width = dx.text_width(self.doc.sections[-1])
         dx.set_col_widths(table, _split(width, [3, 2, 5]))
         self._para("body", "")  # breathing room before the next block
@@ -426,14 +439,14 @@ class ReportBuilder:
         self._orient(False)
         self._para("h1", m["appendix_a"])
         self._para("body", m["appendix_a_intro"])
-        seen: set[tuple[str, str]] = set()
+        seen: set[Any] = set()
         rows = []
         for section, block in self._number_blocks():
-            label = block.get("label") or block.get("key", "")
-            definition = block.get("definition", "")
-            if (label, definition) in seen:
-                continue
-            seen.add((label, definition))
+            label, definition, _ = self._metric_words(block)
+            key = block.get("key") if catalog.known(block.get("key", "")) else (label, definition)
+            if key in seen:
+                continue  # each metric once, where it first appears
+            seen.add(key)
             rows.append([section, label, definition])
         self._table(m["appendix_a"].split(m["caption_sep"])[-1].strip(),
                     [m["appendix_section"], m["summary_metric"], m["summary_definition"]], rows,

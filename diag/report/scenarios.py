@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from diag.errors import DataError, UsageError
 from diag.files import to_jsonable, write_atomic
+from diag.format import format_number
 from diag.privacy import scrub_text
 from diag.record import FIGURES, PARTS, RESULTS
 from diag.strategy import levers as lv
@@ -55,13 +56,8 @@ def _locked(run_dir: Path) -> Any:
 def format_lever(key: str, value: float) -> str:
     """Return a lever value as printed: 12,000人, 7.3%, ¥273, 4.01次, 0.15."""
     unit = next(lever.unit for lever in lv.LEVERS if lever.key == key)
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "yuan":
-        return f"¥{value:,.0f}"
-    if unit == "people":
-        return f"{value:,.0f}人"
-    return f"{value:,.2f}" + ("次" if key == "frequency" else "")
+    text = format_number(value, unit if unit in ("share", "yuan", "people") else "ratio")
+    return text + ("次" if key == "frequency" else "")
 
 
 def _yuan(value: float) -> str:
@@ -204,7 +200,7 @@ def _table(saved: list[dict[str, Any]]) -> dict[str, Any]:
         for s in saved:
             value = float(s["outputs"][key])
             cells.append(_yuan(value) if key in ("period_gmv", "aov") else
-                         (f"{value:,.0f}人" if key == "buyers" else f"{value:,.2f}"))
+                         format_number(value, "people" if key == "buyers" else "ratio"))
         rows.append([label, current[key] or "—"] + cells)
     rows.append([f"{months}个月GMV", _yuan(first["baseline_total"])]
                 + [_yuan(float(s["outputs"]["projected_total"])) for s in saved])

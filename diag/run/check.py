@@ -15,10 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from diag.areas import scene
 from diag.brief.model import Brief, load_brief
+from diag.format import format_number
 from diag.readers.load import DATA_FILES, BriefData, load_data
 
-__all__ = ["DATA_FILES", "BriefData", "CheckReport", "load_data", "wecom_summary", "measure",
+__all__ = ["DATA_FILES", "BriefData", "CheckReport", "load_data", "measure",
            "inspect_brief", "check_brief", "format_check"]
 
 #: Orders metrics the intake compares with the brief (keys of ``diag metrics``).
@@ -49,41 +51,6 @@ class CheckReport:
         return None if self.data.orders is None else self.data.orders.quality.to_frame()
 
 
-def wecom_summary(contacts: pd.DataFrame | None, groups: pd.DataFrame | None) -> dict[str, Any]:
-    """Return WeCom totals and rates for the intake (empty without WeCom data).
-
-    * ``chat_total``, ``member_total``, ``chat_has_msg``, ``member_has_msg`` — groups
-      and members at the latest date (all rows for by-owner statistics);
-    * ``group_active_share`` = Σ chat_has_msg ÷ Σ chat_total and ``member_activity`` =
-      Σ member_has_msg ÷ Σ member_total over all rows (daily shares, weighted);
-    * ``new_apply_cnt``, ``new_contact_cnt``, ``negative_feedback_cnt`` — period sums;
-      ``friend_accept_rate`` = new_contact_cnt ÷ new_apply_cnt, ``deletion_rate`` =
-      negative_feedback_cnt ÷ new_contact_cnt; ``reply_rate`` and ``avg_reply_minutes``
-      — means weighted by chat_cnt.
-    """
-    out: dict[str, Any] = {}
-    if groups is not None and not groups.empty:
-        dated = groups.dropna(subset=["date"])
-        latest = dated[dated["date"] == dated["date"].max()] if not dated.empty else groups
-        for key in ("chat_total", "member_total", "chat_has_msg", "member_has_msg"):
-            out[key] = float(latest[key].sum())
-        if groups["chat_total"].sum():
-            out["group_active_share"] = float(groups["chat_has_msg"].sum() / groups["chat_total"].sum())
-        if groups["member_total"].sum():
-            out["member_activity"] = float(groups["member_has_msg"].sum() / groups["member_total"].sum())
-    if contacts is not None and not contacts.empty:
-        for key in ("new_apply_cnt", "new_contact_cnt", "negative_feedback_cnt"):
-            out[key] = float(contacts[key].sum())
-        if out["new_apply_cnt"]:
-            out["friend_accept_rate"] = out["new_contact_cnt"] / out["new_apply_cnt"]
-        if out["new_contact_cnt"]:
-            out["deletion_rate"] = out["negative_feedback_cnt"] / out["new_contact_cnt"]
-        weights = contacts["chat_cnt"].fillna(0)
-        for key, name in (("reply_percentage", "reply_rate"), ("avg_reply_time", "avg_reply_minutes")):
-            known = contacts[key].notna() & (weights > 0)
-            if known.any():
-                out[name] = float((contacts.loc[known, key] * weights[known]).sum() / weights[known].sum())
-    return out
 
 
 def measure(brief: Brief, data: BriefData) -> dict[str, Any]:
@@ -107,7 +74,7 @@ def inspect_brief(brief: Brief, data: BriefData | None = None) -> CheckReport:
 
     data = load_data(brief) if data is None else data
     measured = measure(brief, data)
-    wecom = wecom_summary(data.contacts, data.groups)
+    wecom = scene.wecom_summary(data.contacts, data.groups)
     template = load_industry(brief.client.industry) if brief.client.industry in known_industries() else None
     table = gaps.completeness(brief)
     return CheckReport(brief, data, measured, wecom, table, gaps.overall_score(table),
@@ -147,7 +114,7 @@ def format_check(report: CheckReport) -> str:
         lines += ["", "【订单实测】",
                   f"  客单价 ¥{_fmt(m.get('aov'))}　复购率 {_pct(m.get('repurchase_rate'))}　"
                   f"复购周期中位 {_fmt(m.get('median_repurchase_days'))} 天　顾客 {_fmt(m.get('customers'))}"]
-    if report.wecom:
+    if scene.has_wecom(report.wecom):
         w = report.wecom
         lines += ["", "【企业微信】",
                   f"  群 {_fmt(w.get('chat_total'))} 个，群成员 {_fmt(w.get('member_total'))} 人，"
@@ -165,4 +132,4 @@ def format_check(report: CheckReport) -> str:
 
 
 def _pct(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.0%}"
+    return format_number(value, "share", digits=0)

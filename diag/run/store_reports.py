@@ -29,16 +29,6 @@ from diag.strategy.wording import localize
 INDEX_COLUMNS = ("store", "slug", "orders", "customers", "gmv", "aov", "repurchase_rate",
                  "orders_per_customer", "rank_gmv", "weakest_driver", "gain_to_median", "status", "report")
 
-_DEFINITIONS = {
-    "orders": "本店有效订单（排除关闭、取消、未付款、全额退款）的去重订单数",
-    "customers": "在本店至少有一笔有效订单的去重顾客数",
-    "gmv": "本店有效订单实付金额之和",
-    "aov": "本店 GMV ÷ 本店有效订单数",
-    "orders_per_customer": "本店有效订单数 ÷ 本店购买用户数",
-    "repurchase_rate": "在本店 2 个及以上不同日期购买的顾客 ÷ 本店购买用户数",
-}
-
-
 def write_store_reports(table: pd.DataFrame, gaps: pd.DataFrame, monthly: pd.DataFrame, folder: Path, *,
                         client: dict[str, Any], lang: str = "zh") -> pd.DataFrame:
     """Write every store's report under ``folder`` and ``folder/index.csv``; return the index.
@@ -110,9 +100,7 @@ def _record_store(store_dir: Path, row: Any, gap: pd.Series | None, medians: dic
     rec.table("drivers", drivers.round(2), title="GMV = 购买用户数 × 人均订单数 × 客单价",
               note="增量 = 本店 GMV ×（中位数 ÷ 本店值 − 1），只对低于中位数的因素计算，其余因素保持不变")
     if gap is not None and gap["gain"] > 0:
-        rec.number("gain_to_median", float(gap["gain"]), label="补齐到连锁中位数的 GMV 增量", unit="元",
-                   fmt="{:,.0f}", headline=True,
-                   definition="把低于连锁中位数的驱动因素都提高到中位数（其余不变）后的 GMV − 本店 GMV")
+        rec.number("gain_to_median", float(gap["gain"]), headline=True)
         weakest_gain = max(float(gap["gain_" + _column(gap["weakest"])]), 0.0)
         rec.text(f"最拖后腿的是「{gap['weakest']}」：只把它提高到连锁中位数，GMV 就能增加约 "
                  f"¥{weakest_gain:,.0f}。")
@@ -128,18 +116,12 @@ def _column(label: str) -> str:
 
 
 def _numbers(rec: Recorder, row: Any, *, headline: bool) -> None:
-    rec.number("gmv", float(row.gmv), label="GMV", unit="元", fmt="{:,.0f}", headline=headline,
-               definition=_DEFINITIONS["gmv"])
-    rec.number("orders", int(row.orders), label="有效订单数", unit="单", fmt="{:,.0f}",
-               definition=_DEFINITIONS["orders"])
-    rec.number("customers", int(row.customers), label="购买用户数", unit="人", fmt="{:,.0f}",
-               headline=headline, definition=_DEFINITIONS["customers"])
-    rec.number("aov", float(row.aov), label="客单价", unit="元", fmt="{:,.2f}", headline=headline,
-               definition=_DEFINITIONS["aov"])
-    rec.number("orders_per_customer", float(row.orders_per_customer), label="人均订单数", unit="单",
-               fmt="{:,.2f}", definition=_DEFINITIONS["orders_per_customer"])
-    rec.number("repurchase_rate", float(row.repurchase_rate), label="复购率", fmt="{:.1%}", headline=headline,
-               definition=_DEFINITIONS["repurchase_rate"])
+    rec.number("gmv", float(row.gmv), headline=headline)
+    rec.number("orders", int(row.orders))
+    rec.number("customers", int(row.customers), headline=headline)
+    rec.number("aov", float(row.aov), headline=headline)
+    rec.number("orders_per_customer", float(row.orders_per_customer))
+    rec.number("repurchase_rate", float(row.repurchase_rate), headline=headline)
 
 
 __all__ = ["INDEX_COLUMNS", "write_store_reports", "ranking_display", "lagging_display"]

@@ -19,7 +19,9 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
+from diag import catalog
 from diag.areas.benchmark import number_or_none
+from diag.format import format_number
 from diag.industries.registry import METRICS
 
 __all__ = ["FAR", "EQUAL_SPREAD", "metric_flags", "fit_flags", "funnel_flags", "mask_flagged",
@@ -29,31 +31,15 @@ FAR = 3.0
 EQUAL_SPREAD = 0.02
 UNVERIFIED = "数据待核实"
 
-#: What each measured metric is computed from (named in the flag, so the client can check both).
-INPUTS: dict[str, str] = {
-    "group_conversion": "社群渠道购买人数（订单）÷ 社群人数（需求澄清表）",
-    "add_rate": "加粉人数 ÷ 触达人数",
-    "friend_accept_rate": "新增客户数 ÷ 好友申请数（企业微信）",
-    "repurchase_rate": "2 个及以上购买日的客户 ÷ 购买用户数（订单）",
-    "repurchase_rate_90d": "首购后 90 天内再购的客户 ÷ 首购满 90 天的客户（订单）",
-    "aov": "GMV ÷ 有效订单数（订单）",
-    "orders_per_customer": "有效订单数 ÷ 购买用户数（订单）",
-    "purchase_days_per_customer": "购买日数 ÷ 购买用户数（订单）",
-    "median_repurchase_days": "相邻两个购买日间隔的中位数（订单）",
-    "member_activity": "发言成员 ÷ 群成员（企业微信群聊统计）",
-    "group_active_share": "有消息的群 ÷ 群总数（企业微信群聊统计）",
-    "reply_rate": "已回复聊天 ÷ 聊天数（企业微信）",
-    "avg_reply_minutes": "首次回复时长（企业微信）",
-    "deletion_rate": "删除/拉黑的客户 ÷ 新增客户（企业微信）",
-    "net_member_growth": "群成员净增 ÷ 群成员（企业微信）",
-    "k_factor": "被推荐新客 ÷ 客户数",
-}
+#: What each measured metric is computed from (named in the flag, so the client can check both):
+#: the catalogue's definition.
+INPUTS: dict[str, str] = {metric: catalog.definition(metric) for metric in METRICS}
 
 
 
 
 def _show(value: float, unit: str) -> str:
-    return f"{value:.1%}" if unit == "share" else f"{value:,.2f}"
+    return format_number(value, "share" if unit == "share" else "ratio")
 
 
 def metric_flags(measured: Mapping[str, Any], benchmarks: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.errors import UsageError
+from diag.format import format_number
 
 __all__ = ["funnel_forward", "funnel_inverse", "InverseFunnel", "FunnelPlan", "funnel_plan"]
 
@@ -118,7 +119,7 @@ _FUNNEL_INPUTS = (("reachable", "funnel_reachable", "可触达人数", 5000),
 
 
 def _show_input(key: str, value: Any) -> str:
-    return f"{float(value):,.0f}" if key == "reachable" else f"{float(value):.1%}"
+    return format_number(float(value), "count" if key == "reachable" else "share")
 
 
 def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,

@@ -28,6 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from diag.catalog import definition
 from diag.errors import UsageError
 
 __all__ = ["Lever", "LEVERS", "LEVER_KEYS", "DRIVER_ORDER", "Baseline", "Outcome", "evaluate",
@@ -57,13 +58,13 @@ class Lever:
 
 LEVERS: tuple[Lever, ...] = (
     Lever("reachable", "可触达用户", "people", "用户数", "能免费触达的人数(公域/门店/包裹等可转入私域的人)"),
-    Lever("add_rate", "加粉率", "share", "用户数", "加为好友的人 ÷ 可触达用户"),
+    Lever("add_rate", "加粉率", "share", "用户数", definition("add_rate")),
     Lever("join_rate", "入群率", "share", "用户数", "社群成员 ÷ 好友"),
-    Lever("group_conversion", "社群转化率", "share", "用户数", "社群成交客户 ÷ 社群成员"),
-    Lever("aov", "客单价", "yuan", "客单价", "GMV ÷ 订单数"),
+    Lever("group_conversion", "社群转化率", "share", "用户数", definition("group_conversion")),
+    Lever("aov", "客单价", "yuan", "客单价", definition("aov")),
     Lever("frequency", "购买频次", "count", "购买频次", "复购客户在数据期内的人均订单数"),
-    Lever("repurchase_rate", "复购率", "share", "购买频次", "有2个及以上不同购买日的客户 ÷ 购买客户"),
-    Lever("k_factor", "K因子(裂变)", "count", "用户数", "每位客户带来的新客户数(邀请人数 × 邀请转化率)"),
+    Lever("repurchase_rate", "复购率", "share", "购买频次", definition("repurchase_rate")),
+    Lever("k_factor", "K因子(裂变)", "count", "用户数", definition("k_factor")),
 )
 LEVER_KEYS: tuple[str, ...] = tuple(lever.key for lever in LEVERS)
 _UNITS = {lever.key: lever.unit for lever in LEVERS}

@@ -21,8 +21,11 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from diag import catalog
 from diag.areas.benchmark import LOWER_IS_BETTER
+from diag.areas.gmv import annual_frequency  # noqa: F401  (re-exported: the one annual frequency)
 from diag.errors import UsageError
+from diag.format import format_number
 from diag.industries.registry import METRICS
 from diag.messages import messages
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
@@ -50,18 +53,10 @@ DRIVERS: dict[str, str] = {
 
 
 def _fmt(value: float | None, metric: str | None, unit: str = "") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    unit = unit or ("share" if metric in ("repurchase_rate", "group_conversion") else "")
-    if unit == "share":
-        return f"{value:.1%}"
-    if unit == "yuan":
-        return f"¥{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.0f}天"
-    if unit == "minutes":
-        return f"{value:,.1f}分钟"
-    return f"{value:,.2f}"
+    """A metric's value in its template unit (shares when the unit is not given and the catalogue prints %)."""
+    if not unit and metric is not None and catalog.known(metric) and catalog.metric(metric).fmt.endswith("%}"):
+        unit = "share"
+    return format_number(value, unit if unit in ("share", "yuan", "days", "minutes") else "ratio")
 
 
 def reminder_days(cycle_days: float) -> tuple[int, int, int]:
@@ -549,21 +544,6 @@ def data_basis(metrics: Mapping[str, Any], template_key: str, *, contacts: pd.Da
     also = t("basis_wecom", tables=t("list_sep").join(wecom)) if wecom else t("basis_no_wecom")
     return t("data_basis", first=metrics["first_date"], last=metrics["last_date"], orders=metrics["orders"],
              customers=metrics["customers"], also=also, template=template_key)
-
-
-def annual_frequency(metrics: Mapping[str, Any]) -> float:
-    """Return purchases per customer per year: ``orders_per_customer × 365 ÷ days covered``.
-
-    Days covered = ``last_date − first_date + 1``, at least 30 (a month of data is not
-    annualised more than 12×).  A data period longer than a year gives the average
-    yearly rate over it.
-    """
-    first, last = metrics.get("first_date"), metrics.get("last_date")
-    opc = float(metrics.get("orders_per_customer") or 0.0)
-    if not first or not last:
-        return opc
-    days = (pd.Timestamp(last) - pd.Timestamp(first)).days + 1
-    return opc * 365 / max(days, 30)
 
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from diag.areas.benchmark import number_or_none
 from diag.catalog import label
+from diag.format import format_number
 from diag.messages import messages
 
 __all__ = ["Baseline", "baseline", "target_summary", "kpi_tree", "DEFAULT_HORIZON", "target_sentence",
@@ -215,10 +216,7 @@ UNITS = {"reachable_users": "count", "buyers": "count", "purchase_conversion": "
 
 def show_value(value: Any, unit: str) -> str:
     """Return a KPI-tree value as printed (count, share, ratio or yuan)."""
-    v = number_or_none(value)
-    if v is None:
-        return "—"
-    return {"count": f"{v:,.0f}", "share": f"{v:.1%}", "ratio": f"{v:,.2f}", "yuan": f"¥{v:,.0f}"}[unit]
+    return format_number(number_or_none(value), unit)
 
 
 def kpi_tree_display(tree: pd.DataFrame) -> pd.DataFrame:

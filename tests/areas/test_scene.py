@@ -151,6 +151,26 @@ def test_wecom_summary_uses_the_measured_metric_vocabulary(contacts, groups):
     assert all(isinstance(v, (float, int, str, type(None))) for v in s.values())
 
 
+def test_wecom_summary_counts_stocks_on_the_latest_day_and_weights_reply_time_by_replied_chats():
+    contacts = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "staff": ["u1", "u1"],
+                             "new_apply_cnt": [10.0, 10.0], "new_contact_cnt": [8.0, 6.0], "chat_cnt": [20.0, 60.0],
+                             "message_cnt": [50.0, 90.0], "reply_percentage": [0.9, 0.7],
+                             "avg_reply_time": [5.0, 9.0], "negative_feedback_cnt": [1.0, 1.0]})
+    groups = pd.DataFrame({"date": pd.to_datetime(["2024-03-01", "2024-03-02"]), "owner": ["u1", "u1"],
+                           "new_chat_cnt": [0.0, 1.0], "chat_total": [4.0, 5.0], "chat_has_msg": [2.0, 3.0],
+                           "new_member_cnt": [0.0, 5.0], "member_total": [100.0, 105.0],
+                           "member_has_msg": [20.0, 30.0], "msg_total": [40.0, 60.0]})
+    s = scene.wecom_summary(contacts, groups)
+    assert (s["chat_total"], s["member_total"]) == (5, 105)  # the latest day
+    assert (s["new_apply_cnt"], s["new_contact_cnt"], s["negative_feedback_cnt"]) == (20, 14, 2)
+    assert s["group_active_share"] == pytest.approx(5 / 9) and s["member_activity"] == pytest.approx(50 / 205)
+    assert s["friend_accept_rate"] == pytest.approx(14 / 20) and s["deletion_rate"] == pytest.approx(2 / 14)
+    assert s["reply_rate"] == pytest.approx((0.9 * 20 + 0.7 * 60) / 80)
+    # WeCom's daily figure is over replied chats (18 and 42), so the days pool by them, not by chats
+    assert s["avg_reply_minutes"] == pytest.approx((5 * 18 + 9 * 42) / 60)
+    assert scene.has_wecom(s) and not scene.has_wecom(scene.wecom_summary(None, None))
+
+
 def test_wecom_summary_without_data_is_all_none():
     s = scene.wecom_summary()
     assert set(s) >= {"group_active_share", "member_activity", "reply_rate", "avg_reply_minutes",

@@ -355,7 +355,7 @@ def test_summary_section_text_goes_into_the_executive_summary(tmp_path: Path) ->
     run = tmp_path / "s"
     Recorder(run, "summary", "摘要").text("三句话讲清楚主要发现。")
     rec = Recorder(run, "diagnosis", "诊断")
-    rec.number("k", 3, label="K", definition="d", fmt="{}", headline=True)
+    rec.number("gmv", 3, headline=True)
     merge_results(run, META)
     document = docx.Document(str(build_report(run)))
     texts = [_plain(p.text) for p in document.paragraphs if not p.style.name.startswith("toc")]

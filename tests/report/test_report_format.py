@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diag.format import DASH, format_cell, format_value, share_column, text_width
+from diag.format import DASH, format_cell, format_number, format_value, share_column, text_width
 
 
 def test_format_value_applies_fmt_and_unit() -> None:
@@ -41,3 +41,12 @@ def test_share_column_needs_a_share_name_or_title_and_values_in_zero_one() -> No
 def test_text_width_counts_chinese_characters_twice() -> None:
     assert text_width("GMV") == 3
     assert text_width("复购率") == 6
+
+
+def test_format_number_prints_each_kind_of_number_the_one_way_the_kit_prints_it():
+    assert format_number(0.327024, "share") == "32.7%"
+    assert format_number(1299.4, "yuan") == "¥1,299" and format_number(85, "yuan", digits=2) == "¥85.00"
+    assert format_number(5547, "count") == "5,547" and format_number(5547, "people") == "5,547人"
+    assert format_number(30.4, "days") == "30天" and format_number(16.55, "minutes") == "16.6分钟"
+    assert format_number(1.98413, "ratio") == "1.98" and format_number(1.98413) == "1.98"
+    assert format_number(None, "share") == "—" and format_number(float("nan"), "yuan", missing="无数据") == "无数据"
