@@ -140,15 +140,15 @@ def test_an_explicit_since_that_cannot_be_read_is_bad_input(tmp_path, capsys):
 
 
 def test_batch_passes_since_and_no_since_to_every_client(tmp_path, monkeypatch):
-    import diag.run.client as run
+    import diag.run.batch as batch
 
     seen = []
 
     def fake(brief_path, out_root, *, lang="zh", since=None, use_since=True, **_options):
         seen.append((Path(brief_path).name, since, use_since))
-        return run.RunResult(slug=Path(brief_path).stem)
+        return batch.RunResult(slug=Path(brief_path).stem)
 
-    monkeypatch.setattr(run, "run_client", fake)
+    monkeypatch.setattr(batch, "run_client", fake)
     first = _brief(tmp_path / "a")
     assert main(["batch", str(first), "--out", str(tmp_path / "out"), "--no-since"]) == 0
     assert main(["batch", str(first), "--out", str(tmp_path / "out"), "--since", str(tmp_path / "prev")]) == 0
