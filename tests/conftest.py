@@ -114,3 +114,14 @@ def demo_reads(demo_run: Path) -> dict[str, int]:
 def english_demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return the run folder of the same demo client run once with ``--lang en`` (shared, read only)."""
     return _run_demo(tmp_path_factory, "en")
+
+
+#: Session fixtures that run demo clients through real kernels: a test that needs one is slow.
+KERNEL_FIXTURES = {"demo_run", "demo_runs", "demo_reads", "english_demo_run"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that asks, directly or through another fixture, for a demo run."""
+    for item in items:
+        if KERNEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
