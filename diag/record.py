@@ -41,7 +41,7 @@ import pandas as pd
 
 from diag.catalog import number_kwargs
 from diag.cleantext import client_text
-from diag.files import FILE_MODE, to_jsonable, write_atomic  # noqa: F401  (re-exported for notebooks)
+from diag.files import FILE_MODE, to_jsonable, write_atomic
 from diag.privacy import mask_id, scrub_text
 
 RESULTS = "results.json"

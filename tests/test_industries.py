@@ -91,7 +91,7 @@ def test_the_bundled_templates_cover_all_three_store_types():
 
 @pytest.mark.parametrize("key", REQUIRED)
 def test_each_templates_typical_client_falls_in_its_own_store_type(key):
-    from diag.areas.gmv import quadrant
+    from diag.industries.quadrant import quadrant
 
     template = industries.load_industry(key)
     typical = template["typical"]
@@ -101,7 +101,7 @@ def test_each_templates_typical_client_falls_in_its_own_store_type(key):
 
 @pytest.mark.parametrize("levels", list(industries.QUADRANT_STORE_TYPES))
 def test_the_level_to_store_type_table_is_the_quadrant_functions_rule(levels):
-    from diag.areas.gmv import quadrant
+    from diag.industries.quadrant import quadrant
 
     aov_level, frequency_level = levels
     per_year = 4.0 if frequency_level == "高" else 0.5

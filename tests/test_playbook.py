@@ -15,6 +15,7 @@ import yaml
 
 from diag import paths
 from diag.areas.benchmark import benchmark_gaps
+from diag.areas.gmv import annual_frequency
 from diag.errors import UsageError
 from diag.industries.registry import load_industry
 from diag.strategy import playbook as pb
@@ -373,7 +374,7 @@ def test_measured_metrics_keeps_only_the_vocabulary_and_lets_extra_sources_fill_
     got = pb.measured_metrics({"aov": 10, "gmv": 5, "rfm_segments": {}, "repurchase_rate": None},
                               {"group_conversion": 0.1, "note": "x"})
     assert got == {"aov": 10.0, "group_conversion": 0.1}
-    assert pb.annual_frequency({"orders_per_customer": 2, "first_date": "2025-01-01",
+    assert annual_frequency({"orders_per_customer": 2, "first_date": "2025-01-01",
                                 "last_date": "2025-06-30"}) == pytest.approx(2 * 365 / 181)
 
 

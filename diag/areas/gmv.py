@@ -28,10 +28,9 @@ import numpy as np
 import pandas as pd
 
 from diag.errors import DataError
-from diag.industries.quadrant import FREQUENCY_SPLIT, SPEND_SPLIT, QuadrantResult, quadrant  # noqa: F401
 
 __all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
-           "QuadrantResult", "quadrant", "quadrant_inputs", "purchases_per_year", "annual_frequency"]
+           "quadrant_inputs", "purchases_per_year", "annual_frequency"]
 
 #: The shortest span annualised: a month of data is not scaled up more than 12×.
 MIN_ANNUALISED_DAYS = 30

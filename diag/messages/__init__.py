@@ -8,7 +8,8 @@ One YAML file per domain (``diag/messages/<domain>.yaml``), each entry a key wit
       en: "Repurchase rate {rate}, below the industry range {low}–{high}."
 
 :func:`text` returns one message in a language; :func:`messages` a small callable bound
-to a domain and a language, which notebooks use as ``t = messages("diagnosis", lang)``.
+to a domain and a language, which notebooks use as ``t = messages("diagnosis", lang)``;
+:func:`by_text` the reverse lookup, a Chinese text to its twin in another language.
 What the client wrote (names, products, interview notes) never goes through here.
 """
 
@@ -22,7 +23,7 @@ import yaml
 
 from diag.errors import UsageError
 
-__all__ = ["LANGS", "Messages", "messages", "text"]
+__all__ = ["LANGS", "Messages", "by_text", "messages", "text"]
 
 #: The languages every catalogue carries.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -77,3 +78,13 @@ class Messages:
 def messages(domain: str, lang: str = "zh") -> Messages:
     """Return the messages of ``domain`` in ``lang``."""
     return Messages(domain, lang)
+
+
+def by_text(domain: str, lang: str) -> dict[str, str]:
+    """Return every message of ``domain`` as its Chinese text → its text in ``lang`` (a new dict).
+
+    The reverse lookup for words the kit builds in Chinese and words again at the end
+    (table headers, fixed cell words); fields in braces stay unfilled.
+    """
+    target = _lang(lang)
+    return {entry["zh"]: entry[target] for entry in _catalogue(domain).values()}

@@ -3,7 +3,7 @@
 "Save scenario" on the live page records the scenario — ``inputs`` (the levers),
 ``outputs``, ``chart`` (the projection's PNG) — in the strategy section's data as
 ``saved_scenarios`` (at most :data:`MAX_SAVED`), both in ``results/strategy.json`` (so a later merge keeps it) and
-in ``results.json``, each written atomically (:func:`diag.record.write_atomic`); the
+in ``results.json``, each written atomically (:func:`diag.files.write_atomic`); the
 chart goes to ``figures/live_scenario_<id>.png``.  :func:`with_saved_scenarios` turns
 them into report blocks after the GMV scenarios, so ``diag report RUN_DIR`` prints them
 side by side in the strategy section.

@@ -23,7 +23,6 @@ import pandas as pd
 
 from diag import catalog
 from diag.areas.benchmark import LOWER_IS_BETTER
-from diag.areas.gmv import annual_frequency  # noqa: F401  (re-exported: the one annual frequency)
 from diag.errors import UsageError
 from diag.format import format_number
 from diag.industries.registry import METRICS
@@ -34,7 +33,7 @@ from diag.strategy.wording import word
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
-           "reminder_days", "action_values", "DRIVERS", "measured_metrics", "annual_frequency", "talking_points",
+           "reminder_days", "action_values", "DRIVERS", "measured_metrics", "talking_points",
            "wecom_read", "data_basis", "funnel_counts", "roadmap_display", "with_gap_cover", "scenarios_display",
            "FunnelPlan", "funnel_plan"]
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from diag.messages import LANGS, text
+from diag.messages import LANGS, by_text, text
 
 __all__ = ["localize", "word"]
 
@@ -29,9 +29,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 @lru_cache(maxsize=None)
 def _by_zh(lang: str, domain: str) -> dict[str, str]:
-    from diag.messages import _catalogue
-
-    return {entry["zh"]: entry[lang] for entry in _catalogue(domain).values()}
+    return by_text(domain, lang)
 
 
 def word(zh: str, lang: str, domain: str = _CATALOGUE, *, patterns: bool = True) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 from diag.areas import gmv
 from diag.errors import DataError
+from diag.industries.quadrant import quadrant
 
 
 def _orders(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:
@@ -112,7 +113,7 @@ def test_bad_period_raises_data_error():
 # -- quadrant --------------------------------------------------------------------------------
 
 def test_low_aov_high_frequency_is_frequent_necessity_with_group_buy_hint():
-    q = gmv.quadrant(aov=60, purchases_per_year=12)
+    q = quadrant(aov=60, purchases_per_year=12)
     assert q.value_axis == "annual_spend" and q.value == 720
     assert (q.frequency_level, q.value_level, q.store_type) == ("高", "低", "刚需高频")
     assert any("拼团" in hint for hint in q.playbook) and any("复购提醒" in hint for hint in q.playbook)
@@ -120,29 +121,29 @@ def test_low_aov_high_frequency_is_frequent_necessity_with_group_buy_hint():
 
 
 def test_high_spend_low_frequency_is_infrequent_necessity_with_advisor_hint():
-    q = gmv.quadrant(aov=8000, purchases_per_year=1)      # once a year is not "more than once"
+    q = quadrant(aov=8000, purchases_per_year=1)      # once a year is not "more than once"
     assert (q.frequency_level, q.value_level, q.store_type) == ("低", "高", "刚需低频")
     assert any("1对1" in h for h in q.playbook) and any("充值升单" in h for h in q.playbook)
     assert any("转介绍" in h for h in q.playbook)
 
 
 def test_low_spend_low_frequency_is_niche():
-    assert gmv.quadrant(aov=300, purchases_per_year=0.8).store_type == "小众需求"
+    assert quadrant(aov=300, purchases_per_year=0.8).store_type == "小众需求"
 
 
 def test_split_points_come_from_the_template_unless_given():
     template = {"quadrant": {"aov_level": "低", "frequency_level": "高", "store_type": "刚需高频",
                              "aov_split": 200, "frequency_split": 6}}
-    q = gmv.quadrant(aov=250, purchases_per_year=4, template=template)
+    q = quadrant(aov=250, purchases_per_year=4, template=template)
     assert q.value_axis == "aov" and q.value_split == 200 and q.frequency_split == 6
     assert (q.value_level, q.frequency_level, q.store_type) == ("高", "低", "刚需低频")
     assert q.template_store_type == "刚需高频" and q.split_source == "行业模板（客单价 ¥200、每年 6 次）"
-    assert gmv.quadrant(aov=250, purchases_per_year=4, template=template, aov_split=300).value_level == "低"
+    assert quadrant(aov=250, purchases_per_year=4, template=template, aov_split=300).value_level == "低"
 
 
 def test_quadrant_rejects_negative_input():
     with pytest.raises(DataError):
-        gmv.quadrant(aov=-1, purchases_per_year=2)
+        quadrant(aov=-1, purchases_per_year=2)
 
 
 def test_quadrant_inputs_use_the_last_year_and_scale_shorter_spans():
