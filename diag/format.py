@@ -1,4 +1,4 @@
-"""Formatting of recorded values for print: numbers, table cells, text widths."""
+"""Formatting of recorded values for print: numbers, amounts shortened for charts, table cells, text widths."""
 
 from __future__ import annotations
 
@@ -45,15 +45,43 @@ _DIGITS = {"share": 1, "yuan": 0, "count": 0, "people": 0, "days": 0, "minutes":
 _SUFFIX = {"people": "人", "days": "天", "minutes": "分钟"}
 
 
+def _missing(value: Any) -> bool:
+    """Return True for a number that cannot print: None, pandas' NA, NaN or an infinity."""
+    return value is None or value is _NA or (isinstance(value, float) and not math.isfinite(value))
+
+
+#: Short amounts per language, largest first: (from, divisor, suffix).
+_SHORT_YUAN: dict[str, tuple[tuple[float, float, str], ...]] = {
+    "zh": ((1e8, 1e8, "亿"), (1e4, 1e4, "万")),
+    "en": ((1e6, 1e6, "M"), (1e4, 1e3, "k")),
+}
+
+
+def format_yuan_short(value: Any, lang: str = "zh", *, digits: int = 1, missing: str = DASH) -> str:
+    """Return an amount in yuan shortened for a chart label or tick, the sign before ``¥``.
+
+    Chinese counts in 万 and 亿 (``¥8,000``, ``¥12.3万``, ``¥1.2亿``), other languages in
+    k and M (``¥8,000``, ``¥12.3k``, ``¥1.2M``); ``digits`` decimals, whole yuan below 10,000.  None, NaN, infinities and pandas' NA print as ``missing``.
+    """
+    if _missing(value):
+        return missing
+    amount = float(value)
+    sign, size = ("-" if amount < 0 else ""), abs(amount)
+    for start, divisor, suffix in _SHORT_YUAN["zh" if lang == "zh" else "en"]:
+        if size >= start:
+            return f"{sign}¥{size / divisor:,.{digits}f}{suffix}"
+    return f"{sign}¥{size:,.0f}"
+
+
 def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None, missing: str = DASH) -> str:
     """Return a number for prose and tables: the kit's one formatter of kinds of numbers.
 
     ``kind`` is ``share`` (0–1, printed as percent: ``32.7%``), ``yuan`` (``¥1,299``),
     ``count`` (``1,299``), ``people`` (``1,299人``), ``days`` (``30天``), ``minutes``
-    (``16.5分钟``) or ``ratio`` (anything else: ``1.98``); ``digits`` overrides the kind's decimals.  None, NaN and
-    pandas' NA print as ``missing``.
+    (``16.5分钟``) or ``ratio`` (anything else: ``1.98``); ``digits`` overrides the kind's decimals.  None, NaN,
+    infinities and pandas' NA print as ``missing``.
     """
-    if value is None or value is _NA or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return missing
     d = _DIGITS.get(kind, 2) if digits is None else digits
     if kind == "share":

@@ -12,30 +12,20 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from diag.format import format_yuan_short
+
 SIZE = (8, 4.5)
 NO_DATA = "无数据"
 _PCT = PercentFormatter(1.0, decimals=0)
 
 
 # -- helpers ------------------------------------------------------------------------------
-def yuan(value: float, decimals: int = 1) -> str:
-    """Return money as ``¥1,234``, ``¥12.3万`` or ``¥1.2亿``."""
-    if value is None or not np.isfinite(value):
-        return "—"
-    sign, v = ("-" if value < 0 else ""), abs(float(value))
-    if v >= 1e8:
-        return f"{sign}¥{v / 1e8:,.{decimals}f}亿"
-    if v >= 1e4:
-        return f"{sign}¥{v / 1e4:,.{decimals}f}万"
-    return f"{sign}¥{v:,.0f}"
-
-
 def _yuan_tick(value: float, _pos: Any = None) -> str:
     """Return an axis tick in yuan: ``¥8,000``, ``¥1万``, ``¥1.2万`` (never two ticks alike)."""
     if abs(value) < 1e4:
         return f"¥{value:,.0f}"
     unit = 1e8 if abs(value) >= 1e8 else 1e4
-    return yuan(value, 0 if round(value / unit, 6) % 1 == 0 else 1)
+    return format_yuan_short(value, digits=0 if round(value / unit, 6) % 1 == 0 else 1)
 
 
 _YUAN_AXIS = FuncFormatter(_yuan_tick)

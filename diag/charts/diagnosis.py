@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diag.areas.people import segment_name
 from diag.charts import PALETTE
-from diag.charts._base import _PCT, _YUAN_AXIS, NO_DATA, SIZE, _axes, _col, _frame, _month_labels, _no_data, _num, yuan  # noqa: F401
+from diag.charts._base import _PCT, _YUAN_AXIS, NO_DATA, SIZE, _axes, _col, _frame, _month_labels, _no_data, _num  # noqa: F401
 
 # Scene and benchmark charts live in their own module; re-exported so that every
 # diagnosis chart is ``diag.charts.diagnosis.<name>``.
@@ -36,12 +36,13 @@ from diag.charts.scene import (  # noqa: F401
     data_quality,
     service_quality,
 )
+from diag.format import format_yuan_short
 from diag.messages import messages
 
 __all__ = ["gmv_trend", "gmv_driver_tree", "quadrant", "rfm_segments", "rfm_matrix",
            "cohort_heatmap", "repurchase_gap_histogram", "pareto_curve", "channel_bars",
            "community_health", "service_quality", "benchmark_gap", "data_quality",
-           "RFM_ORDER", "yuan"]
+           "RFM_ORDER"]
 
 #: The standard eight RFM types, best first (the order bars are drawn in).
 RFM_ORDER = ("重要价值", "重要唤回", "重要深耕", "重要挽留", "潜力", "新客", "一般维持", "流失")
@@ -73,7 +74,7 @@ def gmv_trend(monthly: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes
                   ha="right" if len(labels) > 6 else "center")
     if len(df) <= 12:
         for xi, v in zip(x, gmv):
-            ax.annotate(yuan(v), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
+            ax.annotate(format_yuan_short(v), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
                         xytext=(0, 2), textcoords="offset points")
     handles: list[Artist | Container] = [bars]
     if buyers:
@@ -150,7 +151,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
     ax.axis("off")
-    fmt = {"gmv": yuan, "buyers": lambda v: t("driver_tree.people", value=v),
+    fmt = {"gmv": format_yuan_short, "buyers": lambda v: t("driver_tree.people", value=v),
            "orders_per_buyer": lambda v: t("driver_tree.orders", value=v),
            "aov": lambda v: f"¥{v:,.1f}"}
     boxes = {"gmv": (5, 4.4), "buyers": (1.7, 1.5), "orders_per_buyer": (5, 1.5), "aov": (8.3, 1.5)}
@@ -336,7 +337,7 @@ def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None, la
     ax.set_yticks(range(grid.shape[0]), [f"F{int(i)}" for i in grid.index])
     peak = float(grid.to_numpy().max()) or 1.0
     for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-        text = yuan(v, 0) if value == "monetary" else f"{v:,.0f}"
+        text = format_yuan_short(v, digits=0) if value == "monetary" else f"{v:,.0f}"
         ax.text(j, i, text, ha="center", va="center", fontsize=8.5,
                 color="white" if v > peak * 0.55 else "#2b2b2b")
     ax.set_xlabel(t("rfm_matrix.x"))

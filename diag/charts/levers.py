@@ -14,7 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from diag.charts import PALETTE
-from diag.charts._base import _yuan_tick, yuan
+from diag.charts._base import _yuan_tick
+from diag.format import format_yuan_short
 
 __all__ = ["projection"]
 
@@ -42,7 +43,7 @@ def projection(rows: Sequence[dict[str, Any]], *, ax: Axes | None = None, title:
     ax.set_ylim(0, top * 1.3 if top > 0 else 1)
     total, base = float(rows[-1]["projected_total"]), float(rows[-1]["baseline_total"])
     change = f"{total / base - 1:+.1%}" if base else ""
-    ax.set_title(f"{title}: {yuan(total)} (现状 {yuan(base)}, {change})")
+    ax.set_title(f"{title}: {format_yuan_short(total)} (现状 {format_yuan_short(base)}, {change})")
     ax.set_ylabel("月GMV")
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left", ncol=2, frameon=False)

@@ -15,6 +15,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from diag.charts import PALETTE
+from diag.format import format_yuan_short
 from diag.messages import text
 from diag.strategy.wording import word
 
@@ -37,18 +38,6 @@ def _no_data(ax: Axes | None, title: str, lang: str = "zh") -> Axes:
     ax.set_axis_off()
     ax.set_title(title)
     return ax
-
-
-def _yuan(value: float, lang: str = "zh") -> str:
-    if lang != "zh":
-        if abs(value) >= 1e6:
-            return f"¥{value / 1e6:,.2f}M"
-        return f"¥{value / 1e3:,.1f}k" if abs(value) >= 1e4 else f"¥{value:,.0f}"
-    if abs(value) >= 1e8:
-        return f"¥{value / 1e8:,.2f}亿"
-    if abs(value) >= 1e4:
-        return f"¥{value / 1e4:,.1f}万"
-    return f"¥{value:,.0f}"
 
 
 def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None, lang: str = "zh") -> Axes:
@@ -152,12 +141,12 @@ def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | N
     colours = [_SCENARIO_COLOURS.get(n, PALETTE[4]) for n in names]
     bars = ax.bar([word(n, lang) for n in names], values, color=colours, width=0.6)
     for bar, name, value in zip(bars, names, values):
-        label = _yuan(value, lang)
+        label = format_yuan_short(value, lang)
         if current and name != "现状":
             label += f"\n(+{value / current - 1:.0%})"
         ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, max(values) * 1.22 if max(values) > 0 else 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _yuan(v, lang)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_yuan_short(v, lang)))
     ax.set_ylabel("GMV")
     ax.grid(axis="x", visible=False)
     ax.set_title(title)

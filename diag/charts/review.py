@@ -13,7 +13,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from diag.charts import PALETTE
-from diag.charts._base import _YUAN_AXIS, _axes, _no_data, yuan
+from diag.charts._base import _YUAN_AXIS, _axes, _no_data
+from diag.format import format_yuan_short
 
 __all__ = ["campaign_targets", "then_vs_now"]
 
@@ -47,7 +48,7 @@ def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None,
             ax.barh(y - 0.26, base, height=0.2, color="#c4c9cc")
             top = max(top, float(base))
         target = r["target_gmv"]
-        label = yuan(float(r["gmv"]))
+        label = format_yuan_short(float(r["gmv"]))
         if target is not None and not pd.isna(target) and target > 0:
             ax.plot([target, target], [y - 0.2, y + 0.42], color="#111827", lw=2.2)
             label += f"  达成 {r['gmv'] / target:.0%}"

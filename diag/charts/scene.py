@@ -28,8 +28,8 @@ from diag.charts._base import (
     _num,
     _set_time_ticks,
     _time_axis,
-    yuan,
 )
+from diag.format import format_number, format_yuan_short
 
 __all__ = ["channel_bars", "community_health", "service_quality", "benchmark_gap", "data_quality"]
 
@@ -68,7 +68,7 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
     left.barh(y, df["share"], color=PALETTE[0], height=0.6)
     left.set_yticks(y, names)
     for yi, s, g in zip(y, df["share"], df["gmv"]):
-        left.annotate(f"{s:.1%}（{yuan(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
+        left.annotate(f"{s:.1%}（{format_yuan_short(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
                       va="center", fontsize=8.5)
     left.set_xlim(0, max(float(df["share"].max()), 0.01) * 1.6)
     left.xaxis.set_major_formatter(_PCT)
@@ -158,13 +158,6 @@ def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
 
 
 # -- benchmark and data quality -----------------------------------------------------------
-def _fmt_unit(value: float, unit: str) -> str:
-    if value is None or not np.isfinite(value):
-        return "—"
-    return {"share": f"{value:.1%}", "yuan": f"¥{value:,.0f}", "days": f"{value:,.0f} 天",
-            "minutes": f"{value:,.1f} 分钟"}.get(unit, f"{value:,.2f}")
-
-
 def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
     """Return each metric's value against its industry low–high band, coloured by position.
 
@@ -198,13 +191,13 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
             status = _VERDICT_STATUS.get(row["better"], status)
         ax.add_patch(Rectangle((1, y - 0.18), 1, 0.36, fc="#e5e7eb", ec="#99a1a6", lw=0.8))
         unit = str(row.get("unit", "") or "")
-        ax.text(1, y + 0.28, _fmt_unit(low, unit), ha="center", fontsize=7.5, color="#6b7280")
-        ax.text(2, y + 0.28, _fmt_unit(high, unit), ha="center", fontsize=7.5, color="#6b7280")
+        ax.text(1, y + 0.28, format_number(low, unit), ha="center", fontsize=7.5, color="#6b7280")
+        ax.text(2, y + 0.28, format_number(high, unit), ha="center", fontsize=7.5, color="#6b7280")
         if np.isfinite(value):
             pos = float(np.clip(1 + (value - low) / span, 0.05, 2.95))
             ax.scatter(pos, y, s=110, color=_STATUS_COLOURS.get(status, PALETTE[4]), zorder=3,
                        edgecolor="white")
-            ax.text(pos, y - 0.42, _fmt_unit(value, unit), ha="center", fontsize=8.5, fontweight="bold",
+            ax.text(pos, y - 0.42, format_number(value, unit), ha="center", fontsize=8.5, fontweight="bold",
                     color=_STATUS_COLOURS.get(status, PALETTE[4]))
     ax.set_yticks(range(len(df)), df[name].astype(str).tolist()[::-1])
     ax.set_xlim(0, 3)

@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from diag.errors import DataError, UsageError
 from diag.files import to_jsonable, write_atomic
-from diag.format import format_number
+from diag.format import format_number, format_yuan_short
 from diag.privacy import scrub_text
 from diag.record import FIGURES, PARTS, RESULTS
 from diag.strategy import levers as lv
@@ -58,12 +58,6 @@ def format_lever(key: str, value: float) -> str:
     unit = next(lever.unit for lever in lv.LEVERS if lever.key == key)
     text = format_number(value, unit if unit in ("share", "yuan", "people") else "ratio")
     return text + ("次" if key == "frequency" else "")
-
-
-def _yuan(value: float) -> str:
-    from diag.charts._base import yuan
-
-    return yuan(value)
 
 
 def scenario_record(baseline: lv.Baseline, values: Mapping[str, Any], *, name: str, months: int = 12
@@ -194,17 +188,17 @@ def _table(saved: list[dict[str, Any]]) -> dict[str, Any]:
         rows.append([lever.label, _lever_cell(lever.key, start)]
                     + [_lever_cell(lever.key, s["inputs"].get(lever.key)) for s in saved])
     first = saved[0]["outputs"]
-    current = {"period_gmv": _yuan(first["measured_gmv"]), "buyers": "", "orders_per_buyer": "", "aov": ""}
+    current = {"period_gmv": format_yuan_short(first["measured_gmv"]), "buyers": "", "orders_per_buyer": "", "aov": ""}
     for label, key in _OUTPUT_ROWS:
         cells = []
         for s in saved:
             value = float(s["outputs"][key])
-            cells.append(_yuan(value) if key in ("period_gmv", "aov") else
+            cells.append(format_yuan_short(value) if key in ("period_gmv", "aov") else
                          format_number(value, "people" if key == "buyers" else "ratio"))
         rows.append([label, current[key] or "—"] + cells)
-    rows.append([f"{months}个月GMV", _yuan(first["baseline_total"])]
-                + [_yuan(float(s["outputs"]["projected_total"])) for s in saved])
-    rows.append([f"{months}个月增量", "—"] + [f"{_yuan(float(s['outputs']['uplift']))} "
+    rows.append([f"{months}个月GMV", format_yuan_short(first["baseline_total"])]
+                + [format_yuan_short(float(s["outputs"]["projected_total"])) for s in saved])
+    rows.append([f"{months}个月增量", "—"] + [f"{format_yuan_short(float(s['outputs']['uplift']))} "
                                             f"({float(s['outputs']['uplift_share']):+.1%})" for s in saved])
     return {"kind": "table", "key": "strategy_live_scenarios", "title": "现场情景对比", "columns": columns,
             "rows": rows, "max_rows": 40,

@@ -148,13 +148,6 @@ def test_benchmark_gap_colours_a_reply_time_above_its_band_as_lagging() -> None:
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["落后", "达标", "领先"]
 
 
-def test_yuan_uses_wan_and_yi_above_ten_thousand() -> None:
-    assert d.yuan(1234) == "¥1,234"
-    assert d.yuan(123456) == "¥12.3万"
-    assert d.yuan(2.5e8) == "¥2.5亿"
-    assert d.yuan(float("nan")) == "—"
-
-
 NAN = float("nan")
 DEGENERATE = {
     "one_month_without_buyers": lambda: d.gmv_trend([{"month": "2026-01", "gmv": None, "customers": None}]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diag.format import DASH, format_cell, format_number, format_value, share_column, text_width
+from diag.format import DASH, format_cell, format_number, format_value, format_yuan_short, share_column, text_width
 
 
 def test_format_value_applies_fmt_and_unit() -> None:
@@ -50,3 +50,16 @@ def test_format_number_prints_each_kind_of_number_the_one_way_the_kit_prints_it(
     assert format_number(30.4, "days") == "30天" and format_number(16.55, "minutes") == "16.6分钟"
     assert format_number(1.98413, "ratio") == "1.98" and format_number(1.98413) == "1.98"
     assert format_number(None, "share") == "—" and format_number(float("nan"), "yuan", missing="无数据") == "无数据"
+    assert format_number(float("inf"), "days") == "—"
+
+
+def test_a_short_amount_counts_in_wan_and_yi_in_chinese_and_in_k_and_m_in_english():
+    assert [format_yuan_short(v) for v in (8000, 123_456, 250_000_000)] == ["¥8,000", "¥12.3万", "¥2.5亿"]
+    assert [format_yuan_short(v, "en") for v in (8000, 123_456, 2_500_000)] == ["¥8,000", "¥123.5k", "¥2.5M"]
+    assert format_yuan_short(120_000, digits=0) == "¥12万" and format_yuan_short(9999.6) == "¥10,000"
+
+
+def test_a_short_amount_puts_the_sign_before_the_yuan_sign_and_prints_a_missing_amount_as_a_dash():
+    assert format_yuan_short(-123_456) == "-¥12.3万" and format_yuan_short(-500, "en") == "-¥500"
+    assert [format_yuan_short(v) for v in (None, float("nan"), float("inf"))] == [DASH, DASH, DASH]
+    assert format_yuan_short(None, missing="无数据") == "无数据"
