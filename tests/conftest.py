@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# jsonschema (under nbformat) registers an "iri" format check when rfc3987_syntax is importable,
+# whose import compiles an Earley grammar: ~4 s of every test process.  No notebook schema
+# checks that format, so the tests leave it out (jsonschema skips a checker it cannot import).
+sys.modules.setdefault("rfc3987_syntax", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -53,12 +58,50 @@ def cdnow_dir() -> Path:
 _DEMO_READS: dict[str, int] = {}
 
 
-def _run_demo(tmp_path_factory: pytest.TempPathFactory, lang: str) -> Path:
-    from diag.run.client import run_client
+def _count_reads(patch: pytest.MonkeyPatch, orders_file: Path, counts: dict[str, int]) -> None:
+    """Count the reader's parses and the notebooks in ``counts``; move ``orders_file`` away while each notebook runs."""
+    from diag.readers import orders as orders_reader
+    from diag.run import client
+
+    real_load, real_execute = orders_reader.load, client._execute
+    counts.update(reader=0, notebooks=0)
+
+    def counted_load(*args, **kwargs):
+        counts["reader"] += 1
+        return real_load(*args, **kwargs)
+
+    def without_the_orders_file(*args, **kwargs):
+        away = orders_file.rename(orders_file.with_name(".away.csv"))
+        try:
+            counts["notebooks"] += 1
+            return real_execute(*args, **kwargs)
+        finally:
+            away.rename(orders_file)
+
+    patch.setattr(orders_reader, "load", counted_load)
+    patch.setattr(client, "_execute", without_the_orders_file)
+
+
+def _run_demo(tmp_path_factory: pytest.TempPathFactory, lang: str, counts: dict[str, int] | None = None) -> Path:
+    """Run the demo client xiaobei-muying in ``lang`` and return its run folder.
+
+    With ``counts`` the run works on a copy of the brief and its data, whose orders file is
+    moved away while each notebook runs, and counts the reader's parses and the notebooks there.
+    """
+    import shutil
+
+    from diag.run import client
 
     if not DEMO_BRIEF.exists():
         pytest.fail(f"demo brief missing: {DEMO_BRIEF}")
-    result = run_client(DEMO_BRIEF, tmp_path_factory.mktemp(f"demo-{lang}"), lang=lang)
+    brief = DEMO_BRIEF
+    with pytest.MonkeyPatch.context() as patch:
+        if counts is not None:
+            briefs = tmp_path_factory.mktemp("briefs")
+            brief = Path(shutil.copy(DEMO_BRIEF, briefs / DEMO_BRIEF.name))
+            data = shutil.copytree(DEMO_BRIEF.parent / "data" / DEMO_BRIEF.stem, briefs / "data" / DEMO_BRIEF.stem)
+            _count_reads(patch, Path(data) / "orders.csv", counts)
+        result = client.run_client(brief, tmp_path_factory.mktemp(f"demo-{lang}"), lang=lang)
     assert result.report is not None and result.report.exists()
     return result.report.parent
 
@@ -70,38 +113,7 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The run works on a copy whose orders file is moved away while each notebook runs, and
     counts the reader's parses (:func:`demo_reads`): the notebooks must use the run's cache.
     """
-    import shutil
-
-    from diag.readers import orders as orders_reader
-    from diag.run import client
-
-    if not DEMO_BRIEF.exists():
-        pytest.fail(f"demo brief missing: {DEMO_BRIEF}")
-    briefs = tmp_path_factory.mktemp("briefs")
-    shutil.copy(DEMO_BRIEF, briefs / DEMO_BRIEF.name)
-    shutil.copytree(DEMO_BRIEF.parent / "data" / DEMO_BRIEF.stem, briefs / "data" / DEMO_BRIEF.stem)
-    orders_file = briefs / "data" / DEMO_BRIEF.stem / "orders.csv"
-    real_load, real_execute = orders_reader.load, client._execute
-    _DEMO_READS.update(reader=0, notebooks=0)
-
-    def counted_load(*args, **kwargs):
-        _DEMO_READS["reader"] += 1
-        return real_load(*args, **kwargs)
-
-    def without_the_orders_file(*args, **kwargs):
-        away = orders_file.rename(orders_file.with_name(".away.csv"))
-        try:
-            _DEMO_READS["notebooks"] += 1
-            return real_execute(*args, **kwargs)
-        finally:
-            away.rename(orders_file)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(orders_reader, "load", counted_load)
-        patch.setattr(client, "_execute", without_the_orders_file)
-        result = client.run_client(briefs / DEMO_BRIEF.name, tmp_path_factory.mktemp("demo-zh"))
-    assert result.report is not None and result.report.exists()
-    return result.report.parent
+    return _run_demo(tmp_path_factory, "zh", counts=_DEMO_READS)
 
 
 @pytest.fixture(scope="session")
