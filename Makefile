@@ -33,9 +33,11 @@ check-code: $(STAMP)
 test: check-code | $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-# Everything but the tests marked slow (kernels, browser, LibreOffice): under 30 s.
+# Everything but the tests marked slow (kernels, browser, LibreOffice): under 30 s on two pytest-xdist
+# workers (`make test-fast WORKERS=0` runs them in one process, kinder to a busy machine).
+WORKERS ?= 2
 test-fast: check-code
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n $(WORKERS)
 
 lint: check-code
 	$(BIN)/mypy diag

@@ -25,14 +25,19 @@ def _no_user_templates(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
 
 
+#: libyaml's safe loader and dumper: the tests read and write whole templates many times.
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def bundled(key: str) -> dict:
-    return yaml.safe_load((paths.INDUSTRIES / f"{key}.yaml").read_text(encoding="utf-8"))
+    return yaml.load((paths.INDUSTRIES / f"{key}.yaml").read_text(encoding="utf-8"), Loader=LOADER)  # noqa: S506
 
 
 def write(folder: Path, data: dict, name: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name or data['key']}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 

@@ -167,9 +167,13 @@ def _check_typical_quadrant(template: IndustryTemplate, path: Path) -> None:
             f"spend_split / aov_split", file=path, where="quadrant.store_type")
 
 
+#: libyaml's safe loader when PyYAML has it: a template parses ~6× faster than in pure Python.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except FileNotFoundError:
         raise TemplateError("file not found", file=path) from None
     except (OSError, UnicodeDecodeError) as exc:
