@@ -236,6 +236,24 @@ def test_fast_path_and_frame_path_agree_on_duplicates_and_multi_line_orders(tmp_
     assert a["data_quality"]["duplicates"] == (1 if "10:00,100" in extra else 0)
 
 
+@pytest.mark.parametrize("extra, duplicates", [
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,红,3,已完成\n", 1),
+    # Same order, product and price, another colour: the cheap line hash matches, the lines differ.
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,蓝,3,已完成\n", 0),
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,红,3,已完成\n"
+     "L7,c7,2025-02-08 10:00,T恤,蓝,3,已完成\n", 1)])
+def test_line_items_sharing_product_and_price_are_merged_only_when_the_whole_line_repeats(
+        tmp_path, extra, duplicates):
+    rows = "".join(f"L{i},c{i % 30},2025-02-{1 + i % 27:02d} 10:00,商品{k},黑,{k + i % 5 + 1},已完成\n"
+                   for i in range(10, 210) for k in range(2 + i % 2))
+    path = tmp_path / "lines.csv"
+    path.write_text("订单号,客户ID,支付时间,商品名称,颜色,商品实付金额,订单状态\n" + rows + extra, encoding="utf-8")
+    a, b = compute_metrics(path), compute_metrics(read_orders(path))
+    assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
+    assert a["data_quality"]["duplicates"] == duplicates
+    assert a["data_quality"]["lines_kept"] == 500 + extra.count("\n") - duplicates
+
+
 @pytest.mark.slow
 def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path, capsys):
     path = tmp_path / "o.csv"
