@@ -236,6 +236,32 @@ def test_fast_path_and_frame_path_agree_on_duplicates_and_multi_line_orders(tmp_
     assert a["data_quality"]["duplicates"] == (1 if "10:00,100" in extra else 0)
 
 
+def _line_item_metrics(tmp_path: Path, headers: str, cells: str, extra: str) -> dict:
+    """Return the fast path's metrics of 200 orders of two or three lines each (so the fast
+    path takes the line-item branch) plus ``extra``, after checking the frame path agrees.
+    ``headers`` and ``cells`` (with ``{k}``, the line number) go before the amount."""
+    rows = "".join(f"L{i},c{i % 30},2025-02-{1 + i % 27:02d} 10:00,{cells.format(k=k)}{k + i % 5 + 1},已完成\n"
+                   for i in range(10, 210) for k in range(2 + i % 2))
+    path = tmp_path / "lines.csv"
+    path.write_text(f"订单号,客户ID,支付时间,{headers}商品实付金额,订单状态\n" + rows + extra, encoding="utf-8")
+    a, b = compute_metrics(path), compute_metrics(read_orders(path))
+    assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
+    return a
+
+
+@pytest.mark.parametrize("extra, duplicates", [
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,红,3,已完成\n", 1),
+    # Same order, product and price, another colour: the cheap line hash matches, the lines differ.
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,蓝,3,已完成\n", 0),
+    ("L7,c7,2025-02-08 10:00,T恤,红,3,已完成\nL7,c7,2025-02-08 10:00,T恤,红,3,已完成\n"
+     "L7,c7,2025-02-08 10:00,T恤,蓝,3,已完成\n", 1)])
+def test_line_items_sharing_product_and_price_are_merged_only_when_the_whole_line_repeats(
+        tmp_path, extra, duplicates):
+    a = _line_item_metrics(tmp_path, "商品名称,颜色,", "商品{k},黑,", extra)
+    assert a["data_quality"]["duplicates"] == duplicates
+    assert a["data_quality"]["lines_kept"] == 500 + extra.count("\n") - duplicates
+
+
 @pytest.mark.slow
 def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path, capsys):
     path = tmp_path / "o.csv"
@@ -253,11 +279,5 @@ def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path
     "L9,c3,2025-02-09 11:00,4,交易关闭\nL9,c3,,5,交易关闭\n",              # an order with every line closed
     "L8,,2025-02-10 12:00,6,已完成\n"])                                # an unusable line
 def test_fast_path_and_frame_path_agree_on_a_line_item_file(tmp_path, extra):
-    # Every order has two or three lines, so the fast path takes the line-item branch.
-    rows = "".join(f"L{i},c{i % 30},2025-02-{1 + i % 27:02d} 10:00,{k + i % 5 + 1},已完成\n"
-                   for i in range(10, 210) for k in range(2 + i % 2))
-    path = tmp_path / "lines.csv"
-    path.write_text("订单号,客户ID,支付时间,商品实付金额,订单状态\n" + rows + extra, encoding="utf-8")
-    a, b = compute_metrics(path), compute_metrics(read_orders(path))
-    assert {k: v for k, v in a.items() if k != "clv"} == {k: v for k, v in b.items() if k != "clv"}
+    a = _line_item_metrics(tmp_path, "", "", extra)
     assert a["data_quality"]["duplicates"] == (1 if extra.count("\n") == 2 and "已完成" in extra else 0)

@@ -58,6 +58,7 @@ from diag.readers.orders_sql import (  # noqa: F401
     connect,
     kept_first,
     notes_sql,
+    order_key_sql,
     status_excluded,
 )
 from diag.readers.quality import FIELD_LABELS, NOT_ROWS, REASONS, Quality  # noqa: F401
@@ -262,11 +263,11 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             elif lean:
                 # A file whose head repeats order ids: one scan into a compact typed table
-                # that keeps the raw-row hash (exact duplicate lines share it); see
-                # _lean_line_orders for the rest.
+                # with the cheap line hash instead of the raw-row hash of every column
+                # (which DuckDB computes on about one core); see _lean_line_orders.
                 con.execute(f"""
                     CREATE TEMP TABLE rows AS
-                    SELECT order_id, row_h, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
+                    SELECT order_id, line_h, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
                            excluded, status, reason FROM ({sql})""")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             else:
@@ -287,7 +288,10 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 raise DataError(f"no usable row: all {quality.rows_read} rows are unusable ({reasons})",
                                 file=path)
             if line_items:
-                _lean_line_orders(con, level, quality)
+                candidates = (f"(SELECT * FROM src WHERE {order_key_sql(mapping, types)} "
+                              f"IN (SELECT order_id FROM multi))")
+                _lean_line_orders(con, level, quality, _parse_sql(
+                    mapping, types, now, lean, seen, vocabulary, walk_ins, source=candidates))
             elif lean:
                 _lean_orders(con, level, quality, sql)
             else:
@@ -399,19 +403,24 @@ def _looks_line_level(con: Any, mapping: dict[str, str], types: dict[str, str]) 
     return bool(n) and distinct < 0.9 * n
 
 
-def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
+def _lean_line_orders(con: Any, level: str, quality: Quality, exact: str) -> None:
     """Build ``orders`` from the compact ``rows`` table of a line-item file.
 
-    Exact duplicate lines (same order id and raw-row hash) are found by sorting the two
-    keys and comparing neighbours; usually there are none, and the orders are then one
-    grouping of the usable lines by order id, with no DISTINCT over the lines.  Only
-    the orders holding a duplicate line are grouped by distinct line first.
+    Two exact duplicate lines (same raw row) share their line hash (:func:`_parse_sql`'s
+    ``line_h`` of the raw order id, amount, product, quantity and line id cells), so
+    sorting that one key and comparing neighbours finds every order that may hold one:
+    in a run of equal hashes every line but the first is flagged, and of two duplicate
+    lines in a run at least one is not the first.  Usually no order is flagged, and the
+    orders are one grouping of the usable lines by order id.  Otherwise ``exact`` (the
+    parse of the raw rows of the flagged orders only, with the raw-row hash of every
+    column) groups their lines by distinct raw row first: a line that only shares its
+    line hash with another (same product and price, a different colour) stays a line.
     """
     con.execute("""
         CREATE TEMP TABLE multi AS
         SELECT DISTINCT order_id FROM (
-            SELECT order_id, row_h = lag(row_h) OVER w AND order_id = lag(order_id) OVER w AS repeated
-            FROM rows WHERE reason IS NULL WINDOW w AS (ORDER BY row_h, order_id))
+            SELECT order_id, line_h = lag(line_h) OVER (ORDER BY line_h) AS repeated
+            FROM rows WHERE reason IS NULL)
         WHERE repeated""")
     multi = con.execute("SELECT count(*) FROM multi").fetchone()[0]
     agg = "sum(amount)" if level == "line" else "max(amount)"
@@ -420,22 +429,22 @@ def _lean_line_orders(con: Any, level: str, quality: Quality) -> None:
                {kept_first("paid_at")} AS paid_at,
                coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
                min(status) FILTER (WHERE excluded) AS status, bool_and(excluded) AS excluded,
-               count(*) FILTER (WHERE NOT excluded) AS kept, sum(n - 1) AS dups"""
+               count(*) FILTER (WHERE NOT excluded) AS kept"""
     if multi:
         con.execute(f"""
             CREATE TEMP TABLE orders AS
-            {select} FROM (SELECT *, 1 AS n FROM rows ANTI JOIN multi USING (order_id)
-                           WHERE reason IS NULL) GROUP BY order_id
+            {select}, 0 AS dups FROM (SELECT * FROM rows ANTI JOIN multi USING (order_id)
+                                      WHERE reason IS NULL) GROUP BY order_id
             UNION ALL
-            {select} FROM (SELECT order_id, any_value(customer_id) AS customer_id,
-                                  any_value(paid_at) AS paid_at, any_value(amount) AS amount,
-                                  any_value(excluded) AS excluded, any_value(status) AS status,
-                                  count(*) AS n
-                           FROM rows SEMI JOIN multi USING (order_id) WHERE reason IS NULL
-                           GROUP BY order_id, row_h) GROUP BY order_id""")
+            {select}, sum(n - 1) AS dups
+            FROM (SELECT order_id, any_value(customer_id) AS customer_id,
+                         any_value(CAST(paid_at AS DATE)) AS paid_at, any_value(amount) AS amount,
+                         any_value(excluded) AS excluded, any_value(status) AS status,
+                         count(*) AS n
+                  FROM ({exact}) WHERE reason IS NULL GROUP BY order_id, row_h) GROUP BY order_id""")
     else:
-        con.execute(f"CREATE TEMP TABLE orders AS {select} FROM (SELECT *, 1 AS n FROM rows "
-                    f"WHERE reason IS NULL) GROUP BY order_id")
+        con.execute(f"CREATE TEMP TABLE orders AS {select}, 0 AS dups FROM rows "
+                    f"WHERE reason IS NULL GROUP BY order_id")
     con.execute("DROP TABLE rows")
     dups, kept_lines, kept, excluded = con.execute(
         "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
