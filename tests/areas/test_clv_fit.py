@@ -215,3 +215,16 @@ def test_the_warm_started_gamma_gamma_fit_finds_the_same_optimum_as_one_stage(mo
     assert two.loglik == pytest.approx(one.loglik, abs=1e-3)
     for key in ("p", "q", "gamma"):
         assert two.params()[key] == pytest.approx(one.params()[key], rel=1e-3), key
+
+
+@pytest.mark.slow
+def test_diag_metrics_fits_its_sample_through_the_whole_day_compression(tmp_path, monkeypatch):
+    from diag.areas import clv_models
+
+    def hashed(*args: object) -> None:
+        pytest.fail("the metrics summary (whole days in weeks) went to the hashed compression")
+
+    monkeypatch.setattr(clv_models, "_bgnbd_hashed", hashed)
+    orders, _ = _shop_export()
+    block = compute_metrics(_write(orders, tmp_path / "shop.csv"))["clv"]
+    assert block["fitted"] is True and "error" not in block
