@@ -96,6 +96,11 @@ def _whole(values: np.ndarray, per: float) -> np.ndarray | None:
     """Return ``values × per`` as int64 when every one is a whole number in [0, 2²⁰) and
     ``k / per`` gives the value back exactly (counts with ``per`` = 1, whole days in weeks
     with ``per`` = 7); None otherwise (then the values are hashed)."""
+    if per == 1:                            # counts: truncate, and compare back
+        counts = values.astype(np.int64)
+        if counts.size and not (counts.min() >= 0 and counts.max() < 2 ** 20):
+            return None
+        return counts if np.array_equal(counts, values) else None     # NaN fails here
     whole = np.multiply(values, per)
     np.rint(whole, out=whole)
     if whole.size and not (whole.min() >= 0 and whole.max() < 2 ** 20):    # NaN fails too
@@ -127,13 +132,15 @@ def _bgnbd_whole(x: np.ndarray, tx: np.ndarray, T: np.ndarray,
     summaries): one int64 key per repeater, ``np.unique`` on it; None for other values."""
     xd = _whole(x, 1.0)
     td = _whole(T, 7.0) if xd is not None else None
-    rd = _whole(tx, 7.0) if td is not None else None
-    if xd is None or td is None or rd is None:
+    if xd is None or td is None:
+        return None
+    rep = np.flatnonzero(xd)                 # the repeaters (often a small share): index once
+    rr = _whole(tx[rep], 7.0)               # t_x of x = 0 customers is not used
+    if rr is None:
         return None
     t_size = int(td.max()) + 1 if td.size else 1
     t_days, t_rank = _rank(td, t_size)
-    rep = np.flatnonzero(xd)                 # the repeaters (often a small share): index once
-    xr, tr, rr = xd[rep], td[rep], rd[rep]
+    xr, tr = xd[rep], td[rep]
     wr = None if w is None else w[rep]
     if w is None:       # x = 0 customers per T: everyone less the repeaters (exact in integers)
         w0_all = (np.bincount(td, minlength=t_size) - np.bincount(tr, minlength=t_size)).astype(float)
