@@ -49,6 +49,8 @@ BOUNDARY_TOL = 1e-3         # in ln θ
 #: by more than this (the projected gradient: components pushing out of the box at a limit
 #: do not count).
 CONVERGED_GRADIENT = 1e-5
+#: The full-data polish stops below this gradient (a tenth of the bound), see :func:`_polish`.
+POLISHED_GRADIENT = CONVERGED_GRADIENT / 10
 
 
 class ModelNotFitted(DataError):
@@ -85,12 +87,13 @@ def check_bgnbd(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | No
 
     ``w``: customers per row (default one each).
     """
-    if np.any(~np.isfinite(x)) or np.any(~np.isfinite(tx)) or np.any(~np.isfinite(T)):
+    if not (np.isfinite(x).all() and np.isfinite(tx).all() and np.isfinite(T).all()):
         raise DataError("expected finite frequency, recency and T for every customer", where="clv")
-    if np.any(x < 0) or np.any(tx < 0) or np.any(tx > T + 1e-9):
+    if x.size and (x.min() < 0 or tx.min() < 0 or np.greater(tx, T + 1e-9).any()):
         raise DataError("expected 0 ≤ recency ≤ T and frequency ≥ 0 for every customer", where="clv")
-    w = np.ones_like(x) if w is None else w
-    n, repeaters = int(round(w.sum())), int(round(w[x > 0].sum()))
+    rep = np.flatnonzero(x > 0)
+    n = x.size if w is None else int(round(w.sum()))
+    repeaters = rep.size if w is None else int(round(w[rep].sum()))
     if n < MIN_CUSTOMERS:
         raise ModelNotFitted(f"客户太少（{n} 位，至少需要 {MIN_CUSTOMERS} 位），模型参数无法可靠估计")
     if repeaters == 0:
@@ -99,7 +102,7 @@ def check_bgnbd(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | No
         raise ModelNotFitted("没有客户复购（每位客户只有一个购买日），无法估计购买频率与流失")
     if repeaters < MIN_REPEATERS:
         raise ModelNotFitted(f"复购客户太少（{repeaters} 位，至少需要 {MIN_REPEATERS} 位）")
-    if np.ptp(x[x > 0]) == 0 and np.all(x > 0):
+    if rep.size == x.size and np.ptp(x) == 0:
         raise ModelNotFitted(f"每位客户的复购次数都相同（都是 {int(x[0])} 次），"
                              "无法区分购买频率的差异与客户流失")
     if x.max() <= 1:
@@ -133,13 +136,51 @@ def _objective(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int,
     return negative
 
 
+def _stop_when_converged(objective: Callable[[np.ndarray], tuple[float, np.ndarray]],
+                         bounds: np.ndarray | None = None,
+                         to_theta: Callable[[np.ndarray], np.ndarray] | None = None,
+                         ) -> tuple[Callable[[np.ndarray], tuple[float, np.ndarray]], Callable[[Any], None]]:
+    """Return (``objective`` recording its last point and gradient, an optimiser callback).
+
+    The callback stops the optimiser (``StopIteration``) at an iterate whose recorded
+    gradient in ln θ — projected onto the box when ``bounds`` are given — is below
+    :data:`POLISHED_GRADIENT`: closer than that a line search on millions of customers
+    only chases rounding noise, for dozens of evaluations.  ``to_theta`` maps the
+    optimiser's variables to the objective's (the identity without it).
+    """
+    last: dict[str, Any] = {}
+
+    def recorded(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        f, g = objective(theta)
+        last.update(theta=theta.copy(), f=f, g=g)
+        return f, g
+
+    def enough(intermediate_result: Any) -> None:
+        theta = intermediate_result.x if to_theta is None else to_theta(intermediate_result.x)
+        if "theta" not in last or last["f"] >= 1e10 or not np.array_equal(theta, last["theta"]):
+            return
+        g = last["g"]                       # of the negative log-likelihood
+        if bounds is not None:
+            low, high = theta - bounds[:, 0] < BOUNDARY_TOL, bounds[:, 1] - theta < BOUNDARY_TOL
+            g = np.where((low & (g > 0)) | (high & (g < 0)), 0.0, g)
+        if float(np.max(np.abs(g))) < POLISHED_GRADIENT:
+            raise StopIteration
+
+    return recorded, enough
+
+
 def _lbfgsb(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int, start: np.ndarray,
-            bounds: np.ndarray) -> tuple[np.ndarray, Any]:
+            bounds: np.ndarray, *, early: bool = False) -> tuple[np.ndarray, Any]:
+    """Return L-BFGS-B's optimum in ln θ and its result; ``early``: stop as in :func:`_stop_when_converged`."""
     from scipy.optimize import minimize
 
     every = np.ones(len(start), bool)
-    res = minimize(_objective(fun, n, start, every), np.clip(start, bounds[:, 0], bounds[:, 1]), jac=True,
-                   method="L-BFGS-B", bounds=bounds,
+    objective = _objective(fun, n, start, every)
+    callback = None
+    if early:
+        objective, callback = _stop_when_converged(objective, bounds)
+    res = minimize(objective, np.clip(start, bounds[:, 0], bounds[:, 1]), jac=True,
+                   method="L-BFGS-B", bounds=bounds, callback=callback,
                    options={"maxiter": MAXITER, "ftol": 1e-13, "gtol": 1e-9})
     return res.x, res
 
@@ -165,6 +206,11 @@ def _polish(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int, theta
         sig = 1.0 / (1.0 + np.exp(-u))
         return lo + width * sig, width * sig * (1.0 - sig)     # ln θ and its derivative
 
+    def to_theta(u: np.ndarray) -> np.ndarray:
+        return inside(u)[0]
+
+    objective, enough = _stop_when_converged(objective, to_theta=to_theta)
+
     def mapped(u: np.ndarray) -> tuple[float, np.ndarray]:
         value, jac = inside(u)
         f, g = objective(value)
@@ -180,7 +226,7 @@ def _polish(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], n: int, theta
         inverse = (inverse + inverse.T) / 2
         if np.all(np.linalg.eigvalsh(inverse) > 0):
             options["hess_inv0"] = inverse
-    res = minimize(mapped, u0, jac=True, method="BFGS", options=options)
+    res = minimize(mapped, u0, jac=True, method="BFGS", options=options, callback=enough)
     out = theta.copy()
     out[free] = np.clip(inside(res.x)[0], bounds[free, 0], bounds[free, 1])
     return out, res
@@ -223,13 +269,16 @@ def _fit(names: tuple[str, ...], scales: dict[str, float], loglik: Callable[[np.
         if polished is not None:
             theta, res = polished
         else:
-            theta, res = _lbfgsb(full, data.n, theta, bounds)
+            theta, res = _lbfgsb(full, data.n, theta, bounds, early=warm is not None)
             iterations, evaluations = iterations + int(res.nit), evaluations + int(res.nfev)
         gmax, ll, at_limit = _projected(full, data.n, theta, bounds)
     converged = bool(np.isfinite(ll) and gmax < CONVERGED_GRADIENT)
     at = tuple(k for k, flag in zip(names, at_limit) if flag)
     params = np.clip(np.exp(theta), limits[:, 0], limits[:, 1])    # no float dust beyond a limit
-    return params, ll, Convergence(converged, iterations, evaluations, str(res.message), gmax, at)
+    message = str(res.message)
+    if "StopIteration" in message:          # stopped by _stop_when_converged
+        message = f"stopped: gradient in ln θ below {POLISHED_GRADIENT:g}"
+    return params, ll, Convergence(converged, iterations, evaluations, message, gmax, at)
 
 
 def _swap(loglik: Callable[[np.ndarray, Any], tuple[float, np.ndarray]], data: Any,

@@ -92,27 +92,94 @@ class BGNBDData:
         return BGNBDData(self.xs, self.ts, self.txs, xi, ti, ri, w, w0, nx, m_xT, int(w.sum() + w0.sum()))
 
 
+def _whole(values: np.ndarray, per: float) -> np.ndarray | None:
+    """Return ``values × per`` as int64 when every one is a whole number in [0, 2²⁰) and
+    ``k / per`` gives the value back exactly (counts with ``per`` = 1, whole days in weeks
+    with ``per`` = 7); None otherwise (then the values are hashed)."""
+    if per == 1:                            # counts: truncate, and compare back
+        counts = values.astype(np.int64)
+        if counts.size and not (counts.min() >= 0 and counts.max() < 2 ** 20):
+            return None
+        return counts if np.array_equal(counts, values) else None     # NaN fails here
+    whole = np.multiply(values, per)
+    np.rint(whole, out=whole)
+    if whole.size and not (whole.min() >= 0 and whole.max() < 2 ** 20):    # NaN fails too
+        return None
+    back = np.divide(whole, per)
+    if not np.array_equal(back, values):
+        return None
+    return whole.astype(np.int64)
+
+
+def _rank(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return (sorted distinct values, rank of each value) of non-negative integers below ``size``."""
+    present = np.bincount(values, minlength=size) > 0
+    return np.flatnonzero(present), np.cumsum(present) - 1
+
+
+def _distinct(key: np.ndarray, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Return (sorted distinct keys, customers per key), by one sort (``w``: weights, or one each)."""
+    if w is None:
+        uniq, counts = np.unique(key, return_counts=True)
+        return uniq, counts.astype(float)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    return uniq, np.bincount(inverse, w, minlength=uniq.size)
+
+
+def _bgnbd_whole(x: np.ndarray, tx: np.ndarray, T: np.ndarray,
+                 w: np.ndarray | None) -> BGNBDData | None:
+    """Return the compressed data when x is counts and t_x, T whole days in weeks (the kit's
+    summaries): one int64 key per repeater, ``np.unique`` on it; None for other values."""
+    xd = _whole(x, 1.0)
+    td = _whole(T, 7.0) if xd is not None else None
+    if xd is None or td is None:
+        return None
+    rep = np.flatnonzero(xd)                 # the repeaters (often a small share): index once
+    rr = _whole(tx[rep], 7.0)               # t_x of x = 0 customers is not used
+    if rr is None:
+        return None
+    t_size = int(td.max()) + 1 if td.size else 1
+    t_days, t_rank = _rank(td, t_size)
+    xr, tr = xd[rep], td[rep]
+    wr = None if w is None else w[rep]
+    if w is None:       # x = 0 customers per T: everyone less the repeaters (exact in integers)
+        w0_all = (np.bincount(td, minlength=t_size) - np.bincount(tr, minlength=t_size)).astype(float)
+    else:
+        zero = xd == 0
+        w0_all = np.bincount(td[zero], w[zero], minlength=t_size)
+    r_size = int(rr.max()) + 1 if rr.size else 1
+    # Rows sorted by (x, T, t_x): the order of the codes' key of the general path.
+    uniq, cw = _distinct((xr * t_size + tr) * r_size + rr, wr)
+    row_r, rest = uniq % r_size, uniq // r_size
+    row_t, row_x = rest % t_size, rest // t_size
+    x_vals, xi = np.unique(row_x, return_inverse=True)
+    r_days, r_rank = _rank(row_r, r_size)
+    ti, ri = t_rank[row_t], r_rank[row_r]
+    ts, size = t_days / 7.0, t_days.size
+    nx = np.bincount(xi, cw, minlength=x_vals.size)
+    m_xT = np.bincount(xi * size + ti, cw, minlength=x_vals.size * size).reshape(x_vals.size, size)
+    n = x.size if w is None else int(round(w.sum()))
+    return BGNBDData(x_vals.astype(float), ts, r_days / 7.0, xi, ti, ri, cw, w0_all[t_days], nx, m_xT, n)
+
+
 def bgnbd_data(x: np.ndarray, tx: np.ndarray, T: np.ndarray, weights: np.ndarray | None = None) -> BGNBDData:
     """Return the compressed BG/NBD data of per-customer (or per-group, with ``weights``) arrays."""
     x, tx, T = (np.asarray(v, dtype=float) for v in (x, tx, T))
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    w_in = None if weights is None else np.asarray(weights, dtype=float)
+    fast = _bgnbd_whole(x, tx, T, w_in)
+    return fast if fast is not None else _bgnbd_hashed(x, tx, T, w_in)
+
+
+def _bgnbd_hashed(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w_in: np.ndarray | None) -> BGNBDData:
+    """Return the compressed data of any finite values: distinct values coded by :func:`_codes`."""
+    w = np.ones_like(x) if w_in is None else w_in
     ts, t_code = _codes(T)
     rep = x > 0
     w0 = np.bincount(t_code[~rep], w[~rep], minlength=ts.size)
     xs, x_code = _codes(x[rep])
     txs, r_code = _codes(tx[rep])
     t_rep = t_code[rep]
-    # One integer key per (x, T, t_x) row; bincount when the key space is small, else a hash.
-    key = (x_code * ts.size + t_rep) * max(txs.size, 1) + r_code
-    space = xs.size * ts.size * max(txs.size, 1)
-    if space <= min(16 * key.size + 1_000_000, 32_000_000):      # ≤ 256 MB of counts, briefly
-        counts = np.bincount(key, w[rep], minlength=space)
-        uniq = np.flatnonzero(counts)
-        cw = counts[uniq]
-    else:
-        codes, uniq = pd.factorize(key)
-        cw = np.bincount(codes, w[rep])
-        uniq = np.asarray(uniq)
+    uniq, cw = _distinct((x_code * ts.size + t_rep) * max(txs.size, 1) + r_code, w[rep])
     ri = uniq % max(txs.size, 1)
     rest = uniq // max(txs.size, 1)
     ti, xi = rest % ts.size, rest // ts.size
@@ -167,11 +234,12 @@ def bgnbd_loglik_grad(params: np.ndarray, d: BGNBDData) -> tuple[float, np.ndarr
 
 @dataclass(frozen=True)
 class GammaGammaData:
-    """Gamma-Gamma data: per-row x and x·m, per-x counts, and the sums fixed by the data."""
+    """Gamma-Gamma data: per-row x, x·m and w·x, per-x counts, and the sums fixed by the data."""
 
     x: np.ndarray
     xm: np.ndarray
     w: np.ndarray
+    wx: np.ndarray
     xs: np.ndarray
     nx: np.ndarray
     sum_xlnm: float
@@ -190,8 +258,9 @@ def gamma_gamma_data(x: np.ndarray, m: np.ndarray, weights: np.ndarray | None = 
     w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
     xs, code = _codes(x)
     lnm = np.log(m)
-    return GammaGammaData(x, x * m, w, xs, np.bincount(code, w, minlength=xs.size),
-                          _dot(w * x, lnm), _dot(w, lnm), int(round(w.sum())))
+    wx = w * x
+    return GammaGammaData(x, x * m, w, wx, xs, np.bincount(code, w, minlength=xs.size),
+                          _dot(wx, lnm), _dot(w, lnm), int(round(w.sum())))
 
 
 def gamma_gamma_loglik_grad(params: np.ndarray, d: GammaGammaData) -> tuple[float, np.ndarray]:
@@ -203,9 +272,10 @@ def gamma_gamma_loglik_grad(params: np.ndarray, d: GammaGammaData) -> tuple[floa
     p, q, g = (float(v) for v in params)
     xs, nx, N = d.xs, d.nx, float(d.nx.sum())
     pq = p * xs + q
-    L = np.log(d.xm + g)
-    inv = 1.0 / (d.xm + g)
-    wx = d.w * d.x
+    shifted = d.xm + g
+    L = np.log(shifted)
+    inv = np.reciprocal(shifted, out=shifted)
+    wx = d.wx
     s_xl, s_l = _dot(wx, L), _dot(d.w, L)
     ll = (_dot(nx, gammaln(pq) - gammaln(p * xs) + p * xs * np.log(xs)) - N * gammaln(q)
           + N * q * np.log(g) + p * d.sum_xlnm - d.sum_lnm - p * s_xl - q * s_l)

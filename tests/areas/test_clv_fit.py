@@ -199,3 +199,32 @@ def test_diag_metrics_on_a_small_shop_export_prints_no_warning(tmp_path):
     assert block["fitted"] is True
     assert block["expected_purchases_90d"] > 0 and block["expected_value_90d"] > 0
     assert block["convergence"]["bgnbd"]["converged"] is True
+
+
+def test_the_warm_started_gamma_gamma_fit_finds_the_same_optimum_as_one_stage(monkeypatch):
+    rng = np.random.default_rng(6)
+    n = 100_000
+    x = rng.integers(1, 12, n).astype(float)
+    nu = rng.gamma(15.0, 1 / 700.0, n)                       # q = 15, γ = 700
+    m = rng.gamma(2.5 * x, 1.0) / (nu * x)                   # p = 2.5: mean of x spends
+    summary = pd.DataFrame({"frequency": x, "monetary_value": m})
+    two = clv.fit_gamma_gamma(summary)
+    assert two.convergence.converged and two.convergence.evaluations < 60
+    monkeypatch.setattr(clv_fit, "WARM_START_CUSTOMERS", 10**9)
+    one = clv.fit_gamma_gamma(summary)
+    assert two.loglik == pytest.approx(one.loglik, abs=1e-3)
+    for key in ("p", "q", "gamma"):
+        assert two.params()[key] == pytest.approx(one.params()[key], rel=1e-3), key
+
+
+@pytest.mark.slow
+def test_diag_metrics_fits_its_sample_through_the_whole_day_compression(tmp_path, monkeypatch):
+    from diag.areas import clv_models
+
+    def hashed(*args: object) -> None:
+        pytest.fail("the metrics summary (whole days in weeks) went to the hashed compression")
+
+    monkeypatch.setattr(clv_models, "_bgnbd_hashed", hashed)
+    orders, _ = _shop_export()
+    block = compute_metrics(_write(orders, tmp_path / "shop.csv"))["clv"]
+    assert block["fitted"] is True and "error" not in block

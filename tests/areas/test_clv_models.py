@@ -115,3 +115,56 @@ def test_expected_purchases_stay_finite_where_2f1_fails_and_meet_the_limits():
     # Parameters the old fit returned on a 500-customer export (a ≈ 45,360, b ≈ 17,310).
     got = models.conditional_expected_purchases(0.9, 2.1, 45360.0, 17310.0, t, x, T)
     assert np.all(np.isfinite(got)) and np.all(got > 0)
+
+
+def _per_customer(params: np.ndarray, x, tx, T, w=None) -> tuple[float, np.ndarray]:
+    """The log-likelihood and gradient summed over customers, each compressed on its own."""
+    w = np.ones_like(x) if w is None else w
+    ll, grad = 0.0, np.zeros(4)
+    for xi, ti, Ti, wi in zip(x, tx, T, w):
+        one = models.bgnbd_data(np.array([xi]), np.array([ti]), np.array([Ti]), np.array([wi]))
+        l1, g1 = models.bgnbd_loglik_grad(params, one)
+        ll, grad = ll + l1, grad + g1
+    return ll, grad
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_compressed_loglik_and_gradient_equal_the_sums_over_single_customers(weighted):
+    x, tx, T = _customers(300, seed=6)
+    w = np.random.default_rng(7).integers(1, 5, 300).astype(float) if weighted else None
+    data = models.bgnbd_data(x, tx, T, w)
+    assert data.rows < 300
+    for params in ([0.243, 4.414, 0.793, 2.426], [50.0, 300.0, 0.01, 40.0]):
+        p = np.array(params)
+        ll, grad = models.bgnbd_loglik_grad(p, data)
+        ll_each, grad_each = _per_customer(p, x, tx, T, w)
+        assert ll == pytest.approx(ll_each, rel=1e-12)
+        assert grad == pytest.approx(grad_each, rel=1e-10)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_whole_day_compression_builds_the_same_rows_as_hashing_the_values(weighted):
+    rng = np.random.default_rng(8)
+    n = 2_000
+    T_days = rng.integers(0, 400, n)
+    x = np.where(rng.random(n) < 0.7, 0, rng.integers(1, 30, n)).astype(float)
+    tx = np.where(x > 0, rng.integers(0, T_days + 1) / 7, 0.0)
+    T = T_days / 7
+    w = rng.integers(1, 4, n).astype(float) if weighted else None
+    fast = models._bgnbd_whole(x, tx, T, w)
+    assert fast is not None
+    hashed = models._bgnbd_hashed(x, tx, T, w)
+    for name in ("xs", "ts", "txs", "xi", "ti", "ri", "w", "w0", "nx", "m_xT", "n"):
+        assert np.array_equal(getattr(fast, name), getattr(hashed, name)), name
+
+
+def test_values_that_are_not_whole_days_are_hashed_with_the_same_likelihood():
+    x, tx, T = _customers(300, seed=9)
+    half_day = 0.5 / 7                                   # T and t_x half a day later: not k / 7
+    assert models._bgnbd_whole(x, tx + half_day * (x > 0), T + half_day, None) is None
+    shifted = models.bgnbd_data(x, tx + half_day * (x > 0), T + half_day)
+    p = np.array([0.7, 3.0, 1.2, 2.5])
+    ll, grad = models.bgnbd_loglik_grad(p, shifted)
+    ll_each, grad_each = _per_customer(p, x, tx + half_day * (x > 0), T + half_day)
+    assert ll == pytest.approx(ll_each, rel=1e-12)
+    assert grad == pytest.approx(grad_each, rel=1e-10)
