@@ -21,7 +21,8 @@ from diag.brief.labels import ENUM_EN, FIELDS, NOT_SCORED, SECTIONS
 from diag.brief.model import JOURNEY_STAGES, Brief
 from diag.messages import Messages, messages
 
-__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES", "inventory_display"]
+__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES", "inventory_display",
+           "industry_name", "format_name"]
 
 PRIORITIES = ("高", "中", "低")
 
@@ -263,14 +264,28 @@ def _template_questions(rows: list[dict[str, Any]], brief: Brief, template: dict
 
 # -- tables for the report ----------------------------------------------------------------
 
+def industry_name(key: str, lang: str = "zh") -> str:
+    """Return the industry's name in ``lang``: the key (Chinese), else its template's English name."""
+    from diag.industries.registry import known_industries, load_industry
+
+    if lang == "zh" or key not in known_industries():
+        return key
+    return str(load_industry(key).get("name_en") or key)
+
+
+def format_name(business_format: str | None, lang: str = "zh") -> str | None:
+    """Return a business format (单店 / 连锁 / 电商 / 品牌) in ``lang``."""
+    if lang == "zh" or not business_format:
+        return business_format
+    return ENUM_EN.get(business_format, business_format)
+
+
 def brief_summary(brief: Brief, lang: str = "zh") -> pd.DataFrame:
     """Return the client's key facts as a two-column table (项目 / 内容) in ``lang``, blanks shown as 未填写.
 
     The client's own words stay as written; the kit's words (the industry's and the business
     format's names, the units it adds to the client's numbers) are in ``lang``.
     """
-    from diag.industries.registry import known_industries, load_industry
-
     t = messages("intake", lang)
     c, g, a = brief.client, brief.goods, brief.assets
 
@@ -281,12 +296,8 @@ def brief_summary(brief: Brief, lang: str = "zh") -> pd.DataFrame:
             return t("list_sep").join(str(v) for v in value)
         return t(f"unit.{unit}", value=value) if unit else fmt.format(value)
 
-    industry = c.industry
-    if lang != "zh" and industry in known_industries():
-        industry = load_industry(industry).get("name_en") or industry
-    business = ENUM_EN.get(c.format, c.format) if lang != "zh" and c.format else c.format
     rows = [
-        ("client", c.name), ("industry", industry), ("format", show(business)), ("categories", show(c.category)),
+        ("client", c.name), ("industry", industry_name(c.industry, lang)), ("format", show(format_name(c.format, lang))), ("categories", show(c.category)),
         ("store_count", show(c.store_count, "{:,}")), ("regions", show(c.regions)),
         ("online_share", show(c.online_share, "{:.0%}")), ("aov_stated", show(g.aov, "¥{:,.0f}")),
         ("cycle_stated", show(g.repurchase_cycle_days, unit="days")),
