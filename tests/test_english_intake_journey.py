@@ -19,6 +19,8 @@ import yaml
 from diag.areas.journey import format_funnel, funnel, journey_table, source_note
 from diag.brief.gaps import brief_summary, format_questions, questions
 from diag.brief.model import Brief
+from diag.charts.journey import funnel_chart, journey_map
+from diag.readers.load import load_data
 from diag.readers.quality import Quality
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -113,6 +115,37 @@ def test_the_data_quality_table_in_english_words_the_platform_fields_and_reasons
     assert chinese["按含义排除的订单"] == "未付款 2; 已退款 1"
 
 
+def chart_texts(ax) -> list[str]:
+    texts = [t.get_text() for t in ax.texts] + [t.get_text() for t in ax.get_yticklabels()]
+    return texts + [ax.get_title(), ax.get_title("left"), ax.get_xlabel()]
+
+
+def test_the_funnel_chart_and_the_journey_map_in_english_draw_no_chinese():
+    import matplotlib.pyplot as plt
+
+    brief = ascii_brief()
+    table = funnel(ascii_orders(), brief)
+    try:
+        drawn = chart_texts(funnel_chart(table, lang="en"))
+        drawn += chart_texts(journey_map(journey_table(brief, None, table, "en"), lang="en"))
+    finally:
+        plt.close("all")
+    assert "Private-domain funnel" in drawn and "Customer journey map" in drawn
+    assert [t for t in drawn if CJK.search(t)] == []
+
+
+def test_the_data_inventory_in_english_words_its_notes_and_keeps_the_chinese_as_it_was(tmp_path):
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,paid_at,amount\n"
+                                         "o1,a,2024-01-01,100\no2,b,2024-01-03,80\n", encoding="utf-8")
+    brief = Brief.model_validate({"client": {"name": "Acme", "industry": "母婴"},
+                                  "data": {"orders": str(tmp_path / "orders.csv")}})
+    data = load_data(brief)
+    english = data.inventory_table("en").set_index("字段")["说明"]
+    assert english["data.orders"] == "valid orders 2, customers 2, 2024-01-01 to 2024-01-03 (2 days with data)"
+    chinese = data.inventory_table().set_index("字段")["说明"]
+    assert chinese["data.orders"] == "有效订单 2，顾客 2，2024-01-01 至 2024-01-03（有数据的日期 2 天）"
+
+
 # -- the English demo report -------------------------------------------------------------------------
 
 def _strings(value: Any) -> list[str]:
@@ -158,10 +191,10 @@ def report_lines(report: Path, prefixes: tuple[str, ...]) -> list[str]:
     return out
 
 
-def test_the_english_demo_reports_journey_and_data_quality_hold_chinese_only_in_the_clients_words(english_demo_run):
+def test_the_english_demo_reports_cover_intake_journey_and_data_quality_hold_chinese_only_in_the_clients_words(english_demo_run):
     words = client_words()
     lines = report_lines(english_demo_run / "report.docx",
-                         ("Customer journey map", "Appendix B", "front"))
+                         ("Customer journey map", "Appendix B", "front", "Brief and data intake"))
     leaked = []
     for line in lines:
         rest = line

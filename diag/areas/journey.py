@@ -22,12 +22,13 @@ import pandas as pd
 
 from diag.areas import people
 from diag.brief.gaps import industry_name
+from diag.brief.labels import ENUM_EN
 from diag.brief.model import JOURNEY_STAGES, Brief
 from diag.messages import Messages, messages
 
 __all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
            "member_joins", "merge_notes", "has_interviews", "source_note", "template_journey",
-           "format_journey", "format_funnel"]
+           "format_journey", "format_funnel", "stage_word", "emotion_word"]
 
 PHASES = ("购前", "购中", "购后")
 STAGE_PHASE = {"认知": "购前", "考虑": "购前", "首购": "购中", "使用": "购后", "复购": "购后", "推荐": "购后"}
@@ -50,17 +51,29 @@ JOIN_DATE_ALIASES = ("join_date", "joined_at", "注册时间", "注册日期", "
 #: Used when the industry template carries no journey.
 GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
     {"stage": "认知", "phase": "购前", "touchpoints": ["公域平台", "朋友推荐"], "actions": ["看到内容或广告"],
-     "emotion": "好奇", "pain_points": ["信息多，难以信任"], "opportunities": ["内容种草", "引流品"]},
+     "emotion": "好奇", "pain_points": ["信息多，难以信任"], "opportunities": ["内容种草", "引流品"],
+     "en": {"touchpoints": ["public platforms", "friends' recommendations"], "actions": ["sees content or ads"],
+            "pain_points": ["too much information, hard to trust"], "opportunities": ["seeding content", "traffic items"]}},
     {"stage": "考虑", "phase": "购前", "touchpoints": ["门店", "详情页"], "actions": ["比价", "看口碑"],
-     "emotion": "犹豫", "pain_points": ["不确定是否适合自己"], "opportunities": ["试用装", "顾问答疑"]},
+     "emotion": "犹豫", "pain_points": ["不确定是否适合自己"], "opportunities": ["试用装", "顾问答疑"],
+     "en": {"touchpoints": ["store", "product page"], "actions": ["compares prices", "reads reviews"],
+            "pain_points": ["unsure whether it suits them"], "opportunities": ["trial packs", "advisers answer questions"]}},
     {"stage": "首购", "phase": "购中", "touchpoints": ["门店", "小程序"], "actions": ["下单付款"],
-     "emotion": "期待", "pain_points": ["付款后无人跟进"], "opportunities": ["加企微送礼", "包裹卡"]},
+     "emotion": "期待", "pain_points": ["付款后无人跟进"], "opportunities": ["加企微送礼", "包裹卡"],
+     "en": {"touchpoints": ["store", "mini program"], "actions": ["orders and pays"],
+            "pain_points": ["nobody follows up after payment"], "opportunities": ["a gift for adding WeCom", "parcel cards"]}},
     {"stage": "使用", "phase": "购后", "touchpoints": ["企微", "社群"], "actions": ["使用产品", "咨询"],
-     "emotion": "满意", "pain_points": ["使用问题无人解答"], "opportunities": ["使用指导", "社群答疑"]},
+     "emotion": "满意", "pain_points": ["使用问题无人解答"], "opportunities": ["使用指导", "社群答疑"],
+     "en": {"touchpoints": ["WeCom", "groups"], "actions": ["uses the product", "asks questions"],
+            "pain_points": ["questions on use go unanswered"], "opportunities": ["usage guidance", "answers in groups"]}},
     {"stage": "复购", "phase": "购后", "touchpoints": ["社群", "朋友圈"], "actions": ["再次购买"],
-     "emotion": "平淡", "pain_points": ["忘记补货"], "opportunities": ["按复购周期提醒", "会员权益"]},
+     "emotion": "平淡", "pain_points": ["忘记补货"], "opportunities": ["按复购周期提醒", "会员权益"],
+     "en": {"touchpoints": ["groups", "Moments"], "actions": ["buys again"],
+            "pain_points": ["forgets to restock"], "opportunities": ["reminders by repurchase cycle", "member benefits"]}},
     {"stage": "推荐", "phase": "购后", "touchpoints": ["朋友圈", "朋友"], "actions": ["分享", "推荐朋友"],
-     "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"]},
+     "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"],
+     "en": {"touchpoints": ["Moments", "friends"], "actions": ["shares", "recommends to friends"],
+            "pain_points": ["recommending brings no reward"], "opportunities": ["referral rewards", "sharing posters"]}},
 )
 
 
@@ -79,10 +92,12 @@ def has_interviews(brief: Brief) -> bool:
     return bool(brief.journey)
 
 
-def template_journey(template: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Return the template's default journey (a generic one when it has none)."""
+def template_journey(template: dict[str, Any] | None, lang: str = "zh") -> list[dict[str, Any]]:
+    """Return the template's default journey (a generic one, its texts in ``lang``, when it has none)."""
+    from diag.industries.registry import in_language
+
     stages = (template or {}).get("journey") or []
-    return [dict(s) for s in stages] if stages else [dict(s) for s in GENERIC_JOURNEY]
+    return [dict(s) for s in stages] if stages else [dict(s) for s in in_language(list(GENERIC_JOURNEY), lang)]
 
 
 def _stage_order(template_stages: list[str]) -> list[str]:
@@ -111,7 +126,7 @@ def journey_table(brief: Brief, template: dict[str, Any] | None = None,
     score, else the usual score of the interview's emotion word (:data:`EMOTION_SCORE`),
     else the template's.  ``+数据`` marks stages with data; the ``data`` text is in ``lang``.
     """
-    template_rows = {s["stage"]: s for s in template_journey(template)}
+    template_rows = {s["stage"]: s for s in template_journey(template, lang)}
     notes = merge_notes([note.model_dump() for note in brief.journey])
     data_text = _data_by_stage(funnel_table, lang)
     rows = []
@@ -433,10 +448,29 @@ def format_journey(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     sep = t("stage_sep")
     joined = {lane: table[lane].map(sep.join) for lane in LANES}
     columns = {"stage": table["stage"].map(lambda v: _word(v, t)), "phase": table["phase"].map(lambda v: _word(v, t)), "touchpoints": joined["touchpoints"],
-               "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].fillna(""),
+               "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].map(lambda v: _emotion(v, t)),
                "score": table["score"], "pain_points": joined["pain_points"],
                "opportunities": joined["opportunities"], "data": table["data"], "source": table["source"].map(lambda v: _word(v, t))}
     return pd.DataFrame({t(f"map.{key}"): values for key, values in columns.items()})
+
+
+def stage_word(value: Any, lang: str = "zh") -> Any:
+    """Return a stage, phase or source word of :data:`WORD_KEYS` (``+``-joined too) in ``lang``."""
+    return _word(value, messages("journey", lang))
+
+
+def emotion_word(value: Any, lang: str = "zh") -> str:
+    """Return an emotion word (or 、-joined words) of the brief in ``lang``; ``""`` for none."""
+    return _emotion(value, messages("journey", lang))
+
+
+def _emotion(value: Any, t: Messages) -> str:
+    """Return an emotion word (or 、-joined words, one of the brief's emotions each) in ``t``'s language."""
+    if not isinstance(value, str):
+        return ""
+    if t.lang == "zh":
+        return value
+    return t("stage_sep").join(ENUM_EN.get(word, word) for word in value.split("、"))
 
 
 def format_funnel(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
