@@ -203,3 +203,32 @@ def test_the_english_demo_reports_cover_intake_journey_and_data_quality_hold_chi
         if CJK.search(rest):
             leaked.append(line)
     assert leaked == []
+
+
+def test_an_english_run_prints_its_success_line_in_english(tmp_path, monkeypatch, capsys):
+    from types import SimpleNamespace
+
+    import diag.run.client
+    from diag.cli import main
+
+    report = tmp_path / "acme" / "report.docx"
+    monkeypatch.setattr(diag.run.client, "run_client", lambda *a, **k: SimpleNamespace(report=report))
+    assert main(["run", "brief.yaml", "--lang", "en", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"Report written: {report}\n"
+    assert main(["run", "brief.yaml", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == f"报告已生成: {report}\n"
+
+
+def test_batch_progress_in_english_holds_no_chinese():
+    import io
+    from types import SimpleNamespace
+
+    from diag.run.progress import Progress
+
+    out = io.StringIO()
+    progress = Progress(3, out=out, err=out, tty=False, lang="en")
+    progress.finished(SimpleNamespace(status="ok", client="Acme", slug="acme", report="r.docx", seconds=2.0))
+    progress.finished(SimpleNamespace(status="unchanged", client="Beta", slug="beta", report=None, seconds=0.0))
+    lines = out.getvalue().splitlines() + [progress.bar()]
+    assert lines[0] == "[1/3] [done] Acme: r.docx  (2 s)"
+    assert [line for line in lines if CJK.search(line)] == []
