@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from diag.errors import DiagError, RunError, UsageError
+from diag.messages import messages
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,9 +102,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run_client(Path(args.brief), Path(args.out), lang=args.lang, template=args.template,
                         pdf=args.pdf, **_since(args), per_store=args.per_store)
     assert result.report is not None, "run_client returns a result with its report"
-    print(f"报告已生成: {result.report}")
+    t = messages("common", args.lang)
+    print(t("cli.report_done", path=result.report))
     if args.pdf:
-        print(f"PDF 已生成: {result.report.with_suffix('.pdf')}")
+        print(t("cli.pdf_done", path=result.report.with_suffix(".pdf")))
     return 0
 
 
@@ -139,9 +141,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.run_dir is None:
         raise UsageError("expected RUN_DIR (or --check-template FIRM.docx)", file="diag report")
     path = build_report(Path(args.run_dir), lang=args.lang, template=args.template, pdf=args.pdf)
-    print(f"报告已重建: {path}")
+    t = messages("common", args.lang or "zh")
+    print(t("cli.report_rebuilt", path=path))
     if args.pdf:
-        print(f"PDF 已生成: {path.with_suffix('.pdf')}")
+        print(t("cli.pdf_done", path=path.with_suffix(".pdf")))
     return 0
 
 

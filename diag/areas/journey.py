@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 
 from diag.areas import people
+from diag.brief.gaps import industry_name
+from diag.brief.labels import ENUM_EN
 from diag.brief.model import JOURNEY_STAGES, Brief
-from diag.messages import messages
+from diag.messages import Messages, messages
 
 __all__ = ["PHASES", "STAGE_PHASE", "EMOTION_SCORE", "FUNNEL_STAGES", "journey_table", "funnel",
            "member_joins", "merge_notes", "has_interviews", "source_note", "template_journey",
-           "format_journey", "format_funnel"]
+           "format_journey", "format_funnel", "stage_word", "emotion_word"]
 
 PHASES = ("购前", "购中", "购后")
 STAGE_PHASE = {"认知": "购前", "考虑": "购前", "首购": "购中", "使用": "购后", "复购": "购后", "推荐": "购后"}
@@ -38,6 +40,8 @@ LANES = ("touchpoints", "actions", "thoughts", "pain_points", "opportunities")
 #: Funnel stages: key, Chinese label, the journey stage it belongs to.
 FUNNEL_STAGES = (("reached", "触达", "认知"), ("friend", "加好友", "考虑"), ("group", "入群", "考虑"),
                  ("first_order", "首购", "首购"), ("repurchase", "复购", "复购"), ("referral", "推荐", "推荐"))
+#: An interval's median days, the key of its note (``note.*`` in the ``journey`` catalogue) and its fields.
+Interval = tuple[float, str, dict[str, Any]]
 REFERRAL_WORDS = ("推荐", "转介绍", "老带新", "裂变", "分享", "referral")
 #: Headers of a members file's join date (注册 / 入会 / 开卡 / 加好友), matched like order headers.
 JOIN_DATE_ALIASES = ("join_date", "joined_at", "注册时间", "注册日期", "入会时间", "入会日期", "开卡时间",
@@ -47,27 +51,40 @@ JOIN_DATE_ALIASES = ("join_date", "joined_at", "注册时间", "注册日期", "
 #: Used when the industry template carries no journey.
 GENERIC_JOURNEY: tuple[dict[str, Any], ...] = (
     {"stage": "认知", "phase": "购前", "touchpoints": ["公域平台", "朋友推荐"], "actions": ["看到内容或广告"],
-     "emotion": "好奇", "pain_points": ["信息多，难以信任"], "opportunities": ["内容种草", "引流品"]},
+     "emotion": "好奇", "pain_points": ["信息多，难以信任"], "opportunities": ["内容种草", "引流品"],
+     "en": {"touchpoints": ["public platforms", "friends' recommendations"], "actions": ["sees content or ads"],
+            "pain_points": ["too much information, hard to trust"], "opportunities": ["seeding content", "traffic items"]}},
     {"stage": "考虑", "phase": "购前", "touchpoints": ["门店", "详情页"], "actions": ["比价", "看口碑"],
-     "emotion": "犹豫", "pain_points": ["不确定是否适合自己"], "opportunities": ["试用装", "顾问答疑"]},
+     "emotion": "犹豫", "pain_points": ["不确定是否适合自己"], "opportunities": ["试用装", "顾问答疑"],
+     "en": {"touchpoints": ["store", "product page"], "actions": ["compares prices", "reads reviews"],
+            "pain_points": ["unsure whether it suits them"], "opportunities": ["trial packs", "advisers answer questions"]}},
     {"stage": "首购", "phase": "购中", "touchpoints": ["门店", "小程序"], "actions": ["下单付款"],
-     "emotion": "期待", "pain_points": ["付款后无人跟进"], "opportunities": ["加企微送礼", "包裹卡"]},
+     "emotion": "期待", "pain_points": ["付款后无人跟进"], "opportunities": ["加企微送礼", "包裹卡"],
+     "en": {"touchpoints": ["store", "mini program"], "actions": ["orders and pays"],
+            "pain_points": ["nobody follows up after payment"], "opportunities": ["a gift for adding WeCom", "parcel cards"]}},
     {"stage": "使用", "phase": "购后", "touchpoints": ["企微", "社群"], "actions": ["使用产品", "咨询"],
-     "emotion": "满意", "pain_points": ["使用问题无人解答"], "opportunities": ["使用指导", "社群答疑"]},
+     "emotion": "满意", "pain_points": ["使用问题无人解答"], "opportunities": ["使用指导", "社群答疑"],
+     "en": {"touchpoints": ["WeCom", "groups"], "actions": ["uses the product", "asks questions"],
+            "pain_points": ["questions on use go unanswered"], "opportunities": ["usage guidance", "answers in groups"]}},
     {"stage": "复购", "phase": "购后", "touchpoints": ["社群", "朋友圈"], "actions": ["再次购买"],
-     "emotion": "平淡", "pain_points": ["忘记补货"], "opportunities": ["按复购周期提醒", "会员权益"]},
+     "emotion": "平淡", "pain_points": ["忘记补货"], "opportunities": ["按复购周期提醒", "会员权益"],
+     "en": {"touchpoints": ["groups", "Moments"], "actions": ["buys again"],
+            "pain_points": ["forgets to restock"], "opportunities": ["reminders by repurchase cycle", "member benefits"]}},
     {"stage": "推荐", "phase": "购后", "touchpoints": ["朋友圈", "朋友"], "actions": ["分享", "推荐朋友"],
-     "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"]},
+     "emotion": "满意", "pain_points": ["推荐没有回报"], "opportunities": ["老带新奖励", "裂变海报"],
+     "en": {"touchpoints": ["Moments", "friends"], "actions": ["shares", "recommends to friends"],
+            "pain_points": ["recommending brings no reward"], "opportunities": ["referral rewards", "sharing posters"]}},
 )
 
 
 def source_note(brief: Brief, lang: str = "zh") -> str:
     """Return the sentence that says where the map comes from (for the report), in ``lang``."""
     t = messages("journey", lang)
+    industry = industry_name(brief.client.industry, lang)
     if has_interviews(brief):
-        stages = t("stage_sep").join(dict.fromkeys(n.stage for n in brief.journey))
-        return t("source_with_interviews", stages=stages, industry=brief.client.industry)
-    return t("source_without_interviews", industry=brief.client.industry)
+        stages = t("stage_sep").join(_word(stage, t) for stage in dict.fromkeys(n.stage for n in brief.journey))
+        return t("source_with_interviews", stages=stages, industry=industry)
+    return t("source_without_interviews", industry=industry)
 
 
 def has_interviews(brief: Brief) -> bool:
@@ -75,10 +92,12 @@ def has_interviews(brief: Brief) -> bool:
     return bool(brief.journey)
 
 
-def template_journey(template: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Return the template's default journey (a generic one when it has none)."""
+def template_journey(template: dict[str, Any] | None, lang: str = "zh") -> list[dict[str, Any]]:
+    """Return the template's default journey (a generic one, its texts in ``lang``, when it has none)."""
+    from diag.industries.registry import in_language
+
     stages = (template or {}).get("journey") or []
-    return [dict(s) for s in stages] if stages else [dict(s) for s in GENERIC_JOURNEY]
+    return [dict(s) for s in stages] if stages else [dict(s) for s in in_language(list(GENERIC_JOURNEY), lang)]
 
 
 def _stage_order(template_stages: list[str]) -> list[str]:
@@ -93,7 +112,7 @@ def _stage_order(template_stages: list[str]) -> list[str]:
 
 
 def journey_table(brief: Brief, template: dict[str, Any] | None = None,
-                  funnel_table: pd.DataFrame | None = None) -> pd.DataFrame:
+                  funnel_table: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
     """Return the journey map as a table, one row per stage, in journey order.
 
     Columns: ``stage``, ``phase`` (购前 / 购中 / 购后), ``touchpoints``, ``actions``,
@@ -105,11 +124,11 @@ def journey_table(brief: Brief, template: dict[str, Any] | None = None,
     stage without notes comes from the template (``模板``).  Several notes for one stage
     are merged first (:func:`merge_notes`).  The emotion score is the interview's
     score, else the usual score of the interview's emotion word (:data:`EMOTION_SCORE`),
-    else the template's.  ``+数据`` marks stages with data.
+    else the template's.  ``+数据`` marks stages with data; the ``data`` text is in ``lang``.
     """
-    template_rows = {s["stage"]: s for s in template_journey(template)}
+    template_rows = {s["stage"]: s for s in template_journey(template, lang)}
     notes = merge_notes([note.model_dump() for note in brief.journey])
-    data_text = _data_by_stage(funnel_table)
+    data_text = _data_by_stage(funnel_table, lang)
     rows = []
     for stage in _stage_order(list(template_rows)):
         tpl, note = template_rows.get(stage, {}), notes.get(stage)
@@ -180,26 +199,28 @@ def merge_notes(notes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return merged
 
 
-def _data_by_stage(funnel_table: pd.DataFrame | None) -> dict[str, str]:
-    """Return each journey stage's funnel text: ``复购 1,814 人，转化 32.7%，首购→复购中位 62 天``.
+def _data_by_stage(funnel_table: pd.DataFrame | None, lang: str = "zh") -> dict[str, str]:
+    """Return each journey stage's funnel text in ``lang``: ``复购 1,814 人，转化 32.7%，首购→复购中位 62 天``.
 
     Phrases are joined with ，so the map can break lines between them; rows of one stage
     with ；.
     """
     if funnel_table is None or funnel_table.empty:
         return {}
+    t = messages("journey", lang)
     out: dict[str, list[str]] = {}
     for row in funnel_table.itertuples(index=False):
         if pd.isna(row.count):
             continue
-        phrases = [f"{row.label} {row.count:,.0f} 人"]
+        label = row.label if lang == "zh" else t(f"stage.{row.stage}")
+        phrases = [t("data.count", label=label, count=row.count)]
         if not pd.isna(row.conversion):
-            phrases.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1
-                           else "数据待核实（口径不同）")
+            phrases.append(t("data.conversion", value=row.conversion) if row.conversion <= 1 else t("data.unverified"))
         if not pd.isna(row.median_days):
-            phrases.append(f"{row.days_basis}中位 {row.median_days:.0f} 天")
-        out.setdefault(row.journey_stage, []).append("，".join(phrases))
-    return {k: "；".join(v) for k, v in out.items()}
+            basis = row.days_basis if lang == "zh" else t(f"basis.{row.stage}")
+            phrases.append(t("data.median", basis=basis, days=row.median_days))
+        out.setdefault(row.journey_stage, []).append(t("data.phrase_sep").join(phrases))
+    return {k: t("data.row_sep").join(v) for k, v in out.items()}
 
 
 def _conversion(value: float, lang: str = "zh") -> str:
@@ -231,19 +252,26 @@ def member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None)
     day.  The series is empty, and the note says why, when there is no members file or no
     such column.
     """
+    joins, key, fields = _member_joins(customers, buyers)
+    return joins, messages("journey")(f"note.{key}", **fields)
+
+
+def _member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None
+                  ) -> tuple[pd.Series, str, dict[str, Any]]:
+    """Return :func:`member_joins`' series, the key of its note (``note.*`` in the catalogue) and its fields."""
     from diag.readers.orders import ALIASES, normalise_header
 
     empty = pd.Series(dtype="datetime64[ns]")
     if customers is None or customers.empty:
-        return empty, "未提供会员文件（会员名单），无入会日期"
+        return empty, "no_members_file", {}
     headers = {normalise_header(c): c for c in customers.columns}
     join_col = next((headers[a] for a in map(normalise_header, JOIN_DATE_ALIASES) if a in headers), None)
     if join_col is None:
-        return empty, "会员文件没有注册 / 入会时间列"
+        return empty, "no_join_column", {}
     id_cols = [headers[a] for a in dict.fromkeys(map(normalise_header, ALIASES["customer_id"]))
                if a in headers and headers[a] != join_col]
     if not id_cols:
-        return empty, "会员文件没有会员 ID / 手机号列"
+        return empty, "no_id_column", {}
     ids = {c: customers[c].astype("string").str.strip() for c in id_cols}
     if buyers is not None:
         id_col = max(id_cols, key=lambda c: (ids[c].isin(buyers).sum(), -id_cols.index(c)))
@@ -252,7 +280,7 @@ def member_joins(customers: pd.DataFrame | None, buyers: pd.Index | None = None)
     joined = pd.DataFrame({"customer_id": ids[id_col],
                            "day": pd.to_datetime(customers[join_col], errors="coerce").dt.normalize()})
     joined = joined.dropna()
-    return joined.groupby("customer_id")["day"].min(), f"会员文件「{id_col}」「{join_col}」"
+    return joined.groupby("customer_id")["day"].min(), "members_file", {"id_col": id_col, "join_col": join_col}
 
 
 def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
@@ -293,13 +321,11 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
       not per-person dates.
     """
     wecom = wecom or {}
+    zh = messages("journey")
     frame = _orders_frame(orders)
     counts: dict[str, tuple[float, str]] = {}
-    days: dict[str, tuple[float, str]] = {
-        "reached": (np.nan, "漏斗起点，无上一环节"),
-        "friend": (np.nan, "只有人数汇总，无逐人日期"),
-        "group": (np.nan, "只有人数汇总，无逐人日期"),
-    }
+    days: dict[str, Interval] = {"reached": (np.nan, "start", {}), "friend": (np.nan, "totals_only", {}),
+                                 "group": (np.nan, "totals_only", {})}
     reach = brief.funnel.reachable
     if reach is None and any(c.monthly_reach is not None for c in brief.scene.channels):
         reach = sum(c.monthly_reach or 0 for c in brief.scene.channels)
@@ -328,12 +354,12 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
         days["first_order"] = _join_to_first(first, customers)
         if len(second):
             gaps = (second - first.reindex(second.index)).dt.days
-            days["repurchase"] = (float(gaps.median()), f"第一与第二个购买日之间，{len(gaps):,} 人")
+            days["repurchase"] = (float(gaps.median()), "first_to_second", {"n": len(gaps)})
         else:
-            days["repurchase"] = (np.nan, "没有复购顾客")
+            days["repurchase"] = (np.nan, "no_repeaters", {})
     else:
         counts["first_order"] = counts["repurchase"] = (np.nan, "无数据")
-        days["first_order"] = days["repurchase"] = (np.nan, "无订单数据")
+        days["first_order"] = days["repurchase"] = (np.nan, "no_orders", {})
     referral_mask = None
     if frame is not None and "channel" in frame and frame["channel"].notna().any():
         channel = frame["channel"].astype("string").fillna("")
@@ -347,17 +373,18 @@ def funnel(orders: Any, brief: Brief, wecom: dict[str, Any] | None = None,
     if referral_mask is not None and referral_mask.any():
         days["referral"] = _first_to_referral(frame, referral_mask, first)
     elif brief.funnel.referrers is not None:
-        days["referral"] = (np.nan, "澄清表只有推荐人数，无推荐日期")
+        days["referral"] = (np.nan, "referral_brief_only", {})
     else:
-        days["referral"] = (np.nan, "订单中没有推荐渠道（老带新、转介绍等）")
+        days["referral"] = (np.nan, "no_referral_channel", {})
     rows, previous = [], np.nan
     for key, label, stage in FUNNEL_STAGES:
         count, source = counts[key]
         conversion = count / previous if previous and not np.isnan(previous) and not np.isnan(count) else np.nan
-        median_days, note = days[key]
+        median_days, note_key, fields = days[key]
         rows.append({"stage": key, "label": label, "journey_stage": stage, "count": count,
                      "conversion": conversion, "median_days": median_days, "days_basis": DAYS_BASIS[key],
-                     "days_note": note, "source": source})
+                     "days_note": zh(f"note.{note_key}", **fields), "note_key": note_key, "note_fields": fields,
+                     "source": source})
         previous = count
     return pd.DataFrame(rows)
 
@@ -367,31 +394,31 @@ DAYS_BASIS = {"reached": "", "friend": "触达→加好友", "group": "加好友
               "repurchase": "首购→复购", "referral": "首购→推荐"}
 
 
-def _join_to_first(first: pd.Series, customers: pd.DataFrame | None) -> tuple[float, str]:
+def _join_to_first(first: pd.Series, customers: pd.DataFrame | None) -> Interval:
     """Return the median days from join day to first purchase day, and its note (see :func:`funnel`)."""
-    joins, found = member_joins(customers, first.index)
+    joins, key, found = _member_joins(customers, first.index)
     if joins.empty:
-        return np.nan, found
+        return np.nan, key, found
     start = first.min()
     both = pd.DataFrame({"joined": joins, "first": first}).dropna()
     if both.empty:
-        return np.nan, f"{found}与订单顾客对不上"
+        return np.nan, "members_unmatched", found
     usable = both[(both["joined"] >= start) & (both["first"] >= both["joined"])]
     if usable.empty:
-        return np.nan, f"{found}：没有在订单起始日（{start:%Y-%m-%d}）后入会并购买的会员"
+        return np.nan, "no_join_after_start", {**found, "start": f"{start:%Y-%m-%d}"}
     gaps = (usable["first"] - usable["joined"]).dt.days
-    return float(gaps.median()), f"会员注册日到首个购买日，{len(gaps):,} 名订单期内入会的会员"
+    return float(gaps.median()), "join_to_first", {"n": len(gaps)}
 
 
-def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -> tuple[float, str]:
+def _first_to_referral(frame: pd.DataFrame, mask: pd.Series, first: pd.Series) -> Interval:
     """Return the median days from first purchase to the first later referral-channel order, and its note."""
     referral_days = purchase_days(frame[mask.to_numpy()])
     later = referral_days[referral_days["day"] > first.reindex(referral_days["customer_id"]).to_numpy()]
     if later.empty:
-        return np.nan, "推荐渠道订单都是顾客的首单，没有首购后的推荐"
+        return np.nan, "referral_first_only", {}
     first_referral = later.groupby("customer_id")["day"].min()
     gaps = (first_referral - first.reindex(first_referral.index)).dt.days
-    return float(gaps.median()), f"首个购买日到首购后第一笔推荐渠道订单，{len(gaps):,} 人"
+    return float(gaps.median()), "first_to_referral", {"n": len(gaps)}
 
 
 #: Message keys of the words :func:`funnel` and :func:`journey_table` write (stages, phases, sources).
@@ -421,10 +448,29 @@ def format_journey(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     sep = t("stage_sep")
     joined = {lane: table[lane].map(sep.join) for lane in LANES}
     columns = {"stage": table["stage"].map(lambda v: _word(v, t)), "phase": table["phase"].map(lambda v: _word(v, t)), "touchpoints": joined["touchpoints"],
-               "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].fillna(""),
+               "actions": joined["actions"], "thoughts": joined["thoughts"], "emotion": table["emotion"].map(lambda v: _emotion(v, t)),
                "score": table["score"], "pain_points": joined["pain_points"],
                "opportunities": joined["opportunities"], "data": table["data"], "source": table["source"].map(lambda v: _word(v, t))}
     return pd.DataFrame({t(f"map.{key}"): values for key, values in columns.items()})
+
+
+def stage_word(value: Any, lang: str = "zh") -> Any:
+    """Return a stage, phase or source word of :data:`WORD_KEYS` (``+``-joined too) in ``lang``."""
+    return _word(value, messages("journey", lang))
+
+
+def emotion_word(value: Any, lang: str = "zh") -> str:
+    """Return an emotion word (or 、-joined words) of the brief in ``lang``; ``""`` for none."""
+    return _emotion(value, messages("journey", lang))
+
+
+def _emotion(value: Any, t: Messages) -> str:
+    """Return an emotion word (or 、-joined words, one of the brief's emotions each) in ``t``'s language."""
+    if not isinstance(value, str):
+        return ""
+    if t.lang == "zh":
+        return value
+    return t("stage_sep").join(ENUM_EN.get(word, word) for word in value.split("、"))
 
 
 def format_funnel(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -440,6 +486,13 @@ def format_funnel(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         t("funnel.conversion"): table["conversion"].map(lambda v: "" if pd.isna(v) else _conversion(v, lang)),
         t("funnel.median_days"): table["median_days"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
         t("funnel.days_note"): [note if not basis else t("basis_note", basis=basis, note=note)
-                                for basis, note in zip(bases, table["days_note"])],
+                                for basis, note in zip(bases, _notes(table, t))],
         t("funnel.source"): table["source"].map(lambda v: _word(v, t)),
     })
+
+
+def _notes(table: pd.DataFrame, t: Messages) -> list[str]:
+    """Return the funnel's interval notes in ``t``'s language (from ``note_key``; ``days_note`` as given without it)."""
+    if "note_key" not in table:
+        return list(table["days_note"])
+    return [t(f"note.{key}", **(fields or {})) for key, fields in zip(table["note_key"], table["note_fields"])]

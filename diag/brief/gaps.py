@@ -17,10 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from diag.brief.labels import FIELDS, NOT_SCORED, SECTIONS
+from diag.brief.labels import ENUM_EN, FIELDS, NOT_SCORED, SECTIONS
 from diag.brief.model import JOURNEY_STAGES, Brief
+from diag.messages import Messages, messages
 
-__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES", "inventory_display"]
+__all__ = ["completeness", "overall_score", "questions", "TOLERANCE", "PRIORITIES", "inventory_display",
+           "industry_name", "format_name"]
 
 PRIORITIES = ("高", "中", "低")
 
@@ -32,32 +34,33 @@ TOLERANCE = {
 }
 GROUP_LIMIT = 500  # members a WeChat group holds
 
-#: Important answers and the question to ask when they are blank: path → (priority, question).
-ASK: dict[str, tuple[str, str]] = {
-    "client.format": ("高", "您的经营形态是单店、连锁、电商还是品牌？"),
-    "goods.aov": ("高", "平均每笔订单的实付金额（客单价）大约是多少？"),
-    "goods.repurchase_cycle_days": ("高", "老顾客一般隔多少天会再次购买？"),
-    "scene.channels": ("高", "目前有哪些销售渠道，各占销售额的多少？"),
-    "assets.friends": ("高", "所有微信 / 企业微信账号的好友一共有多少人？"),
-    "assets.groups": ("高", "现在有多少个顾客群？"),
-    "goals.gmv_target": ("高", "私域的销售目标（GMV）是多少，在多长时间内完成？"),
-    "data.orders": ("高", "能否导出近 12–24 个月的订单明细（订单号、顾客、时间、实付金额）？"),
-    "client.store_count": ("中", "线下门店有几家？"),
-    "goods.gross_margin": ("中", "整体毛利率大约是多少？这决定活动让利的空间。"),
-    "goods.product_lines": ("中", "主要有哪些产品线，价格区间和毛利如何？哪些是引流款、利润款、复购款？"),
-    "people.persona": ("中", "主要顾客是谁（年龄、身份、需求）？"),
-    "people.purchase_logic": ("中", "顾客为什么选择您，下单前最在意什么？"),
-    "assets.group_members": ("中", "所有顾客群加起来一共有多少人？"),
-    "team.headcount": ("中", "目前有几个人负责私域运营？"),
-    "team.roles": ("中", "私域团队有哪些岗位，各自考核什么？"),
-    "goals.timeline_months": ("中", "目标希望在几个月内达成？"),
-    "goals.budget": ("中", "私域项目可投入的预算是多少？"),
-    "funnel.reachable": ("中", "目前能直接联系到的顾客（会员、好友、公众号粉丝）一共有多少？"),
-    "data.wecom_contacts": ("中", "能否从企业微信后台导出「联系客户统计」（近 30 天）？"),
-    "data.wecom_groups": ("中", "能否从企业微信后台导出「群聊数据统计」（近 30 天）？"),
-    "competitors": ("低", "您最关注的 1–3 个竞争对手是谁，他们哪里做得好？"),
-    "journey": ("中", "能否安排 3–5 位老顾客访谈，了解他们从认识到复购、推荐的经历？"),
-    "scene.monthly_parcels": ("低", "每月寄出多少个快递包裹？（用于评估包裹卡加粉）"),
+#: Important answers and the priority of asking when they are blank (the question: ``ask.<path>`` in
+#: the ``intake`` catalogue).
+ASK: dict[str, str] = {
+    "client.format": "高",
+    "goods.aov": "高",
+    "goods.repurchase_cycle_days": "高",
+    "scene.channels": "高",
+    "assets.friends": "高",
+    "assets.groups": "高",
+    "goals.gmv_target": "高",
+    "data.orders": "高",
+    "client.store_count": "中",
+    "goods.gross_margin": "中",
+    "goods.product_lines": "中",
+    "people.persona": "中",
+    "people.purchase_logic": "中",
+    "assets.group_members": "中",
+    "team.headcount": "中",
+    "team.roles": "中",
+    "goals.timeline_months": "中",
+    "goals.budget": "中",
+    "funnel.reachable": "中",
+    "data.wecom_contacts": "中",
+    "data.wecom_groups": "中",
+    "competitors": "低",
+    "journey": "中",
+    "scene.monthly_parcels": "低",
 }
 
 
@@ -122,10 +125,10 @@ def _rel(stated: float, measured: float) -> float:
     return abs(stated - measured) / abs(measured) if measured else float("inf")
 
 
-def _q(rows: list[dict[str, Any]], path: str, issue: str, question: str, priority: str) -> None:
+def _q(rows: list[dict[str, Any]], path: str, issue: str, question: str, priority: str, t: Messages) -> None:
     section = _section(path)
-    rows.append({"section": SECTIONS.get(section, section), "field": path,
-                 "label": FIELDS[path][0] if path in FIELDS else path, "issue": issue,
+    label = (FIELDS[path][0] if t.lang == "zh" else FIELDS[path][1]) if path in FIELDS else path
+    rows.append({"section": SECTIONS.get(section, section), "field": path, "label": label, "issue": issue,
                  "question": question, "priority": priority})
 
 
@@ -139,8 +142,8 @@ def _pick(summary: dict[str, Any] | None, *keys: str) -> float | None:
 
 def questions(brief: Brief, measured: dict[str, Any] | None = None,
               wecom_summary: dict[str, Any] | None = None, *,
-              template: dict[str, Any] | None = None) -> pd.DataFrame:
-    """Return the questions to ask the client next, most important first.
+              template: dict[str, Any] | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Return the questions to ask the client next, most important first, their texts in ``lang``.
 
     Parameters
     ----------
@@ -158,18 +161,20 @@ def questions(brief: Brief, measured: dict[str, Any] | None = None,
     Returns
     -------
     DataFrame with columns ``section`` (Chinese), ``field`` (brief path), ``label``,
-    ``issue``, ``question`` (Chinese, to ask the client) and ``priority`` (高 / 中 / 低).
+    ``issue``, ``question`` (to ask the client; both in ``lang``, the label too) and ``priority``
+    (the codes 高 / 中 / 低, worded at presentation).
     """
+    t = messages("intake", lang)
     rows: list[dict[str, Any]] = []
-    for path, (priority, question) in ASK.items():
+    for path, priority in ASK.items():
         if path == "client.store_count" and brief.client.format == "电商":
             continue  # an online shop has no stores to count
         if not _filled(_value(brief, path)):
-            _q(rows, path, "未填写", question, priority)
-    _data_questions(rows, brief, measured or {}, wecom_summary or {})
-    _consistency_questions(rows, brief)
+            _q(rows, path, t("issue.blank"), t(f"ask.{path}"), priority, t)
+    _data_questions(rows, brief, measured or {}, wecom_summary or {}, t)
+    _consistency_questions(rows, brief, t)
     if template:
-        _template_questions(rows, brief, template)
+        _template_questions(rows, brief, template, t)
     columns = ["section", "field", "label", "issue", "question", "priority"]
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:
@@ -181,109 +186,129 @@ def questions(brief: Brief, measured: dict[str, Any] | None = None,
 
 
 def _data_questions(rows: list[dict[str, Any]], brief: Brief, measured: dict[str, Any],
-                    wecom: dict[str, Any]) -> None:
+                    wecom: dict[str, Any], t: Messages) -> None:
     aov, m_aov = brief.goods.aov, _pick(measured, "aov")
     if aov and m_aov and _rel(aov, m_aov) > TOLERANCE["aov"]:
-        _q(rows, "goods.aov", f"填写客单价 ¥{aov:,.0f}，订单数据测得 ¥{m_aov:,.0f}（相差 {_rel(aov, m_aov):.0%}）",
-           "两个客单价哪个口径更准？填写的数字是否含运费、退款或线下订单，订单导出是否完整？", "高")
+        _q(rows, "goods.aov", t("issue.aov", stated=aov, measured=m_aov, diff=_rel(aov, m_aov)),
+           t("question.aov"), "高", t)
     cycle, m_cycle = brief.goods.repurchase_cycle_days, _pick(measured, "median_repurchase_days")
     if cycle and m_cycle and _rel(cycle, m_cycle) > TOLERANCE["repurchase_cycle"]:
         _q(rows, "goods.repurchase_cycle_days",
-           f"填写复购周期 {cycle:g} 天，订单数据测得中位 {m_cycle:.0f} 天（相差 {_rel(cycle, m_cycle):.0%}）",
-           "老顾客实际多久回购一次？不同品类的周期是否差别很大（是否需要分品类提醒）？", "高")
+           t("issue.cycle", stated=cycle, measured=m_cycle, diff=_rel(cycle, m_cycle)), t("question.cycle"), "高", t)
     target, m_rate = brief.goals.repurchase_rate_target, _pick(measured, "repurchase_rate")
     if target is not None and m_rate is not None and target <= m_rate:
-        _q(rows, "goals.repurchase_rate_target",
-           f"复购率目标 {target:.0%} 不高于现状 {m_rate:.0%}", "复购率目标是否按其他口径（如 90 天复购）设定？", "中")
-    for path, keys, name in (("assets.groups", ("chat_total",), "群数"),
-                             ("assets.group_members", ("member_total",), "群成员数"),
-                             ("assets.friends", ("contact_total", "customer_total"), "客户（好友）数")):
+        _q(rows, "goals.repurchase_rate_target", t("issue.rate_target", target=target, measured=m_rate),
+           t("question.rate_target"), "中", t)
+    for path, keys, count in (("assets.groups", ("chat_total",), "groups"),
+                              ("assets.group_members", ("member_total",), "group_members"),
+                              ("assets.friends", ("contact_total", "customer_total"), "friends")):
         stated, counted = _value(brief, path), _pick(wecom, *keys)
         if stated is not None and counted is not None and _rel(stated, counted) > TOLERANCE["wecom_counts"]:
-            _q(rows, path, f"填写{name} {stated:,}，企业微信统计为 {counted:,.0f}",
-               f"{name}以哪个为准？是否有个人微信号上的{name}没有计入企业微信？", "中")
+            name = t(f"count.{count}")
+            _q(rows, path, t("issue.wecom", name=name, stated=stated, counted=counted),
+               t("question.wecom", name=name), "中", t)
 
 
-def _consistency_questions(rows: list[dict[str, Any]], brief: Brief) -> None:
+def _consistency_questions(rows: list[dict[str, Any]], brief: Brief, t: Messages) -> None:
     shares = [c.share for c in brief.scene.channels if c.share is not None]
     if shares and len(shares) == len(brief.scene.channels) and abs(sum(shares) - 1) > 0.05:
-        _q(rows, "scene.channels", f"各渠道占比合计 {sum(shares):.0%}，不是 100%",
-           "各渠道销售额占比分别是多少？是否漏了某个渠道？", "中")
+        _q(rows, "scene.channels", t("issue.shares", total=sum(shares)), t("question.shares"), "中", t)
     client = brief.client
     if client.format == "单店" and (client.store_count or 0) > 1:
-        _q(rows, "client.store_count", f"经营形态为单店，但门店数量为 {client.store_count}",
-           "是单店还是连锁？多家门店是否独立经营？", "中")
+        _q(rows, "client.store_count", t("issue.single_stores", count=client.store_count),
+           t("question.single_stores"), "中", t)
     if client.format == "连锁" and client.store_count is not None and client.store_count <= 1:
-        _q(rows, "client.store_count", f"经营形态为连锁，但门店数量为 {client.store_count}",
-           "连锁门店一共有几家？", "中")
+        _q(rows, "client.store_count", t("issue.chain_stores", count=client.store_count),
+           t("question.chain_stores"), "中", t)
     assets = brief.assets
     if assets.groups and assets.group_members and assets.group_members > assets.groups * GROUP_LIMIT:
         _q(rows, "assets.group_members",
-           f"{assets.groups} 个群共 {assets.group_members:,} 人，超过每群 {GROUP_LIMIT} 人上限",
-           "群数或群成员数是否填错？是否包含了公众号粉丝或好友？", "高")
-    for i, line in enumerate(brief.goods.product_lines):
+           t("issue.group_limit", groups=assets.groups, members=assets.group_members, limit=GROUP_LIMIT),
+           t("question.group_limit"), "高", t)
+    for line in brief.goods.product_lines:
         if line.price_min is not None and line.price_max is not None and line.price_min > line.price_max:
-            _q(rows, "goods.product_lines", f"产品线「{line.name}」最低价高于最高价",
-               f"「{line.name}」的价格区间是多少？", "中")
+            _q(rows, "goods.product_lines", t("issue.price_range", name=line.name),
+               t("question.price_range", name=line.name), "中", t)
     lows = [p.price_min for p in brief.goods.product_lines if p.price_min is not None]
     if brief.goods.aov and lows and brief.goods.aov < min(lows):
-        _q(rows, "goods.aov", f"客单价 ¥{brief.goods.aov:,.0f} 低于最便宜产品线的起价 ¥{min(lows):,.0f}",
-           "客单价是否扣除了优惠，还是有更低价的商品没有列出？", "低")
+        _q(rows, "goods.aov", t("issue.aov_below_lines", aov=brief.goods.aov, low=min(lows)),
+           t("question.aov_below_lines"), "低", t)
     roles = sum(r.count for r in brief.team.roles)
     if brief.team.headcount is not None and roles > brief.team.headcount:
-        _q(rows, "team.headcount", f"团队人数 {brief.team.headcount}，各岗位人数合计 {roles}",
-           "是否有人身兼多岗，或有兼职 / 外包人员？", "低")
+        _q(rows, "team.headcount", t("issue.roles", headcount=brief.team.headcount, roles=roles),
+           t("question.roles"), "低", t)
     if brief.funnel.reachable is not None and assets.friends and brief.funnel.reachable < assets.friends:
-        _q(rows, "funnel.reachable", f"可触达人数 {brief.funnel.reachable:,} 少于好友数 {assets.friends:,}",
-           "可触达人数是否只算了某一个渠道？", "低")
+        _q(rows, "funnel.reachable", t("issue.reachable", reachable=brief.funnel.reachable, friends=assets.friends),
+           t("question.reachable"), "低", t)
     if brief.client.online_share is not None and shares and len(shares) == len(brief.scene.channels) \
             and all(c.kind for c in brief.scene.channels):
         online = sum(c.share or 0 for c in brief.scene.channels if c.kind != "线下")
         if abs(online - brief.client.online_share) > 0.1:
-            _q(rows, "client.online_share",
-               f"线上占比填写 {brief.client.online_share:.0%}，渠道表中线上渠道合计 {online:.0%}",
-               "线上销售占比以哪个为准？", "低")
+            _q(rows, "client.online_share", t("issue.online_share", stated=brief.client.online_share, online=online),
+               t("question.online_share"), "低", t)
 
 
-def _template_questions(rows: list[dict[str, Any]], brief: Brief, template: dict[str, Any]) -> None:
+def _template_questions(rows: list[dict[str, Any]], brief: Brief, template: dict[str, Any], t: Messages) -> None:
     typical = template.get("typical") or {}
-    for path, key, unit in (("goods.aov", "aov", "元"), ("goods.repurchase_cycle_days", "repurchase_cycle_days", "天"),
-                            ("people.purchases_per_year", "purchases_per_year", "次")):
+    for path, key, unit in (("goods.aov", "aov", "yuan"), ("goods.repurchase_cycle_days", "repurchase_cycle_days", "day"),
+                            ("people.purchases_per_year", "purchases_per_year", "times")):
         band, value = typical.get(key), _value(brief, path)
         if value is None or not isinstance(band, (list, tuple)) or len(band) != 2:
             continue
         low, high = float(band[0]), float(band[1])
         if value < low / 2 or value > high * 2:
-            _q(rows, path, f"填写 {value:g}{unit}，远离行业典型区间 {low:g}–{high:g}{unit}",
-               f"{FIELDS[path][0]}是否按同样口径填写？贵品牌有何特殊之处？", "低")
+            label = FIELDS[path][0] if t.lang == "zh" else FIELDS[path][1]
+            _q(rows, path, t("issue.typical", value=value, unit=t(f"unit.{unit}"), low=low, high=high),
+               t("question.typical", label=label), "低", t)
 
 
 # -- tables for the report ----------------------------------------------------------------
 
-def brief_summary(brief: Brief) -> pd.DataFrame:
-    """Return the client's key facts as a two-column table (项目 / 内容), blanks shown as 未填写."""
+def industry_name(key: str, lang: str = "zh") -> str:
+    """Return the industry's name in ``lang``: the key (Chinese), else its template's English name."""
+    from diag.industries.registry import known_industries, load_industry
+
+    if lang == "zh" or key not in known_industries():
+        return key
+    return str(load_industry(key).get("name_en") or key)
+
+
+def format_name(business_format: str | None, lang: str = "zh") -> str | None:
+    """Return a business format (单店 / 连锁 / 电商 / 品牌) in ``lang``."""
+    if lang == "zh" or not business_format:
+        return business_format
+    return ENUM_EN.get(business_format, business_format)
+
+
+def brief_summary(brief: Brief, lang: str = "zh") -> pd.DataFrame:
+    """Return the client's key facts as a two-column table (项目 / 内容) in ``lang``, blanks shown as 未填写.
+
+    The client's own words stay as written; the kit's words (the industry's and the business
+    format's names, the units it adds to the client's numbers) are in ``lang``.
+    """
+    t = messages("intake", lang)
     c, g, a = brief.client, brief.goods, brief.assets
 
-    def show(value: Any, fmt: str = "{}") -> str:
+    def show(value: Any, fmt: str = "{}", unit: str | None = None) -> str:
         if not _filled(value):
-            return "未填写"
+            return t("not_filled")
         if isinstance(value, list):
-            return "、".join(str(v) for v in value)
-        return fmt.format(value)
+            return t("list_sep").join(str(v) for v in value)
+        return t(f"unit.{unit}", value=value) if unit else fmt.format(value)
 
     rows = [
-        ("客户", c.name), ("行业", c.industry), ("经营形态", show(c.format)), ("主营品类", show(c.category)),
-        ("门店数量", show(c.store_count, "{:,}")), ("经营区域", show(c.regions)),
-        ("线上销售占比", show(c.online_share, "{:.0%}")), ("客单价（填写）", show(g.aov, "¥{:,.0f}")),
-        ("复购周期（填写）", show(g.repurchase_cycle_days, "{:g} 天")),
-        ("销售渠道", show([ch.name + (f" {ch.share:.0%}" if ch.share is not None else "")
-                         for ch in brief.scene.channels])),
-        ("好友数", show(a.friends, "{:,}")), ("社群", show(a.groups, "{:,} 个")),
-        ("社群人数", show(a.group_members, "{:,}")), ("私域团队", show(brief.team.headcount, "{} 人")),
-        ("GMV 目标", show(brief.goals.gmv_target, "¥{:,.0f}")),
-        ("目标周期", show(brief.goals.timeline_months, "{} 个月")), ("具体任务", show(brief.goals.tasks)),
+        ("client", c.name), ("industry", industry_name(c.industry, lang)), ("format", show(format_name(c.format, lang))), ("categories", show(c.category)),
+        ("store_count", show(c.store_count, "{:,}")), ("regions", show(c.regions)),
+        ("online_share", show(c.online_share, "{:.0%}")), ("aov_stated", show(g.aov, "¥{:,.0f}")),
+        ("cycle_stated", show(g.repurchase_cycle_days, unit="days")),
+        ("channels", show([ch.name + (f" {ch.share:.0%}" if ch.share is not None else "")
+                           for ch in brief.scene.channels])),
+        ("friends", show(a.friends, "{:,}")), ("groups", show(a.groups, unit="groups")),
+        ("group_members", show(a.group_members, "{:,}")), ("team", show(brief.team.headcount, unit="people")),
+        ("gmv_target", show(brief.goals.gmv_target, "¥{:,.0f}")),
+        ("horizon", show(brief.goals.timeline_months, unit="months")), ("tasks", show(brief.goals.tasks)),
     ]
-    return pd.DataFrame(rows, columns=["项目", "内容"])
+    return pd.DataFrame([(t(key), value) for key, value in rows], columns=[t("item"), t("content")])
 
 
 def stated_vs_measured(brief: Brief, measured: dict[str, Any] | None,

@@ -12,8 +12,10 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch, Rectangle
 from matplotlib.ticker import FuncFormatter
 
+from diag.areas.journey import emotion_word, stage_word
 from diag.charts import PALETTE
 from diag.charts._base import _figure
+from diag.messages import Messages, messages
 
 __all__ = ["journey_map", "funnel_chart", "A4_LANDSCAPE", "REPORT_LANDSCAPE"]
 
@@ -24,11 +26,9 @@ A4_LANDSCAPE = (11.69, 8.27)  # inches
 #: map prints at its drawn size or slightly larger and TEXT_PT is the size on paper.
 REPORT_LANDSCAPE = (9.7, 5.1)
 PHASE_COLOURS = {"购前": "#dbe9ee", "购中": "#f6e3c8", "购后": "#dcebe1"}
-#: Lanes top to bottom: column, Chinese name, background.
-LANES = (("touchpoints", "触点", "#ffffff"), ("actions", "行为", "#ffffff"),
-         ("thoughts", "想法", "#ffffff"), ("emotion", "情绪", "#fbfbfb"),
-         ("pain_points", "痛点", "#fbecec"), ("opportunities", "机会点", "#eaf4ec"),
-         ("data", "数据", "#f3f3f3"))
+#: Lanes top to bottom: column (its name: ``map.<column>`` in the ``journey`` catalogue), background.
+LANES = (("touchpoints", "#ffffff"), ("actions", "#ffffff"), ("thoughts", "#ffffff"), ("emotion", "#fbfbfb"),
+         ("pain_points", "#fbecec"), ("opportunities", "#eaf4ec"), ("data", "#f3f3f3"))
 TEXT_PT = 7.5
 LINE_SPACING = 1.25
 POSITIVE, NEGATIVE, NEUTRAL = "#2e7d5b", "#bc4b51", "#7f7f7f"
@@ -96,9 +96,9 @@ def _wrap(text: str, limit: float) -> list[str]:
 def _fill(text: str, limit: float) -> list[str]:
     """Return ``text`` filled greedily into lines of at most ``limit`` em (see :func:`_wrap`)."""
     phrases, phrase = [], ""
-    for ch in text:
+    for i, ch in enumerate(text):
         phrase += ch
-        if ch in _PHRASE_END:
+        if ch in _PHRASE_END and not text[i + 1:i + 2].isdigit():  # 5,547 is one number, not two phrases
             phrases.append(phrase)
             phrase = ""
     if phrase:
@@ -135,8 +135,9 @@ def _items(value: Any) -> list[str]:
     return [str(i) for i in (value if isinstance(value, (list, tuple, np.ndarray)) else [])]
 
 
-def _cell_lines(items: list[str], limit: float, max_items: int, max_lines: int, room: int) -> list[str]:
-    """Return the lines of one cell: bullets, wrapped items, and 等 N 项 when not all fit in ``room`` lines."""
+def _cell_lines(items: list[str], limit: float, max_items: int, max_lines: int, room: int,
+                more: str) -> list[str]:
+    """Return the lines of one cell: bullets, wrapped items, and ``more`` (等 {n} 项) when not all fit in ``room`` lines."""
     lines: list[str] = []
     for k, item in enumerate(items[:max_items]):
         wrapped = _wrap(item, limit - _em("· ")) or [""]
@@ -147,16 +148,16 @@ def _cell_lines(items: list[str], limit: float, max_items: int, max_lines: int, 
         remaining = len(items) - k - 1
         if len(lines) + len(shown) + (1 if remaining else 0) > room:
             if lines or room < len(shown):
-                lines.append(f"{_INDENT}等 {len(items)} 项")
-                return lines if len(lines) <= room else lines[:room - 1] + [f"{_INDENT}等 {len(items)} 项"]
+                lines.append(_INDENT + more.format(n=len(items)))
+                return lines if len(lines) <= room else lines[:room - 1] + [_INDENT + more.format(n=len(items))]
         lines.extend(shown)
     if len(items) > max_items:
-        lines.append(f"{_INDENT}等 {len(items)} 项")
+        lines.append(_INDENT + more.format(n=len(items)))
     return lines
 
 
-def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "用户旅程地图",
-                note: str | None = None) -> Axes:
+def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                note: str | None = None, lang: str = "zh") -> Axes:
     """Draw the journey map: stages across, phases above, one lane per row; return the Axes.
 
     ``table`` is :func:`diag.areas.journey.journey_table`.  Lanes: 触点, 行为, 想法, 情绪 (the
@@ -164,8 +165,12 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     source (访谈 / 模板 / 数据).  A new figure is :data:`REPORT_LANDSCAPE`, the size the
     report prints it, so lane text prints at :data:`TEXT_PT`.  Lanes are as tall as
     their longest cell; when the page is short of room the tallest lanes show fewer
-    lines and end with 等 N 项.
+    lines and end with 等 N 项.  Its own words (title, lanes, stages, phases, sources,
+    emotions) are in ``lang``; the lanes' texts as written.
     """
+    t = messages("journey", lang)
+    more = t("chart.more", n="{n}")
+    title = t("map_title") if title is None else title
     if ax is None:
         fig, ax = plt.subplots(figsize=REPORT_LANDSCAPE)
         fig.subplots_adjust(left=0.005, right=0.995, top=1 - 24 / (REPORT_LANDSCAPE[1] * 72), bottom=0.005)
@@ -183,14 +188,14 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     ax.set_axis_off()
 
     # lane heights: as many lines as the longest cell, fewer when the page is short of room
-    text_lanes = [lane for lane, _, _ in LANES if lane != "emotion"]
+    text_lanes = [lane for lane, _ in LANES if lane != "emotion"]
     rows = {lane: [_items(v) for v in table[lane]] for lane in text_lanes}
     limits = {lane: LANE_LIMITS.get(lane, DEFAULT_LIMITS) for lane in text_lanes}
     available = height_pt - PHASE_PT - HEADER_PT - EMOTION_PT - 2
     room = {lane: 99 for lane in text_lanes}
 
     def needed(lane: str) -> int:
-        return max([len(_cell_lines(items, limit, *limits[lane], room[lane])) for items in rows[lane]] + [1])
+        return max([len(_cell_lines(items, limit, *limits[lane], room[lane], more)) for items in rows[lane]] + [1])
 
     lines = {lane: needed(lane) for lane in text_lanes}
     while sum(lines.values()) * line_pt + len(text_lanes) * 2 * LANE_PAD_PT > available:
@@ -213,7 +218,7 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
             colour = PHASE_COLOURS.get(phases[start], "#eeeeee")
             ax.add_patch(Rectangle((start + 0.02, phase_y + 2), i - start - 0.04, PHASE_PT - 4,
                                    facecolor=colour, edgecolor="none"))
-            ax.text((start + i) / 2, phase_y + PHASE_PT / 2, phases[start], ha="center", va="center",
+            ax.text((start + i) / 2, phase_y + PHASE_PT / 2, stage_word(phases[start], lang), ha="center", va="center",
                     fontsize=9.5, fontweight="bold", color="#3d405b")
             start = i
     # stage headers
@@ -221,13 +226,15 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
         ax.add_patch(FancyBboxPatch((i + 0.04, top + 2.5), 0.92, HEADER_PT - 5,
                                     boxstyle="round,pad=0.0,rounding_size=0.06", mutation_aspect=40,
                                     facecolor=PALETTE[0], edgecolor="none"))
-        ax.text(i + 0.5, top + HEADER_PT * 0.62, row.stage, ha="center", va="center", fontsize=11,
+        ax.text(i + 0.5, top + HEADER_PT * 0.62, stage_word(row.stage, lang), ha="center", va="center", fontsize=11,
                 fontweight="bold", color="white")
-        ax.text(i + 0.5, top + HEADER_PT * 0.27, f"来源：{row.source}", ha="center", va="center",
+        ax.text(i + 0.5, top + HEADER_PT * 0.27, t("chart.source", source=stage_word(row.source, lang)),
+                ha="center", va="center",
                 fontsize=TEXT_PT, color="white")
     # lanes
     y = top
-    for column, name, background in LANES:
+    for column, background in LANES:
+        name = t(f"map.{column}")
         height = heights[column]
         y -= height
         ax.add_patch(Rectangle((-label_w, y), label_w + n, height, facecolor=background,
@@ -235,11 +242,11 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
         ax.text(-label_w / 2, y + height / 2, name, ha="center", va="center", fontsize=9,
                 fontweight="bold", color="#3d405b")
         if column == "emotion":
-            _emotion_lane(ax, table, y, height)
+            _emotion_lane(ax, table, y, height, t)
             continue
         for i, items in enumerate(rows[column]):
-            text = "\n".join(_cell_lines(items, limit, *limits[column], room[column]))
-            ax.text(i + 0.04, y + height - LANE_PAD_PT, text, ha="left", va="top", fontsize=TEXT_PT,
+            cell = "\n".join(_cell_lines(items, limit, *limits[column], room[column], more))
+            ax.text(i + 0.04, y + height - LANE_PAD_PT, cell, ha="left", va="top", fontsize=TEXT_PT,
                     color="#222222", linespacing=LINE_SPACING)
     for i in range(1, n):
         ax.plot([i, i], [0, top], color="#d9d9d9", linewidth=0.6)
@@ -250,7 +257,7 @@ def journey_map(table: pd.DataFrame, *, ax: Axes | None = None, title: str = "�
     return ax
 
 
-def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float) -> None:
+def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float, t: Messages) -> None:
     """Draw the emotion curve: score -2 … 2 mapped into the lane (y in points), labelled with the emotion."""
     pad = 13.0  # room for a label above the highest and below the lowest point
 
@@ -265,24 +272,27 @@ def _emotion_lane(ax: Axes, table: pd.DataFrame, y: float, height: float) -> Non
         ax.plot(xs[known], [to_y(s) for s in scores[known]], color=PALETTE[0], linewidth=1.8)
     for x, score, emotion in zip(xs, scores, table["emotion"]):
         if pd.isna(score):
-            ax.text(x, to_y(0), "未知", ha="center", va="center", fontsize=7.5, color=NEUTRAL)
+            ax.text(x, to_y(0), t("chart.unknown"), ha="center", va="center", fontsize=7.5, color=NEUTRAL)
             continue
         colour = POSITIVE if score > 0 else NEGATIVE if score < 0 else NEUTRAL
         ax.scatter([x], [to_y(score)], s=40, color=colour, zorder=3)
-        word = "" if pd.isna(emotion) else str(emotion)
+        word = emotion_word(emotion, t.lang)
         shown = "±0" if score == 0 else f"{score:+.0f}" if float(score).is_integer() else f"{score:+.1f}"
         offset = -8.5 if score < 0 or score >= 2 else 8.5
         ax.text(x, to_y(score) + offset, f"{word} {shown}".strip(), ha="center", va="center", fontsize=8,
                 color=colour)
 
 
-def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "私域漏斗") -> Axes:
+def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                 lang: str = "zh") -> Axes:
     """Draw the funnel as horizontal bars with count, conversion and median days; return the Axes.
 
     ``funnel`` is :func:`diag.areas.journey.funnel`.  Stages without data are drawn as an
     empty outline marked 无数据.  The x axis is widened until every label ends inside
-    the frame; a label that would squeeze the bars is put on two lines.
+    the frame; a label that would squeeze the bars is put on two lines.  Words in ``lang``.
     """
+    t = messages("journey", lang)
+    english = lang != "zh"
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 4.2))
     counts = pd.to_numeric(funnel["count"], errors="coerce")
@@ -292,21 +302,22 @@ def funnel_chart(funnel: pd.DataFrame, *, ax: Axes | None = None, title: str = "
     for y, row, count in zip(ys, funnel.itertuples(index=False), counts):
         if pd.isna(count):
             ax.barh(y, top * 0.15, color="none", edgecolor=NEUTRAL, hatch="//", linewidth=0.8)
-            labels.append((top * 0.17, ax.text(top * 0.17, y, "无数据", va="center", fontsize=9, color=NEUTRAL)))
+            labels.append((top * 0.17, ax.text(top * 0.17, y, t("no_data"), va="center", fontsize=9, color=NEUTRAL)))
             continue
         ax.barh(y, count, color=PALETTE[0], alpha=0.85)
-        parts = [f"{count:,.0f} 人"]
+        parts = [t("chart.people", count=count)]
         if not pd.isna(row.conversion):
-            parts.append(f"转化 {row.conversion:.1%}" if row.conversion <= 1 else "数据待核实（高于上一环节，口径不同）")
+            parts.append(t("data.conversion", value=row.conversion) if row.conversion <= 1 else t("chart.unverified"))
         if not pd.isna(row.median_days):
-            parts.append(f"{getattr(row, 'days_basis', '')}中位 {row.median_days:.0f} 天")
-        text = " · ".join(parts) + f"（{row.source}）"
+            basis = t(f"basis.{row.stage}") if english else getattr(row, "days_basis", "")
+            parts.append(t("data.median", basis=basis, days=row.median_days))
+        text = " · ".join(parts) + t("chart.source_suffix", source=stage_word(row.source, lang))
         labels.append((count + top * 0.01, ax.text(count + top * 0.01, y, text, va="center", fontsize=9)))
     ax.set_yticks(ys)
-    ax.set_yticklabels(funnel["label"])
-    ax.set_xlabel("人数")
+    ax.set_yticklabels([t(f"stage.{key}") for key in funnel["stage"]] if english else funnel["label"])
+    ax.set_xlabel(t("funnel.count"))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_title(title)
+    ax.set_title(t("funnel_title") if title is None else title)
     ax.grid(axis="y", visible=False)
     _fit_labels(ax, labels, top)
     return ax

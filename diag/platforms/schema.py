@@ -11,11 +11,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from diag.messages import text
+
 #: What a status value means for the figures.
 MEANINGS = ("valid", "unpaid", "cancelled", "refunded", "partial_refund")
 #: What kind of amount a column holds.
 AMOUNT_KINDS = ("paid", "list", "receipt")
-AMOUNT_KIND_LABELS = {"paid": "顾客实付", "list": "标价/应付 (未扣优惠)", "receipt": "商家实收"}
+#: The kinds in Chinese (``kind.*`` of the ``quality`` catalogue).
+AMOUNT_KIND_LABELS = {k: text("quality", f"kind.{k}") for k in AMOUNT_KINDS}
 #: Fields a profile may feed (the reader's fields plus the after-sales ones).
 PROFILE_FIELDS = ("order_id", "line_id", "customer_id", "paid_at", "status", "channel", "store",
                   "product", "category", "quantity", "refund_status", "refund_flag", "close_reason",
@@ -47,6 +50,8 @@ class PlatformProfile(_Model):
 
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
+    #: The name in English reports (the Chinese ``name`` when not given).
+    name_en: str | None = None
     platform: str
     export: str
     #: Headers that identify the export; detection scores the share of them present.

@@ -28,6 +28,7 @@ import pandas as pd
 
 from diag.brief.model import Brief
 from diag.errors import DataError
+from diag.messages import text
 from diag.readers import wecom
 from diag.readers.campaigns import read_campaigns
 from diag.readers.members import read_member_table
@@ -57,6 +58,15 @@ class BriefData:
     campaigns: pd.DataFrame | None = None
     inventory: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INVENTORY_COLUMNS))
 
+    def inventory_table(self, lang: str = "zh") -> pd.DataFrame:
+        """Return the inventory with its notes (说明) in ``lang``, worded again from the data read."""
+        if lang == "zh" or self.inventory.empty:
+            return self.inventory
+        out = self.inventory.copy()
+        out["说明"] = [_note(self, row.字段.removeprefix("data."), lang) if row.状态 == "可读取" else row.说明
+                     for row in out.itertuples(index=False)]
+        return out
+
 
 def _require(brief: Brief, name: str) -> Path:
     path = brief.data_path(name)
@@ -68,11 +78,32 @@ def _require(brief: Brief, name: str) -> Path:
     return path
 
 
-def _span(dates: pd.Series) -> str:
+def _span(dates: pd.Series, lang: str = "zh") -> str:
     dates = pd.to_datetime(dates, errors="coerce").dropna()
     if dates.empty:
-        return "无日期"
-    return f"{dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}（有数据的日期 {dates.dt.normalize().nunique()} 天）"
+        return text("intake", "inv.no_dates", lang)
+    return text("intake", "inv.span", lang, start=f"{dates.min():%Y-%m-%d}", end=f"{dates.max():%Y-%m-%d}",
+                days=dates.dt.normalize().nunique())
+
+
+def _note(data: BriefData, name: str, lang: str = "zh") -> str:
+    """Return the inventory's note on data file ``name`` (read into ``data``) in ``lang``."""
+    if name == "orders" and data.orders is not None:
+        frame = data.orders.orders
+        return text("intake", "inv.orders", lang, orders=data.orders.quality.orders_kept,
+                    customers=frame["customer_id"].nunique(), span=_span(frame["paid_at"], lang))
+    if name == "wecom_contacts" and data.contacts is not None:
+        return text("intake", "inv.wecom_contacts", lang, staff=data.contacts["staff"].dropna().nunique(),
+                    span=_span(data.contacts["date"], lang))
+    if name == "wecom_groups" and data.groups is not None:
+        return _span(data.groups["date"], lang)
+    if name == "campaigns" and data.campaigns is not None:
+        c = data.campaigns
+        return text("intake", "inv.campaigns", lang, count=len(c), start=f"{min(c['start']):%Y-%m-%d}",
+                    end=f"{max(c['end']):%Y-%m-%d}")
+    if name == "customers" and data.customers is not None:
+        return text("intake", "inv.customers", lang, count=len(data.customers.columns))
+    return ""
 
 
 def load_data(brief: Brief) -> BriefData:
@@ -91,26 +122,21 @@ def load_data(brief: Brief) -> BriefData:
         path = _require(brief, name)
         if name == "orders":
             data.orders = read_orders(path, columns=brief.data.columns or None, platform=brief.data.platform)
-            q, frame = data.orders.quality, data.orders.orders
-            note = f"有效订单 {q.orders_kept:,}，顾客 {frame['customer_id'].nunique():,}，{_span(frame['paid_at'])}"
-            rows.append((label, "data.orders", Path(given).name, "可读取", q.rows_read, note))
+            rows.append((label, "data.orders", Path(given).name, "可读取", data.orders.quality.rows_read,
+                         _note(data, name)))
         elif name == "wecom_contacts":
             data.contacts = wecom.read_contact_stats(path)
-            staff = data.contacts["staff"].dropna().nunique()
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.contacts),
-                         f"成员 {staff} 人，{_span(data.contacts['date'])}"))
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.contacts), _note(data, name)))
         elif name == "wecom_groups":
             data.groups = wecom.read_group_stats(path)
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.groups),
-                         _span(data.groups["date"])))
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.groups), _note(data, name)))
         elif name == "campaigns":
             data.campaigns = c = read_campaigns(path)
-            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(c),
-                         f"活动 {len(c)} 个，{min(c['start']):%Y-%m-%d} 至 {max(c['end']):%Y-%m-%d}"))
+            rows.append((label, f"data.{name}", Path(given).name, "可读取", len(c), _note(data, name)))
         else:
             data.customers = read_member_table(path)
             rows.append((label, f"data.{name}", Path(given).name, "可读取", len(data.customers),
-                         f"{len(data.customers.columns)} 列"))
+                         _note(data, name)))
     data.inventory = pd.DataFrame(rows, columns=INVENTORY_COLUMNS)
     return data
 

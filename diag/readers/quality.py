@@ -12,25 +12,17 @@ from typing import Any
 
 import pandas as pd
 
-from diag.platforms.schema import AMOUNT_KIND_LABELS
-from diag.readers.meaning import MEANING_ZH
+from diag.messages import Messages, messages, text
+from diag.platforms.registry import known_platforms, load_platform
 
-FIELD_LABELS = {"order_id": "订单号", "customer_id": "客户标识", "paid_at": "支付时间", "amount": "金额",
-                "status": "订单状态", "channel": "渠道", "store": "门店", "product": "商品", "category": "品类",
-                "quantity": "数量", "line_id": "子订单/行号", "refund_status": "售后/退款状态",
-                "refund_flag": "退单标识", "close_reason": "关闭原因", "refund_amount": "退款金额"}
-REASONS = {
-    "missing order id": "缺少订单号",
-    "missing customer": "缺少客户标识",
-    "missing date": "缺少支付时间",
-    "unparseable date": "支付时间无法识别",
-    "future date": "支付时间晚于今天",
-    "missing amount": "缺少金额",
-    "unparseable amount": "金额无法识别",
-    "negative amount": "金额为负",
-    "placeholder date": "占位日期 (0001-01-01、1970-01-01 等)",
-    "malformed row": "格式错误 (单元格多于表头)",
-}
+#: The reader's fields in Chinese (their English words are the catalogue's ``field.*``).
+FIELD_LABELS = {k: text("quality", f"field.{k}") for k in (
+    "order_id", "customer_id", "paid_at", "amount", "status", "channel", "store", "product", "category",
+    "quantity", "line_id", "refund_status", "refund_flag", "close_reason", "refund_amount")}
+#: Why a row could not be used, in Chinese (``reason.*`` in the catalogue).
+REASONS = {k: text("quality", f"reason.{k}") for k in (
+    "missing order id", "missing customer", "missing date", "unparseable date", "future date", "missing amount",
+    "unparseable amount", "negative amount", "placeholder date", "malformed row")}
 #: Rows that are not orders: dropped and counted apart from the unusable rows.
 NOT_ROWS = {"blank row": "空行", "total row": "合计/汇总行"}
 
@@ -40,7 +32,7 @@ class Quality:
     """Return-value record of what the reader kept, excluded and could not use."""
 
     file: str = ""
-    platform: str = "通用表头 (未识别平台)"
+    platform: str = text("quality", "generic_platform")
     profile: str | None = None
     detection: str = ""
     signature_matched: int = 0
@@ -73,40 +65,54 @@ class Quality:
     def to_frame(self, lang: str = "zh") -> pd.DataFrame:
         """Return the summary as a table for the report (项目 / 数量 / 说明), headers and items in ``lang``.
 
-        Platform names, statuses and header names are printed as the export gives them.
+        Statuses and header names are printed as the export gives them; the platform and the
+        kit's own words (fields, reasons, meanings, amount kinds) in ``lang``.
         """
-        from diag.messages import messages
-
-        t = messages("diagnosis", lang)
-        english = lang != "zh"
-        level = t("quality.level_line" if self.amount_level == "line" else "quality.level_order")
-        where = (t("quality.sheet", sheet=self.sheet) if self.sheet else "") + t("quality.header_row", row=self.header_row)
-        meaning = self.excluded_by_meaning
-        sep = t("quality.sep")
+        t = messages("quality", lang)
+        level = t("level_line" if self.amount_level == "line" else "level_order")
+        where = (t("sheet", sheet=self.sheet) if self.sheet else "") + t("header_row", row=self.header_row)
+        sep = t("sep")
         rows: list[tuple[str, int | float, str]] = [
-            (t("quality.platform"), self.signature_matched,
-             f"{self.platform}" + (f" ({self.profile}); {self.detection}" if self.profile else t("quality.generic"))),
-            (t("quality.rows_read"), self.rows_read, t("quality.rows_read.note", where=where, encoding=self.encoding,
-                                                        level=level)),
-            (t("quality.orders_kept"), self.orders_kept, t("quality.orders_kept.note")),
-            (t("quality.lines_kept"), self.lines_kept, t("quality.lines_kept.note")),
-            (t("quality.by_meaning"), self.orders_excluded,
-             sep.join(f"{k if english else MEANING_ZH[k]} {v}" for k, v in meaning.items()) or t("quality.none")),
-            (t("quality.by_status"), self.orders_excluded,
-             sep.join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or t("quality.none")),
+            (t("platform"), self.signature_matched, self._platform_words(t)),
+            (t("rows_read"), self.rows_read, t("rows_read.note", where=where, encoding=self.encoding, level=level)),
+            (t("orders_kept"), self.orders_kept, t("orders_kept.note")),
+            (t("lines_kept"), self.lines_kept, t("lines_kept.note")),
+            (t("by_meaning"), self.orders_excluded,
+             sep.join(f"{_kit_word(t, 'meaning', k)} {v}" for k, v in self.excluded_by_meaning.items())
+             or t("none")),
+            (t("by_status"), self.orders_excluded,
+             sep.join(f"{k} {v}" for k, v in self.excluded_by_status.items()) or t("none")),
         ]
         if self.walk_in_orders:
-            rows.append((t("quality.walk_in"), self.walk_in_orders, t("quality.walk_in.note", gmv=self.walk_in_gmv)))
+            rows.append((t("walk_in"), self.walk_in_orders, t("walk_in.note", gmv=self.walk_in_gmv)))
         if self.partial_refund_lines:
-            rows.append((t("quality.partial_refund"), self.partial_refund_lines, t("quality.partial_refund.note")))
+            rows.append((t("partial_refund"), self.partial_refund_lines, t("partial_refund.note")))
         for reason, count in self.unusable.items():
-            rows.append((t("quality.unusable", reason=reason if english else REASONS.get(reason, reason)), count,
-                         t("quality.unusable.note")))
+            rows.append((t("unusable", reason=_kit_word(t, "reason", reason)), count, t("unusable.note")))
         for key, count in (("total_rows", self.total_rows), ("blank_rows", self.blank_rows),
                            ("placeholder_dates", self.placeholder_dates),
                            ("annotated_amounts", self.annotated_amounts), ("duplicates", self.duplicates)):
-            rows.append((t(f"quality.{key}"), count, t(f"quality.{key}.note")))
-        kind = self.amount_kind if english else AMOUNT_KIND_LABELS.get(self.amount_kind, self.amount_kind)
-        fields = ", ".join(f"{k if english else FIELD_LABELS.get(k, k)}←{v}" for k, v in self.column_map.items())
-        rows.append((t("quality.column_map"), len(self.column_map), fields + t("quality.amount_kind", kind=kind)))
-        return pd.DataFrame(rows, columns=[t("quality.col.item"), t("quality.col.count"), t("quality.col.note")])
+            rows.append((t(key), count, t(f"{key}.note")))
+        fields = ", ".join(f"{_kit_word(t, 'field', k)}←{v}" for k, v in self.column_map.items())
+        rows.append((t("column_map"), len(self.column_map),
+                     fields + t("amount_kind", kind=_kit_word(t, "kind", self.amount_kind))))
+        return pd.DataFrame(rows, columns=[t("col.item"), t("col.count"), t("col.note")])
+
+    def _platform_words(self, t: Messages) -> str:
+        """Return the platform cell: the profile's name in ``t``'s language, its key and how it was found."""
+        if not self.profile:
+            return (t("generic_platform") if self.platform == text("quality", "generic_platform") else self.platform) \
+                + t("generic")
+        if t.lang == "zh":
+            return f"{self.platform} ({self.profile}); {self.detection}"
+        path = known_platforms().get(self.profile)
+        profile = load_platform(path) if path is not None else None
+        name = (profile.name_en or profile.name) if profile is not None else self.platform
+        total = len(profile.signature) if profile is not None else 0
+        found = t("detected", matched=self.signature_matched, total=total) if total else self.detection
+        return f"{name} ({self.profile}); {found}"
+
+
+def _kit_word(t: Messages, kind: str, key: str) -> str:
+    """Return the catalogue's word ``kind.key`` in ``t``'s language, the key itself when it has none."""
+    return t(f"{kind}.{key}") if t.has(f"{kind}.{key}") else key

@@ -170,15 +170,18 @@ def cover_fields(client: dict[str, Any], generated_at: Any, m: dict[str, str], f
                  lang: str, *, template_logo: bytes | None = None) -> CoverFields:
     """Return the cover's texts (masked) from the brief's client, the run date, the messages
     and the firm's settings; the logo is the firm's, else ``template_logo``."""
-    line = [m["cover_industry"].format(industry=_t(client["industry"]))] if client.get("industry") else []
-    if client.get("format"):
-        line.append(m["cover_format"].format(format=_t(client["format"])))
+    from diag.brief.gaps import format_name, industry_name
+
+    industry, business = industry_name(client.get("industry") or "", lang), format_name(client.get("format"), lang)
+    line = [m["cover_industry"].format(industry=_t(industry))] if industry else []
+    if business:
+        line.append(m["cover_format"].format(format=_t(business)))
     date = display_date(generated_at, lang)
     author, consultant = _t(firm.author), _t(client.get("consultant") or "")
     return CoverFields(
         client=_t(client.get("name") or ""), report=_t(m["report_title"]), subtitle="　".join(line),
         date=date, firm=_t(firm.firm_name), author=author, consultant=consultant,
-        industry=_t(client.get("industry") or ""), format=_t(client.get("format") or ""),
+        industry=_t(industry), format=_t(business or ""),
         confidential=_t(firm.confidentiality or m["cover_confidential"]),
         logo=firm.logo.read_bytes() if firm.logo else template_logo,
         date_line=m["cover_date"].format(date=date) if date else "",

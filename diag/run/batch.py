@@ -168,7 +168,7 @@ def run_batch(items: Sequence[Path], out_root: Path, *, jobs: int = 1, executor:
     client = _dask_client(scheduler, jobs) if executor == "dask" else None
     try:
         with batch_lock(out_root):
-            summary = _run_all(briefs, out_root, client, jobs, lang, templates, progress or Progress(len(briefs)),
+            summary = _run_all(briefs, out_root, client, jobs, lang, templates, progress or Progress(len(briefs), lang=lang),
                                {"force": force, "options": options})
     finally:
         if client is not None:

@@ -47,8 +47,12 @@ class CheckReport:
 
     @property
     def quality(self) -> pd.DataFrame | None:
-        """Return the orders' data-quality table, or ``None`` without orders."""
-        return None if self.data.orders is None else self.data.orders.quality.to_frame()
+        """Return the orders' data-quality table in Chinese, or ``None`` without orders."""
+        return self.quality_table()
+
+    def quality_table(self, lang: str = "zh") -> pd.DataFrame | None:
+        """Return the orders' data-quality table in ``lang``, or ``None`` without orders."""
+        return None if self.data.orders is None else self.data.orders.quality.to_frame(lang)
 
 
 
@@ -63,8 +67,8 @@ def measure(brief: Brief, data: BriefData) -> dict[str, Any]:
     return {k: metrics.get(k) for k in MEASURED_KEYS}
 
 
-def inspect_brief(brief: Brief, data: BriefData | None = None) -> CheckReport:
-    """Return the check of a loaded brief: data read, measured, completeness, questions.
+def inspect_brief(brief: Brief, data: BriefData | None = None, lang: str = "zh") -> CheckReport:
+    """Return the check of a loaded brief: data read, measured, completeness, questions (in ``lang``).
 
     ``data`` is the brief's data already loaded (:func:`diag.readers.load.cached`); by
     default the files are read here.
@@ -78,7 +82,7 @@ def inspect_brief(brief: Brief, data: BriefData | None = None) -> CheckReport:
     template = load_industry(brief.client.industry) if brief.client.industry in known_industries() else None
     table = gaps.completeness(brief)
     return CheckReport(brief, data, measured, wecom, table, gaps.overall_score(table),
-                       gaps.questions(brief, measured, wecom, template=template))
+                       gaps.questions(brief, measured, wecom, template=template, lang=lang))
 
 
 def check_brief(path: str | Path) -> CheckReport:

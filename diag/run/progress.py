@@ -11,17 +11,20 @@ import sys
 import time
 from typing import Any, TextIO
 
+from diag.messages import messages
+
 #: Statuses that count as done without failure.
 SUCCESS = ("ok", "unchanged")
 
 
-def _clock(seconds: float) -> str:
+def _clock(seconds: float, lang: str = "zh") -> str:
+    t = messages("common", lang)
     seconds = int(round(seconds))
     if seconds >= 3600:
-        return f"{seconds // 3600}时{seconds % 3600 // 60:02d}分"
+        return t("progress.hours", h=seconds // 3600, m=seconds % 3600 // 60)
     if seconds >= 60:
-        return f"{seconds // 60}分{seconds % 60:02d}秒"
-    return f"{seconds}秒"
+        return t("progress.minutes", m=seconds // 60, s=seconds % 60)
+    return t("progress.seconds", s=seconds)
 
 
 class Progress:
@@ -35,11 +38,15 @@ class Progress:
         Where finished clients and errors go (stdout and stderr by default).
     tty : bool, optional
         Draw a bar; the default is whether ``err`` is a terminal.
+    lang : str
+        The language of the lines (the batch's ``--lang``).
     """
 
     def __init__(self, total: int, *, out: TextIO | None = None, err: TextIO | None = None,
-                 tty: bool | None = None, width: int = 28) -> None:
+                 tty: bool | None = None, width: int = 28, lang: str = "zh") -> None:
         self.total = total
+        self.lang = lang
+        self.t = messages("common", lang)
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.tty = self.err.isatty() if tty is None else tty
@@ -63,11 +70,11 @@ class Progress:
             # clients skipped as unchanged cost nothing: estimate from the ones that ran
             elapsed = time.monotonic() - self.started
             eta = _clock(elapsed / max(finished, 1) * remaining if not self.skipped
-                         else elapsed / self._ran * remaining)
+                         else elapsed / self._ran * remaining, self.lang)
         elif not remaining:
-            eta = "0秒"
+            eta = _clock(0, self.lang)
         return (f"[{'#' * filled}{'.' * (self.width - filled)}] {finished}/{self.total}  "
-                f"完成 {self.done}  失败 {self.failed}  剩余 {remaining}  预计剩余 {eta}")
+                + self.t("progress.bar", done=self.done, failed=self.failed, remaining=remaining, eta=eta))
 
     def finished(self, result: Any) -> None:
         """Count one finished client (a :class:`diag.run.client.RunResult`) and report it."""
@@ -93,9 +100,10 @@ class Progress:
         count = f"[{self.done + self.failed}/{self.total}]"
         name = result.client or result.slug
         if result.status == "ok":
-            return f"{count} [完成] {name}: {result.report}  ({result.seconds:.0f} 秒)", self.out
+            return self.t("progress.ok", count=count, name=name, report=result.report,
+                          seconds=result.seconds), self.out
         if result.status == "unchanged":
-            return f"{count} [未变] {name}: 输入未变化，跳过（--force 可强制重跑）", self.out
+            return self.t("progress.unchanged", count=count, name=name), self.out
         if result.status == "bad input":   # the message already names the brief or data file
             return result.error, self.err
         return f"error: {result.slug}: {result.error.removeprefix('error: ')}", self.err
