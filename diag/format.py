@@ -42,7 +42,9 @@ def format_value(value: Any, fmt: str = "{:,.2f}", unit: str = "") -> str:
 
 #: Default decimals per kind of number (see :func:`format_number`).
 _DIGITS = {"share": 1, "yuan": 0, "count": 0, "people": 0, "days": 0, "minutes": 1, "ratio": 2}
-_SUFFIX = {"people": "人", "days": "天", "minutes": "分钟"}
+#: Units after a number, per language.
+_SUFFIX = {"zh": {"people": "人", "days": "天", "minutes": "分钟"},
+           "en": {"people": " people", "days": " days", "minutes": " min"}}
 
 
 def _missing(value: Any) -> bool:
@@ -61,7 +63,7 @@ def format_yuan_short(value: Any, lang: str = "zh", *, digits: int = 1, missing:
     """Return an amount in yuan shortened for a chart label or tick, the sign before ``¥``.
 
     Chinese counts in 万 and 亿 (``¥8,000``, ``¥12.3万``, ``¥1.2亿``), other languages in
-    k and M (``¥8,000``, ``¥12.3k``, ``¥1.2M``); ``digits`` decimals, whole yuan below 10,000.  None, NaN, infinities and pandas' NA print as ``missing``.
+    k and M (``¥8,000``, ``¥12.3k``, ``¥1.2M``); ``digits`` decimals, whole yuan below 10,000.  None, NaN, infinities and pandas' NA print as ``missing``.  ``lang`` words the unit (``30 days`` in English).
     """
     if _missing(value):
         return missing
@@ -73,7 +75,8 @@ def format_yuan_short(value: Any, lang: str = "zh", *, digits: int = 1, missing:
     return f"{sign}¥{size:,.0f}"
 
 
-def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None, missing: str = DASH) -> str:
+def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None, missing: str = DASH,
+                  lang: str = "zh") -> str:
     """Return a number for prose and tables: the kit's one formatter of kinds of numbers.
 
     ``kind`` is ``share`` (0–1, printed as percent: ``32.7%``), ``yuan`` (``¥1,299``),
@@ -88,7 +91,7 @@ def format_number(value: Any, kind: str = "ratio", *, digits: int | None = None,
         return f"{value:.{d}%}"
     if kind == "yuan":
         return f"¥{value:,.{d}f}"
-    return f"{value:,.{d}f}{_SUFFIX.get(kind, '')}"
+    return f"{value:,.{d}f}{_SUFFIX['zh' if lang == 'zh' else 'en'].get(kind, '')}"
 
 
 def is_number(value: Any) -> bool:

@@ -49,9 +49,10 @@ def test_wecom_figures_join_the_measured_metrics():
 
 
 def test_summary_values_print_shares_as_percent_and_counts_with_separators():
-    summary = pd.DataFrame({"指标": ["购买客户数", "复购率", "人均购买天数"], "数值": [3349.0, 0.5716, 3.3959],
-                            "口径": ["", "", ""]})
+    summary = pd.DataFrame({"metric": ["customers", "repurchase_rate", "purchase_days_per_customer"],
+                            "value": [3349.0, 0.5716, 3.3959]})
     assert list(dx.format_summary(summary)["数值"]) == ["3,349", "57.2%", "3.40"]
+    assert list(dx.format_summary(summary, "en")["Value"]) == ["3,349", "57.2%", "3.40"]
 
 
 def test_tables_lose_a_leftover_index_and_get_chinese_headers():

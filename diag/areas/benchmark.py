@@ -16,7 +16,7 @@ import pandas as pd
 from diag import catalog
 from diag.format import format_number
 from diag.industries.registry import METRICS
-from diag.messages import messages
+from diag.messages import messages, text
 
 __all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
            "STATUS_NONE", "VERDICT_KEYS", "gaps_display"]
@@ -63,6 +63,27 @@ def _better(metric: str, value: float | None, low: float, high: float) -> str:
     return "落后" if worse else "领先"
 
 
+#: The message keys of the reasons :func:`benchmark_gaps` writes when it has no estimate.
+_REASONS = ("not_measured", "aov_zero", "orders_per_customer_zero", "purchase_days_per_customer_zero", "cycle_zero",
+            "needs_group_members", "needs_reached", "needs_requests", "needs_conversion")
+
+#: The kit's words in the templates' benchmark sources, worded in the run's language by :func:`gaps_display`.
+_SOURCE_PHRASES = ("estimate", "estimate_short", "vendor", "case")
+
+
+def _model(metric: str, lang: str = "zh") -> str:
+    """The uplift model of ``metric`` as the benchmark table prints it."""
+    return text("diagnosis", f"uplift_model.{metric}", lang, label=_label(metric, lang))
+
+
+def _reason(key: str, lang: str = "zh") -> str:
+    return text("diagnosis", f"reason.{key}", lang)
+
+
+def _label(metric: str, lang: str) -> str:
+    return catalog.label(metric, lang) if lang == "en" and catalog.known(metric) else METRICS.get(metric, metric)
+
+
 def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], *, gmv: float,
             customers: int, orders: int, group_members: int | None, reached: int | None,
             requests: int | None, conversion: float | None) -> tuple[float | None, str, str]:
@@ -71,39 +92,37 @@ def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], 
     repeat_gmv = gmv * (orders - customers) / orders if orders else 0.0
     if metric == "aov":
         return (gmv * (mid / value - 1) if value > 0 else None,
-                "GMV × (中值 ÷ 客单价 − 1)", "" if value > 0 else "客单价为0")
+                _model(metric), "" if value > 0 else _reason("aov_zero"))
     if metric in ("orders_per_customer", "purchase_days_per_customer"):
-        label = "人均订单数" if metric == "orders_per_customer" else "人均购买天数"
         return (gmv * (mid / value - 1) if value > 0 else None,
-                f"GMV × (中值 ÷ {label} − 1)", "" if value > 0 else f"{label}为0")
+                _model(metric), "" if value > 0 else _reason(f"{metric}_zero"))
     if metric == "repurchase_rate":
         repeaters = value * customers
         per_repeater = (orders - customers) / repeaters if repeaters > 0 else 1.0
         return (customers * (mid - value) * per_repeater * aov,
-                "新增复购客户(客户数 × (中值 − 复购率)) × 每位复购客户的复购订单数 × 客单价", "")
+                _model(metric), "")
     if metric == "repurchase_rate_90d":
         return (customers * (mid - value) * aov,
-                "新增90天内复购客户(客户数 × (中值 − 比率)) × 1单 × 客单价", "")
+                _model(metric), "")
     if metric == "median_repurchase_days":
         if mid <= 0 or value <= 0:
-            return None, "", "复购周期为0"
+            return None, "", _reason("cycle_zero")
         return (repeat_gmv * (value / mid - 1),
-                "复购GMV(GMV × (订单数 − 客户数) ÷ 订单数) × (复购周期 ÷ 中值 − 1)", "")
+                _model(metric), "")
     if metric == "group_conversion":
         if not group_members:
-            return None, "", "需要社群人数（需求澄清表的社群人数）"
-        return (group_members * (mid - value) * aov, "社群人数 × (中值 − 社群转化率) × 客单价", "")
+            return None, "", _reason("needs_group_members")
+        return (group_members * (mid - value) * aov, _model(metric), "")
     if metric in ("add_rate", "friend_accept_rate"):
-        base, base_label = (reached, "触达人数") if metric == "add_rate" else (requests, "好友申请数")
+        base, need = (reached, "needs_reached") if metric == "add_rate" else (requests, "needs_requests")
         if not base:
-            return None, "", f"需要{base_label}"
+            return None, "", _reason(need)
         if conversion is None:
-            return None, "", "需要社群转化率(实测或模板)"
-        return (base * (mid - value) * conversion * aov,
-                f"{base_label} × (中值 − {METRICS[metric]}) × 社群转化率 × 客单价", "")
+            return None, "", _reason("needs_conversion")
+        return (base * (mid - value) * conversion * aov, _model(metric), "")
     if metric == "k_factor":
         return (customers * (mid - value) * aov,
-                "客户数 × (中值 − K因子) = 新增被推荐客户, 每人1单 × 客单价", "")
+                _model(metric), "")
     return None, "", _NO_PATH
 
 
@@ -170,7 +189,7 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
         uplift: float | None = None
         model, reason = "", ""
         if value is None:
-            reason = "未测得该指标"
+            reason = _reason("not_measured")
         else:
             uplift, model, reason = _uplift(metric, value, mid, measured, gmv=float(gmv),
                                             customers=int(customers), orders=int(orders),
@@ -189,6 +208,10 @@ def benchmark_gaps(measured: Mapping[str, Any], template: Mapping[str, Any], *, 
     return frame
 
 
+def _source_phrase(key: str) -> str:
+    return text("diagnosis", f"source_phrase.{key}", "zh")
+
+
 def _fmt(value: Any, unit: str) -> str:
     """A template value in its unit: shares and yuan as such, anything else with one decimal."""
     money_or_share = unit in ("share", "yuan")
@@ -203,21 +226,39 @@ VERDICT_KEYS = {STATUS_LOW: "below", STATUS_OK: "within", STATUS_HIGH: "above", 
 def gaps_display(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Return the gap table with headers, positions and verdicts in ``lang`` and formatted values, for the report.
 
-    Metric labels, uplift models, sources and confidences are printed as the benchmark gives them.
+    In Chinese, labels, uplift models, sources and confidences are printed as the benchmark gives them; in
+    English, labels come from the metric catalogue and the models, reasons, the kit's words in the sources
+    and the confidences from the diagnosis catalogue (article titles stay as written).
     """
     t = messages("diagnosis", lang)
+    reasons = {_reason(key): key for key in _REASONS}
 
     def word(value: Any) -> Any:
         key = VERDICT_KEYS.get(value) if isinstance(value, str) else None
         return value if key is None or lang == "zh" else t(f"verdict.{key}")
 
+    def method(r: Any) -> Any:
+        if lang == "zh":
+            return r.uplift_model or r.reason
+        if r.uplift_model:
+            return _model(r.metric, lang)
+        return t(f"reason.{reasons[r.reason]}") if r.reason in reasons else word(r.reason)
+
+    def source(value: str) -> str:
+        for key in _SOURCE_PHRASES if lang == "en" else ():
+            value = value.replace(_source_phrase(key), t(f"source_phrase.{key}"))
+        return value[:1].upper() + value[1:] if lang == "en" else value
+
+    def confidence(value: str) -> str:
+        return value if lang == "zh" else t(f"confidence.{value}")
+
     rows = []
     for r in gaps.itertuples(index=False):
         uplift = r.uplift
-        rows.append({t("gaps.label"): r.label, t("gaps.value"): _fmt(r.value, r.unit),
+        rows.append({t("gaps.label"): r.label if lang == "zh" else _label(r.metric, lang), t("gaps.value"): _fmt(r.value, r.unit),
                      t("gaps.range"): f"{_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}",
                      t("gaps.status"): word(r.status), t("gaps.better"): word(r.better),
                      t("gaps.uplift"): "—" if pd.isna(uplift) else f"¥{uplift:,.0f}",
-                     t("gaps.method"): word(r.uplift_model or r.reason),
-                     t("gaps.source"): r.source, t("gaps.confidence"): r.confidence})
+                     t("gaps.method"): method(r),
+                     t("gaps.source"): source(r.source), t("gaps.confidence"): confidence(r.confidence)})
     return pd.DataFrame(rows)

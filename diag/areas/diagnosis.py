@@ -16,7 +16,8 @@ import pandas as pd
 from diag.format import format_number
 
 __all__ = ["Evidence", "gather", "Periods", "recent_periods", "measured", "findings", "table_zh",
-           "column_names", "format_summary"]
+           "column_names", "format_summary",
+           "quadrant_words", "store_type_name", "industry_name"]
 
 
 @dataclass
@@ -179,7 +180,7 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
             out.append(t("finding_levers_fine"))
         if (behind["metric"] == "aov").any():
             out.append(t("finding_aov"))
-    out.append(t("finding_quadrant", quadrant=quadrant_type))
+    out.append(t("finding_quadrant", quadrant=store_type_name(quadrant_type, lang)))
     return out
 
 
@@ -212,17 +213,59 @@ def column_names(t: Callable[[str], str], table: str, columns: Iterable[str]) ->
     return {column: t(f"{table}.{column}") for column in columns}
 
 
-def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    """Return a 指标 / 数值 / 口径 table with shares as % and counts with separators."""
-    out = summary.copy()
+def format_summary(summary: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return :func:`diag.areas.people.repurchase_summary` as a metric / value / definition table in ``lang``.
 
-    def show(row: pd.Series) -> str:
-        value = row["数值"]
+    Labels and definitions come from the metric catalogue; shares print as %, counts with separators.
+    """
+    from diag.areas.people import window_label
+    from diag.messages import messages
+
+    t = messages("diagnosis", lang)
+
+    def show(key: str, value: Any) -> str:
         if pd.isna(value):
             return "—"
-        if "率" in row["指标"]:
+        if key.startswith("repurchase_rate"):
             return f"{value:.1%}"
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
-    out["数值"] = out.apply(show, axis=1)
-    return out
+    words = [window_label(key, lang) for key in summary["metric"]]
+    return pd.DataFrame({t("summary.metric"): [w[0] for w in words],
+                         t("summary.value"): [show(k, v) for k, v in zip(summary["metric"], summary["value"])],
+                         t("summary.definition"): [w[1] for w in words]})
+
+
+def quadrant_words(position: Any, lang: str = "zh") -> dict[str, str]:
+    """Return the quadrant's ``store_type``, ``source`` and ``playbook`` (joined) in ``lang``.
+
+    ``position`` is a :class:`diag.industries.quadrant.QuadrantResult`; its kit words are keys of the
+    diagnosis catalogue (``store_type.*``, ``quadrant_source.*``, ``play.<value>_<frequency>.<n>``).
+    """
+    from diag.messages import messages
+
+    t = messages("diagnosis", lang)
+    if lang == "zh":
+        return {"store_type": position.store_type, "source": position.split_source,
+                "playbook": t("list_sep").join(position.playbook)}
+    if position.split_source == messages("diagnosis", "zh")("quadrant_source.vendor"):
+        source = t("quadrant_source.vendor")
+    else:
+        source = t(f"quadrant_source.{position.value_axis}", split=position.value_split,
+                   frequency=position.frequency_split)
+    levels = f"{position.value_level}_{position.frequency_level}"
+    plays = [t(f"play.{levels}.{n}") for n in range(len(position.playbook))]
+    return {"store_type": store_type_name(position.store_type, lang), "source": source,
+            "playbook": t("list_sep").join(plays)}
+
+
+def store_type_name(store_type: str, lang: str = "zh") -> str:
+    """Return a quadrant store type (刚需高频 / 刚需低频 / 小众需求) in ``lang``."""
+    from diag.messages import text
+
+    return text("diagnosis", f"store_type.{store_type}", lang)
+
+
+def industry_name(template: Mapping[str, Any], lang: str = "zh") -> str:
+    """Return the industry template's name in ``lang`` (its key in Chinese, ``name_en`` in English)."""
+    return str(template.get("name_en") or template["key"]) if lang == "en" else str(template["key"])

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from diag.errors import DataError
+from diag.messages import text
 
 __all__ = ["DRIVERS", "drivers", "monthly_drivers", "decompose_change", "decompose_monthly",
            "quadrant_inputs", "purchases_per_year", "annual_frequency"]
@@ -111,7 +112,7 @@ def _logmean(u: float, v: float) -> float:
     return (u - v) / (math.log(u) - math.log(v))
 
 
-def decompose_change(period_a: Any, period_b: Any) -> pd.DataFrame:
+def decompose_change(period_a: Any, period_b: Any, *, lang: str = "zh") -> pd.DataFrame:
     """Return the GMV change from ``period_a`` to ``period_b`` split over the three drivers (LMDI).
 
     Each period is an orders frame or a mapping with ``buyers`` and either
@@ -119,7 +120,8 @@ def decompose_change(period_a: Any, period_b: Any) -> pd.DataFrame:
 
     Rows: ``buyers``, ``orders_per_buyer``, ``aov`` and a last ``gmv`` row (the total);
     columns: ``driver, label, period_a, period_b, change_pct, contribution,
-    contribution_share`` (share of the GMV change; NaN when GMV did not change).
+    contribution_share`` (share of the GMV change; NaN when GMV did not change); ``label``
+    names the driver in ``lang`` (message ``driver.<key>`` of the diagnosis catalogue).
     The contributions add up to ``gmv_b − gmv_a`` exactly.
 
     A period without buyers has no orders per buyer or AOV; they are taken equal to
@@ -149,7 +151,8 @@ def decompose_change(period_a: Any, period_b: Any) -> pd.DataFrame:
         biggest = max(contrib, key=lambda k: abs(contrib[k]))
         contrib[biggest] += change - sum(contrib.values())
     rows = []
-    for key, label in {**DRIVERS, "gmv": "GMV"}.items():
+    for key in (*DRIVERS, "gmv"):
+        label = text("diagnosis", f"driver.{key}", lang)
         va, vb = a[key], b[key]
         part = change if key == "gmv" else contrib[key]
         rows.append({"driver": key, "label": label, "period_a": va, "period_b": vb,

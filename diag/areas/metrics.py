@@ -32,12 +32,12 @@ from diag import catalog
 from diag.areas import people
 from diag.format import format_number
 from diag.memo import Memo, frame_digest
+from diag.messages import text
 from diag.readers.orders import REASONS, OrdersData, as_of_default, connect, load
 
 CLV_MODEL = "bgnbd+gamma-gamma"
 HORIZON_DAYS = 90
-RFM_RULE = ("R/F/M 各与全体客户均值比较: R高 = 距今天数 < 均值, F高 = 购买日数 > 均值, "
-            "M高 = 消费金额 > 均值 (相等记为低); 8 种组合对应 8 类客户")
+RFM_RULE = text("diagnosis", "rfm_rule", "zh")
 
 
 def compute_metrics(source: str | os.PathLike[str] | OrdersData, as_of: dt.date | str | None = None,

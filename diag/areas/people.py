@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from diag.catalog import definition, known
+from diag.catalog import definition, known, label
 
 #: Lower edges of the F score bands (purchase days): 1 → F1, 2 → F2, 3 → F3, 4–5 → F4, ≥ 6 → F5.
 F_BANDS = (1, 2, 3, 4, 6)
@@ -331,26 +331,30 @@ def segment_summary(rfm: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def repurchase_summary(orders: pd.DataFrame, as_of: Any = None,
                        windows: tuple[int, ...] = (30, 60, 90)) -> pd.DataFrame:
-    """Return 指标 / 数值 / 口径 rows: customers, repurchase rate, N-day rates, cycle (口径 from :mod:`diag.catalog`)."""
+    """Return ``metric, value`` rows: customers, purchase days, repurchase rate, N-day rates, cycle.
+
+    ``metric`` is the key of :mod:`diag.catalog` (``repurchase_rate_<n>d`` for each window);
+    :func:`diag.areas.diagnosis.format_summary` words them with the catalogue's labels and definitions.
+    """
     con, as_of = _session(orders, as_of)
     h = headline(con, as_of, windows=windows)
-    rows = [("购买客户数", h["customers"], definition("customers")),
-            ("人均购买天数", h["purchase_days_per_customer"], definition("purchase_days_per_customer")),
-            ("复购率", h["repurchase_rate"], definition("repurchase_rate"))]
-    rows += [(f"{n}天复购率", h[f"repurchase_rate_{n}d"], _window_definition(n)) for n in windows]
-    rows.append(("复购周期(中位数, 天)", h["median_repurchase_days"], definition("median_repurchase_days")))
-    return pd.DataFrame(rows, columns=["指标", "数值", "口径"])
+    keys = ["customers", "purchase_days_per_customer", "repurchase_rate",
+            *(f"repurchase_rate_{n}d" for n in windows), "median_repurchase_days"]
+    return pd.DataFrame({"metric": keys, "value": [h[key] for key in keys]})
+
+
+def window_label(key: str, lang: str = "zh") -> tuple[str, str]:
+    """Return the label and definition of ``key`` in ``lang``; N-day rates outside the catalogue follow its 90-day words."""
+    if known(key) or not key.startswith("repurchase_rate_"):
+        return label(key, lang), definition(key, lang)
+    days = key.removeprefix("repurchase_rate_").removesuffix("d")
+    return (label("repurchase_rate_90d", lang).replace("90", days),
+            definition("repurchase_rate_90d", lang).replace("90", days))
 
 
 #: English names of :func:`repurchase_by_category`'s columns (the strategy's reminders read the Chinese ones).
 CATEGORY_COLUMNS = {"品类": "category", "购买客户数": "buyers", "复购率": "repurchase_rate",
                     "复购间隔次数": "gaps", "复购周期P25": "p25", "复购周期中位数": "median", "复购周期P75": "p75"}
-
-
-def _window_definition(days: int) -> str:
-    """The catalogue's N-day repurchase definition (30, 60 and 90 days are catalogued; others follow its words)."""
-    key = f"repurchase_rate_{days}d"
-    return definition(key) if known(key) else definition("repurchase_rate_90d").replace("90", str(days))
 
 
 def repurchase_by_category(lines: pd.DataFrame, as_of: Any = None) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from diag import catalog
 from diag.format import format_number
 from diag.messages import messages
 
-__all__ = ["CAMPAIGN_COLUMNS", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
+__all__ = ["CAMPAIGN_COLUMNS", "notes_text", "RATES", "NO_DATA", "campaign_results", "review_rates", "rates_display",
            "campaigns_display", "overall_rates", "summary_sentences", "for_store"]
 
 NO_DATA = "无数据"
@@ -49,7 +49,7 @@ CAMPAIGN_COLUMNS = [
     "name", "type", "store", "start", "end", "days", "gmv", "orders", "buyers", "new_customers",
     "base_start", "base_end", "base_gmv", "base_orders", "base_buyers", "base_new_customers",
     "uplift", "uplift_pct", "cost", "cost_per_new", "roi", "target_gmv", "attainment", "met",
-    "target_new", "new_attainment", "after_days", "repeat_buyers", "notes"]
+    "target_new", "new_attainment", "after_days", "repeat_buyers", "notes", "note_items"]
 
 #: The six review rates: key → (label, definition).  Order as the case articles list them.
 RATES: dict[str, tuple[str, str]] = {
@@ -91,8 +91,8 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
     output.  Columns: :data:`CAMPAIGN_COLUMNS`.  ``met`` is True / False against the
     target GMV, None without a target; ``after_days`` is how many days of data follow
     the campaign's end, ``repeat_buyers`` how many of its buyers bought again in them;
-    ``notes`` lists what limits the row (incomplete baseline, window past the data,
-    overlaps).  See the module docstring for every definition.
+    ``note_items`` lists what limits the row (incomplete baseline, window past the data,
+    overlaps) as ``{"key", "names"}``; ``notes`` words them in Chinese (:func:`notes_text`).  See the module docstring for every definition.
     """
     columns = CAMPAIGN_COLUMNS
     if campaigns is None or len(campaigns) == 0:
@@ -118,23 +118,23 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
             scope, scope_days = orders.loc[keep], days.loc[keep]
         now = _window(scope, scope_days, start, end, first)
         base: dict[str, float | None] = dict(_window(scope, scope_days, base_start, base_end, first))
-        notes = []
+        notes: list[dict[str, Any]] = []
         base_ok = data_first is not None and base_start >= data_first
         if not base_ok:
-            notes.append("对比期早于数据起始日，基线无数据")
+            notes.append({"key": "baseline_before_data"})
             base = {k: None for k in base}
         if data_last is None or end > data_last:
-            notes.append("活动结束日晚于数据最后一天，只计到数据末日")
+            notes.append({"key": "end_after_data"})
         if store is not None and len(scope) == 0:
-            notes.append(f"订单中没有门店「{store}」的订单")
+            notes.append({"key": "no_store_orders", "names": [str(store)]})
         shared = [(s, e, name) for s, e, name, st in spans
                   if name != c.name and (st is None or store is None or st == store)]
         overlaps = [name for s, e, name in shared if s <= end and e >= start]
         if overlaps:
-            notes.append("与「" + "」「".join(overlaps) + "」时间重叠，重叠日的订单两边都计入")
+            notes.append({"key": "overlap", "names": overlaps})
         in_base = [name for s, e, name in shared if s <= base_end and e >= base_start]
         if in_base and base_ok:
-            notes.append("对比期内有「" + "」「".join(in_base) + "」，基线含活动效果，提升可能偏低")
+            notes.append({"key": "campaign_in_baseline", "names": in_base})
         cost = None if pd.isna(c.cost) else float(c.cost)
         target = None if pd.isna(c.target_gmv) else float(c.target_gmv)
         target_new = None if pd.isna(c.target_new) else float(c.target_new)
@@ -156,7 +156,7 @@ def campaign_results(orders: pd.DataFrame, campaigns: pd.DataFrame) -> pd.DataFr
             "target_new": target_new, "new_attainment": _ratio(now["new_customers"], target_new),
             "after_days": after_days,
             "repeat_buyers": int(np.isin(in_window, later).sum()) if after_days else None,
-            "notes": "；".join(notes)})
+            "notes": notes_text(notes), "note_items": notes})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -335,6 +335,14 @@ def campaigns_display(results: pd.DataFrame, part: str = "targets", lang: str = 
                          t("col.cost"): _money(r.cost), t("col.cost_per_new"): _money(r.cost_per_new),
                          "ROI": t("no_data") if not _known(r.roi) else f"{r.roi:.2f}"})
     return pd.DataFrame(rows)
+
+
+def notes_text(items: list[dict[str, Any]], lang: str = "zh") -> str:
+    """Return a campaign's ``note_items`` (``{"key", "names"}``) as one sentence in ``lang``; campaign and store names stay as written."""
+    t = messages("review", lang)
+    return t("note_sep").join(t(f"note.{item['key']}", names=t("name_sep").join(t("name_quote", name=name)
+                                                                               for name in item.get("names", [])))
+                              for item in items)
 
 
 def summary_sentences(results: pd.DataFrame, lang: str = "zh") -> list[str]:

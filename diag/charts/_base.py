@@ -44,10 +44,10 @@ def _figure(ax: Axes) -> Figure:
     return figure
 
 
-def _no_data(ax: Axes | None, title: str) -> Axes:
+def _no_data(ax: Axes | None, title: str, mark: str = NO_DATA) -> Axes:
     ax = _axes(ax)
     ax.set_title(title)
-    ax.text(0.5, 0.5, NO_DATA, ha="center", va="center", fontsize=14, color="#99a1a6",
+    ax.text(0.5, 0.5, mark, ha="center", va="center", fontsize=14, color="#99a1a6",
             transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])

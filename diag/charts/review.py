@@ -12,9 +12,11 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from diag import catalog
 from diag.charts import PALETTE
 from diag.charts._base import _YUAN_AXIS, _axes, _no_data
 from diag.format import format_yuan_short
+from diag.messages import messages
 
 __all__ = ["campaign_targets", "then_vs_now"]
 
@@ -25,17 +27,19 @@ def _short(text: str, n: int = 16) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None,
-                     title: str = "活动复盘：实际 GMV 与目标、对比期") -> Axes:
+def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None, title: str | None = None,
+                     lang: str = "zh") -> Axes:
     """Return horizontal bars of each campaign's GMV, its baseline and a tick at its target.
 
     ``results`` is :func:`diag.areas.review.campaign_results` output.  The bar is the
     campaign's GMV (green when it met the target, red when not, blue without one), the
     thin grey bar the baseline window's GMV, the black tick the target GMV; the label
-    right of each bar gives the attainment.
+    right of each bar gives the attainment.  Texts in ``lang``; campaign names as written.
     """
+    t = messages("charts", lang)
+    title = title or t("campaigns.title")
     if results is None or len(results) == 0:
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
     df = results.reset_index(drop=True)
     ax = _axes(ax, (8, max(3.0, 0.62 * len(df) + 1.5)))
     top = 0.0
@@ -48,10 +52,10 @@ def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None,
             ax.barh(y - 0.26, base, height=0.2, color="#c4c9cc")
             top = max(top, float(base))
         target = r["target_gmv"]
-        label = format_yuan_short(float(r["gmv"]))
+        label = format_yuan_short(float(r["gmv"]), lang)
         if target is not None and not pd.isna(target) and target > 0:
             ax.plot([target, target], [y - 0.2, y + 0.42], color="#111827", lw=2.2)
-            label += f"  达成 {r['gmv'] / target:.0%}"
+            label += t("campaigns.attainment", share=r["gmv"] / target)
             top = max(top, float(target))
         top = max(top, float(r["gmv"]))
         ax.text(max(float(r["gmv"]), float(target or 0)), y + 0.12, "  " + label, va="center", fontsize=8.5,
@@ -61,25 +65,32 @@ def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None,
     ax.set_ylim(-0.6, len(df) - 0.4)
     ax.xaxis.set_major_formatter(_YUAN_AXIS)
     ax.grid(axis="y", visible=False)
-    handles = [Patch(color=_GOOD, label="达成目标"), Patch(color=_BAD, label="未达成"),
-               Patch(color="#c4c9cc", label="对比期（活动前同样天数）"),
-               Line2D([0], [0], color="#111827", lw=2.2, label="目标 GMV")]
+    handles = [Patch(color=_GOOD, label=t("campaigns.met")), Patch(color=_BAD, label=t("campaigns.missed")),
+               Patch(color="#c4c9cc", label=t("campaigns.baseline")),
+               Line2D([0], [0], color="#111827", lw=2.2, label=t("campaigns.target"))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, fontsize=8, frameon=False)
     ax.set_title(title)
     return ax
 
 
-def then_vs_now(comparison: pd.DataFrame, *, ax: Axes | None = None, then_label: str = "上次",
-                now_label: str = "本次", title: str = "与上次诊断相比：关键指标变化") -> Axes:
+def then_vs_now(comparison: pd.DataFrame, *, ax: Axes | None = None, then_label: str | None = None,
+                now_label: str | None = None, title: str | None = None, lang: str = "zh") -> Axes:
     """Return horizontal bars of each key metric's relative change since the last diagnosis.
 
     ``comparison`` is :func:`diag.areas.followup.compare_metrics` output; only metrics
     measured both times are drawn.  Green = better, red = worse (a shorter cycle or
-    reply time is better); the label gives the change in percent.
+    reply time is better); the label gives the change in percent.  Texts in ``lang``; the
+    metrics' names are the comparison's ``label`` (the metric catalogue's in ``lang``
+    when the comparison has ``key``s it knows).
     """
+    t = messages("charts", lang)
+    title, then_label, now_label = (title or t("then_now.title"), then_label or t("then_now.then"),
+                                    now_label or t("then_now.now"))
     df = comparison[comparison["change_pct"].notna()].reset_index(drop=True) if comparison is not None else None
     if df is None or len(df) == 0:
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
+    names = [catalog.label(m, lang) if lang == "en" and catalog.known(str(m)) else label
+             for m, label in zip(df["key"] if "key" in df else df["label"], df["label"])]
     ax = _axes(ax, (8, max(3.0, 0.45 * len(df) + 1.5)))
     values = [float(v) for v in df["change_pct"]]
     colours = [_GOOD if d == "变好" else _BAD if d == "变差" else _FLAT for d in df["direction"]]
@@ -90,12 +101,12 @@ def then_vs_now(comparison: pd.DataFrame, *, ax: Axes | None = None, then_label:
         ax.text(v + (span * 0.03 if v >= 0 else -span * 0.03), y, f"{v:+.1%}", va="center",
                 ha="left" if v >= 0 else "right", fontsize=8.5, color="#374151")
     ax.axvline(0, color="#6b7280", lw=0.8)
-    ax.set_yticks(ys, [str(label) for label in df["label"]], fontsize=9)
+    ax.set_yticks(ys, [str(name) for name in names], fontsize=9)
     ax.set_xlim(-span * 1.35 if min(values) < 0 else -span * 0.05, span * 1.35 if max(values) > 0 else span * 0.05)
     ax.xaxis.set_major_formatter(lambda v, _p: f"{v:+.0%}" if not math.isclose(v, 0, abs_tol=1e-12) else "0")
-    ax.set_xlabel(f"变化率（{now_label} 相对 {then_label}）")
+    ax.set_xlabel(t("then_now.x", now=now_label, then=then_label))
     ax.grid(axis="y", visible=False)
-    ax.legend(handles=[Patch(color=_GOOD, label="变好"), Patch(color=_BAD, label="变差")], loc="lower right",
+    ax.legend(handles=[Patch(color=_GOOD, label=t("then_now.better")), Patch(color=_BAD, label=t("then_now.worse"))], loc="lower right",
               fontsize=8, frameon=False)
     ax.set_title(title)
     return ax

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from diag import catalog
 from diag.charts import PALETTE
 from diag.charts._base import (
     _PCT,
@@ -30,6 +31,7 @@ from diag.charts._base import (
     _time_axis,
 )
 from diag.format import format_number, format_yuan_short
+from diag.messages import messages
 
 __all__ = ["channel_bars", "community_health", "service_quality", "benchmark_gap", "data_quality"]
 
@@ -41,13 +43,14 @@ _VERDICT_STATUS = {"落后": "below", "达标": "within", "领先": "above"}
 
 
 # -- scene ----------------------------------------------------------------------------------
-def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure:
+def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None, lang: str = "zh") -> Figure:
     """Return a two-panel Figure: GMV share per channel (left) and AOV per channel (right).
 
     ``channels`` columns: ``channel``, ``gmv``; optional ``share`` (0–1; else computed
     from ``gmv``) and ``aov`` (else ``gmv ÷ orders`` when ``orders`` is there).  ``axes``
-    is an optional pair of Axes to draw on.
+    is an optional pair of Axes to draw on; titles in ``lang``.
     """
+    t = messages("charts", lang)
     df = _frame(channels)
     if axes is None:
         fig, axes = plt.subplots(1, 2, figsize=(9, 4.5), sharey=True)
@@ -55,8 +58,8 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
         fig = _figure(axes[0])
     left, right = axes
     if df.empty or not {"channel", "gmv"} <= set(df.columns) or _num(df["gmv"]).fillna(0).sum() <= 0:
-        _no_data(left, "各渠道 GMV 占比")
-        _no_data(right, "各渠道客单价")
+        _no_data(left, t("channels.share"), t("no_data"))
+        _no_data(right, t("channels.aov"), t("no_data"))
         return fig
     df["gmv"] = _num(df["gmv"]).fillna(0)
     df["share"] = _num(df["share"]) if "share" in df else df["gmv"] / df["gmv"].sum()
@@ -68,11 +71,11 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
     left.barh(y, df["share"], color=PALETTE[0], height=0.6)
     left.set_yticks(y, names)
     for yi, s, g in zip(y, df["share"], df["gmv"]):
-        left.annotate(f"{s:.1%}（{format_yuan_short(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
+        left.annotate(f"{s:.1%} ({format_yuan_short(g, lang)})" if lang != "zh" else f"{s:.1%}（{format_yuan_short(g)}）", (s, yi), xytext=(4, 0), textcoords="offset points",
                       va="center", fontsize=8.5)
     left.set_xlim(0, max(float(df["share"].max()), 0.01) * 1.6)
     left.xaxis.set_major_formatter(_PCT)
-    left.set_title("各渠道 GMV 占比")
+    left.set_title(t("channels.share"))
     if "aov" in df and _num(df["aov"]).notna().any():
         aov = _num(df["aov"])
         right.barh(y, aov.fillna(0), color=PALETTE[1], height=0.6)
@@ -82,15 +85,15 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None) -> Figure
         right.set_xlim(0, float(aov.max()) * 1.35)
         right.xaxis.set_major_formatter(_YUAN_AXIS)
         right.xaxis.set_major_locator(MaxNLocator(nbins=4))   # money ticks are wide
-        right.set_title("各渠道客单价")
+        right.set_title(t("channels.aov"))
     else:
-        _no_data(right, "各渠道客单价")
+        _no_data(right, t("channels.aov"), t("no_data"))
     fig.tight_layout()
     return fig
 
 
 def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | None = None,
-                     ax: Axes | None = None) -> Axes:
+                     ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return active-group share and member activity over time, with optional benchmark bands.
 
     ``trend`` columns: a time column (``month`` / ``date`` / ``period``),
@@ -98,12 +101,13 @@ def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | N
     (member_has_msg ÷ member_total), both 0–1.  ``benchmark`` maps those keys to an
     industry ``(low, high)`` range, drawn as a shaded band.
     """
-    title = "社群健康度"
+    t = messages("charts", lang)
+    title = t("community.title")
     df = _frame(trend)
-    series = [(k, n, c) for k, n, c in (("group_active_share", "活跃群占比", PALETTE[0]),
-                                        ("member_activity", "成员发言率", PALETTE[1])) if k in df]
+    series = [(k, t(f"community.{k}"), c) for k, c in (("group_active_share", PALETTE[0]),
+                                                      ("member_activity", PALETTE[1])) if k in df]
     if df.empty or not series or all(_num(df[k]).isna().all() for k, _, _ in series):
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
     ax = _axes(ax)
     x, labels = _time_axis(df)
     for key, name, colour in series:
@@ -115,7 +119,7 @@ def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | N
                         textcoords="offset points", va="center", fontsize=9, color=colour)
         band = (benchmark or {}).get(key)
         if band is not None and len(band) == 2:
-            ax.axhspan(band[0], band[1], color=colour, alpha=0.12, lw=0, label=f"{name}行业区间")
+            ax.axhspan(band[0], band[1], color=colour, alpha=0.12, lw=0, label=t("community.band", name=name))
     _set_time_ticks(ax, x, labels)
     ax.set_ylim(0, min(1.05, max(0.1, float(np.nanmax([_num(df[k]).max() for k, _, _ in series])) * 1.3)))
     ax.yaxis.set_major_formatter(_PCT)
@@ -124,32 +128,33 @@ def community_health(trend: Any, *, benchmark: Mapping[str, Sequence[float]] | N
     return ax
 
 
-def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
+def service_quality(trend: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return 1-on-1 service quality over time: reply rate (line, %) and reply time (bars, minutes).
 
     ``trend`` columns: a time column (``month`` / ``date`` / ``period``), ``reply_rate``
     (0–1) and/or ``avg_reply_minutes``.
     """
-    title = "一对一服务质量"
+    t = messages("charts", lang)
+    title = t("service.title")
     df = _frame(trend)
     has_rate, has_time = "reply_rate" in df, "avg_reply_minutes" in df
     if df.empty or not (has_rate or has_time):
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
     ax = _axes(ax)
     x, labels = _time_axis(df)
     handles: list[Artist | Container] = []
     if has_time:
         minutes = _num(df["avg_reply_minutes"])
-        handles.append(ax.bar(x, minutes.fillna(0), color=PALETTE[3], width=0.6, label="平均回复时长（分钟）"))
-        ax.set_ylabel("平均回复时长（分钟）")
+        handles.append(ax.bar(x, minutes.fillna(0), color=PALETTE[3], width=0.6, label=t("service.minutes")))
+        ax.set_ylabel(t("service.minutes"))
     rate_ax = ax.twinx() if has_time else ax
     if has_rate:
         rate = _num(df["reply_rate"])
-        (line,) = rate_ax.plot(x, rate, color=PALETTE[0], marker="o", lw=2, label="回复率")
+        (line,) = rate_ax.plot(x, rate, color=PALETTE[0], marker="o", lw=2, label=t("service.reply_rate"))
         handles.append(line)
         rate_ax.set_ylim(0, 1.05)
         rate_ax.yaxis.set_major_formatter(_PCT)
-        rate_ax.set_ylabel("回复率")
+        rate_ax.set_ylabel(t("service.reply_rate"))
         rate_ax.grid(has_time is False)
     _set_time_ticks(ax, x, labels)
     ax.legend(handles=handles, loc="lower left", fontsize=9, frameon=True, framealpha=0.9)
@@ -158,7 +163,7 @@ def service_quality(trend: Any, *, ax: Axes | None = None) -> Axes:
 
 
 # -- benchmark and data quality -----------------------------------------------------------
-def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
+def benchmark_gap(gaps: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes:
     """Return each metric's value against its industry low–high band, coloured by position.
 
     ``gaps`` columns: ``label`` (or ``metric``), ``value``, ``low``, ``high``, optional
@@ -168,15 +173,18 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
     third of its row.  With ``better`` the points are coloured by the verdict, so a reply
     time above its band shows as lagging, not as ahead; without it, by position.
     """
-    title = "与行业参考区间对比"
+    t = messages("charts", lang)
+    title = t("benchmark.title")
     df = _frame(gaps)
     name = _col(df, "label", "metric")
     if df.empty or name is None or not {"value", "low", "high"} <= set(df.columns):
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
     df = df.assign(value=_num(df["value"]), low=_num(df["low"]), high=_num(df["high"]))
     df = df[df["low"].notna() & df["high"].notna()].reset_index(drop=True)
     if df.empty:
-        return _no_data(ax, title)
+        return _no_data(ax, title, t("no_data"))
+    if lang == "en" and "metric" in df:  # the row names are the catalogue's labels in the run's language
+        df[name] = [catalog.label(m, lang) if catalog.known(str(m)) else n for m, n in zip(df["metric"], df[name])]
     ax = _axes(ax, (8, max(2.5, 0.55 * len(df) + 1.2)))
     by_verdict = "better" in df and df["better"].isin(list(_VERDICT_STATUS)).any()
     for i, row in df.iterrows():
@@ -191,22 +199,23 @@ def benchmark_gap(gaps: Any, *, ax: Axes | None = None) -> Axes:
             status = _VERDICT_STATUS.get(row["better"], status)
         ax.add_patch(Rectangle((1, y - 0.18), 1, 0.36, fc="#e5e7eb", ec="#99a1a6", lw=0.8))
         unit = str(row.get("unit", "") or "")
-        ax.text(1, y + 0.28, format_number(low, unit), ha="center", fontsize=7.5, color="#6b7280")
-        ax.text(2, y + 0.28, format_number(high, unit), ha="center", fontsize=7.5, color="#6b7280")
+        ax.text(1, y + 0.28, format_number(low, unit, lang=lang), ha="center", fontsize=7.5, color="#6b7280")
+        ax.text(2, y + 0.28, format_number(high, unit, lang=lang), ha="center", fontsize=7.5, color="#6b7280")
         if np.isfinite(value):
             pos = float(np.clip(1 + (value - low) / span, 0.05, 2.95))
             ax.scatter(pos, y, s=110, color=_STATUS_COLOURS.get(status, PALETTE[4]), zorder=3,
                        edgecolor="white")
-            ax.text(pos, y - 0.42, format_number(value, unit), ha="center", fontsize=8.5, fontweight="bold",
+            ax.text(pos, y - 0.42, format_number(value, unit, lang=lang), ha="center", fontsize=8.5, fontweight="bold",
                     color=_STATUS_COLOURS.get(status, PALETTE[4]))
     ax.set_yticks(range(len(df)), df[name].astype(str).tolist()[::-1])
     ax.set_xlim(0, 3)
     ax.set_ylim(-0.8, len(df) - 0.3)
-    ax.set_xticks([0.5, 1.5, 2.5], ["低于区间", "行业区间", "高于区间"])
+    places = ("below", "within", "above")
+    ax.set_xticks([0.5, 1.5, 2.5], [t(f"benchmark.tick.{k}") for k in places])
     ax.grid(False)
-    names = ("落后", "达标", "领先") if by_verdict else ("低于", "区间内", "高于")
-    handles = [plt.Line2D([], [], marker="o", ls="", color=_STATUS_COLOURS[k], label=t)
-               for t, k in zip(names, ("below", "within", "above"))]
+    kind = "verdict" if by_verdict else "position"
+    handles = [plt.Line2D([], [], marker="o", ls="", color=_STATUS_COLOURS[k], label=t(f"benchmark.{kind}.{k}"))
+               for k in places]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False,
               fontsize=9)
     ax.set_title(title)

@@ -22,8 +22,9 @@ import pandas as pd
 from diag import __version__
 from diag.areas import stores as st
 from diag.files import write_atomic
+from diag.messages import messages, text
 from diag.record import Recorder, merge_results
-from diag.strategy.wording import localize
+from diag.strategy.wording import localize, word
 
 #: Columns of ``stores/index.csv``.
 INDEX_COLUMNS = ("store", "slug", "orders", "customers", "gmv", "aov", "repurchase_rate",
@@ -48,9 +49,9 @@ def write_store_reports(table: pd.DataFrame, gaps: pd.DataFrame, monthly: pd.Dat
     for row in table.itertuples(index=False):
         store_dir = folder / slugs[row.store]
         gap = by_store.loc[row.store] if row.store in by_store.index else None
-        _record_store(store_dir, row, gap, medians, monthly, n_ok, len(table))
+        _record_store(store_dir, row, gap, medians, monthly, n_ok, len(table), lang)
         meta = {"client": {**client, "name": f"{client.get('name', '')} · {row.store}",
-                           "slug": slugs[row.store], "format": "门店"},
+                           "slug": slugs[row.store], "format": text("stores", "report.format", lang)},
                 "store": row.store, "generated_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "lang": lang, "diag_version": __version__}
         merge_results(store_dir, meta)
@@ -73,42 +74,40 @@ def write_store_reports(table: pd.DataFrame, gaps: pd.DataFrame, monthly: pd.Dat
 
 
 def _record_store(store_dir: Path, row: Any, gap: pd.Series | None, medians: dict[str, float],
-                  monthly: pd.DataFrame, n_ok: int, n_stores: int) -> None:
+                  monthly: pd.DataFrame, n_ok: int, n_stores: int, lang: str = "zh") -> None:
     from diag.charts.stores import store_trend
 
-    rec = Recorder(store_dir, "store", f"门店诊断：{row.store}", show=False)
+    t = messages("stores", lang)
+    rec = Recorder(store_dir, "store", t("report.title", store=row.store), show=False, lang=lang)
     if row.status != "ok":
-        rec.heading("数据不足")
-        rec.text(f"{row.store}在 {row.first_date} 至 {row.last_date} 只有 {int(row.orders):,} 笔有效订单、"
-                 f"{int(row.customers):,} 位顾客，少于门店诊断所需的 {st.MIN_ORDERS} 笔订单和 "
-                 f"{st.MIN_CUSTOMERS} 位顾客，本报告不做排名和诊断。下面列出已有的数字供参考；"
-                 "数据积累后（或合并到区域一起看）再出具完整诊断。")
+        rec.heading(t("report.too_little_heading"))
+        rec.text(t("report.too_little", store=row.store, first=row.first_date, last=row.last_date,
+                   orders=int(row.orders), customers=int(row.customers), min_orders=st.MIN_ORDERS,
+                   min_customers=st.MIN_CUSTOMERS))
         _numbers(rec, row, headline=False)
         return
-    rec.heading("本店核心指标")
+    rec.heading(t("report.numbers_heading"))
     _numbers(rec, row, headline=True)
-    rec.text(f"在 {n_ok} 家数据充足的门店中，本店 GMV 排第 {int(row.rank_gmv)} 名，客单价排第 "
-             f"{int(row.rank_aov)} 名，复购率排第 {int(row.rank_repurchase_rate)} 名"
-             f"（连锁共 {n_stores} 家门店）。")
-    rec.heading("GMV 驱动因素与连锁中位数对比")
-    drivers = pd.DataFrame([{"驱动因素": label, "本店": float(getattr(row, column)),
-                             "连锁中位数": medians[column],
-                             "本店 ÷ 中位数": float(gap[f"{column}_vs_median"]) if gap is not None else None,
-                             "只补齐这一项的 GMV 增量（元）": round(float(gap[f"gain_{column}"]), 0)
+    rec.text(t("report.ranks", ok=n_ok, gmv=int(row.rank_gmv), aov=int(row.rank_aov),
+               repurchase=int(row.rank_repurchase_rate), stores=n_stores))
+    rec.heading(t("report.drivers_heading"))
+    drivers = pd.DataFrame([{t("report.drivers.driver"): word(label, lang, "stores"),
+                             t("report.drivers.store"): float(getattr(row, column)),
+                             t("report.drivers.median"): medians[column],
+                             t("report.drivers.ratio"): float(gap[f"{column}_vs_median"]) if gap is not None else None,
+                             t("report.drivers.gain"): round(float(gap[f"gain_{column}"]), 0)
                              if gap is not None else None}
                             for column, label in st.DRIVERS])
-    rec.table("drivers", drivers.round(2), title="GMV = 购买用户数 × 人均订单数 × 客单价",
-              note="增量 = 本店 GMV ×（中位数 ÷ 本店值 − 1），只对低于中位数的因素计算，其余因素保持不变")
+    rec.table("drivers", drivers.round(2), title=t("report.drivers_title"), note=t("report.drivers_note"))
     if gap is not None and gap["gain"] > 0:
         rec.number("gain_to_median", float(gap["gain"]), headline=True)
         weakest_gain = max(float(gap["gain_" + _column(gap["weakest"])]), 0.0)
-        rec.text(f"最拖后腿的是「{gap['weakest']}」：只把它提高到连锁中位数，GMV 就能增加约 "
-                 f"¥{weakest_gain:,.0f}。")
+        rec.text(t("report.weakest", driver=word(gap["weakest"], lang, "stores"), gain=weakest_gain))
     else:
-        rec.text("本店三个驱动因素都不低于连锁中位数，是连锁里可以复制经验的门店。")
+        rec.text(t("report.none_lagging"))
     if row.store in monthly.columns and len(monthly.index) > 1:
-        rec.figure("store_trend", store_trend(monthly, row.store), title="月度 GMV：本店与门店中位数",
-                   caption="柱：本店当月 GMV；线：当月各门店 GMV 的中位数", dpi=110)
+        rec.figure("store_trend", store_trend(monthly, row.store, lang=lang), title=t("report.trend_title"),
+                   caption=t("report.trend_caption"), dpi=110)
 
 
 def _column(label: str) -> str:
@@ -124,7 +123,12 @@ def _numbers(rec: Recorder, row: Any, *, headline: bool) -> None:
     rec.number("repurchase_rate", float(row.repurchase_rate), headline=headline)
 
 
-__all__ = ["INDEX_COLUMNS", "write_store_reports", "ranking_display", "lagging_display"]
+__all__ = ["INDEX_COLUMNS", "write_store_reports", "ranking_display", "lagging_display", "enough_data_definition"]
+
+
+def enough_data_definition(lang: str = "zh") -> str:
+    """Return the definition of ``stores_enough_data`` with this kit's thresholds, in ``lang``."""
+    return text("stores", "enough_data_definition", lang, orders=st.MIN_ORDERS, customers=st.MIN_CUSTOMERS)
 
 
 def ranking_display(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

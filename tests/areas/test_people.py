@@ -42,10 +42,10 @@ def test_segment_summary_lists_all_eight_types_with_actions():
 
 
 def test_repurchase_summary_windows_only_count_fully_observed_customers():
-    s = people.repurchase_summary(TINY, "2025-03-07").set_index("指标")["数值"]
-    assert s["复购率"] == 0.5 and s["复购周期(中位数, 天)"] == 30
-    assert s["30天复购率"] == 1.0          # A (10 days) and B (30 days) are observed ≥ 30 days
-    assert pd.isna(s["90天复购率"])          # nobody's first purchase is 90 days before as_of
+    s = people.repurchase_summary(TINY, "2025-03-07").set_index("metric")["value"]
+    assert s["repurchase_rate"] == 0.5 and s["median_repurchase_days"] == 30
+    assert s["repurchase_rate_30d"] == 1.0          # A (10 days) and B (30 days) are observed ≥ 30 days
+    assert pd.isna(s["repurchase_rate_90d"])          # nobody's first purchase is 90 days before as_of
 
 
 def test_repurchase_gaps_are_days_between_distinct_purchase_days():
@@ -127,11 +127,11 @@ def test_median_gap_of_an_even_number_of_gaps_is_the_mean_of_the_middle_two():
     frame = orders_frame([("A", "2025-01-01", 1), ("A", "2025-01-11", 1), ("B", "2025-01-01", 1),
                           ("B", "2025-01-31", 1), ("B", "2025-03-03", 1), ("C", "2025-02-01", 1),
                           ("C", "2025-02-06", 1)])
-    s = people.repurchase_summary(frame, "2025-03-07").set_index("指标")["数值"]
-    assert s["复购周期(中位数, 天)"] == 20.0
+    s = people.repurchase_summary(frame, "2025-03-07").set_index("metric")["value"]
+    assert s["median_repurchase_days"] == 20.0
 
 
 def test_median_gap_is_missing_when_nobody_bought_twice():
     frame = orders_frame([("A", "2025-01-01", 1), ("B", "2025-01-02", 1)])
-    s = people.repurchase_summary(frame, "2025-03-07").set_index("指标")["数值"]
-    assert pd.isna(s["复购周期(中位数, 天)"])
+    s = people.repurchase_summary(frame, "2025-03-07").set_index("metric")["value"]
+    assert pd.isna(s["median_repurchase_days"])
