@@ -30,3 +30,9 @@ def test_by_text_refuses_an_unknown_language_or_domain():
         by_text("plan", "fr")
     with pytest.raises(UsageError, match="no message catalogue"):
         by_text("no-such-domain", "en")
+
+
+def test_by_text_keeps_the_first_message_where_two_share_a_chinese_text():
+    # 门店 is both the store table's header (first in the file) and a business format.
+    assert text("stores", "report.format", "zh") == text("stores", "store", "zh")
+    assert by_text("stores", "en")["门店"] == text("stores", "store", "en") == "Store"

@@ -86,7 +86,12 @@ def by_text(domain: str, lang: str) -> dict[str, str]:
     """Return every message of ``domain`` as its Chinese text → its text in ``lang`` (a new dict).
 
     The reverse lookup for words the kit builds in Chinese and words again at the end
-    (table headers, fixed cell words); fields in braces stay unfilled.
+    (table headers, fixed cell words); fields in braces stay unfilled.  Where two
+    messages share a Chinese text (门店 as a header and as a business format), the first
+    in the file wins: put the table word first.
     """
     target = _lang(lang)
-    return {entry["zh"]: entry[target] for entry in _catalogue(domain).values()}
+    out: dict[str, str] = {}
+    for entry in _catalogue(domain).values():
+        out.setdefault(entry["zh"], entry[target])
+    return out
