@@ -170,14 +170,19 @@ def test_the_chapters_in_chinese_keep_their_sentences(english):
     assert list(path.tables[1][1]["渠道"])[-1] == "合计(即目标漏斗)"
 
 
-def test_every_play_library_entry_the_chapters_use_has_its_english_twin():
+def placeholders(text: object) -> set[str]:
+    return set(re.findall(r"\{\w+\}", str(text)))
+
+
+def test_every_play_library_entry_the_chapters_use_has_its_english_twin_with_the_same_placeholders():
     plays_ = LIBRARY["plays"]
-    for pool in plays_["pools"]:
-        assert pool["name_en"] and len(pool["en"]["path"]) == len(pool["path"])
-    for spec in plays_["own_channels"].values():
-        assert len(spec["en"]["path"]) == len(spec["path"])
+    for spec in plays_["pools"] + list(plays_["own_channels"].values()):
+        assert len(spec["en"]["path"]) == len(spec["path"]) and not CJK.search(" ".join(spec["en"]["path"]))
+        assert [placeholders(s) for s in spec["en"]["path"]] == [placeholders(s) for s in spec["path"]]
+    assert all(pool["name_en"] and not CJK.search(pool["name_en"]) for pool in plays_["pools"])
     for counter in plays_["counters"] + [plays_["default_counter"]]:
         assert set(counter["en"]) == {k for k in counter if k.startswith("answer")}
+        assert all(placeholders(counter["en"][k]) == placeholders(counter[k]) for k in counter["en"])
     for name, profile in LIBRARY["industries"].items():
         assert len(profile["en"]["touches"]) == len(profile["touches"]), name
         assert [d for d, _ in profile["en"]["service"]] == [d for d, _ in profile["service"]], name
