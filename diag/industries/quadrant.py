@@ -14,17 +14,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from diag.errors import DataError
+from diag.messages import messages
 
 #: Vendor split points (lower confidence): ¥5,000 spend per customer per year, one purchase per year.
 SPEND_SPLIT = 5000.0
 FREQUENCY_SPLIT = 1.0
 
-_PLAYBOOK = {
-    ("低", "高"): ["拼团、秒杀等低门槛活动拉动成交", "按复购周期设置复购提醒", "签到积分、会员等级提高复购频次"],
-    ("高", "低"): ["1对1顾问式服务，建立信任", "充值升单（储值、套餐）锁定后续消费", "老客转介绍（老带新）奖励"],
-    ("高", "高"): ["会员分层与储值，锁定高价值客户", "专属顾问服务与复购提醒并行", "用高频品带动高价品"],
-    ("低", "低"): ["以内容输出吸引同频用户，把范围扩到全国", "联合周边商家（异业联盟）共享客群", "延伸产品线，创造复购理由"],
-}
+#: Playbook hints per (value level, frequency level): keys of the ``chapters`` message catalogue.
+_PLAYBOOK = {("低", "高"): "low_high", ("高", "低"): "high_low", ("高", "高"): "high_high", ("低", "低"): "low_low"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class QuadrantResult:
 
 def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEND_SPLIT,
              frequency_split: float = FREQUENCY_SPLIT, aov_split: float | None = None,
-             template: Mapping[str, Any] | None = None) -> QuadrantResult:
+             template: Mapping[str, Any] | None = None, lang: str = "zh") -> QuadrantResult:
     """Return the store's position in the AOV × frequency quadrant, its type and playbook.
 
     Axes: x = purchases per customer per year (high when > ``frequency_split``);
@@ -64,15 +61,16 @@ def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEN
     Store type: high frequency → 刚需高频; low frequency and high value → 刚需低频;
     low frequency and low value → 小众需求.  Playbook: low value + high frequency →
     group buys and repurchase reminders; high value + low frequency → 1-on-1 advisor,
-    top-up (充值升单), referral.
+    top-up (充值升单), referral.  The split source and the playbook are worded in ``lang``;
+    levels and store type are the template's codes (高 / 低, 刚需高频 …) in either language.
     """
+    t = messages("chapters", lang)
     if not (math.isfinite(aov) and math.isfinite(purchases_per_year)) or aov < 0 or purchases_per_year < 0:
         raise DataError(f"expected a non-negative AOV and purchases per year, got {aov}, {purchases_per_year}",
                         where="quadrant")
     section = dict((template or {}).get("quadrant") or {})
-    source = "供应商经验值（年消费 ¥5,000、每年 1 次，置信度低）"
-    if section.keys() & {"frequency_split", "spend_split", "aov_split"}:
-        source = "行业模板"
+    from_template = bool(section.keys() & {"frequency_split", "spend_split", "aov_split"})
+    source = t("quadrant_vendor_source")
     if frequency_split == FREQUENCY_SPLIT and "frequency_split" in section:
         frequency_split = float(section["frequency_split"])
     if aov_split is None and spend_split == SPEND_SPLIT:
@@ -84,9 +82,9 @@ def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEN
         axis, value, split = "aov", float(aov), float(aov_split)
     else:
         axis, value, split = "annual_spend", float(aov) * float(purchases_per_year), float(spend_split)
-    if source == "行业模板":
-        border = f"客单价 ¥{split:,.0f}" if axis == "aov" else f"年消费 ¥{split:,.0f}"
-        source = f"行业模板（{border}、每年 {frequency_split:g} 次）"
+    if from_template:
+        border = t("quadrant_border_aov" if axis == "aov" else "quadrant_border_spend", split=split)
+        source = t("quadrant_template_source", border=border, frequency=frequency_split)
     freq_level = "高" if purchases_per_year > frequency_split else "低"
     value_level = "高" if value > split else "低"
     if freq_level == "高":
@@ -94,5 +92,5 @@ def quadrant(aov: float, purchases_per_year: float, *, spend_split: float = SPEN
     else:
         store_type = "刚需低频" if value_level == "高" else "小众需求"
     return QuadrantResult(float(purchases_per_year), value, axis, float(frequency_split), split,
-                          freq_level, value_level, store_type, list(_PLAYBOOK[(value_level, freq_level)]),
+                          freq_level, value_level, store_type, [t(f"quadrant_play_{_PLAYBOOK[(value_level, freq_level)]}_{i}") for i in (1, 2, 3)],
                           source, section.get("store_type"))

@@ -75,7 +75,7 @@ QUADRANT_STORE_TYPES: dict[tuple[str, str], str] = {
     ("高", "高"): "刚需高频", ("低", "高"): "刚需高频", ("高", "低"): "刚需低频", ("低", "低"): "小众需求"}
 
 
-class Quadrant(_Model):
+class Quadrant(_Translated):
     """AOV × frequency quadrant; split points ¥5,000 AOV and one purchase a year."""
 
     aov_level: Level

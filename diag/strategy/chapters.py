@@ -10,18 +10,37 @@ Pure functions; the strategy notebook records the chapters with :func:`record`.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping
 
 import pandas as pd
 
+from diag.catalog import label
+from diag.industries.registry import in_language
+from diag.messages import messages
 from diag.strategy.plays import ClientContext, fill, in_scope
 from diag.strategy.wording import localize, word
 
 __all__ = ["Chapter", "record", "business_type", "reminders_chapter", "persona", "competitors", "acquisition_path", "path_funnel", "funnel_gap", "rate_of"]
 
 DATA, BRIEF, TEMPLATE, BENCH = "数据", "需求澄清表", "行业模板", "基准"
+#: The marks of :func:`rate_of` (codes in either language) and their message keys.
+_MARKS = {"实测": "mark_measured", "基准": "mark_benchmark", "估计": "mark_estimate"}
+_GENES = {"流量": "gene_traffic", "增长": "gene_growth", "运营": "gene_operations", "产品": "gene_product",
+          "品牌": "gene_brand"}
+_STATUSES = {"在用": "status_in_use", "行业模板建议": "status_suggested", "不适用": "status_not_applicable",
+             "暂不优先": "status_later"}
+
+
+def _mark(mark: str, lang: str) -> str:
+    return messages("chapters", lang)(_MARKS[mark]) if mark in _MARKS else mark
+
+
+def _industry(ctx: ClientContext, template: Mapping[str, Any], lang: str) -> str:
+    """Return the industry's name in ``lang``: the template's key, or its English name in English."""
+    return str(template.get("name_en") or ctx.industry) if lang == "en" else ctx.industry
 
 
 @dataclass
@@ -56,8 +75,9 @@ def record(rec: Any, chapter: Chapter, *, lang: str = "zh") -> None:
         rec.data(chapter.key, chapter.data)
 
 
-def _bands(values: pd.Series, edges: list[float]) -> pd.DataFrame:
-    labels = [f"¥{a:,.0f}–{b:,.0f}" for a, b in zip(edges, edges[1:-1])] + [f"¥{edges[-2]:,.0f}以上"]
+def _bands(values: pd.Series, edges: list[float], lang: str = "zh") -> pd.DataFrame:
+    t = messages("chapters", lang)
+    labels = [t("band", low=a, high=b) for a, b in zip(edges, edges[1:-1])] + [t("band_above", low=edges[-2])]
     cut = pd.cut(values, bins=edges[:-1] + [float("inf")], labels=labels, right=False, include_lowest=True)
     counts = cut.value_counts().reindex(labels).fillna(0).astype(int)
     spend = values.groupby(cut, observed=False).sum().reindex(labels).fillna(0.0)
@@ -76,88 +96,106 @@ def _nice(x: float) -> float:
 
 
 def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientContext,
-            members: list[dict[str, str]] | None = None) -> Chapter:
+            members: list[dict[str, str]] | None = None, *, lang: str = "zh") -> Chapter:
     """Return the 用户画像: regions, order times, first products, channels, spend bands, members' attributes.
 
     ``members`` are :func:`diag.readers.members.attribute_summary` rows from the member file, when one is given.
+    The kit's words are in ``lang``; the client's (regions, products, channels, persona) stay as written.
     """
     from diag.areas import goods
+    t = messages("chapters", lang)
+    sep, data_, brief_ = t("list_sep"), t("src_data"), t("src_brief")
     rows: list[dict[str, str]] = []
     paras: list[str] = []
     name = brief.client.name
     if brief.client.regions:
-        rows.append({"维度": "地区", "发现": "、".join(brief.client.regions), "依据": BRIEF})
+        rows.append({"维度": t("dim_region"), "发现": sep.join(brief.client.regions), "依据": brief_})
     if "store" in orders and orders["store"].notna().any():
         top = orders.groupby("store")["customer_id"].nunique().sort_values(ascending=False)
-        rows.append({"维度": "门店", "发现": "、".join(f"{s} {n:,}人" for s, n in top.head(3).items()), "依据": DATA})
+        rows.append({"维度": t("dim_store"), "发现": sep.join(t("persona_store", store=s, count=n)
+                                                            for s, n in top.head(3).items()), "依据": data_})
     paid = pd.to_datetime(orders["paid_at"])
     if len(paid) and (paid.dt.hour + paid.dt.minute).gt(0).mean() > 0.5:
         hours = paid.dt.hour // 2 * 2
         shares = hours.value_counts(normalize=True).sort_values(ascending=False)
-        top = [f"{h}–{h + 2}点 {v:.0%}" for h, v in shares.head(3).items()]
+        top = [t("persona_hour", start=h, end=h + 2, share=v) for h, v in shares.head(3).items()]
         peak = int(shares.index[0])
-        rows.append({"维度": "下单高峰(两小时段)", "发现": "、".join(top), "依据": DATA})
-        paras.append(f"{name}的客户最集中在{peak}–{peak + 2}点下单(占 {shares.iloc[0]:.0%}); 社群活动与{ctx.advisor}的值班"
-                     f"按这个时段排" + ("。" if f"{peak}:00" in ctx.window else f", 并对照行业通用的{ctx.window}。"))
+        rows.append({"维度": t("dim_peak"), "发现": sep.join(top), "依据": data_})
+        paras.append(t("persona_peak", client=name, start=peak, end=peak + 2, share=shares.iloc[0], advisor=ctx.advisor)
+                     + (t("persona_peak_end") if f"{peak}:00" in ctx.window else t("persona_peak_window", window=ctx.window)))
     by = "category" if "category" in lines and lines["category"].notna().any() else "product"
     if by in lines and lines[by].notna().any():
         first = goods.first_order_products(lines.dropna(subset=[by]), by=by).head(3)
-        rows.append({"维度": "首单商品", "发现": "、".join(f"{r[by]} {r['share']:.0%}(其中{r['repurchase_rate']:.0%}回购)"
-                                                      for _, r in first.iterrows()), "依据": DATA})
+        rows.append({"维度": t("dim_first"), "发现": sep.join(t("persona_first_item", item=r[by], share=r["share"],
+                                                                rate=r["repurchase_rate"]) for _, r in first.iterrows()),
+                     "依据": data_})
         best = first.sort_values("repurchase_rate", ascending=False).iloc[0]
-        paras.append(f"首单买{first.iloc[0][by]}的客户最多, 但首单买{best[by]}的客户回购比例最高({best['repurchase_rate']:.0%}); "
-                     f"新客欢迎语里优先推{best[by]}, 引流品{ctx.lead}负责把人带进来。")
+        paras.append(t("persona_first", first=first.iloc[0][by], best=best[by], rate=best["repurchase_rate"], lead=ctx.lead))
     if "channel" in orders and orders["channel"].notna().any():
         ch = orders.groupby("channel")["customer_id"].nunique().sort_values(ascending=False)
         total = orders["customer_id"].nunique()
-        rows.append({"维度": "来源渠道", "发现": "、".join(f"{c} {n / total:.0%}" for c, n in ch.head(4).items()),
-                     "依据": DATA})
+        rows.append({"维度": t("dim_channel"), "发现": sep.join(t("persona_share", name=c, share=n / total)
+                                                              for c, n in ch.head(4).items()), "依据": data_})
     elif brief.scene.channels:
-        rows.append({"维度": "来源渠道", "发现": "、".join(f"{c.name} {c.share:.0%}" for c in brief.scene.channels
-                                                      if c.share is not None), "依据": BRIEF})
+        rows.append({"维度": t("dim_channel"), "发现": sep.join(t("persona_share", name=c.name, share=c.share)
+                                                              for c in brief.scene.channels if c.share is not None),
+                     "依据": brief_})
     spend = orders.groupby("customer_id")["amount"].sum()
     tables = []
     if len(spend):
         aov = float(orders["amount"].sum() / max(len(orders), 1))
         edges = sorted({0.0, _nice(aov), _nice(3 * aov), _nice(10 * aov)})
-        table = _bands(spend, edges + [float("inf")])
+        table = _bands(spend, edges + [float("inf")], lang)
         tables.append(("persona_spend_bands", table, "客户累计消费分层"))
         top = next((r for _, r in table.iloc[::-1].iterrows() if r["客户数"] >= 0.02 * len(spend)), table.iloc[0])
-        paras.append(f"累计消费在{top['累计消费']}的客户占 {top['客户占比']}, 贡献 {top['消费占比']} 的消费: "
-                     f"他们是{ctx.advisor}一对一服务和{ctx.profit}推荐的重点。")
+        paras.append(t("persona_top_band", band=top["累计消费"], customers=top["客户占比"], spend=top["消费占比"],
+                       advisor=ctx.advisor, profit=ctx.profit))
     rows.extend(members or [])
     signup = next((m for m in members or [] if "注册方式" in m["维度"]), None)
     if signup:
-        paras.append(f"{name}的会员主要经{signup['发现'].split('、')[0]}注册: 在这个环节同时邀请加{ctx.advisor}, "
-                     "比事后再找人更省力。")
+        way = re.split("、|, ", signup["发现"])[0]
+        paras.append(t("persona_signup", client=name, way=way, advisor=ctx.advisor))
     attrs = [x for x in (brief.people.persona, brief.people.purchase_logic) if x]
     if attrs or brief.people.member_tiers:
-        rows.append({"维度": "会员属性", "发现": "; ".join(attrs + (["会员等级: " + ctx.tiers]
-                                                              if brief.people.member_tiers else [])), "依据": BRIEF})
+        rows.append({"维度": t("dim_member"), "发现": "; ".join(attrs + ([t("persona_tiers", tiers=ctx.tiers)]
+                                                                     if brief.people.member_tiers else [])),
+                     "依据": brief_})
     if rows:
         tables.insert(0, ("persona_overview", pd.DataFrame(rows), "用户画像"))
-    basis = ("依据: " + "; ".join(f"{r['维度']}来自{r['依据']}" for r in rows) + "; 消费分层来自数据。")
+    basis = t("persona_basis", items=t("basis_sep").join(t("persona_basis_item", dimension=r["维度"], source=r["依据"])
+                                                         for r in rows))
     return Chapter("persona", "用户画像", basis, paras, tables, data=rows)
 
 
-def _our_side(words: list[str], brief: Any, ctx: ClientContext, metrics: Mapping[str, Any]) -> tuple[str, str]:
-    """Return what the kit knows about the client on a competitor's strength, and from where."""
+def _our_side(words: list[str], brief: Any, ctx: ClientContext, metrics: Mapping[str, Any],
+              lang: str = "zh") -> tuple[str, str]:
+    """Return what the kit knows about the client on a competitor's strength, and from where (in ``lang``)."""
+    t = messages("chapters", lang)
+    rate = {"rate_label": label("repurchase_rate", lang), "rate": metrics.get("repurchase_rate", 0)}
     if any(w in words for w in ("价格低", "低价", "便宜", "价格", "满减", "促销", "折扣")):
-        return f"{ctx.client}客单价 ¥{metrics.get('aov', 0):,.0f}, 引流品{ctx.lead} ¥{ctx.lead_price:,.0f}", DATA
+        return t("ours_price", client=ctx.client, aov_label=label("aov", lang), aov=metrics.get("aov", 0),
+                 lead=ctx.lead, price=ctx.lead_price), t("src_data")
     if any(w in words for w in ("门店", "线下", "到店", "网点", "专柜")):
-        return ("有门店: " + ("、".join(ctx.stores) if ctx.stores else f"{brief.client.store_count or ''}家")
-                if ctx.has_stores else "没有门店, 全部线上成交"), BRIEF
+        stores = t("list_sep").join(ctx.stores) if ctx.stores else t("ours_store_count",
+                                                                      count=brief.client.store_count or "")
+        return (t("ours_stores", stores=stores) if ctx.has_stores else t("ours_no_stores")), t("src_brief")
     if any(w in words for w in ("会员", "积分", "储值")):
-        return f"复购率 {metrics.get('repurchase_rate', 0):.0%}, 会员等级: {ctx.tiers}", DATA
+        return t("ours_members", tiers=ctx.tiers, **rate), t("src_data")
     if any(w in words for w in ("信任", "口碑", "团长", "复购快", "社群")):
-        return f"复购率 {metrics.get('repurchase_rate', 0):.0%}, 复购周期中位 {metrics.get('median_repurchase_days') or 0:.0f} 天", DATA
+        return t("ours_trust", days=metrics.get("median_repurchase_days") or 0, **rate), t("src_data")
     if any(w in words for w in ("达人", "直播", "抖音", "内容", "小红书", "种草")):
-        return f"在用公域: {ctx.public}", BRIEF
-    return "本次数据无法直接对比", BRIEF
+        return t("ours_public", public=ctx.public), t("src_brief")
+    return t("ours_unknown"), t("src_brief")
 
 
-def competitors(brief: Any, ctx: ClientContext, library: Mapping[str, Any], metrics: Mapping[str, Any]) -> Chapter:
-    """Return 竞品对标: each competitor's strengths against the client's, and what the plan does about each."""
+def competitors(brief: Any, ctx: ClientContext, library: Mapping[str, Any], metrics: Mapping[str, Any], *,
+                lang: str = "zh") -> Chapter:
+    """Return 竞品对标: each competitor's strengths against the client's, and what the plan does about each.
+
+    The kit's words and the play library's answers are in ``lang`` (their ``en`` twins in
+    English); the competitors' names, strengths and weak spots stay as the brief has them.
+    """
+    t = messages("chapters", lang)
     counters = library["plays"]["counters"]
     rows, paras = [], []
     for c in brief.competitors:
@@ -166,23 +204,23 @@ def competitors(brief: Any, ctx: ClientContext, library: Mapping[str, Any], metr
         if not hits:
             text = f"{text} {c.notes or ''}"
             hits = [k for k in counters if any(w in text for w in k["words"])]
-        counter = hits[0] if hits else library["plays"]["default_counter"]
+        counter = in_language(dict(hits[0] if hits else library["plays"]["default_counter"]), lang)
         words = [w for w in counter.get("words", []) if w in text]
         if "answer_store" in counter:
             answer = counter["answer_store"] if ctx.has_stores else counter["answer_online"]
         else:
             answer = counter["answer"]
         answer = fill(answer, ctx)
-        ours, src = _our_side(words, brief, ctx, metrics)
+        ours, src = _our_side(words, brief, ctx, metrics, lang)
         rows.append({"对手": c.name, "对手强项": c.strengths or "—", "对手短板": c.notes or "—",
                      f"{ctx.client}现状": ours, "依据": src, "计划的应对": answer, "领域": counter["area"]})
-        weak = f", 短板是{c.notes}" if c.notes else ""
-        paras.append(f"{c.name}强在{c.strengths or '未写明'}{weak}。{ctx.client}这一项: {ours}。应对({counter['area']}): {answer}。")
+        weak = t("competitor_weak", notes=c.notes) if c.notes else ""
+        paras.append(t("competitor_para", name=c.name, strengths=c.strengths or t("unstated"), weak=weak,
+                       client=ctx.client, ours=ours, area=word(counter["area"], lang), answer=answer))
     if not rows:
-        paras.append(f"需求澄清表没有列出{ctx.client}的竞品; 请在 competitors 一栏补充两三个客户最常拿来比较的对手, "
-                     "下次生成时逐一对标。")
-    basis = (f"依据: 需求澄清表列出的{'、'.join(c.name for c in brief.competitors) or '竞品(未填)'}的强项与短板, "
-             f"对照{ctx.client}的订单数据。")
+        paras.append(t("competitors_none", client=ctx.client))
+    basis = t("competitors_basis", names=t("list_sep").join(c.name for c in brief.competitors)
+              or t("competitors_unnamed"), client=ctx.client)
     return Chapter("competitors", "竞品对标", basis, paras,
                    [("competitors", pd.DataFrame(rows), "竞品对标与应对")], data=rows)
 
@@ -208,18 +246,34 @@ def _pool_for(name: str, pools: list[Mapping[str, Any]]) -> Mapping[str, Any] | 
     return None
 
 
+def _parcel(pool: Mapping[str, Any]) -> bool:
+    """Return whether a pool reaches people by parcel (its reach is the brief's monthly parcels)."""
+    return bool(pool.get("parcel")) or "包裹" in str(pool["path"][0])
+
+
 def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any], library: Mapping[str, Any],
-                     measured: Mapping[str, Any], *, months: int = 3) -> Chapter:
+                     measured: Mapping[str, Any], *, months: int = 3, lang: str = "zh") -> Chapter:
     """Return 引流路径: which of the eight public pools apply, and each channel's path to WeCom with conversions.
 
     Stages per channel over ``months`` months: 触达 (monthly reach × months; parcels for a
     package-card path) → 加企微 (× the path's two step rates) → 入群 (× friends ÷ group
     members from the brief, else the play library's join rate) → 成交 (× the brief's
     purchase intent, else the template's group-conversion benchmark).  The totals are
-    the target funnel's stages (:func:`path_funnel`), one number per stage.
+    the target funnel's stages (:func:`path_funnel`), one number per stage.  The recorded
+    data keep their keys and codes (状态 在用 …, marks 实测 / 基准 / 估计); the texts, paths
+    and the shown tables are in ``lang`` (the play library's ``en`` twins and pool ``name_en`` in English).
     """
+    t = messages("chapters", lang)
+    sep = t("list_sep")
     plays = library["plays"]
     pools = plays["pools"]
+
+    def pool_name(p: Mapping[str, Any]) -> str:
+        return str(p.get("name_en") or p["name"]) if lang == "en" else str(p["name"])
+
+    def path_of(spec: Mapping[str, Any], **extra: Any) -> str:
+        return " → ".join(fill(s, ctx, **extra) for s in in_language(dict(spec), lang)["path"])
+
     used = {p for p in brief.scene.public_platforms} | {c.name for c in brief.scene.channels if c.kind == "公域"}
     suggested = {p["name"] for p in template.get("acquisition", {}).get("pools", [])}
     pool_rows = []
@@ -228,20 +282,21 @@ def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any]
         on = any(_pool_for(u, [p]) for u in used)
         status = ("在用" if on else ("行业模板建议" if p["name"] in suggested and fits else
                                    ("不适用" if not fits else "暂不优先")))
-        why = ("需求澄清表列为在用渠道" if on else f"{ctx.client}没有门店" if not fits and "门店" in p["formats"]
-               else "需要电商包裹或线上店铺" if not fits else "行业模板的引流池" if p["name"] in suggested else "本行业少用")
-        pool_rows.append({"公域流量池": p["name"], "状态": status, "原因": why,
-                          "导入企微的路径": " → ".join(fill(s, ctx) for s in p["path"])})
+        why = (t("why_in_use") if on else t("why_no_stores", client=ctx.client) if not fits and "门店" in p["formats"]
+               else t("why_needs_online") if not fits else t("why_template_pool") if p["name"] in suggested
+               else t("why_rare"))
+        pool_rows.append({"公域流量池": p["name"], "状态": status, "原因": why, "导入企微的路径": path_of(p)})
     a, g = brief.assets, brief.funnel
     if a.friends and a.group_members:
-        join, join_src = min(1.0, a.group_members / a.friends), f"{BRIEF}(群成员 ÷ 好友)"
+        join, join_src = min(1.0, a.group_members / a.friends), t("join_from_brief")
     else:
-        join, join_src = float(plays["join_rate"]["rate"]), "估计"
+        join, join_src = float(plays["join_rate"]["rate"]), t("mark_estimate")
     if g.purchase_intent is not None:
-        intent, intent_src = float(g.purchase_intent), BRIEF
+        intent, intent_src = float(g.purchase_intent), t("src_brief")
     else:
-        intent, intent_src = rate_of({"benchmark": "group_conversion"}, template, {})
-    parcel_channels = [c for c in brief.scene.channels if (p := _pool_for(c.name, pools)) and "包裹" in p["path"][0]]
+        intent, mark = rate_of({"benchmark": "group_conversion"}, template, {})
+        intent_src = _mark(mark, lang)
+    parcel_channels = [c for c in brief.scene.channels if (p := _pool_for(c.name, pools)) and _parcel(p)]
     parcel_share = sum(c.share or 0 for c in parcel_channels) or 1.0
     rows = []
     channels = list(brief.scene.channels) or []
@@ -255,60 +310,67 @@ def acquisition_path(brief: Any, ctx: ClientContext, template: Mapping[str, Any]
         if pool and not in_scope({"formats": pool["formats"]}, ctx):
             continue
         monthly = None if isinstance(c, str) else c.monthly_reach
-        reach_src = BRIEF
-        if pool and "包裹" in pool["path"][0] and brief.scene.monthly_parcels:
+        reach_src = t("src_brief")
+        if pool and _parcel(pool) and brief.scene.monthly_parcels:
             monthly = brief.scene.monthly_parcels * ((c.share or 0) / parcel_share if not isinstance(c, str) else 0)
-            reach_src = f"{BRIEF}(月包裹数按渠道占比)"
+            reach_src = t("reach_from_parcels")
         reach = int(round((monthly or 0) * months))
         r1, s1 = rate_of(spec["steps"][0], template, measured)
         r2, s2 = rate_of(spec["steps"][1], template, measured)
         added = int(round(reach * r1 * r2))
         in_group = int(round(added * join))
-        rows.append({"渠道": cname, "路径": " → ".join(fill(s, ctx, channel=cname) for s in spec["path"]), "触达": reach,
+        rows.append({"渠道": cname, "路径": path_of(spec, channel=cname), "触达": reach,
                      "第一步转化": r1, "第一步依据": s1, "加好友通过": r2, "通过依据": s2, "加企微": added,
                      "入群率": join, "入群": in_group, "成交率": intent, "成交": in_group * intent,
-                     "触达依据": reach_src if reach else "未填月触达, 暂不计入"})
+                     "触达依据": reach_src if reach else t("reach_missing")})
     frame = pd.DataFrame(rows)
     total = {k: (float(frame[k].sum()) if len(frame) else 0.0) for k in ("触达", "加企微", "入群", "成交")}
     shown = pd.DataFrame([{
         "渠道": r["渠道"], "路径": r["路径"], "触达": f"{r['触达']:,}",
-        "加企微": f"{r['加企微']:,} ({r['第一步转化']:.1%}{r['第一步依据']} × {r['加好友通过']:.0%}{r['通过依据']})",
-        "入群": f"{r['入群']:,} ({r['入群率']:.0%})", "成交": f"{r['成交']:,.0f} ({r['成交率']:.1%})"} for r in rows]
-        + ([{"渠道": "合计(即目标漏斗)", "路径": "—", "触达": f"{total['触达']:,.0f}", "加企微": f"{total['加企微']:,.0f}",
+        "加企微": t("path_added", added=r["加企微"], r1=r["第一步转化"], m1=_mark(r["第一步依据"], lang),
+                   r2=r["加好友通过"], m2=_mark(r["通过依据"], lang)),
+        "入群": t("path_share", count=r["入群"], rate=r["入群率"]),
+        "成交": t("path_sales", count=r["成交"], rate=r["成交率"])} for r in rows]
+        + ([{"渠道": t("path_total"), "路径": "—", "触达": f"{total['触达']:,.0f}", "加企微": f"{total['加企微']:,.0f}",
              "入群": f"{total['入群']:,.0f}", "成交": f"{total['成交']:,.0f}"}] if rows else []))
     paras = []
     if rows:
         best = max(rows, key=lambda r: r["入群"])
-        paras.append(f"未来{months}个月{ctx.client}的新入群主要来自{best['渠道']}({best['入群']:,} 人, 占 "
-                     f"{best['入群'] / max(total['入群'], 1):.0%}), 路径是{best['路径']}。")
+        paras.append(t("path_main", months=months, client=ctx.client, channel=best["渠道"], count=best["入群"],
+                       share=best["入群"] / max(total["入群"], 1), path=best["路径"]))
         for r in sorted(rows, key=lambda r: -r["入群"]):
             if r["触达"] and r is not best:
-                paras.append(f"{r['渠道']}: {r['路径']}, 3个月约 {r['加企微']:,} 人加企微; 第一步转化是{r['第一步依据']}值 "
-                             f"{r['第一步转化']:.1%}, 第30天用分渠道活码的实测替换。".replace("3个月", f"{months}个月"))
+                paras.append(t("path_other", channel=r["渠道"], path=r["路径"], months=months, added=r["加企微"],
+                               mark=_mark(r["第一步依据"], lang), rate=r["第一步转化"]))
         unknown = [r["渠道"] for r in rows if not r["触达"]]
         if unknown:
-            paras.append("、".join(unknown) + " 没有填写月触达人数, 暂不计入漏斗; 补上后重新生成即可看到这些渠道的贡献。")
-    in_use = [r["公域流量池"] for r in pool_rows if r["状态"] == "在用"]
-    todo = [r["公域流量池"] for r in pool_rows if r["状态"] == "行业模板建议"]
-    paras.append(f"八大公域流量池中{ctx.client}在用: {'、'.join(in_use) or '无'}; 行业模板建议补上: {'、'.join(todo) or '无'}; "
-                 f"入群率依据{join_src}, 成交率依据{intent_src}。")
-    basis = (f"依据: 需求澄清表中{'、'.join(r['渠道'] for r in rows) or '渠道(未填)'}的月触达与包裹数; 每一步的转化率"
-             "标明实测、基准(行业模板区间中值)或估计(打法库, 可编辑); 各渠道合计即下文目标漏斗的每一阶段。")
+            paras.append(t("path_unknown", channels=sep.join(unknown)))
+    by_name = {p["name"]: pool_name(p) for p in pools}
+    in_use = [by_name[r["公域流量池"]] for r in pool_rows if r["状态"] == "在用"]
+    todo = [by_name[r["公域流量池"]] for r in pool_rows if r["状态"] == "行业模板建议"]
+    paras.append(t("path_pools", client=ctx.client, in_use=sep.join(in_use) or t("none"), todo=sep.join(todo) or t("none"),
+                   join=join_src, intent=intent_src))
+    basis = t("path_basis", channels=sep.join(r["渠道"] for r in rows) or t("path_unnamed"))
     data = {"pools": pool_rows, "channels": rows, "total": total, "join_rate": join, "purchase_intent": intent,
             "months": months}
+    pools_shown = pd.DataFrame([{**r, "公域流量池": by_name[r["公域流量池"]],
+                                 "状态": t(_STATUSES[r["状态"]])} for r in pool_rows])
     return Chapter("acquisition_path", "引流路径", basis, paras,
-                   [("acquisition_pools", pd.DataFrame(pool_rows), "公域流量池"),
+                   [("acquisition_pools", pools_shown, "公域流量池"),
                     ("acquisition_path", shown, f"各渠道导入企微的路径(未来{months}个月)")], data=data)
 
 
 def path_funnel(funnel_plan: Any, path: Chapter, brief: Any, *, aov: float, reachable: float | None = None,
-                invite_success: float | None = None, purchase_intent: float | None = None, **targets: Any) -> Any:
+                invite_success: float | None = None, purchase_intent: float | None = None, lang: str = "zh",
+                **targets: Any) -> Any:
     """Return the target funnel whose stages are the acquisition path's totals (live parameters still win).
 
     ``funnel_plan`` is :func:`diag.strategy.funnel.funnel_plan`.  Reachable = the path's total
     reach, invite success = its in-group total ÷ that reach (exact), purchase intent =
-    the path's; when the path reaches nobody the brief's funnel applies unchanged.
+    the path's; when the path reaches nobody the brief's funnel applies unchanged.  The
+    basis sentence is in ``lang``.
     """
+    t = messages("chapters", lang)
     total = path.data["total"] if path.data else {}
     reach, group = int(total.get("触达", 0)), int(total.get("入群", 0))
     if reach <= 0:
@@ -321,64 +383,91 @@ def path_funnel(funnel_plan: Any, path: Chapter, brief: Any, *, aov: float, reac
                        purchase_intent=purchase_intent if purchase_intent is not None
                        else Fraction(str(path.data["purchase_intent"])), **targets)
     sources = {k: ("现场调整" if live[k] is not None else "引流路径") for k in live}
-    names = "、".join(r["渠道"] for r in path.data.get("channels", []) if r["触达"])
-    basis = (f"漏斗各阶段取引流路径中{names}的合计(触达 → 入群 → 成交), 与上一章一一对应"
-             + ("; 现场调整的参数优先" if any(v is not None for v in live.values()) else "") + "。")
+    names = t("list_sep").join(r["渠道"] for r in path.data.get("channels", []) if r["触达"])
+    basis = (t("funnel_basis", channels=names) + (t("funnel_live") if any(v is not None for v in live.values()) else "")
+             + t("funnel_end"))
     return dataclasses.replace(plan, sources=sources, basis=basis, rates_from_brief=False)
 
 
-def business_type(position: Any, ctx: ClientContext, template: Mapping[str, Any]) -> Chapter:
+def business_type(position: Any, ctx: ClientContext, template: Mapping[str, Any], *, lang: str = "zh") -> Chapter:
     """Return the business type: format, quadrant from the template's split points and the measured axes, gene.
 
     ``position`` is :func:`diag.industries.quadrant.quadrant` with the template; ``template`` the
     fitted one (:func:`diag.strategy.plays.fit_template`), whose ``fitted_out`` says which plays
-    were left out for this format or gene.
+    were left out for this format or gene.  Texts in ``lang``; the data keep the codes.
     """
+    t = messages("chapters", lang)
     q = template.get("quadrant", {})
     source = q.get("split_source") or position.split_source
-    axis = "客单价" if position.value_axis == "aov" else "年人均消费"
+    axis = label("aov", lang) if position.value_axis == "aov" else t("annual_spend")
+    industry = _industry(ctx, template, lang)
     data = {"format": ctx.format, "store_type": position.store_type, "template_store_type": q.get("store_type"),
             "purchases_per_year": position.purchases_per_year, "value": position.value, "value_axis": position.value_axis,
             "frequency_split": position.frequency_split, "value_split": position.value_split,
             "split_source": source, "gene": ctx.gene, "left_out": template.get("fitted_out", [])}
-    paras = [f"{ctx.client}是{ctx.format}型客户" + ("(没有自己的门店)" if not ctx.has_stores else "")
-             + f": 实测年均购买 {position.purchases_per_year:.2f} 次、{axis} ¥{position.value:,.0f}, 按{ctx.industry}行业分界"
-             f"(每年 {position.frequency_split:g} 次、{axis} ¥{position.value_split:,.0f}; {source})属于「{position.store_type}」。"]
+    paras = [t("business_type_para", client=ctx.client, format=word(ctx.format, lang),
+               stores=t("no_stores_note") if not ctx.has_stores else "", per_year=position.purchases_per_year,
+               axis=axis, value=position.value, industry=industry, frequency_split=position.frequency_split,
+               value_split=position.value_split, source=source, store_type=word(position.store_type, lang))]
     if q.get("store_type") and q["store_type"] != position.store_type:
-        paras.append(f"行业模板默认是「{q['store_type']}」, {ctx.client}的实测不同: 计划按实测的「{position.store_type}」选打法, "
-                     f"只保留这一象限适用的规则。")
+        paras.append(t("business_type_differs", template=word(q["store_type"], lang), client=ctx.client,
+                       measured=word(position.store_type, lang)))
     left = template.get("fitted_out", [])
     if left:
-        paras.append("按经营形态与团队基因, 这些打法不用: " + "; ".join(d["reason"] for d in left) + "。")
-    basis = (f"依据: 订单数据的年均购买次数与{axis}; {ctx.industry}模板的分界点; 需求澄清表: 经营形态{ctx.format}、"
-             f"门店{('、'.join(ctx.stores) or '有') if ctx.has_stores else '无'}、团队基因{ctx.gene or '未填'}。")
+        paras.append(t("business_type_left", items="; ".join(_left_out(d, ctx, lang) for d in left)))
+    gene = t(_GENES[ctx.gene]) if ctx.gene in _GENES else (ctx.gene or t("gene_missing"))
+    stores = (t("list_sep").join(ctx.stores) or t("stores_yes")) if ctx.has_stores else t("stores_no")
+    basis = t("business_type_basis", axis=axis, industry=industry, format=word(ctx.format, lang), stores=stores, gene=gene)
     return Chapter("business_type", "经营类型与打法选择", basis, paras, [], data=data)
 
 
-def reminders_chapter(reminders: list[Mapping[str, Any]], ctx: ClientContext) -> Chapter:
-    """Return the per-category reminder plan (recorded as ``reminders``: category, cycle_days, touch_days, …)."""
+def _left_out(entry: Mapping[str, Any], ctx: ClientContext, lang: str) -> str:
+    """Return why a play was left out (:func:`diag.strategy.plays.fit_template`'s ``fitted_out``) in ``lang``."""
+    if lang == "zh":
+        return str(entry["reason"])
+    t = messages("chapters", lang)
+    name = word(str(entry["name"]), lang)
+    if entry.get("kind") == "规则":  # a rule is named by its id: in English, by its area and its English action
+        from diag.industries.registry import load_industry
+        rule = next((r for r in load_industry(ctx.industry, lang).get("rules", []) if r.get("id") == entry["name"]), None)
+        if rule is not None:
+            name = t("left_rule", area=word(str(rule["area"]), lang), action=rule["action"])
+    if "需要门店" in str(entry["reason"]):
+        return t("left_needs_store", name=name, client=ctx.client)
+    gene = t(_GENES[ctx.gene]) if ctx.gene in _GENES else ctx.gene
+    return t("left_discount", name=name, gene=gene)
+
+
+def reminders_chapter(reminders: list[Mapping[str, Any]], ctx: ClientContext, *, lang: str = "zh",
+                      template: Mapping[str, Any] | None = None) -> Chapter:
+    """Return the per-category reminder plan (recorded as ``reminders``: category, cycle_days, touch_days, …).
+
+    Texts in ``lang``; ``template`` (the industry template) gives the industry's English name.
+    """
     from diag.strategy.reminders import MIN_REPEAT_BUYERS, reminders_table
+    t = messages("chapters", lang)
+    sep = t("list_sep")
     measured = [r["category"] for r in reminders if r["basis"] == "实测"]
     other = [r["category"] for r in reminders if r["basis"] != "实测"]
     long = [r["category"] for r in reminders if r["mode"] == "服务节奏"]
     paras = []
     if measured:
         fast = min((r for r in reminders if r["basis"] == "实测"), key=lambda r: r["cycle_days"])
-        paras.append(f"{ctx.client}的{'、'.join(measured)}按各自实测的复购间隔(P25 / 中位 / P75)触达; 最快的是{fast['category']}, "
-                     f"中位 {fast['cycle_days']:.0f} 天, 不再用一个统一的周期。")
+        paras.append(t("reminders_measured", client=ctx.client, categories=sep.join(measured), fastest=fast["category"],
+                       days=fast["cycle_days"]))
     if other:
-        paras.append(f"{'、'.join(other)}的复购客户不足 {MIN_REPEAT_BUYERS} 人, 先按行业模板的典型周期触达, "
-                     "数据积累后重新生成即改用实测周期。")
+        paras.append(t("reminders_template", categories=sep.join(other), min_repeat=MIN_REPEAT_BUYERS))
     if long:
-        paras.append(f"{'、'.join(long)}是长周期品类, 不发短期的使用提醒, 按服务节奏跟进(见表)。")
-    basis = (f"依据: 订单中{'、'.join(r['category'] for r in reminders[:6])}的复购间隔(至少 {MIN_REPEAT_BUYERS} 位复购客户"
-             f"才用实测); 其余按{ctx.industry}模板的典型周期与服务节奏。")
+        paras.append(t("reminders_long", categories=sep.join(long)))
+    basis = t("reminders_basis", categories=sep.join(r["category"] for r in reminders[:6]), min_repeat=MIN_REPEAT_BUYERS,
+              industry=_industry(ctx, template or {}, lang))
     return Chapter("reminders", "分品类复购提醒", basis, paras,
-                   [("strategy_reminders", reminders_table(reminders), "分品类复购提醒")], data=list(reminders))
+                   [("strategy_reminders", reminders_table(reminders, lang), "分品类复购提醒")], data=list(reminders))
 
 
-def funnel_gap(funnel: Any, path: Chapter) -> str:
+def funnel_gap(funnel: Any, path: Chapter, *, lang: str = "zh") -> str:
     """Return whether the acquisition path reaches enough people for the inverse target, and which channel to push."""
+    t = messages("chapters", lang)
     rows = [r for r in (path.data or {}).get("channels", []) if r["触达"]]
     if funnel.inverse is None or not rows:
         return ""
@@ -386,7 +475,6 @@ def funnel_gap(funnel: Any, path: Chapter) -> str:
     best = max(rows, key=lambda r: r["入群"])
     need = funnel.inverse.reachable
     if reach >= need:
-        return (f"按{'、'.join(r['渠道'] for r in rows)}的引流路径可触达 {reach:,} 人, 够目标所需的 {need:,} 人; "
-                f"重点是把{best['渠道']}的每一步转化做实。")
-    return (f"按现有渠道只能触达 {reach:,} 人, 比目标所需的 {need:,} 人少 {need - reach:,} 人: "
-            f"先加大{best['渠道']}({best['路径']}), 或补充新的公域流量池。")
+        return t("gap_enough", channels=t("list_sep").join(r["渠道"] for r in rows), reach=reach, need=need,
+                 best=best["渠道"])
+    return t("gap_short", reach=reach, need=need, short=need - reach, best=best["渠道"], path=best["路径"])

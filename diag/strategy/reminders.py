@@ -15,6 +15,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from diag.industries.registry import in_language
+from diag.messages import messages
+
 __all__ = ["MIN_REPEAT_BUYERS", "category_reminders", "reminder_action", "reminders_table"]
 
 #: Repeat buyers a category needs before its own measured cycle is trusted.
@@ -31,15 +34,19 @@ def _days(values: list[float]) -> list[int]:
 
 def category_reminders(by_category: pd.DataFrame, template: Mapping[str, Any], profile: Mapping[str, Any], *,
                        overall: Mapping[str, Any] | None = None,
-                       min_repeat: int = MIN_REPEAT_BUYERS) -> list[dict[str, Any]]:
+                       min_repeat: int = MIN_REPEAT_BUYERS, lang: str = "zh") -> list[dict[str, Any]]:
     """Return one reminder plan per category: ``category, cycle_days, touch_days, touches, basis, repeat_buyers``.
 
     ``by_category`` is :func:`diag.areas.people.repurchase_by_category`; repeat buyers =
     round(购买客户数 × 复购率).  With none (no category column), ``overall`` (the
     ``diag metrics`` JSON) gives one row 全部商品 from the overall median gap.  ``basis``
     is 实测 (measured P25/P50/P75) or 行业模板 (the template's typical cycle), and
-    ``mode`` is 复购提醒 or 服务节奏 (long-cycle categories).
+    ``mode`` is 复购提醒 or 服务节奏 (long-cycle categories).  ``basis`` and ``mode`` are codes
+    in either language (the template basis sentence in ``lang``); the touches, the template
+    basis and 全部商品 are in ``lang`` (the profile's ``en`` twins in English).
     """
+    t = messages("chapters", lang)
+    profile = in_language(dict(profile), lang)
     lo, hi = template["typical"]["repurchase_cycle_days"]
     template_cycle = (lo + hi) / 2
     rows: list[tuple[str, int, float | None, list[float] | None]] = []
@@ -54,15 +61,14 @@ def category_reminders(by_category: pd.DataFrame, template: Mapping[str, Any], p
         median = overall.get("median_repurchase_days")
         if not (isinstance(median, (int, float)) and math.isfinite(median) and median > 0):
             median = None
-        rows.append(("全部商品", repeat, None if median is None else float(median), None))
+        rows.append((t("all_products"), repeat, None if median is None else float(median), None))
     long_after = float(profile.get("long_cycle_days", 120))
     labels = list(profile.get("touches", ["关怀", "提醒+专属券", "唤回"]))
     out = []
     for name, repeat, median, quartiles in rows:
         measured = median is not None and repeat >= min_repeat
         cycle = median if median is not None and measured else template_cycle
-        basis = ("实测" if measured else
-                 f"行业模板(复购客户 {repeat} 人, 不足 {min_repeat} 人, 按模板典型周期 {lo:g}–{hi:g} 天的中值)")
+        basis = "实测" if measured else t("basis_template", repeat=repeat, min_repeat=min_repeat, low=lo, high=hi)
         if cycle > long_after:
             service = profile.get("service", [])
             days, touches, mode = _days([d for d, _ in service]), [a for _, a in service], "服务节奏"
@@ -74,21 +80,31 @@ def category_reminders(by_category: pd.DataFrame, template: Mapping[str, Any], p
     return out
 
 
-def reminder_action(reminders: list[Mapping[str, Any]], limit: int = 4) -> str:
-    """Return the plan's reminder action in one sentence, category by category (largest first)."""
+def _steps(r: Mapping[str, Any], lang: str) -> str:
+    t = messages("chapters", lang)
+    return t("list_sep").join(t("touch", day=d, touch=x) for d, x in zip(r["touch_days"], r["touches"]))
+
+
+def reminder_action(reminders: list[Mapping[str, Any]], limit: int = 4, *, lang: str = "zh") -> str:
+    """Return the plan's reminder action in one sentence, category by category (largest first), in ``lang``."""
+    t = messages("chapters", lang)
     parts = []
     for r in reminders[:limit]:
-        steps = "、".join(f"第{d}天{t}" for d, t in zip(r["touch_days"], r["touches"]))
-        kind = "长周期, 按服务节奏" if r["mode"] == "服务节奏" else f"周期{r['cycle_days']:.0f}天"
-        src = "实测" if r["basis"] == "实测" else "模板"
-        parts.append(f"{r['category']}({kind}, {src}): {steps}")
-    more = f"; 其余 {len(reminders) - limit} 个品类见复购提醒表" if len(reminders) > limit else ""
-    return "按品类复购周期触达 — " + "; ".join(parts) + more
+        kind = t("action_long") if r["mode"] == "服务节奏" else t("action_cycle", days=r["cycle_days"])
+        src = t("mark_measured") if r["basis"] == "实测" else t("action_template")
+        parts.append(t("action_item", category=r["category"], kind=kind, source=src, steps=_steps(r, lang)))
+    more = t("action_more", count=len(reminders) - limit) if len(reminders) > limit else ""
+    return t("action", items="; ".join(parts), more=more)
 
 
-def reminders_table(reminders: list[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return the reminders with Chinese headers for the report."""
-    return pd.DataFrame([{"品类": r["category"], "复购周期(天)": f"{r['cycle_days']:.0f}",
-                          "触达安排": "、".join(f"第{d}天{t}" for d, t in zip(r["touch_days"], r["touches"])),
-                          "方式": r["mode"], "依据": r["basis"], "复购客户数": r["repeat_buyers"]}
+_MODES = {"复购提醒": "mode_reminder", "服务节奏": "mode_service"}
+
+
+def reminders_table(reminders: list[Mapping[str, Any]], lang: str = "zh") -> pd.DataFrame:
+    """Return the reminders for the report: Chinese headers (worded by :func:`diag.strategy.wording.localize`), cells in ``lang``."""
+    t = messages("chapters", lang)
+    return pd.DataFrame([{"品类": r["category"], "复购周期(天)": f"{r['cycle_days']:.0f}", "触达安排": _steps(r, lang),
+                          "方式": t(_MODES[r["mode"]]) if r["mode"] in _MODES else r["mode"],
+                          "依据": t("mark_measured") if r["basis"] == "实测" else r["basis"],
+                          "复购客户数": r["repeat_buyers"]}
                          for r in reminders])
