@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 import yaml
+from english import CJK, yaml_strings
 
 from diag.brief.model import Brief
 from diag.industries.quadrant import quadrant
@@ -20,7 +21,6 @@ from diag.strategy import plays
 from diag.strategy import reminders as rm
 from diag.strategy.wording import localize
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 LIBRARY = plays.load_library()
 DEMO_BRIEF = Path(__file__).resolve().parents[1] / "briefs" / "xiaobei-muying.yaml"
 MY_SECTIONS = ("Business type and choice of plays", "Repurchase reminders by category", "Customer persona",
@@ -207,17 +207,8 @@ def test_the_play_library_files_hold_no_key_twice():
 
 def client_words() -> set[str]:
     """Return every text the demo brief holds (the client's own words), split at the list separators."""
-    def texts(value: object) -> list[str]:
-        if isinstance(value, str):
-            return [value]
-        if isinstance(value, dict):
-            return [t for v in value.values() for t in texts(v)]
-        if isinstance(value, list):
-            return [t for v in value for t in texts(v)]
-        return []
-
     words = set()
-    for text in texts(yaml.safe_load(DEMO_BRIEF.read_text(encoding="utf-8"))):
+    for text in yaml_strings(yaml.safe_load(DEMO_BRIEF.read_text(encoding="utf-8"))):
         words.add(text)
         words.update(w.strip() for w in re.split(r"[、,，;；]", text) if w.strip())
     return words

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import yaml
+from english import CJK, kit_chinese, yaml_strings
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -22,7 +23,6 @@ from diag.industries.quadrant import quadrant
 from diag.industries.registry import load_industry
 from diag.run.store_reports import enough_data_definition, write_store_reports
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -184,19 +184,7 @@ def client_values() -> list[str]:
     """Every text the demo client gave: the brief's values and the cells of its data files, longest first."""
     brief_path = ROOT / "briefs" / "xiaobei-muying.yaml"
     brief = yaml.safe_load(brief_path.read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-        elif isinstance(value, str):
-            found.append(value)
-
-    walk(brief)
+    found = yaml_strings(brief)
     for key in ("orders", "wecom_contacts", "campaigns"):
         path = brief_path.parent / brief["data"][key]
         for encoding in ("utf-8-sig", "gb18030"):
@@ -206,7 +194,7 @@ def client_values() -> list[str]:
             except UnicodeDecodeError:
                 continue
         found += [str(v) for v in frame.to_numpy().ravel() if isinstance(v, str)]
-    walk(json.loads((brief_path.parent / brief["data"]["wecom_groups"]).read_text(encoding="utf-8")))
+    found += yaml_strings(json.loads((brief_path.parent / brief["data"]["wecom_groups"]).read_text(encoding="utf-8")))
     # the benchmarks' cited articles stay as written (the kit's own words around them are worded)
     template = load_industry(brief["client"]["industry"])
     found += [re.sub(r"^案例文章：", "", part) for b in template["benchmarks"].values()
@@ -235,18 +223,6 @@ def section_lines(report: Path, heading: str, skip: tuple[str, ...] = ()) -> lis
         elif element.tag == qn("w:tbl") and inside and not skipping:
             lines += [cell.text for row in Table(element, document).rows for cell in row.cells]
     return lines
-
-
-def kit_chinese(lines: list[str], values: list[str]) -> list[str]:
-    """Return the lines that still hold Chinese once every client value is taken out."""
-    left = []
-    for line in lines:
-        rest = line
-        for value in values:
-            rest = rest.replace(value, "")
-        if CJK.search(rest):
-            left.append(line)
-    return left
 
 
 # The benchmark's "numbers to verify" (diag.strategy.flags, the strategy layer's) are worded by that layer.

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from english import CJK
 
 from diag.run.store_reports import lagging_display, ranking_display
 from diag.strategy.wording import localize, word
 
-CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN = re.compile(r"[A-Za-z]")
 SECTIONS = ("Brief and data intake", "Strategy and action plan")
 
