@@ -137,3 +137,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if KERNEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _no_libreoffice_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fast tests build reports without LibreOffice's page count (2 s a report); slow tests use it.
+
+    The contents then keep asking Word to update its fields, as on a machine without LibreOffice. A
+    fast test that sets ``DIAG_SOFFICE`` itself (a fake binary) still gets its own.
+    """
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setenv("DIAG_SOFFICE", "off")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import json
 import re
@@ -84,13 +85,14 @@ def test_the_appendix_lists_a_metric_recorded_in_two_sections_once(tmp_path):
 # -- every recorded key is in the catalogue ---------------------------------------------------
 
 def _number_calls(tree: ast.AST) -> Iterator[tuple[ast.Call, list[ast.AST]]]:
-    """Yield each ``rec.number(...)`` call with the nodes enclosing it."""
+    """Yield each ``rec.number(...)`` call with the ``for`` loops enclosing it."""
     def walk(node: ast.AST, parents: list[ast.AST]) -> Iterator[tuple[ast.Call, list[ast.AST]]]:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "number"
                 and isinstance(node.func.value, ast.Name) and node.func.value.id == "rec"):
             yield node, parents
+        inner = [*parents, node] if isinstance(node, ast.For) else parents  # only loops name keys
         for child in ast.iter_child_nodes(node):
-            yield from walk(child, [*parents, node])
+            yield from walk(child, inner)
     yield from walk(tree, [])
 
 
@@ -110,6 +112,7 @@ def _keys(call: ast.Call, parents: list[ast.AST]) -> list[str]:
     return [e.value for e in loops[-1].iter.elts]
 
 
+@functools.lru_cache(maxsize=1)
 def _recorded_keys() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
