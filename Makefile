@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Python's bytecode cache (and pytest's cache of rewritten test modules) stays on even where the
+# environment turns it off: without it every test process recompiles the kit and the tests (~7 s CPU).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: demo test test-fast install clean bench check-code lint
 
