@@ -127,7 +127,7 @@ def test_every_english_twin_in_the_templates_keeps_the_placeholders_of_its_chine
     for key in known_industries():
         data = load_template(key).model_dump(mode="json", exclude_none=True)
         items = (data["rules"] + data["team"]["roles"] + data["sop"]["phases"] + data["activities"]
-                 + data["kpis"])
+                 + data["kpis"] + data["cases"])
         for item in items:
             for field, english in item.get("en", {}).items():
                 twinned += 1

@@ -242,7 +242,7 @@ class Kpi(_Translated):
     owner: str
 
 
-class Case(_Model):
+class Case(_Translated):
     """A reference result from a published case (cited, never presented as a promise)."""
 
     title: str

@@ -228,6 +228,15 @@ def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
 
 # -- team and KPIs --------------------------------------------------------------------------
 
+def _kpi_value(value: float | None, metric: str | None, unit: str, lang: str) -> str:
+    """A metric's value as :func:`_fmt` prints it, with the unit's words (分钟 / minutes) in ``lang``."""
+    if lang == "zh":
+        return _fmt(value, metric, unit)
+    if not unit and metric is not None and catalog.known(metric) and catalog.metric(metric).fmt.endswith("%}"):
+        unit = "share"
+    return format_number(value, unit if unit in ("share", "yuan", "days", "minutes") else "ratio", lang=lang)
+
+
 @dataclass
 class TeamPlan:
     """The team set-up the plan assumes: size, build order, roles, incentives and gene focus."""
@@ -252,14 +261,22 @@ class TeamPlan:
 
 
 def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
-              gene: str | None = None) -> TeamPlan:
+              gene: str | None = None, lang: str = "zh") -> TeamPlan:
     """Return the team plan: small (1–2 people) or large (3+) from ``headcount``, with the gene's focus.
 
     An unknown headcount is treated as a small team (the common case when a client
     starts); a small team's role table keeps only the roles one person can cover
     (``small_team: true``), each with the roles it takes over (``covered_by``) in a
-    column 兼任, and :meth:`TeamPlan.owner` maps those roles to it.
+    column 兼任, and :meth:`TeamPlan.owner` maps those roles to it.  The texts are in
+    ``lang``: an English template's roles carry their twins, the team words (label, build
+    order, note, incentives, gene focus) come from the ``ops`` catalogue by their Chinese;
+    role names and kinds stay the keys that :func:`diag.strategy.wording.localize` words.
     """
+    t = messages("ops", lang)
+
+    def say(text: str) -> str:
+        return word(text, lang, "ops", patterns=False)
+
     team = template["team"]
     size = "large" if headcount is not None and headcount >= 3 else "small"
     spec = team[size]
@@ -269,23 +286,29 @@ def team_plan(template: Mapping[str, Any], *, headcount: int | None = None,
     rows = []
     for r in roles:
         row = {"角色": r["role"], "类型": r["kind"], "责(职责)": r["responsibility"], "权(权限)": r["authority"],
-               "利(利益)": r["benefit"], "KPI": "、".join(r["kpis"]), "激励": r["incentive"]}
+               "利(利益)": r["benefit"], "KPI": t("list_sep").join(r["kpis"]), "激励": r["incentive"]}
         if size == "small":
-            row["兼任"] = "、".join(k for k, v in owners.items() if v == r["role"] and k != r["role"]) or "—"
+            row["兼任"] = t("list_sep").join(word(k, lang) for k, v in owners.items()
+                                             if v == r["role"] and k != r["role"]) or "—"
         rows.append(row)
     table = pd.DataFrame(rows)
     genes = team.get("genes", {})
     if gene is not None and gene not in genes:
         raise UsageError(f"unknown team gene '{gene}'; known: {', '.join(genes)}", where="team.gene")
     g = genes.get(gene, {}) if gene else {}
-    label = ("小团队" if size == "small" else "大团队") + f"({spec['headcount']})"
-    return TeamPlan(size, label, headcount, list(spec["build_order"]), spec.get("note", ""), table,
-                    dict(team.get("incentives", {})), gene, g.get("focus", "未注明团队基因: 按均衡方案排序"),
-                    list(g.get("areas", [])), list(g.get("metrics", [])), owners)
+    label = t("team_small" if size == "small" else "team_large", headcount=say(spec["headcount"]))
+    return TeamPlan(size, label, headcount, [say(b) for b in spec["build_order"]], say(spec.get("note", "")), table,
+                    {k: say(v) for k, v in team.get("incentives", {}).items()}, gene,
+                    say(g.get("focus", t("focus_missing"))), list(g.get("areas", [])), list(g.get("metrics", [])), owners)
 
 
-def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Return the KPI sheet: each KPI with definition, owner, target, current value and gene emphasis."""
+def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | None = None,
+              lang: str = "zh") -> pd.DataFrame:
+    """Return the KPI sheet: each KPI with definition, owner, target, current value and gene emphasis.
+
+    Headers, owners and 数据待核实 are the Chinese words :func:`diag.strategy.wording.localize`
+    turns into ``lang``; the values carry their units in ``lang``.
+    """
     current = {} if gaps is None else {r["metric"]: r for r in gaps.to_dict("records")}
     rows = []
     for k in template.get("kpis", []):
@@ -296,8 +319,8 @@ def kpi_sheet(template: Mapping[str, Any], team: TeamPlan, gaps: pd.DataFrame | 
         if gap is not None and gap.get("status") == "数据待核实":
             value = "数据待核实"
         elif gap is not None:
-            value = _fmt(gap["value"], metric, gap["unit"])
-            target = f"{_fmt(gap['low'], metric, gap['unit'])}–{_fmt(gap['high'], metric, gap['unit'])}"
+            value = _kpi_value(gap["value"], metric, gap["unit"], lang)
+            target = f"{_kpi_value(gap['low'], metric, gap['unit'], lang)}–{_kpi_value(gap['high'], metric, gap['unit'], lang)}"
         rows.append({"KPI": k["name"], "定义": k["definition"], "负责人": team.owner(k["owner"]), "当前": value,
                      "目标": target, "重点": "★" if metric and metric in team.emphasis_metrics else ""})
     frame = pd.DataFrame(rows)

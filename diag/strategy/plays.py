@@ -30,6 +30,8 @@ import yaml
 
 from diag import paths
 from diag.errors import TemplateError
+from diag.industries.registry import in_language
+from diag.messages import messages
 
 __all__ = ["FORMATS", "ClientContext", "load_library", "client_format", "client_context", "fill",
            "in_scope", "fit_template", "case_boxes", "industry_profile", "DISCOUNT_FREE_GENES"]
@@ -55,9 +57,16 @@ def _load(folder: str) -> dict[str, Any]:
     return out
 
 
-def load_library(folder: str | Path | None = None) -> dict[str, Any]:
-    """Return the play library (``plays``, ``scope``, ``industries``, ``genes``) from ``templates/plays``."""
-    return copy.deepcopy(_load(str(folder or PLAYS)))
+def load_library(folder: str | Path | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Return the play library (``plays``, ``scope``, ``industries``, ``genes``) from ``templates/plays``.
+
+    With ``lang`` its texts are in that language: the items' English twins (``en:``) replace
+    their Chinese texts in English and are dropped either way, as
+    :func:`diag.industries.registry.load_industry` does for a template; without it the
+    library is as written, twins included.
+    """
+    library = copy.deepcopy(_load(str(folder or PLAYS)))
+    return library if lang is None else dict(in_language(library, lang))
 
 
 def industry_profile(library: Mapping[str, Any], industry: str) -> dict[str, Any]:
@@ -98,6 +107,8 @@ class ClientContext:
     cycle: float
     first_item: str
     sources: dict[str, str] = field(default_factory=dict)
+    #: The language the kit's own words in the placeholders ({card}, {visit} …) are in.
+    lang: str = "zh"
 
     @property
     def has_stores(self) -> bool:
@@ -111,16 +122,19 @@ class ClientContext:
 
     def card_text(self) -> str:
         """Return the printed card that carries the add-WeCom code: 包裹卡, 到店卡 or both."""
-        return {"门店": "到店卡", "电商": "包裹卡", "混合": "包裹卡/到店卡"}[self.format]
+        key = {"门店": "card_store", "电商": "card_online", "混合": "card_mixed"}[self.format]
+        return messages("ops", self.lang)(key)
 
     def values(self) -> dict[str, Any]:
         """Return the placeholder values for :func:`fill` (prices formatted as in a script)."""
-        out = {k: v for k, v in asdict(self).items() if k != "sources"}
+        t = messages("ops", self.lang)
+        out = {k: v for k, v in asdict(self).items() if k not in ("sources", "lang")}
+        moment = {"门店": "card_moment_store", "电商": "card_moment_online", "混合": "card_moment_mixed"}[self.format]
         out.update(lead_price=_price(self.lead_price), profit_price=_price(self.profit_price),
                    lead_entry=_price(self.lead_entry), store=self.stores[0] if self.stores else self.venue,
                    cycle=f"{self.cycle:.0f}", prize=self.lead,
-                   card=self.card_text(), visit="到店体验" if self.has_stores else "线上视频咨询或上门",
-                   card_moment={"门店": "每次到店消费后", "电商": "每个包裹", "混合": "每个包裹或到店消费后"}[self.format])
+                   card=self.card_text(), visit=t("visit_store" if self.has_stores else "visit_online"),
+                   card_moment=t(moment))
         out["care"] = self.care.format_map(_Keep(item=self.repurchase))
         return out
 
@@ -198,7 +212,8 @@ def _from_data(lines: pd.DataFrame | None) -> tuple[str, float] | None:
 
 
 def client_context(brief: Any, template: Mapping[str, Any], *, lines: pd.DataFrame | None = None,
-                   library: Mapping[str, Any] | None = None, cycle_days: float | None = None) -> ClientContext:
+                   library: Mapping[str, Any] | None = None, cycle_days: float | None = None,
+                   lang: str = "zh") -> ClientContext:
     """Return the client's facts for filling plays, each with its source (需求澄清表 / 数据 / 行业模板).
 
     The 引流品 is the brief's product line marked 引流 (price_min), else its first
@@ -206,9 +221,12 @@ def client_context(brief: Any, template: Mapping[str, Any], *, lines: pd.DataFra
     contain among the cheaper half of the data's products, else the cheapest product
     line.  Repurchase and profit products follow the same order (role 复购 / 利润, the
     named lists, the lines).  The coupon is ``lead_offer.coupon_share`` of the price.
+    The kit's words (address, care sentence, venue, defaults where the brief is silent,
+    the card and visit texts) are in ``lang``; the client's own words stay as written.
     """
+    t = messages("ops", lang)
     lib = library or load_library()
-    prof = industry_profile(lib, template.get("key", brief.client.industry))
+    prof = in_language(industry_profile(lib, template.get("key", brief.client.industry)), lang)
     g, sources = brief.goods, {}
     lines_by_role = {role: [p for p in g.product_lines if p.role == role] for role in ("引流", "利润", "复购", "形象")}
     priced = sorted((p for p in g.product_lines if p.price_min), key=lambda p: p.price_min)
@@ -232,7 +250,7 @@ def client_context(brief: Any, template: Mapping[str, Any], *, lines: pd.DataFra
         lead_price = _line_price(lines, lead) or (priced[0].price_min if priced else None)
     aov = g.aov
     if not lead:
-        lead, src = "入门体验装", "未提供产品信息: 请在需求澄清表 goods.product_lines 标出引流品"
+        lead, src = t("default_lead"), "未提供产品信息: 请在需求澄清表 goods.product_lines 标出引流品"
     if not lead_price:
         lead_price = round(0.3 * float(aov or template["typical"]["aov"][0]), 0)
         src += "; 价格按客单价的三成估计"
@@ -253,19 +271,20 @@ def client_context(brief: Any, template: Mapping[str, Any], *, lines: pd.DataFra
     channels = sorted(brief.scene.channels, key=lambda ch: -(ch.share or 0))
     public = [ch.name for ch in channels if ch.kind == "公域"] + list(brief.scene.public_platforms)
     advisor = next((r.role for r in brief.team.roles if any(w in r.role for w in ("顾问", "导购", "客服", "店长"))),
-                   "专属顾问")
+                   t("default_advisor"))
     window = template.get("sop", {}).get("attention_window", "20:00–22:00")
     cycle = float(cycle_days or g.repurchase_cycle_days or sum(template["typical"]["repurchase_cycle_days"]) / 2)
     return ClientContext(
         client=brief.client.name, industry=template.get("key", brief.client.industry), format=fmt,
         gene=brief.team.gene, stores=stores, lead=lead, lead_price=float(lead_price), coupon=coupon,
         repurchase=repurchase, profit=profit, profit_price=float(profit_price or lead_price),
-        channel=channels[0].name if channels else ("门店" if fmt == "门店" else "线上店铺"),
-        public="、".join(dict.fromkeys(public)) or "公域平台", advisor=advisor,
-        selling_point=(g.selling_points[0] if g.selling_points else f"{brief.client.name}的{repurchase}"),
-        tiers="、".join(brief.people.member_tiers) or "按消费额分的会员等级", window=window,
+        channel=channels[0].name if channels else t("default_channel_store" if fmt == "门店" else "default_channel_online"),
+        public=t("list_sep").join(dict.fromkeys(public)) or t("default_public"), advisor=advisor,
+        selling_point=(g.selling_points[0] if g.selling_points
+                       else t("default_selling_point", client=brief.client.name, product=repurchase)),
+        tiers=t("list_sep").join(brief.people.member_tiers) or t("default_tiers"), window=window,
         venue=prof["venue_store"] if fmt in ("门店", "混合") else prof["venue_online"],
-        address=prof["address"], care=prof["care"], cycle=cycle, first_item=lead, sources=sources)
+        address=prof["address"], care=prof["care"], cycle=cycle, first_item=lead, sources=sources, lang=lang)
 
 
 # -- scope and fitting ----------------------------------------------------------------------------
@@ -327,7 +346,7 @@ def fit_template(template: Mapping[str, Any], ctx: ClientContext, *,
             action = r["action"]
             if reminders and "{remind_1}" in action:
                 from diag.strategy.reminders import reminder_action
-                action = reminder_action(list(reminders))
+                action = reminder_action(list(reminders), lang=ctx.lang)
             rules.append({**r, "action": _fill_rule(action, ctx), "scope": s})
     out["rules"] = rules
     for stage in out.get("journey", []):
@@ -348,9 +367,21 @@ def _fill_rule(action: str, ctx: ClientContext) -> str:
     return str(action).format_map(_Keep(values))
 
 
-def case_boxes(template: Mapping[str, Any]) -> list[str]:
-    """Return the template's cases as labelled 案例 boxes naming their industry and source (never the plan)."""
-    industry = template.get("key", "")
-    return [f"案例（{c.get('industry') or industry}行业 · {c['source']}，置信度{c['confidence']}）：{c['title']} — {c['result']}。"
-            "这是别的企业的个案结果，仅供参考，不代表本计划的预期。"
-            for c in template.get("cases", [])]
+def case_boxes(template: Mapping[str, Any], lang: str = "zh") -> list[str]:
+    """Return the template's cases as labelled 案例 boxes naming their industry and source (never the plan).
+
+    In ``lang``: an English template's cases carry their English twins; the industry is the
+    template's English name (a case's own industry key, worded by its template).
+    """
+    from diag.brief.gaps import industry_name
+
+    t = messages("ops", lang)
+    confidence = {"高": "confidence_high", "中": "confidence_medium", "低": "confidence_low"}
+    own = str(template.get("name_en") or template.get("key", "")) if lang == "en" else template.get("key", "")
+    out = []
+    for c in template.get("cases", []):
+        industry = industry_name(c["industry"], lang) if c.get("industry") else own
+        level = t(confidence[c["confidence"]]) if c["confidence"] in confidence else c["confidence"]
+        out.append(t("case_box", industry=industry, source=c["source"], confidence=level, title=c["title"],
+                     result=c["result"]))
+    return out
