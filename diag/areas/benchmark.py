@@ -19,7 +19,7 @@ from diag.industries.registry import METRICS
 from diag.messages import messages, text
 
 __all__ = ["benchmark_gaps", "number_or_none", "LOWER_IS_BETTER", "STATUS_LOW", "STATUS_OK", "STATUS_HIGH",
-           "STATUS_NONE", "VERDICT_KEYS", "gaps_display"]
+           "STATUS_NONE", "VERDICT_KEYS", "gaps_display", "label_in", "method_in"]
 
 STATUS_LOW, STATUS_OK, STATUS_HIGH, STATUS_NONE = "低于", "达标", "高于", "无数据"
 
@@ -82,6 +82,26 @@ def _reason(key: str, lang: str = "zh") -> str:
 
 def _label(metric: str, lang: str) -> str:
     return catalog.label(metric, lang) if lang == "en" and catalog.known(metric) else METRICS.get(metric, metric)
+
+
+def label_in(metric: str, lang: str = "zh", shown: str | None = None) -> str:
+    """Return a benchmark metric's name in ``lang``: in Chinese ``shown`` (the gap table's label) when given,
+    in English the metric catalogue's label."""
+    return shown if lang == "zh" and shown is not None else _label(metric, lang)
+
+
+def method_in(row: Any, lang: str = "zh") -> str:
+    """Return how a gap row's GMV uplift is estimated, or why it has none, in ``lang`` (``row`` has
+    ``metric``, ``uplift_model`` and ``reason``)."""
+    if lang == "zh":
+        return row.uplift_model or row.reason
+    if row.uplift_model:
+        return _model(row.metric, lang)
+    reasons = {_reason(key): key for key in _REASONS}
+    if row.reason in reasons:
+        return text("diagnosis", f"reason.{reasons[row.reason]}", lang)
+    key = VERDICT_KEYS.get(row.reason) if isinstance(row.reason, str) else None
+    return row.reason if key is None else text("diagnosis", f"verdict.{key}", lang)
 
 
 def _uplift(metric: str, value: float, mid: float, measured: Mapping[str, Any], *, gmv: float,
@@ -231,18 +251,10 @@ def gaps_display(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     and the confidences from the diagnosis catalogue (article titles stay as written).
     """
     t = messages("diagnosis", lang)
-    reasons = {_reason(key): key for key in _REASONS}
 
     def word(value: Any) -> Any:
         key = VERDICT_KEYS.get(value) if isinstance(value, str) else None
         return value if key is None or lang == "zh" else t(f"verdict.{key}")
-
-    def method(r: Any) -> Any:
-        if lang == "zh":
-            return r.uplift_model or r.reason
-        if r.uplift_model:
-            return _model(r.metric, lang)
-        return t(f"reason.{reasons[r.reason]}") if r.reason in reasons else word(r.reason)
 
     def source(value: str) -> str:
         for key in _SOURCE_PHRASES if lang == "en" else ():
@@ -259,6 +271,6 @@ def gaps_display(gaps: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
                      t("gaps.range"): f"{_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}",
                      t("gaps.status"): word(r.status), t("gaps.better"): word(r.better),
                      t("gaps.uplift"): "—" if pd.isna(uplift) else f"¥{uplift:,.0f}",
-                     t("gaps.method"): method(r),
+                     t("gaps.method"): method_in(r, lang),
                      t("gaps.source"): source(r.source), t("gaps.confidence"): confidence(r.confidence)})
     return pd.DataFrame(rows)

@@ -135,8 +135,9 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
     plan's priorities follow — and a metric at or above its range is never the headline.
     Metric labels, driver labels and the quadrant's name are printed as given.
     """
+    from diag.areas.benchmark import label_in
     from diag.areas.people import segment_name
-    from diag.messages import messages
+    from diag.messages import by_text, messages
 
     t = messages("diagnosis", lang)
     out: list[str] = [t("finding_scale", first=metrics["first_date"], last=metrics["last_date"],
@@ -165,7 +166,9 @@ def findings(metrics: Mapping[str, Any], change: pd.DataFrame | None, periods: P
             top = opportunities.iloc[0]
             money = (t("money_in_months", months=horizon_months, yuan=top["yuan"])
                      if pd.notna(top["yuan"]) and top["yuan"] > 0 else t("money_unknown"))
-            out.append(t("finding_top_opportunity", label=top["label"], why=top["why"], money=money))
+            why = by_text("summary", lang).get(top["why"], top["why"])  # the ranking's why, in ``lang``
+            out.append(t("finding_top_opportunity", label=label_in(top["metric"], lang, top["label"]), why=why,
+                         money=money))
         else:
             out.append(t("finding_no_gap"))
     elif gaps is not None and len(gaps):

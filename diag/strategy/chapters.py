@@ -375,13 +375,13 @@ def path_funnel(funnel_plan: Any, path: Chapter, brief: Any, *, aov: float, reac
     reach, group = int(total.get("触达", 0)), int(total.get("入群", 0))
     if reach <= 0:
         return funnel_plan(brief.funnel, brief.goals, aov=aov, reachable=reachable, invite_success=invite_success,
-                           purchase_intent=purchase_intent, **targets)
+                           purchase_intent=purchase_intent, lang=lang, **targets)
     live = {"reachable": reachable, "invite_success": invite_success, "purchase_intent": purchase_intent}
     plan = funnel_plan(brief.funnel, brief.goals, aov=aov,
                        reachable=reachable if reachable is not None else reach,
                        invite_success=invite_success if invite_success is not None else Fraction(group, reach),
                        purchase_intent=purchase_intent if purchase_intent is not None
-                       else Fraction(str(path.data["purchase_intent"])), **targets)
+                       else Fraction(str(path.data["purchase_intent"])), lang=lang, **targets)
     sources = {k: ("现场调整" if live[k] is not None else "引流路径") for k in live}
     names = t("list_sep").join(r["渠道"] for r in path.data.get("channels", []) if r["触达"])
     basis = (t("funnel_basis", channels=names) + (t("funnel_live") if any(v is not None for v in live.values()) else "")

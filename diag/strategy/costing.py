@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from diag.areas.benchmark import number_or_none
+from diag.messages import messages
 from diag.strategy.ranking import WINDOWS
 
 __all__ = ["EFFORT_HOURS", "DEFAULT_HOURLY_COST", "COUPON_SHARE", "GIFT_SHARE", "TOOL_MONTHLY",
@@ -108,23 +109,22 @@ def budget_check(recs: pd.DataFrame, budget: float | None) -> dict[str, Any]:
     return out
 
 
-def cost_basis(rate: float, from_brief: bool, people: int, headcount_given: bool) -> str:
-    """Return the costing assumptions in one sentence (Chinese), for the report."""
-    who = f"团队 {people} 人" if headcount_given else "需求澄清表未填团队人数, 按 1 人计"
-    source = "需求澄清表填写" if from_brief else "未填写, 按行业常见的私域运营人力成本估计"
-    return (f"成本口径: 人工按投入等级启动当月 {EFFORT_HOURS['低']:.0f} / {EFFORT_HOURS['中']:.0f} / "
-            f"{EFFORT_HOURS['高']:.0f} 小时(低 / 中 / 高)、之后每月减半, × 时薪 ¥{rate:,.0f}（{source}）; "
-            f"用券、红包、秒杀等让利按增量 GMV 的 {COUPON_SHARE:.0%} 计, 礼品、抽奖按 {GIFT_SHARE:.0%} 计; "
-            f"工具按每月 ¥{TOOL_MONTHLY:,.0f} 计。{who}, 每人每月可投入新行动约 {HOURS_PER_PERSON:.0f} 小时。")
+def cost_basis(rate: float, from_brief: bool, people: int, headcount_given: bool, lang: str = "zh") -> str:
+    """Return the costing assumptions in one sentence (in ``lang``), for the report."""
+    t = messages("summary", lang)
+    who = t("cost_team", people=people) if headcount_given else t("cost_no_team")
+    source = t("cost_rate_brief" if from_brief else "cost_rate_default")
+    return t("cost_basis", low=EFFORT_HOURS["低"], medium=EFFORT_HOURS["中"], high=EFFORT_HOURS["高"], rate=rate,
+             source=source, coupon=COUPON_SHARE, gift=GIFT_SHARE, tools=TOOL_MONTHLY, who=who, hours=HOURS_PER_PERSON)
 
 
-def budget_sentence(check: dict[str, Any], horizon_months: int) -> str:
-    """Return the plan's cost against the budget in one sentence (Chinese)."""
-    total = f"计划 {horizon_months} 个月的总投入约 ¥{check['total']:,.0f}"
+def budget_sentence(check: dict[str, Any], horizon_months: int, lang: str = "zh") -> str:
+    """Return the plan's cost against the budget in one sentence (in ``lang``)."""
+    t = messages("summary", lang)
+    total = t("budget_total", h=horizon_months, total=check["total"])
     if check["budget"] is None:
-        return total + "; 需求澄清表没有填写预算, 请确认可投入的金额(见待确认问题)。"
+        return total + t("budget_none")
     if check["within"]:
-        return total + f", 在预算 ¥{check['budget']:,.0f} 之内(余 ¥{check['budget'] - check['total']:,.0f})。"
-    cut = "、".join(str(c) for c in check["cut"])
-    return (total + f", 超出预算 ¥{check['budget']:,.0f} 共 ¥{check['over']:,.0f}: 按优先级, 行动 {cut} "
-            "在预算之外, 建议追加预算或待前面的行动见效后再启动。")
+        return total + t("budget_within", budget=check["budget"], left=check["budget"] - check["total"])
+    cut = t("list_sep").join(str(c) for c in check["cut"])
+    return total + t("budget_over", budget=check["budget"], over=check["over"], cut=cut)

@@ -21,11 +21,14 @@ import pandas as pd
 
 from diag import catalog
 from diag.areas.benchmark import number_or_none
+from diag.areas.journey import stage_word
 from diag.format import format_number
 from diag.industries.registry import METRICS
+from diag.messages import messages
+from diag.messages import text as _text
 
 __all__ = ["FAR", "EQUAL_SPREAD", "metric_flags", "fit_flags", "funnel_flags", "mask_flagged",
-           "flagged_metrics", "flags_display", "UNVERIFIED", "churn_window", "recency_at_risk"]
+           "flagged_metrics", "flags_display", "flag_words", "UNVERIFIED", "churn_window", "recency_at_risk"]
 
 FAR = 3.0
 EQUAL_SPREAD = 0.02
@@ -36,6 +39,11 @@ UNVERIFIED = "数据待核实"
 INPUTS: dict[str, str] = {metric: catalog.definition(metric) for metric in METRICS}
 
 
+
+
+def _journey_text(key: str, lang: str) -> str:
+    """Return a journey-catalogue word (a funnel stage) in ``lang``."""
+    return _text("journey", key, lang)
 
 
 def _show(value: float, unit: str) -> str:
@@ -62,10 +70,13 @@ def metric_flags(measured: Mapping[str, Any], benchmarks: Mapping[str, Any]) -> 
             reason = (f"实测 {_show(value, unit)}，不到行业区间下限 {_show(low, unit)} 的 1/{FAR:g}"
                       f"（区间 {_show(low, unit)}–{_show(high, unit)}）")
         if reason:
+            rule = "share_above_one" if unit == "share" and value > 1 else \
+                ("far_above" if high > 0 and value > FAR * high else "far_below")
             out.append({"metric": metric, "label": name, "value": value, "shown": _show(value, unit),
                         "reason": reason, "inputs": inputs,
                         "question": f"{name}的两个口径是否一致：{inputs or '请说明计算所用的数据'}？"
-                                    "分子与分母是否来自同一时期、同一批顾客？"})
+                                    "分子与分母是否来自同一时期、同一批顾客？",
+                        "kind": "metric", "fields": {"rule": rule, "unit": unit, "low": low, "high": high}})
     return out
 
 
@@ -102,11 +113,15 @@ def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None
             group = "所有复购客户" if same_all else f"预计贡献最高的 {top} 位客户"
             value = p.mean() if same_all else head.mean()
             symptom.append(f"{group}的仍活跃概率都是 {value:.0%}")
+        fields: dict[str, Any] = {"params": len(at_bound), "same": "all" if same_all else ("top" if same_top else ""),
+                                  "alive": float(p.mean() if same_all else head.mean()) if same_all or same_top else 0.0,
+                                  "top": top}
         out.append({"metric": "p_alive", "label": "仍活跃概率（模型）", "value": float(p.mean()) if len(p) else 0.0,
                     "shown": "拟合在参数边界",
                     "reason": "BG/NBD 模型拟合落在参数边界（" + "；".join(symptom) + "），无法区分客户是否还在",
                     "inputs": "每位客户的购买次数、首购与末次购买日期（订单）",
-                    "question": "订单是否完整覆盖数据期（是否缺月份、是否只导出了部分门店或渠道）？"})
+                    "question": "订单是否完整覆盖数据期（是否缺月份、是否只导出了部分门店或渠道）？",
+                    "kind": "fit", "fields": fields})
     spend = pd.to_numeric(vt["expected_value_90d"], errors="coerce").dropna() \
         if "expected_value_90d" in vt.columns else pd.Series(dtype=float)
     if len(spend) >= 2 and spend.mean() > 0 and float(spend.max() - spend.min()) / float(spend.mean()) < EQUAL_SPREAD:
@@ -114,7 +129,8 @@ def fit_flags(value_table: pd.DataFrame | None, params: Mapping[str, Any] | None
                     "shown": f"¥{spend.mean():,.0f}",
                     "reason": f"每位客户的预计单次消费相差不到 {EQUAL_SPREAD:.0%}：Gamma-Gamma 模型拟合落在参数边界",
                     "inputs": "每位复购客户的平均订单金额（订单）",
-                    "question": "订单金额是否被统一成了套餐价或均价？能否导出每单实付金额？"})
+                    "question": "订单金额是否被统一成了套餐价或均价？能否导出每单实付金额？",
+                    "kind": "spend", "fields": {"spread": EQUAL_SPREAD}})
     return out
 
 
@@ -129,7 +145,11 @@ def funnel_flags(table: pd.DataFrame) -> list[dict[str, Any]]:
                         "reason": f"{r.label} {r.count:,.0f} 人（{r.source}）多于{previous.label} "
                                   f"{previous.count:,.0f} 人（{previous.source}），转化 {conv:.0%} 超过 100%",
                         "inputs": f"{previous.label}人数（{previous.source}）与{r.label}人数（{r.source}）",
-                        "question": f"{previous.label}人数是否只统计了部分渠道？{r.label}的顾客是否都经过{previous.label}？"})
+                        "question": f"{previous.label}人数是否只统计了部分渠道？{r.label}的顾客是否都经过{previous.label}？",
+                        "kind": "funnel",
+                        "fields": {"stage": str(r.stage), "previous": str(previous.stage), "count": float(r.count),
+                                   "previous_count": float(previous.count), "source": str(r.source),
+                                   "previous_source": str(previous.source), "conv": float(conv)}})
         previous = r
     return out
 
@@ -153,11 +173,58 @@ def mask_flagged(gaps: pd.DataFrame, flags: Sequence[Mapping[str, Any]]) -> pd.D
     return out
 
 
-def flags_display(flags: list[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return the flags for the report (指标 / 数值 / 为什么待核实 / 计算所用数据 / 需确认的问题)."""
-    rows = [{"指标": f["label"], "数值": f.get("shown") or f"{float(f['value']):,.2f}", "为什么待核实": f["reason"], "计算所用数据": f.get("inputs", ""), "需确认的问题": f["question"]}
-            for f in flags]
-    return pd.DataFrame(rows, columns=["指标", "数值", "为什么待核实", "计算所用数据", "需确认的问题"])
+def flag_words(flag: Mapping[str, Any], lang: str = "zh") -> dict[str, str]:
+    """Return a flag's ``label, shown, reason, inputs, question`` in ``lang``.
+
+    In Chinese, as the flag holds them; in English, worded from its ``kind`` and ``fields``
+    (metric names and definitions from the metric catalogue, funnel stages and sources from
+    the journey catalogue).  A flag without a kind (given by a caller) keeps its own words.
+    """
+    words = {"label": str(flag["label"]), "shown": str(flag.get("shown") or f"{float(flag['value']):,.2f}"),
+             "reason": str(flag["reason"]), "inputs": str(flag.get("inputs", "")), "question": str(flag["question"])}
+    kind, fields = flag.get("kind"), dict(flag.get("fields") or {})
+    if lang == "zh" or kind not in ("metric", "fit", "spend", "funnel"):
+        return words
+    t = messages("summary", lang)
+    if kind == "metric":
+        metric, unit = str(flag["metric"]), str(fields["unit"])
+        shown, low, high = _show(float(flag["value"]), unit), _show(fields["low"], unit), _show(fields["high"], unit)
+        name = catalog.label(metric, lang) if catalog.known(metric) else words["label"]
+        inputs = catalog.definition(metric, lang) if catalog.known(metric) else ""
+        return {"label": name, "shown": shown,
+                "reason": t(f"flag_{fields['rule']}", value=shown, low=low, high=high, far=f"{FAR:g}"),
+                "inputs": inputs, "question": t("flag_metric_question", label=name, inputs=inputs or t("flag_no_inputs"))}
+    if kind == "fit":
+        symptoms = [t("flag_fit_params", n=fields["params"])] if fields.get("params") else []
+        if fields.get("same") == "all":
+            symptoms.append(t("flag_fit_all", value=fields["alive"]))
+        elif fields.get("same") == "top":
+            symptoms.append(t("flag_fit_top", top=fields["top"], value=fields["alive"]))
+        return {"label": t("flag_fit_label"), "shown": t("flag_fit_shown"),
+                "reason": t("flag_fit_reason", symptoms=t("flag_fit_sep").join(symptoms)),
+                "inputs": t("flag_fit_inputs"), "question": t("flag_fit_question")}
+    if kind == "spend":
+        return {"label": t("flag_spend_label"), "shown": words["shown"],
+                "reason": t("flag_spend_reason", spread=fields["spread"]), "inputs": t("flag_spend_inputs"),
+                "question": t("flag_spend_question")}
+    names = {"stage": _journey_text(f"stage.{fields['stage']}", lang),
+             "previous": _journey_text(f"stage.{fields['previous']}", lang),
+             "source": stage_word(fields["source"], lang), "previous_source": stage_word(fields["previous_source"], lang)}
+    return {"label": t("flag_funnel_label", **names), "shown": f"{fields['conv']:.0%}",
+            "reason": t("flag_funnel_reason", **{**names, "count": fields["count"],
+                                                 "previous_count": fields["previous_count"], "conv": fields["conv"]}),
+            "inputs": t("flag_funnel_inputs", **names),
+            "question": t("flag_funnel_question", **names)}
+
+
+def flags_display(flags: list[Mapping[str, Any]], lang: str = "zh") -> pd.DataFrame:
+    """Return the flags for the report (指标 / 数值 / 为什么待核实 / 计算所用数据 / 需确认的问题), in ``lang``."""
+    from diag.strategy.wording import localize
+
+    columns = {"label": "指标", "shown": "数值", "reason": "为什么待核实", "inputs": "计算所用数据",
+               "question": "需确认的问题"}
+    rows = [{columns[k]: v for k, v in flag_words(f, lang).items()} for f in flags]
+    return localize(pd.DataFrame(rows, columns=list(columns.values())), lang)
 
 
 # -- the simpler rule lists fall back to ----------------------------------------------------

@@ -20,6 +20,7 @@ import pandas as pd
 
 from diag.errors import UsageError
 from diag.format import format_number
+from diag.messages import messages
 
 __all__ = ["funnel_forward", "funnel_inverse", "InverseFunnel", "FunnelPlan", "funnel_plan"]
 
@@ -125,7 +126,7 @@ def _show_input(key: str, value: Any) -> str:
 def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,
                 reachable: float | None = None, invite_success: float | None = None,
                 purchase_intent: float | None = None, target_sales: int | None = None,
-                target_gmv: float | None = None) -> FunnelPlan:
+                target_gmv: float | None = None, lang: str = "zh") -> FunnelPlan:
     """Return the forward and inverse funnel from a brief's ``funnel`` and ``goals`` sections.
 
     Each input is taken, first found: the live value given here (``reachable``,
@@ -139,8 +140,10 @@ def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,
     the plan's ``horizon_days``; at most one); else the share of the goal that falls
     in the horizon (goal × min(horizon in months, timeline) ÷ timeline; timeline
     default 12 months): ``goals.new_customers_target`` as sales (rounded up), else
-    ``goals.gmv_target`` priced at ``aov``; no goal → no inverse.
+    ``goals.gmv_target`` priced at ``aov``; no goal → no inverse.  ``target_text`` and
+    ``basis`` are in ``lang``.
     """
+    t = messages("summary", lang)
     live = {"reachable": reachable, "invite_success": invite_success, "purchase_intent": purchase_intent}
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
@@ -157,43 +160,44 @@ def funnel_plan(funnel: Any, goals: Any, *, aov: float, horizon_days: int = 90,
     if target_sales is not None and target_gmv is not None:
         raise UsageError(f"give at most one live target, got target_sales={target_sales} and "
                          f"target_gmv={target_gmv}", where="target_sales / target_gmv")
-    inverse, text = None, "未设目标: 只做正向测算"
+    inverse, text = None, t("funnel_no_target")
     months = getattr(goals, "timeline_months", None) or 12
     if inv and intent:
         share = min(horizon_days / 30, months) / months
         if target_sales is not None:
             sales = _ceil(_exact(target_sales, "target_sales"))
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, sales=sales)
-            text = f"现场目标: 前{horizon_days}天成交 {sales:,} 单"
+            text = t("funnel_live_sales", days=horizon_days, sales=sales)
         elif target_gmv is not None:
             if not aov:
                 raise UsageError("a GMV target needs the AOV", where="target_gmv")
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent,
                                      gmv=float(_exact(target_gmv, "target_gmv")), aov=aov)
-            text = f"现场目标: 前{horizon_days}天GMV ¥{float(target_gmv):,.0f}, 按客单价 ¥{aov:,.0f}"
+            text = t("funnel_live_gmv", days=horizon_days, gmv=float(target_gmv), aov=aov)
         elif getattr(goals, "new_customers_target", None):
             sales = _ceil(Fraction(goals.new_customers_target) * Fraction(share).limit_denominator(1000))
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, sales=sales)
-            text = (f"目标新客 {goals.new_customers_target:,} 人 ({months}个月) 中前{horizon_days}天的份额 "
-                    f"{sales:,} 人")
+            text = t("funnel_goal_new", target=goals.new_customers_target, months=months, days=horizon_days,
+                     sales=sales)
         elif getattr(goals, "gmv_target", None) and aov:
             target = float(goals.gmv_target) * share
             inverse = funnel_inverse(invite_success=inv, purchase_intent=intent, gmv=target, aov=aov)
-            text = (f"GMV目标 ¥{goals.gmv_target:,.0f} ({months}个月) 中前{horizon_days}天的份额 "
-                    f"¥{target:,.0f}, 按客单价 ¥{aov:,.0f}")
+            text = t("funnel_goal_gmv", target=goals.gmv_target, months=months, days=horizon_days, share=target,
+                     aov=aov)
     from_brief = all(v == "需求澄清表" for v in sources.values())
-    return FunnelPlan(forward, inverse, from_brief, text, sources, _funnel_basis(values, sources))
+    return FunnelPlan(forward, inverse, from_brief, text, sources, _funnel_basis(values, sources, lang))
 
 
-def _funnel_basis(values: Mapping[str, Any], sources: Mapping[str, str]) -> str:
-    """Return one sentence saying where the funnel's inputs came from."""
+def _funnel_basis(values: Mapping[str, Any], sources: Mapping[str, str], lang: str = "zh") -> str:
+    """Return one sentence saying where the funnel's inputs came from (in ``lang``)."""
+    t = messages("summary", lang)
     if all(v == "需求澄清表" for v in sources.values()):
-        return "漏斗比率来自需求澄清表。"
-    labels = {key: label for key, _param, label, _example in _FUNNEL_INPUTS}
+        return t("funnel_all_brief")
     parts = []
-    for source, lead in (("现场调整", "现场调整"), ("需求澄清表", "来自需求澄清表"), ("示例", "需求澄清表未填, 先用示例值")):
-        named = [f"{labels[k]} {_show_input(k, values[k])}" for k, v in sources.items() if v == source]
+    for source, lead in (("现场调整", "funnel_live"), ("需求澄清表", "funnel_brief"), ("示例", "funnel_example")):
+        named = [t("funnel_input", label=t(f"funnel_input_{k}"), value=_show_input(k, values[k]))
+                 for k, v in sources.items() if v == source]
         if named:
-            parts.append(f"{lead}: " + "、".join(named))
-    tail = ", 请与客户确认" if "示例" in sources.values() else ""
-    return "; ".join(parts) + tail + "。"
+            parts.append(t("funnel_part", lead=t(lead), items=t("list_sep").join(named)))
+    tail = t("funnel_confirm") if "示例" in sources.values() else ""
+    return t("funnel_part_sep").join(parts) + tail + t("funnel_end")

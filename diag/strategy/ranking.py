@@ -18,11 +18,15 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.areas.benchmark import LOWER_IS_BETTER, number_or_none
+from diag.messages import messages
 
 __all__ = ["TREE_DRIVER", "opportunities", "driver_gaps", "rank_actions", "schedule_windows",
-           "opportunities_display", "WINDOWS", "BEHIND"]
+           "opportunities_display", "WINDOWS", "BEHIND", "WHY_BEHIND", "WHY_GOAL", "why_word"]
 
 BEHIND = "落后"
+#: An opportunity's ``why``: behind the benchmark range, or below the client's own target.
+WHY_BEHIND, WHY_GOAL = "落后于行业区间", "低于客户自定目标"
+_WHY_KEYS = {WHY_BEHIND: "why_behind", WHY_GOAL: "why_goal"}
 WINDOWS = ("30天", "60天", "90天")
 
 #: Benchmark metric → the KPI-tree driver it moves (:func:`diag.strategy.target.kpi_tree`).
@@ -61,7 +65,7 @@ def opportunities(gaps: pd.DataFrame, *, scale: float = 1.0,
         if not (behind or short):
             continue
         uplift = number_or_none(row.get("uplift"))
-        rows.append({**row, "why": "落后于行业区间" if behind else "低于客户自定目标",
+        rows.append({**row, "why": WHY_BEHIND if behind else WHY_GOAL,
                      "goal": number_or_none(targets.get(row["metric"])),
                      "yuan": None if uplift is None else uplift * scale,
                      "driver": TREE_DRIVER.get(row["metric"], "")})
@@ -151,14 +155,25 @@ def schedule_windows(recs: pd.DataFrame, hours: pd.Series | list[float], capacit
     return out
 
 
-def opportunities_display(opps: pd.DataFrame, horizon_months: int) -> pd.DataFrame:
-    """Return the opportunity table for the report (排名 / 指标 / 实测 / 行业区间 / 依据 / 目标周期内GMV)."""
-    from diag.areas.benchmark import _fmt as fmt
+def why_word(why: str, lang: str = "zh") -> str:
+    """Return an opportunity's ``why`` (:data:`WHY_BEHIND` / :data:`WHY_GOAL`) in ``lang``."""
+    key = _WHY_KEYS.get(why)
+    return why if key is None or lang == "zh" else messages("summary", lang)(key)
 
+
+def opportunities_display(opps: pd.DataFrame, horizon_months: int, lang: str = "zh") -> pd.DataFrame:
+    """Return the opportunity table for the report (排名 / 指标 / 实测 / 行业区间 / 依据 / 目标周期内GMV /
+    测算方法), headers and the kit's words in ``lang``, metric names from the metric catalogue."""
+    from diag.areas.benchmark import _fmt as fmt
+    from diag.areas.benchmark import label_in, method_in
+    from diag.strategy.wording import localize
+
+    t = messages("summary", lang)
     rows = []
     for r in opps.itertuples(index=False):
-        rows.append({"排名": int(r.rank), "指标": r.label, "实测": fmt(r.value, r.unit),
-                     "行业区间": f"{fmt(r.low, r.unit)}–{fmt(r.high, r.unit)}", "依据": r.why,
-                     f"{horizon_months}个月GMV机会": "—" if number_or_none(r.yuan) is None else f"¥{r.yuan:,.0f}",
-                     "测算方法": r.uplift_model or r.reason})
-    return pd.DataFrame(rows)
+        rows.append({"排名": int(r.rank), "指标": label_in(r.metric, lang, r.label), "实测": fmt(r.value, r.unit),
+                     "行业区间": t("range", low=fmt(r.low, r.unit), high=fmt(r.high, r.unit)),
+                     "依据": (why := why_word(r.why, lang))[:1].upper() + why[1:],
+                     f"{horizon_months}个月GMV机会": t("dash") if number_or_none(r.yuan) is None else t("yuan", value=r.yuan),
+                     "测算方法": method_in(r, lang)})
+    return localize(pd.DataFrame(rows), lang)

@@ -15,12 +15,15 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.areas.benchmark import benchmark_gaps
+from diag.catalog import label
+from diag.messages import messages
 from diag.strategy import costing, ranking
 from diag.strategy import flags as fl
 from diag.strategy import target as tg
 from diag.strategy.tasks import apply_brief
 
-__all__ = ["Evaluation", "evaluate", "Plan", "plan", "coverage", "causes", "first_actions"]
+__all__ = ["Evaluation", "evaluate", "Plan", "plan", "coverage", "causes", "first_actions", "cover_sentence",
+           "plan_sentences"]
 
 
 @dataclass
@@ -67,10 +70,11 @@ class Plan:
     cover: dict[str, Any] = field(default_factory=dict)
 
 
-def plan(recs: pd.DataFrame, ev: Evaluation, brief: Any) -> Plan:
+def plan(recs: pd.DataFrame, ev: Evaluation, brief: Any, lang: str = "zh") -> Plan:
     """Return the plan: actions ranked by the opportunity ranking, kept within the brief's
     constraints, worded as improvements where the client already acts, scheduled within
-    the team's hours (priority 1 first) and costed over the target's horizon."""
+    the team's hours (priority 1 first) and costed over the target's horizon; the cost
+    basis is worded in ``lang``."""
     ranked = ranking.rank_actions(recs, ev.opportunities, scale=ev.scale)
     kept, dropped = apply_brief(ranked, brief)
     capacity, people = costing.team_capacity(brief.team.headcount)
@@ -81,7 +85,7 @@ def plan(recs: pd.DataFrame, ev: Evaluation, brief: Any) -> Plan:
     rate, from_brief = costing.hourly_cost(brief.team)
     kept = costing.cost_actions(kept, horizon_months=ev.target["horizon_months"], rate=rate)
     budget = costing.budget_check(kept, brief.goals.budget)
-    basis = costing.cost_basis(rate, from_brief, people, brief.team.headcount is not None)
+    basis = costing.cost_basis(rate, from_brief, people, brief.team.headcount is not None, lang)
     out = Plan(kept, dropped, budget, capacity, basis)
     out.cover = coverage(kept, ev)
     return out
@@ -109,64 +113,80 @@ def coverage(actions: pd.DataFrame, ev: Evaluation) -> dict[str, Any]:
             "share": covered / gap}
 
 
-def causes(ev: Evaluation, n: int = 3) -> list[str]:
-    """Return the ``n`` opportunities that cost the most, each as one sentence with its number and yuan."""
-    from diag.areas.benchmark import _fmt
+def _lower(label: str, lang: str) -> str:
+    """Return a metric label as it reads inside an English sentence (first letter lower, acronyms kept)."""
+    if lang == "en" and len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
 
+
+def causes(ev: Evaluation, n: int = 3, lang: str = "zh") -> list[str]:
+    """Return the ``n`` opportunities that cost the most, each as one sentence with its number and yuan (in ``lang``)."""
+    from diag.areas.benchmark import _fmt, label_in
+
+    t = messages("summary", lang)
     out = []
     h = ev.target["horizon_months"]
     for r in ev.opportunities.head(n).itertuples(index=False):
         has_money = r.yuan is not None and pd.notna(r.yuan) and r.yuan > 0
-        if r.why == "落后于行业区间":
-            head = f"{r.label} {_fmt(r.value, r.unit)}，低于行业区间 {_fmt(r.low, r.unit)}–{_fmt(r.high, r.unit)}"
-            money = f"{h} 个月少了约 ¥{r.yuan:,.0f} GMV" if has_money else "暂无法折算成 GMV"
+        name = label_in(r.metric, lang, r.label)
+        if r.why == ranking.WHY_BEHIND:
+            head = t("cause_below_range", label=name, value=_fmt(r.value, r.unit), low=_fmt(r.low, r.unit),
+                     high=_fmt(r.high, r.unit))
+            money = t("cause_lost", h=h, yuan=r.yuan) if has_money else t("cause_no_money")
         else:
-            head = f"{r.label} {_fmt(r.value, r.unit)}，低于你们的目标 {_fmt(r.goal, r.unit)}"
-            money = (f"追到行业区间中值 {_fmt(r.mid, r.unit)} 时 {h} 个月可多约 ¥{r.yuan:,.0f} GMV" if has_money
-                     else "已过行业区间中值, 再往上的增量暂无法折算")
-        out.append(f"{head}：{money}。")
+            head = t("cause_below_goal", label=name, value=_fmt(r.value, r.unit), goal=_fmt(r.goal, r.unit))
+            money = (t("cause_to_mid", mid=_fmt(r.mid, r.unit), h=h, yuan=r.yuan) if has_money
+                     else t("cause_past_mid"))
+        out.append(t("cause_line", head=head, money=money))
     if len(out) < n and ev.target.get("gap") and ev.target["gap"] > 0:
         found = sum(float(v) for v in ranking.driver_gaps(ev.opportunities).values())
         rest = ev.target["gap"] - found
-        volume = [f"{r.label} {tg.show_value(r.value, tg.UNITS[r.driver])}" for r in ev.tree.itertuples(index=False)
+        volume = [t("volume_item", label=label(r.driver, lang), value=tg.show_value(r.value, tg.UNITS[r.driver]))
+                  for r in ev.tree.itertuples(index=False)
                   if r.driver in ("reachable_users", "purchase_conversion", "buyers")]
         if rest > 0 and volume:
-            out.append(f"用户规模与转化不够支撑目标（{'、'.join(volume)}）：即使各项指标都追到行业区间，"
-                       f"{h} 个月仍差约 ¥{rest:,.0f}。")
+            out.append(t("cause_volume", volume=t("list_sep").join(volume), h=h, rest=rest))
     return out
 
 
-def first_actions(p: Plan, start: _dt.date, n: int = 3) -> pd.DataFrame:
-    """Return the first ``n`` actions for the executive summary (行动 / 负责人 / 开始 / 成本 / 预计增量)."""
+def first_actions(p: Plan, start: _dt.date, n: int = 3, lang: str = "zh") -> pd.DataFrame:
+    """Return the first ``n`` actions for the executive summary (priority / action / owner / start date /
+    cost / expected increment), headers in ``lang``."""
+    t = messages("summary", lang)
     days = {"30天": 0, "60天": 30, "90天": 60}
+    columns = [t(f"first_{key}") for key in ("priority", "action", "owner", "start", "cost", "uplift")]
     rows = []
     for r in p.actions.head(n).to_dict("records"):
         uplift = r.get("uplift")
-        rows.append({"优先级": int(r["priority"]), "行动": r["action"], "负责人": r["owner"],
-                     "开始日期": (start + _dt.timedelta(days=days.get(r["start_window"], 0))).isoformat(),
-                     "成本": f"¥{r['cost']:,.0f}",
-                     "预计增量": "—" if uplift is None or pd.isna(uplift) else f"¥{uplift:,.0f}"})
-    return pd.DataFrame(rows, columns=["优先级", "行动", "负责人", "开始日期", "成本", "预计增量"])
+        values = [int(r["priority"]), r["action"], r["owner"],
+                  (start + _dt.timedelta(days=days.get(r["start_window"], 0))).isoformat(),
+                  t("yuan", value=r["cost"]),
+                  t("dash") if uplift is None or pd.isna(uplift) else t("yuan", value=uplift)]
+        rows.append(dict(zip(columns, values)))
+    return pd.DataFrame(rows, columns=columns)
 
 
-def cover_sentence(p: Plan, ev: Evaluation) -> str:
-    """Return how much of the gap the plan covers and what the rest needs, in one sentence."""
+def cover_sentence(p: Plan, ev: Evaluation, lang: str = "zh") -> str:
+    """Return how much of the gap the plan covers and what the rest needs, in one sentence (in ``lang``)."""
+    t = messages("summary", lang)
     h, cover = ev.target["horizon_months"], p.cover
-    gain = f"计划中的行动全部达成时, {h} 个月可增加 GMV 约 ¥{cover['gain']:,.0f}"
+    gain = t("cover_gain", h=h, gain=cover["gain"])
     if cover.get("share") is None:
-        return gain + ("。" if ev.target["gmv_target"] is None else ", 目标按现状已能达到。")
-    text = f"{gain}, 覆盖目标缺口的 {cover['share']:.0%}"
+        return gain + t("cover_end" if ev.target["gmv_target"] is None else "cover_met")
+    text = t("cover_share", gain=gain, share=cover["share"])
     if cover["remaining"] <= 0:
-        return text + "。"
-    text += f"; 余下 ¥{cover['remaining']:,.0f} 需要"
-    need = _needed_for(ev, ev.base.gmv + cover["covered"])
-    return text + ("，".join(need) if need else "扩大用户规模与提高转化，具体见 KPI 树") + "（单独靠一项补足时）。"
+        return text + t("cover_end")
+    text += t("cover_rest", remaining=cover["remaining"])
+    need = _needed_for(ev, ev.base.gmv + cover["covered"], lang)
+    return text + (t("cover_need_sep").join(need) if need else t("cover_need_default")) + t("cover_alone")
 
 
-def _needed_for(ev: Evaluation, reached: float) -> list[str]:
+def _needed_for(ev: Evaluation, reached: float, lang: str = "zh") -> list[str]:
     """Return, for the tree's volume drivers, the level that alone closes what is left after the plan."""
     from diag.strategy.target import UNITS, show_value
 
+    t = messages("summary", lang)
     target = ev.target.get("gmv_target")
     if not target or reached <= 0:
         return []
@@ -179,5 +199,13 @@ def _needed_for(ev: Evaluation, reached: float) -> list[str]:
         if r.driver == "purchase_conversion" and level > 1:
             continue
         unit = UNITS[r.driver]
-        out.append(f"{r.label}从 {show_value(r.value, unit)} 提高到约 {show_value(level, unit)}")
-    return [" 或 ".join(out)] if out else []
+        out.append(t("need_item", label=_lower(label(r.driver, lang), lang), value=show_value(r.value, unit),
+                     level=show_value(level, unit)))
+    return [t("need_or").join(out)] if out else []
+
+
+def plan_sentences(p: Plan, ev: Evaluation, lang: str = "zh") -> str:
+    """Return the executive summary's second paragraph: what the plan covers, then its cost against the budget."""
+    t = messages("summary", lang)
+    return (cover_sentence(p, ev, lang) + t("sentence_sep")
+            + costing.budget_sentence(p.budget, ev.target["horizon_months"], lang))

@@ -21,12 +21,12 @@ from typing import Any, Mapping
 import pandas as pd
 
 from diag.areas.benchmark import number_or_none
-from diag.catalog import label
+from diag.catalog import known, label
 from diag.format import format_number
 from diag.messages import messages
 
 __all__ = ["Baseline", "baseline", "target_summary", "kpi_tree", "DEFAULT_HORIZON", "target_sentence",
-           "kpi_tree_display", "target_question"]
+           "kpi_tree_display", "target_question", "baseline_note", "note_text"]
 
 #: Horizon in months when the brief gives a target without a timeline.
 DEFAULT_HORIZON = 12
@@ -45,6 +45,9 @@ class Baseline:
     note: str
     window: pd.DataFrame = field(repr=False)      # the window's orders
     before: pd.DataFrame = field(repr=False)      # orders before the window
+    #: The note's message key (``summary`` catalogue) and fields, to word it in another language.
+    note_key: str = "baseline_whole"
+    note_fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def factor(self) -> float:
@@ -81,9 +84,8 @@ def baseline(orders: pd.DataFrame, as_of: Any, horizon_months: int) -> Baseline:
         scaled = len(months) < horizon
         value = raw * horizon / len(months)
         names = [str(m) for m in months]
-        span = names[0] if len(names) == 1 else f"{names[0]}～{names[-1]}"
-        note = (f"基线取 {span} 共 {len(months)} 个完整月的 GMV" if not scaled else
-                f"数据只有 {len(months)} 个完整月（{span}），基线按其月均 GMV × {horizon} 个月折算")
+        key, fields = ("baseline_scaled" if scaled else "baseline_whole"), {"months": len(months), "horizon": horizon,
+                                                                           "first": names[0], "last": names[-1]}
         window, before = orders[inside.values], orders[(paid < start).values]
     else:
         end = pd.Timestamp(as_of).normalize()
@@ -91,9 +93,27 @@ def baseline(orders: pd.DataFrame, as_of: Any, horizon_months: int) -> Baseline:
         raw = float(amount.sum())
         value = raw * horizon * _DAYS_PER_MONTH / days
         scaled, names = True, []
-        note = f"数据不足一个完整月（{days} 天），基线按日均 GMV × {horizon} 个月折算"
+        key, fields = "baseline_days", {"days": days, "horizon": horizon}
         window, before = orders, orders.iloc[0:0]
-    return Baseline(value, raw, horizon, names, scaled, note, window, before)
+    return Baseline(value, raw, horizon, names, scaled, note_text(key, fields), window, before, key, fields)
+
+
+def note_text(key: str, fields: Mapping[str, Any], lang: str = "zh") -> str:
+    """Return the baseline note ``key`` (``summary`` catalogue) with its ``fields`` in ``lang``."""
+    t = messages("summary", lang)
+    values = dict(fields)
+    if "first" in values:
+        values["span"] = values["first"] if values["first"] == values["last"] else \
+            t("baseline_span", first=values["first"], last=values["last"])
+    return t(key, **values)
+
+
+def baseline_note(target: Mapping[str, Any], lang: str = "zh") -> str:
+    """Return the target record's baseline note in ``lang`` (as recorded when the record has no note key)."""
+    key = target.get("baseline_note_key")
+    if not key or lang == "zh":
+        return str(target["baseline_note"])
+    return note_text(str(key), target.get("baseline_note_fields") or {}, lang)
 
 
 def target_summary(goals: Any, base: Baseline) -> dict[str, Any]:
@@ -111,6 +131,7 @@ def target_summary(goals: Any, base: Baseline) -> dict[str, Any]:
         "baseline_gmv": round(base.gmv, 2), "gap": None, "required_growth": None,
         "status": "missing", "horizon_source": "需求澄清表" if months else f"未填写, 按 {DEFAULT_HORIZON} 个月计",
         "baseline_note": base.note, "baseline_months": base.months, "baseline_scaled": base.scaled,
+        "baseline_note_key": base.note_key, "baseline_note_fields": dict(base.note_fields),
     }
     if target:
         gap = float(target) - base.gmv
@@ -129,7 +150,7 @@ def target_sentence(target: Mapping[str, Any], lang: str = "zh") -> str:
     """Return the executive summary's first sentence: target, baseline and gap in yuan (in ``lang``)."""
     t = messages("strategy", lang)
     h, base = target["horizon_months"], target["baseline_gmv"]
-    scaled = t("scaled_note", note=target["baseline_note"]) if target.get("baseline_scaled") else ""
+    scaled = t("scaled_note", note=baseline_note(target, lang)) if target.get("baseline_scaled") else ""
     if target["gmv_target"] is None:
         return t("target_none", h=h, base=base, scaled=scaled)
     if target["status"] == "met":
@@ -138,16 +159,17 @@ def target_sentence(target: Mapping[str, Any], lang: str = "zh") -> str:
              growth=target["required_growth"])
 
 
-def target_question(target: Mapping[str, Any]) -> dict[str, str] | None:
-    """Return the 待确认问题 the target raises (no target, or one already met), else None."""
+def target_question(target: Mapping[str, Any], lang: str = "zh") -> dict[str, str] | None:
+    """Return the 待确认问题 the target raises (no target, or one already met) in ``lang``, else None."""
+    t = messages("summary", lang)
     if target["gmv_target"] is None:
-        return {"priority": "高", "item": "GMV 目标", "finding": "需求澄清表未填写 GMV 目标",
-                "question": "私域的 GMV 目标是多少，在几个月内完成？没有目标就无法判断差距和排定计划的力度。"}
+        return {"priority": t("priority_high"), "item": t("question_target_item"),
+                "finding": t("question_none_finding"), "question": t("question_none")}
     if target["status"] == "met":
-        return {"priority": "中", "item": "GMV 目标",
-                "finding": f"目标 ¥{target['gmv_target']:,.0f} 不高于最近 {target['horizon_months']} 个月的 GMV "
-                           f"¥{target['baseline_gmv']:,.0f}",
-                "question": "目标是否只指私域或新增部分的 GMV？是否按其他口径（如单店、单渠道）设定？"}
+        return {"priority": t("priority_medium"), "item": t("question_target_item"),
+                "finding": t("question_met_finding", target=target["gmv_target"], h=target["horizon_months"],
+                             base=target["baseline_gmv"]),
+                "question": t("question_met")}
     return None
 
 
@@ -219,15 +241,20 @@ def show_value(value: Any, unit: str) -> str:
     return format_number(number_or_none(value), unit)
 
 
-def kpi_tree_display(tree: pd.DataFrame) -> pd.DataFrame:
-    """Return the KPI tree for the report (驱动因素 / 现状 / 单独补缺口需达到 / 行业区间 / 落后区间的GMV)."""
+def kpi_tree_display(tree: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the KPI tree for the report (驱动因素 / 现状 / 单独补缺口需达到 / 行业区间 / 落后区间的GMV),
+    headers in ``lang`` and each driver named by the metric catalogue."""
+    from diag.strategy.wording import localize
+
+    t = messages("summary", lang)
     rows = []
     for r in tree.itertuples(index=False):
         unit = UNITS.get(r.driver, "ratio")
-        bench = "—" if r.bench_low is None or pd.isna(r.bench_low) else \
-            f"{show_value(r.bench_low, unit)}–{show_value(r.bench_high, unit)}"
+        bench = t("dash") if r.bench_low is None or pd.isna(r.bench_low) else \
+            t("range", low=show_value(r.bench_low, unit), high=show_value(r.bench_high, unit))
         split = r.role == "split"
-        rows.append({"驱动因素": ("其中 " if split else "") + r.label, "现状": show_value(r.value, unit),
-                     "单独补足缺口需达到": "—" if split else show_value(r.needed, unit), "行业区间": bench,
-                     "低于行业区间损失的GMV": "—" if split or not r.yuan_gap else f"¥{r.yuan_gap:,.0f}"})
-    return pd.DataFrame(rows)
+        name = label(r.driver, lang) if known(r.driver) else r.label
+        rows.append({"驱动因素": t("tree_split", label=name) if split else name, "现状": show_value(r.value, unit),
+                     "单独补足缺口需达到": t("dash") if split else show_value(r.needed, unit), "行业区间": bench,
+                     "低于行业区间损失的GMV": t("dash") if split or not r.yuan_gap else t("yuan", value=r.yuan_gap)})
+    return localize(pd.DataFrame(rows), lang)
