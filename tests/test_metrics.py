@@ -281,3 +281,28 @@ def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path
 def test_fast_path_and_frame_path_agree_on_a_line_item_file(tmp_path, extra):
     a = _line_item_metrics(tmp_path, "", "", extra)
     assert a["data_quality"]["duplicates"] == (1 if extra.count("\n") == 2 and "已完成" in extra else 0)
+
+
+def test_every_reason_the_parse_can_give_fits_the_metrics_paths_one_byte_enum():
+    import datetime as dt
+    import re
+
+    from diag.readers.orders_sql import ROW_REASONS, _parse_sql
+    from diag.readers.quality import NOT_ROWS, REASONS
+
+    types = {"订单号": "VARCHAR", "买家": "VARCHAR", "支付时间": "VARCHAR", "实付金额": "VARCHAR"}
+    mapping = {"order_id": "订单号", "customer_id": "买家", "paid_at": "支付时间", "amount": "实付金额"}
+    sql = _parse_sql(mapping, types, dt.datetime(2026, 1, 1), True, [])
+    given = set(re.findall(r"THEN '([a-z ]+)'", sql))
+    assert given == set(ROW_REASONS)
+    assert given <= set(REASONS) | set(NOT_ROWS)
+
+
+@pytest.mark.parametrize("extra, duplicates, unusable", [
+    ("L7,c7,2025-02-08 10:00,3,已完成\nL7,c7,2025-02-08 10:00,3,已完成\nL8,,2025-02-10 12:00,6,已完成\n"
+     "L9,c9,2025-13-40,6,已完成\n", 1, {"missing customer": 1, "unparseable date": 1})])
+def test_a_line_item_file_with_a_duplicate_and_unusable_lines_counts_each_by_reason(
+        tmp_path, extra, duplicates, unusable):
+    a = _line_item_metrics(tmp_path, "", "", extra)
+    assert a["data_quality"]["duplicates"] == duplicates
+    assert a["data_quality"]["unusable"] == unusable

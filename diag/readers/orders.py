@@ -59,6 +59,7 @@ from diag.readers.orders_sql import (  # noqa: F401
     kept_first,
     notes_sql,
     order_key_sql,
+    reason_code,
     status_excluded,
 )
 from diag.readers.quality import FIELD_LABELS, NOT_ROWS, REASONS, Quality  # noqa: F401
@@ -259,7 +260,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 con.execute(f"""
                     CREATE TEMP TABLE rows AS
                     SELECT order_id, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
-                           excluded, status, reason FROM ({sql})""")
+                           excluded, status, {reason_code()} AS reason FROM ({sql})""")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             elif lean:
                 # A file whose head repeats order ids: one scan into a compact typed table
@@ -268,7 +269,7 @@ def _load(con: Any, path: str | os.PathLike[str], *, columns: dict[str, str] | N
                 con.execute(f"""
                     CREATE TEMP TABLE rows AS
                     SELECT order_id, line_h, customer_id, CAST(paid_at AS DATE) AS paid_at, amount,
-                           excluded, status, reason FROM ({sql})""")
+                           excluded, status, {reason_code()} AS reason FROM ({sql})""")
                 counts = con.execute("SELECT reason, count(*) FROM rows GROUP BY reason").fetchall()
             else:
                 con.execute(f"CREATE TEMP TABLE rows AS {sql}")
@@ -423,16 +424,22 @@ def _lean_line_orders(con: Any, level: str, quality: Quality, exact: str) -> Non
             FROM rows WHERE reason IS NULL)
         WHERE repeated""")
     multi = con.execute("SELECT count(*) FROM multi").fetchone()[0]
+    # The line hash has done its work: dropping it (no copy) leaves the grouping below
+    # a quarter less of the 25-million-row table in DuckDB's memory budget.
+    con.execute("ALTER TABLE rows DROP COLUMN line_h")
     agg = "sum(amount)" if level == "line" else "max(amount)"
+    # An order is excluded when it has no kept line: kept = 0 says so without a
+    # bool_and(excluded) state per order.
     select = f"""
         SELECT order_id, {kept_first("customer_id")} AS customer_id,
                {kept_first("paid_at")} AS paid_at,
                coalesce({agg} FILTER (WHERE NOT excluded), 0.0) AS amount,
-               min(status) FILTER (WHERE excluded) AS status, bool_and(excluded) AS excluded,
+               min(status) FILTER (WHERE excluded) AS status,
                count(*) FILTER (WHERE NOT excluded) AS kept"""
+    columns = "order_id, customer_id, paid_at, amount, status, kept = 0 AS excluded, kept, dups"
     if multi:
         con.execute(f"""
-            CREATE TEMP TABLE orders AS
+            CREATE TEMP TABLE orders AS SELECT {columns} FROM (
             {select}, 0 AS dups FROM (SELECT * FROM rows ANTI JOIN multi USING (order_id)
                                       WHERE reason IS NULL) GROUP BY order_id
             UNION ALL
@@ -441,10 +448,10 @@ def _lean_line_orders(con: Any, level: str, quality: Quality, exact: str) -> Non
                          any_value(CAST(paid_at AS DATE)) AS paid_at, any_value(amount) AS amount,
                          any_value(excluded) AS excluded, any_value(status) AS status,
                          count(*) AS n
-                  FROM ({exact}) WHERE reason IS NULL GROUP BY order_id, row_h) GROUP BY order_id""")
+                  FROM ({exact}) WHERE reason IS NULL GROUP BY order_id, row_h) GROUP BY order_id)""")
     else:
-        con.execute(f"CREATE TEMP TABLE orders AS {select}, 0 AS dups FROM rows "
-                    f"WHERE reason IS NULL GROUP BY order_id")
+        con.execute(f"CREATE TEMP TABLE orders AS SELECT {columns} FROM ({select}, 0 AS dups FROM rows "
+                    f"WHERE reason IS NULL GROUP BY order_id)")
     con.execute("DROP TABLE rows")
     dups, kept_lines, kept, excluded = con.execute(
         "SELECT sum(dups), sum(kept), count(*) FILTER (WHERE NOT excluded), count(*) FILTER (WHERE excluded) "
