@@ -63,8 +63,8 @@ def _cmd_intake(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from diag.run.check import check_brief, format_check
 
-    report = check_brief(Path(args.brief))
-    print(format_check(report))
+    report = check_brief(Path(args.brief), lang=args.lang)
+    print(format_check(report, lang=args.lang))
     return 0
 
 
@@ -213,12 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="校验 brief 与数据文件, 列出缺口与待问问题")
     p.add_argument("brief")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="输出语言 (zh / en)")
     p.set_defaults(handler=_cmd_check)
 
     p = sub.add_parser("metrics", help="订单文件的核心指标")
     p.add_argument("orders")
     p.add_argument("--as-of", type=_date, default=None)
     p.add_argument("--format", choices=("json", "table"), default="json")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="table 格式的输出语言 (zh / en)")
     p.add_argument("--column", action="append", metavar="FIELD=HEADER",
                    help="指定字段对应的表头, 如 customer_id=user_openid (可重复)")
     p.add_argument("--platform", default=None, metavar="KEY",

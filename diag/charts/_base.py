@@ -20,15 +20,31 @@ _PCT = PercentFormatter(1.0, decimals=0)
 
 
 # -- helpers ------------------------------------------------------------------------------
-def _yuan_tick(value: float, _pos: Any = None) -> str:
-    """Return an axis tick in yuan: ``¥8,000``, ``¥1万``, ``¥1.2万`` (never two ticks alike)."""
+def _yuan_tick(value: float, _pos: Any = None, lang: str = "zh") -> str:
+    """Return an axis tick in yuan (never two ticks alike).
+
+    Chinese counts in 万 and 亿 (``¥8,000``, ``¥1万``, ``¥1.2万``), English in k and M
+    (``¥8,000``, ``¥12k``, ``¥12.5k``, ``¥1.2M``, ``¥1.25M``): whole units when the tick is
+    whole, else as many decimals as the tick needs (at most one in Chinese, two in English).
+    """
     if abs(value) < 1e4:
         return f"¥{value:,.0f}"
-    unit = 1e8 if abs(value) >= 1e8 else 1e4
-    return format_yuan_short(value, digits=0 if round(value / unit, 6) % 1 == 0 else 1)
+    if lang == "zh":
+        unit = 1e8 if abs(value) >= 1e8 else 1e4
+        return format_yuan_short(value, digits=0 if round(value / unit, 6) % 1 == 0 else 1)
+    unit = 1e6 if abs(value) >= 1e6 else 1e3
+    exact = round(value / unit, 6)
+    digits = next((d for d in (0, 1) if round(exact, d) == exact), 2)
+    return format_yuan_short(value, lang, digits=digits)
 
 
 _YUAN_AXIS = FuncFormatter(_yuan_tick)
+_YUAN_AXIS_EN = FuncFormatter(lambda value, pos=None: _yuan_tick(value, pos, "en"))
+
+
+def yuan_axis(lang: str = "zh") -> FuncFormatter:
+    """Return the tick formatter of a yuan axis in ``lang`` (:func:`_yuan_tick`)."""
+    return _YUAN_AXIS if lang == "zh" else _YUAN_AXIS_EN
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = SIZE) -> Axes:

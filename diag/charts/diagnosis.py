@@ -23,7 +23,19 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from diag.areas.people import segment_name
 from diag.charts import PALETTE
-from diag.charts._base import _PCT, _YUAN_AXIS, NO_DATA, SIZE, _axes, _col, _frame, _month_labels, _no_data, _num  # noqa: F401
+from diag.charts._base import (  # noqa: F401
+    _PCT,
+    _YUAN_AXIS,
+    NO_DATA,
+    SIZE,
+    _axes,
+    _col,
+    _frame,
+    _month_labels,
+    _no_data,
+    _num,
+    yuan_axis,
+)
 
 # Scene and benchmark charts live in their own module; re-exported so that every
 # diagnosis chart is ``diag.charts.diagnosis.<name>``.
@@ -66,7 +78,7 @@ def gmv_trend(monthly: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes
     x = np.arange(len(df))
     gmv = _num(df["gmv"]).fillna(0)
     bars = ax.bar(x, gmv, color=PALETTE[0], width=0.65, label="GMV")
-    ax.yaxis.set_major_formatter(_YUAN_AXIS)
+    ax.yaxis.set_major_formatter(yuan_axis(lang))
     ax.set_ylabel("GMV")
     labels = _month_labels(df["month"])
     step = max(1, math.ceil(len(labels) / 12))
@@ -74,7 +86,7 @@ def gmv_trend(monthly: Any, *, ax: Axes | None = None, lang: str = "zh") -> Axes
                   ha="right" if len(labels) > 6 else "center")
     if len(df) <= 12:
         for xi, v in zip(x, gmv):
-            ax.annotate(format_yuan_short(v), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
+            ax.annotate(format_yuan_short(v, lang), (xi, v), ha="center", va="bottom", fontsize=7.5, color="#3d405b",
                         xytext=(0, 2), textcoords="offset points")
     handles: list[Artist | Container] = [bars]
     if buyers:
@@ -151,7 +163,7 @@ def gmv_driver_tree(drivers: Any, *, previous: Mapping[str, float] | None = None
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 6)
     ax.axis("off")
-    fmt = {"gmv": format_yuan_short, "buyers": lambda v: t("driver_tree.people", value=v),
+    fmt = {"gmv": lambda v: format_yuan_short(v, lang), "buyers": lambda v: t("driver_tree.people", value=v),
            "orders_per_buyer": lambda v: t("driver_tree.orders", value=v),
            "aov": lambda v: f"¥{v:,.1f}"}
     boxes = {"gmv": (5, 4.4), "buyers": (1.7, 1.5), "orders_per_buyer": (5, 1.5), "aov": (8.3, 1.5)}
@@ -243,7 +255,7 @@ def quadrant(points: Any, *, x_split: float, y_split: float, y_label: str | None
                     fontsize=10 if main else 8.5, fontweight="bold" if main else "normal", zorder=4)
     ax.set_xlabel(t("quadrant.x"))
     ax.set_ylabel(y_label)
-    ax.yaxis.set_major_formatter(_YUAN_AXIS)
+    ax.yaxis.set_major_formatter(yuan_axis(lang))
     ax.set_title(title)
     return ax
 
@@ -337,7 +349,7 @@ def rfm_matrix(rfm: Any, *, value: str = "customers", ax: Axes | None = None, la
     ax.set_yticks(range(grid.shape[0]), [f"F{int(i)}" for i in grid.index])
     peak = float(grid.to_numpy().max()) or 1.0
     for (i, j), v in np.ndenumerate(grid.to_numpy(dtype=float)):
-        text = format_yuan_short(v, digits=0) if value == "monetary" else f"{v:,.0f}"
+        text = format_yuan_short(v, lang, digits=0) if value == "monetary" else f"{v:,.0f}"
         ax.text(j, i, text, ha="center", va="center", fontsize=8.5,
                 color="white" if v > peak * 0.55 else "#2b2b2b")
     ax.set_xlabel(t("rfm_matrix.x"))

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from diag import catalog
 from diag.charts import PALETTE
-from diag.charts._base import _YUAN_AXIS, _axes, _no_data
+from diag.charts._base import _axes, _no_data, yuan_axis
 from diag.format import format_yuan_short
 from diag.messages import messages
 
@@ -63,7 +63,7 @@ def campaign_targets(results: pd.DataFrame, *, ax: Axes | None = None, title: st
     ax.set_yticks(range(len(df)), [_short(str(n)) for n in df["name"]][::-1], fontsize=9)
     ax.set_xlim(0, top * 1.32 if top > 0 else 1)
     ax.set_ylim(-0.6, len(df) - 0.4)
-    ax.xaxis.set_major_formatter(_YUAN_AXIS)
+    ax.xaxis.set_major_formatter(yuan_axis(lang))
     ax.grid(axis="y", visible=False)
     handles = [Patch(color=_GOOD, label=t("campaigns.met")), Patch(color=_BAD, label=t("campaigns.missed")),
                Patch(color="#c4c9cc", label=t("campaigns.baseline")),

@@ -20,7 +20,6 @@ from diag import catalog
 from diag.charts import PALETTE
 from diag.charts._base import (
     _PCT,
-    _YUAN_AXIS,
     _axes,
     _col,
     _figure,
@@ -29,6 +28,7 @@ from diag.charts._base import (
     _num,
     _set_time_ticks,
     _time_axis,
+    yuan_axis,
 )
 from diag.format import format_number, format_yuan_short
 from diag.messages import messages
@@ -83,7 +83,7 @@ def channel_bars(channels: Any, *, axes: Sequence[Axes] | None = None, lang: str
             right.annotate(f"¥{v:,.0f}" if np.isfinite(v) else "—", (0 if not np.isfinite(v) else v, yi),
                            xytext=(4, 0), textcoords="offset points", va="center", fontsize=8.5)
         right.set_xlim(0, float(aov.max()) * 1.35)
-        right.xaxis.set_major_formatter(_YUAN_AXIS)
+        right.xaxis.set_major_formatter(yuan_axis(lang))
         right.xaxis.set_major_locator(MaxNLocator(nbins=4))   # money ticks are wide
         right.set_title(t("channels.aov"))
     else:

@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from diag.charts import PALETTE
-from diag.charts._base import _YUAN_AXIS, _axes, _figure, _month_labels
+from diag.charts._base import _axes, _figure, _month_labels, yuan_axis
 from diag.messages import text
 
 __all__ = ["league_table", "trend_multiples", "store_trend"]
@@ -50,7 +50,7 @@ def league_table(table: pd.DataFrame, *, median: float | None = None, top: int =
         ax.axvline(median, color="#bc4b51", linestyle="--", linewidth=1)
         ax.annotate(_t("chain_median", lang), (median, y.max() + 0.6), color="#bc4b51", fontsize=8, ha="left",
                     annotation_clip=False)
-    ax.xaxis.set_major_formatter(_YUAN_AXIS)
+    ax.xaxis.set_major_formatter(yuan_axis(lang))
     ax.set_xlabel(_t("gmv_axis", lang))
     ax.set_title(_t("league_chart_title", lang, count=len(ranked)), loc="left")
     ax.grid(axis="x", alpha=0.3)
@@ -77,7 +77,7 @@ def trend_multiples(monthly: pd.DataFrame, stores: Sequence[str], *, ncols: int 
         ax.plot(x, monthly[store].to_numpy(float), color=PALETTE[0], linewidth=1.5)
         ax.set_title(str(store), fontsize=8, loc="left")
         ax.tick_params(labelsize=6)
-        ax.yaxis.set_major_formatter(_YUAN_AXIS)
+        ax.yaxis.set_major_formatter(yuan_axis(lang))
     for ax in list(axes)[len(stores):]:
         ax.set_visible(False)
     step = max(1, len(x) // 3)
@@ -97,7 +97,7 @@ def store_trend(monthly: pd.DataFrame, store: str, *, ax: Axes | None = None, la
     labels = _month_labels(pd.Series(monthly.index))
     step = max(1, math.ceil(len(x) / 6))
     ax.set_xticks(x[::step], [labels[i] for i in range(0, len(x), step)])
-    ax.yaxis.set_major_formatter(_YUAN_AXIS)
+    ax.yaxis.set_major_formatter(yuan_axis(lang))
     ax.set_title(_t("store_trend_title", lang, store=store), loc="left")
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(axis="x", visible=False)

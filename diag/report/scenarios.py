@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from diag.errors import DataError, UsageError
 from diag.files import to_jsonable, write_atomic
 from diag.format import format_number, format_yuan_short
+from diag.messages import messages
 from diag.privacy import scrub_text
 from diag.record import FIGURES, PARTS, RESULTS
 from diag.strategy import levers as lv
@@ -53,21 +54,21 @@ def _locked(run_dir: Path) -> Any:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def format_lever(key: str, value: float) -> str:
-    """Return a lever value as printed: 12,000人, 7.3%, ¥273, 4.01次, 0.15."""
+def format_lever(key: str, value: float, lang: str = "zh") -> str:
+    """Return a lever value as printed: 12,000人, 7.3%, ¥273, 4.01次, 0.15 (in English 12,000, …, 4.01)."""
     unit = next(lever.unit for lever in lv.LEVERS if lever.key == key)
-    text = format_number(value, unit if unit in ("share", "yuan", "people") else "ratio")
-    return text + ("次" if key == "frequency" else "")
+    text = format_number(value, unit if unit in ("share", "yuan", "people") else "ratio", lang=lang)
+    return text + (messages("actions", lang)("lever_times") if key == "frequency" else "")
 
 
-def scenario_record(baseline: lv.Baseline, values: Mapping[str, Any], *, name: str, months: int = 12
-                    ) -> dict[str, Any]:
+def scenario_record(baseline: lv.Baseline, values: Mapping[str, Any], *, name: str, months: int = 12,
+                    lang: str = "zh") -> dict[str, Any]:
     """Return a scenario as saved: name, ``inputs`` (lever values), ``outputs`` and the projection (no id or chart yet)."""
     outcome = lv.evaluate(baseline, values)
     rows = lv.projection(baseline, outcome, months=months)
     total, base = rows[-1]["projected_total"], rows[-1]["baseline_total"]
     return to_jsonable({
-        "name": scrub_text(str(name).strip())[:40] or "未命名情景",
+        "name": scrub_text(str(name).strip())[:40] or messages("actions", lang)("live_unnamed"),
         "saved_at": _dt.datetime.now().isoformat(timespec="seconds"),
         "inputs": dict(outcome.values), "start": dict(baseline.start), "months": int(months),
         "outputs": {"period_gmv": outcome.gmv, "measured_gmv": baseline.gmv, "buyers": outcome.buyers,
@@ -77,8 +78,8 @@ def scenario_record(baseline: lv.Baseline, values: Mapping[str, Any], *, name: s
         "projection": rows})
 
 
-def projection_png(record: Mapping[str, Any]) -> bytes:
-    """Return the scenario's projection chart as PNG bytes (a Figure of its own: safe off the main thread)."""
+def projection_png(record: Mapping[str, Any], lang: str = "zh") -> bytes:
+    """Return the scenario's projection chart as PNG bytes (a Figure of its own: safe off the main thread), in ``lang``."""
     from matplotlib.figure import Figure
 
     from diag import charts  # noqa: F401  (the theme and the CJK font)
@@ -86,7 +87,8 @@ def projection_png(record: Mapping[str, Any]) -> bytes:
 
     fig = Figure(figsize=(8, 4.2), dpi=110)
     ax = fig.subplots()
-    projection(record["projection"], ax=ax, title=f"{record['name']} · {record['months']}个月GMV")
+    title = messages("actions", lang)("live_chart_title", name=record["name"], months=record["months"])
+    projection(record["projection"], ax=ax, title=title, lang=lang)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=160, bbox_inches="tight", facecolor="white")
     return buffer.getvalue()
@@ -171,62 +173,69 @@ def delete_scenario(run_dir: str | Path, scenario_id: str) -> list[dict[str, Any
 
 # -- into the report ------------------------------------------------------------------------
 
-_OUTPUT_ROWS = (("数据期GMV(与GMV情景同口径)", "period_gmv"), ("购买客户", "buyers"),
-                ("人均订单数", "orders_per_buyer"), ("客单价", "aov"))
+_OUTPUT_ROWS = (("live_period_gmv", "period_gmv"), ("live_buyers", "buyers"),
+                ("live_orders_per_buyer", "orders_per_buyer"), ("live_aov", "aov"))
 
 
-def _lever_cell(key: str, value: Any) -> str:
-    return "—" if not isinstance(value, (int, float)) or isinstance(value, bool) else format_lever(key, float(value))
+def _lever_cell(key: str, value: Any, lang: str = "zh") -> str:
+    return ("—" if not isinstance(value, (int, float)) or isinstance(value, bool)
+            else format_lever(key, float(value), lang))
 
 
-def _table(saved: list[dict[str, Any]]) -> dict[str, Any]:
+def _table(saved: list[dict[str, Any]], lang: str = "zh") -> dict[str, Any]:
+    t = messages("actions", lang)
     months = saved[0].get("months", 12)
-    columns = ["指标", "现状"] + [str(s.get("name")) for s in saved]
+    columns = [t("live_metric"), t("live_today")] + [str(s.get("name")) for s in saved]
     rows = []
     for lever in lv.LEVERS:
         start = saved[0].get("start", {}).get(lever.key)
-        rows.append([lever.label, _lever_cell(lever.key, start)]
-                    + [_lever_cell(lever.key, s["inputs"].get(lever.key)) for s in saved])
+        rows.append([lever.name(lang), _lever_cell(lever.key, start, lang)]
+                    + [_lever_cell(lever.key, s["inputs"].get(lever.key), lang) for s in saved])
     first = saved[0]["outputs"]
-    current = {"period_gmv": format_yuan_short(first["measured_gmv"]), "buyers": "", "orders_per_buyer": "", "aov": ""}
+    current = {"period_gmv": format_yuan_short(first["measured_gmv"], lang), "buyers": "", "orders_per_buyer": "",
+               "aov": ""}
     for label, key in _OUTPUT_ROWS:
         cells = []
         for s in saved:
             value = float(s["outputs"][key])
-            cells.append(format_yuan_short(value) if key in ("period_gmv", "aov") else
-                         format_number(value, "people" if key == "buyers" else "ratio"))
-        rows.append([label, current[key] or "—"] + cells)
-    rows.append([f"{months}个月GMV", format_yuan_short(first["baseline_total"])]
-                + [format_yuan_short(float(s["outputs"]["projected_total"])) for s in saved])
-    rows.append([f"{months}个月增量", "—"] + [f"{format_yuan_short(float(s['outputs']['uplift']))} "
-                                            f"({float(s['outputs']['uplift_share']):+.1%})" for s in saved])
-    return {"kind": "table", "key": "strategy_live_scenarios", "title": "现场情景对比", "columns": columns,
-            "rows": rows, "max_rows": 40,
-            "note": "现场会议中调整杠杆后保存的情景; 算法与GMV情景相同(GMV = 用户数 × 购买频次 × 客单价, 驱动因素相乘), "
-                    f"{months}个月测算假设杠杆在前3个月内逐步到位, 其余条件不变, 不是承诺"}
+            cells.append(format_yuan_short(value, lang) if key in ("period_gmv", "aov") else
+                         format_number(value, "people" if key == "buyers" else "ratio", lang=lang))
+        rows.append([t(label), current[key] or "—"] + cells)
+    rows.append([t("live_months_gmv", months=months), format_yuan_short(first["baseline_total"], lang)]
+                + [format_yuan_short(float(s["outputs"]["projected_total"]), lang) for s in saved])
+    rows.append([t("live_months_uplift", months=months), "—"]
+                + [f"{format_yuan_short(float(s['outputs']['uplift']), lang)} "
+                   f"({float(s['outputs']['uplift_share']):+.1%})" for s in saved])
+    return {"kind": "table", "key": "strategy_live_scenarios", "title": t("live_table_title"), "columns": columns,
+            "rows": rows, "max_rows": 40, "note": t("live_table_note", months=months)}
 
 
-def _blocks(saved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _blocks(saved: list[dict[str, Any]], lang: str = "zh") -> list[dict[str, Any]]:
+    t = messages("actions", lang)
     blocks: list[dict[str, Any]] = [
-        {"kind": "heading", "text": "现场情景", "level": 2},
-        {"kind": "text", "style": "body",
-         "text": f"现场会议上与客户一起调整了 {len(saved)} 组假设并保存为情景, 下表并排比较各情景的杠杆取值与测算结果。"},
-        _table(saved)]
+        {"kind": "heading", "text": t("live_heading"), "level": 2},
+        {"kind": "text", "style": "body", "text": t("live_intro", count=len(saved))},
+        _table(saved, lang)]
     for s in saved:
         if s.get("chart"):
+            when = str(s.get("saved_at", "")).replace("T", " ")[:16]
             blocks.append({"kind": "figure", "key": f"live_scenario_{s.get('id')}", "path": s["chart"],
-                           "title": f"现场情景: {s.get('name')}", "caption": f"现场保存于 {str(s.get('saved_at', '')).replace('T', ' ')[:16]}",
+                           "title": t("live_figure_title", name=s.get("name")), "caption": t("live_saved_at", when=when),
                            "landscape": False})
     return blocks
 
 
-def with_saved_scenarios(results: dict[str, Any], run_dir: str | Path | None = None) -> dict[str, Any]:
+def with_saved_scenarios(results: dict[str, Any], run_dir: str | Path | None = None,
+                         lang: str | None = None) -> dict[str, Any]:
     """Return ``results`` with the saved scenarios as blocks of the strategy section (a copy; unchanged if none).
 
     The blocks follow the GMV scenarios table (``strategy_scenarios``) when the
     section has one, else they close the section.  A scenario whose chart file is
-    missing from ``run_dir`` is printed without its chart.
+    missing from ``run_dir`` is printed without its chart.  The blocks' words are in
+    ``lang``, by default the run's (``results["meta"]["lang"]``, else Chinese).
     """
+    meta = results.get("meta")
+    lang = lang or (meta.get("lang") if isinstance(meta, dict) else None) or "zh"
     data = _strategy_data(results, create=False)
     saved = [s for s in data.get(KEY) or [] if isinstance(s, dict) and isinstance(s.get("inputs"), dict)
              and isinstance(s.get("outputs"), dict)]
@@ -239,5 +248,5 @@ def with_saved_scenarios(results: dict[str, Any], run_dir: str | Path | None = N
     blocks = out["sections"][SECTION].setdefault("blocks", [])
     at = next((i + 1 for i, b in enumerate(blocks) if isinstance(b, dict) and b.get("key") == "strategy_scenarios"
                and b.get("kind") == "table"), len(blocks))
-    blocks[at:at] = _blocks(saved)
+    blocks[at:at] = _blocks(saved, lang)
     return out

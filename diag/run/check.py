@@ -85,9 +85,9 @@ def inspect_brief(brief: Brief, data: BriefData | None = None, lang: str = "zh")
                        gaps.questions(brief, measured, wecom, template=template, lang=lang))
 
 
-def check_brief(path: str | Path) -> CheckReport:
-    """Return the check of the brief at ``path`` (BriefError / DataError for bad input)."""
-    return inspect_brief(load_brief(path))
+def check_brief(path: str | Path, lang: str = "zh") -> CheckReport:
+    """Return the check of the brief at ``path``, its questions in ``lang`` (BriefError / DataError for bad input)."""
+    return inspect_brief(load_brief(path), lang=lang)
 
 
 def _fmt(value: Any) -> str:
@@ -100,38 +100,55 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def format_check(report: CheckReport) -> str:
-    """Return the Chinese summary ``diag check`` prints."""
+def format_check(report: CheckReport, lang: str = "zh") -> str:
+    """Return the summary ``diag check`` prints, in ``lang`` (the ``cli`` and ``intake`` catalogues).
+
+    The questions are in the language the report was inspected in (:func:`check_brief`).
+    """
+    from diag.brief.gaps import industry_name
+    from diag.messages import messages, text
+    from diag.strategy.wording import word
+
+    t = messages("cli", lang)
+
+    def kit(value: Any) -> Any:  # the intake's own words (data names, statuses, sections, priorities)
+        return word(value, lang, "intake", patterns=False)
+
     b = report.brief
-    lines = [f"需求澄清表检查：{b.source or b.client.name}", f"客户：{b.client.name}　行业：{b.client.industry}", ""]
-    lines.append("【数据清单】")
-    for row in report.inventory.itertuples(index=False):
-        count = "" if row.行数 is None or pd.isna(row.行数) else f"，{int(row.行数):,} 行"
-        detail = f"　{row.文件}{count}；{row.说明}" if row.状态 != "未提供" else ""
-        lines.append(f"  {row.数据}（{row.字段}）：{row.状态}{detail}")
-    if report.quality is not None:
-        lines += ["", "【订单数据质量】"]
-        for row in report.quality.itertuples(index=False):
-            lines.append(f"  {row.项目}：{_fmt(row.数量)}　{row.说明}".rstrip())
+    lines = [t("check.title", source=b.source or b.client.name),
+             t("check.client", client=b.client.name, industry=industry_name(b.client.industry, lang)), ""]
+    lines.append(t("check.inventory"))
+    for row in report.data.inventory_table(lang).itertuples(index=False):
+        count = "" if row.行数 is None or pd.isna(row.行数) else t("check.rows", rows=int(row.行数))
+        detail = t("check.detail", file=row.文件, rows=count, note=row.说明) if row.状态 != "未提供" else ""
+        lines.append(t("check.file", data=kit(row.数据), field=row.字段, status=kit(row.状态), detail=detail))
+    quality = report.quality_table(lang)
+    if quality is not None:
+        lines += ["", t("check.quality")]
+        for item, count, note in quality.itertuples(index=False):
+            lines.append(t("check.quality_row", item=item, count=_fmt(count), note=note).rstrip())
     if report.measured:
         m = report.measured
-        lines += ["", "【订单实测】",
-                  f"  客单价 ¥{_fmt(m.get('aov'))}　复购率 {_pct(m.get('repurchase_rate'))}　"
-                  f"复购周期中位 {_fmt(m.get('median_repurchase_days'))} 天　顾客 {_fmt(m.get('customers'))}"]
+        lines += ["", t("check.measured"),
+                  t("check.measured_row", aov=_fmt(m.get("aov")), rate=_pct(m.get("repurchase_rate")),
+                    days=_fmt(m.get("median_repurchase_days")), customers=_fmt(m.get("customers")))]
     if scene.has_wecom(report.wecom):
         w = report.wecom
-        lines += ["", "【企业微信】",
-                  f"  群 {_fmt(w.get('chat_total'))} 个，群成员 {_fmt(w.get('member_total'))} 人，"
-                  f"活跃群占比 {_pct(w.get('group_active_share'))}，好友通过率 {_pct(w.get('friend_accept_rate'))}"]
-    lines += ["", "【完整度】"]
+        lines += ["", t("check.wecom"),
+                  t("check.wecom_row", chats=_fmt(w.get("chat_total")), members=_fmt(w.get("member_total")),
+                    active=_pct(w.get("group_active_share")), accept=_pct(w.get("friend_accept_rate")))]
+    lines += ["", t("check.completeness")]
     for row in report.completeness.itertuples(index=False):
-        lines.append(f"  {row.label}：{row.filled}/{row.total}（{row.score:.0%}）")
-    lines.append(f"  总体：{report.overall:.0%}")
+        lines.append(t("check.completeness_row", label=kit(row.label), filled=row.filled, total=row.total,
+                       score=row.score))
+    lines.append(t("check.overall", overall=report.overall))
     q = report.questions
-    lines += ["", f"【待问问题】共 {len(q)} 个"]
+    lines += ["", t("check.questions", count=len(q))]
+    blank = {"未填写", text("intake", "issue.blank", lang)}
     for i, row in enumerate(q.itertuples(index=False), start=1):
-        issue = "" if row.issue == "未填写" else f"（{row.issue}）"
-        lines.append(f"  {i}. [{row.priority}] {row.section}·{row.label}：{row.question}{issue}")
+        issue = "" if row.issue in blank else t("check.issue", issue=row.issue)
+        lines.append(t("check.question", n=i, priority=kit(row.priority), section=kit(row.section), label=row.label,
+                       question=row.question, issue=issue))
     return "\n".join(lines)
 
 

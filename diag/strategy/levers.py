@@ -30,6 +30,7 @@ from typing import Any, Mapping
 
 from diag.catalog import definition
 from diag.errors import UsageError
+from diag.messages import text
 
 __all__ = ["Lever", "LEVERS", "LEVER_KEYS", "DRIVER_ORDER", "Baseline", "Outcome", "evaluate",
            "combine_drivers", "orders_per_repeater", "monthly_run_rate", "projection",
@@ -54,6 +55,10 @@ class Lever:
     unit: str
     driver: str
     definition: str
+
+    def name(self, lang: str = "zh") -> str:
+        """Return the lever's name in ``lang`` (the ``actions`` catalogue; ``label`` in Chinese)."""
+        return self.label if lang == "zh" else text("actions", f"lever_{self.key}", lang)
 
 
 LEVERS: tuple[Lever, ...] = (

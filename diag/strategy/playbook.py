@@ -29,7 +29,7 @@ from diag.industries.registry import METRICS
 from diag.messages import messages
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
-from diag.strategy.wording import word
+from diag.strategy.wording import localize, word
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
@@ -51,11 +51,29 @@ DRIVERS: dict[str, str] = {
 }
 
 
-def _fmt(value: float | None, metric: str | None, unit: str = "") -> str:
+def _fmt(value: float | None, metric: str | None, unit: str = "", lang: str = "zh") -> str:
     """A metric's value in its template unit (shares when the unit is not given and the catalogue prints %)."""
     if not unit and metric is not None and catalog.known(metric) and catalog.metric(metric).fmt.endswith("%}"):
         unit = "share"
-    return format_number(value, unit if unit in ("share", "yuan", "days", "minutes") else "ratio")
+    return format_number(value, unit if unit in ("share", "yuan", "days", "minutes") else "ratio", lang=lang)
+
+
+def _label(metric: str, lang: str, zh: str | None = None) -> str:
+    """Return a metric's name: in Chinese ``zh`` (or the registry's), in English the metric catalogue's."""
+    if lang != "zh" and catalog.known(metric):
+        return catalog.label(metric, lang)
+    return zh if zh is not None else METRICS.get(metric, metric)
+
+
+#: The benchmark's statuses and verdicts → their message keys in the ``actions`` catalogue.
+_STATUS_KEYS = {"达标": "status_within", "低于": "status_below", "高于": "status_above", "无数据": "status_no_data",
+                "数据待核实": "status_to_verify", "低于客户自定目标": "status_below_target",
+                "落后于行业区间": "status_behind"}
+
+
+def _status_word(status: str, lang: str) -> str:
+    key = _STATUS_KEYS.get(status)
+    return messages("actions", lang)(key) if key else status
 
 
 def reminder_days(cycle_days: float) -> tuple[int, int, int]:
@@ -85,7 +103,7 @@ def _target(moves: Mapping[str, Any], row: Mapping[str, Any]) -> float:
 
 def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | None = None,
               store_type: str | None = None, cycle_days: float | None = None,
-              team: "TeamPlan | None" = None) -> pd.DataFrame:
+              team: "TeamPlan | None" = None, lang: str = "zh") -> pd.DataFrame:
     """Return the prioritised recommendations the template's rules give for these gaps.
 
     Parameters
@@ -107,6 +125,8 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
         The team the plan is for (:func:`team_plan`): each rule's owner becomes the
         role of that team who does the work (in a small team, the role's
         ``covered_by``), so the plan names only roles in the team's table.
+    lang : str
+        The language of the ``problem`` sentences (metric names from the metric catalogue).
 
     Returns
     -------
@@ -124,6 +144,7 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
     focus = genes.get(gene, {}) if gene else {}
     by_metric = {r["metric"]: r for r in gaps.to_dict("records")}
     values = action_values(gaps, template, cycle_days)
+    t = messages("actions", lang)
     rows = []
     for rule in template.get("rules", []):
         when = rule.get("when") or {}
@@ -147,12 +168,13 @@ def recommend(gaps: pd.DataFrame, template: Mapping[str, Any], *, gene: str | No
                 uplift = max(0.0, float(base) * (target - current) / (mrow["mid"] - current))
         if gap is not None and gap["value"] is not None and pd.notna(gap["value"]):
             unit = gap["unit"]
-            problem = (f"{gap['label']}实测 {_fmt(gap['value'], metric, unit)}, 行业区间 "
-                       f"{_fmt(gap['low'], metric, unit)}–{_fmt(gap['high'], metric, unit)} ({status})")
+            problem = t("problem_measured", label=_label(str(metric), lang, gap["label"]),
+                        value=_fmt(gap["value"], metric, unit, lang), low=_fmt(gap["low"], metric, unit, lang),
+                        high=_fmt(gap["high"], metric, unit, lang), status=_status_word(status, lang))
         elif metric:
-            problem = f"{METRICS.get(metric, metric)}尚无数据, 无法与行业区间比较"
+            problem = t("problem_no_data", label=_label(metric, lang))
         else:
-            problem = "把跑通的做法固定下来并复制到更多群/门店"
+            problem = t("problem_replicate")
         emphasised = bool(focus) and (rule["area"] in focus.get("areas", [])
                                       or (moved or metric) in focus.get("metrics", []))
         behind = gap is not None and gap.get("better") == "落后"
@@ -199,19 +221,22 @@ class _Defaults(dict):
         return "{" + key + "}"
 
 
-def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
-    """Return the recommendations with Chinese headers and formatted numbers, for the report.
+def recommendations_display(recs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the recommendations with headers in ``lang`` and formatted numbers, for the report.
 
     A costed plan (:func:`diag.strategy.spine.plan`) adds 成本 and 投入产出比, and 开始 is its
-    start window with the reason when it starts later than the action ranked above it.
+    start window with the reason when it starts later than the action ranked above it.  In
+    English the metrics are named by the metric catalogue and the table's headers and the
+    kit's cell words come from the ``plan`` catalogue (:func:`diag.strategy.wording.localize`).
     """
+    t = messages("actions", lang)
     costed = "cost" in recs.columns
     rows = []
     for r in recs.itertuples(index=False):
-        metric = METRICS.get(r.metric, r.metric) if r.metric else "—"
+        metric = _label(r.metric, lang) if r.metric else "—"
         move = "—"
         if r.current is not None and pd.notna(r.current):
-            move = f"{_fmt(r.current, r.metric, r.unit)} → {_fmt(r.target, r.metric, r.unit)}"
+            move = f"{_fmt(r.current, r.metric, r.unit, lang)} → {_fmt(r.target, r.metric, r.unit, lang)}"
         uplift = "—" if r.uplift is None or pd.isna(r.uplift) else f"¥{r.uplift:,.0f}"
         if not costed:
             rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
@@ -222,8 +247,9 @@ def recommendations_display(recs: pd.DataFrame) -> pd.DataFrame:
         rows.append({"优先级": r.priority, "领域": r.area, "问题": r.problem, "行动": r.action,
                      "目标": metric if move == "—" else f"{metric} {move}", "预计GMV增量": uplift,
                      "成本": f"¥{r.cost:,.0f}", "投入产出比": "—" if roi is None or pd.isna(roi) else f"{roi:,.1f}",
-                     "负责人": r.owner, "开始": f"{r.timing}内" + (f"（{dependency}）" if dependency else "")})
-    return pd.DataFrame(rows)
+                     "负责人": r.owner, "开始": t("start_within", timing=word(r.timing, lang))
+                     + (t("start_after", dependency=dependency) if dependency else "")})
+    return localize(pd.DataFrame(rows), lang)
 
 
 # -- team and KPIs --------------------------------------------------------------------------
@@ -409,7 +435,10 @@ def roadmap(template: Mapping[str, Any], recommendations: pd.DataFrame, *, start
                              "window": win(d0), "detail": t("roadmap_activity_detail", what=a["what"], when=a["when"])})
     for r in _scheduled(recommendations, top).itertuples(index=False):
         lo, hi = _WINDOW[r.timing]
-        what = f"{word(r.area, lang)}·{METRICS[r.metric]}" if r.metric in METRICS else r.rule
+        if r.metric in METRICS:
+            what = messages("actions", lang)("roadmap_what", area=word(r.area, lang), metric=_label(r.metric, lang))
+        else:  # the rule's id is the template's Chinese name: in another language the area names it
+            what = r.rule if lang == "zh" else word(r.area, lang)
         rows.append({"task": t("roadmap_action", priority=r.priority, what=what), "stream": "行动", "phase": r.timing,
                      "start": day(lo), "end": day(min(hi, horizon) - 1), "owner": who(r.owner, r.owner),
                      "milestone": False, "window": r.timing, "detail": r.action})
@@ -492,7 +521,8 @@ def scenario_moves(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, f
     return out
 
 
-def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, float] | None = None) -> pd.DataFrame:
+def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, float] | None = None,
+                  lang: str = "zh") -> pd.DataFrame:
     """Return conservative / base / optimistic GMV from the plan's recommendations reaching their targets.
 
     Only metrics the plan acts on count: each recommendation (:func:`recommend`) whose
@@ -507,8 +537,9 @@ def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, fl
     the engine the live session's levers run on).  Metrics no
     recommendation targets stay where they are, so with attainments that strictly
     increase the scenarios strictly increase whenever the plan has any GMV path.
-    Columns ``情景, 目标达成度, 预计GMV, 增量, 增幅, 假设``.
+    Columns ``情景, 目标达成度, 预计GMV, 增量, 增幅, 假设`` (the assumption worded in ``lang``).
     """
+    t = messages("actions", lang)
     levels = dict(attainment or ATTAINMENT)
     best = _best_by_driver(recs)
     rows = []
@@ -516,15 +547,11 @@ def gmv_scenarios(recs: pd.DataFrame, gmv: float, *, attainment: Mapping[str, fl
         gains, parts = {}, []
         for driver, r, reach, moved, gain in _moves(best, a, gmv):
             gains[driver] = gain
-            parts.append(f"{driver}: {METRICS[r.metric]} {_fmt(r.current, r.metric, r.unit)} → "
-                         f"{_fmt(moved, r.metric, r.unit)} (行动{r.priority}的目标 {_fmt(r.target, r.metric, r.unit)}"
-                         f"达成{reach:.0%}, +¥{gain:,.0f})")
+            parts.append(t("scenario_part", driver=word(driver, lang), metric=_label(r.metric, lang),
+                           current=_fmt(r.current, r.metric, r.unit, lang), moved=_fmt(moved, r.metric, r.unit, lang),
+                           priority=r.priority, target=_fmt(r.target, r.metric, r.unit, lang), reach=reach, gain=gain))
         value = combine_drivers(gmv, gains)
-        if parts:
-            assumption = ("; ".join(parts) + "; 只计计划中有行动针对的指标, 同一驱动因素只计增量最大的一项, "
-                          "驱动因素相乘, 其余指标保持现状")
-        else:
-            assumption = ("计划中的行动没有可直接折算为GMV的目标(针对的指标没有直接GMV路径或尚无数据): 维持现状")
+        assumption = t("scenario_sep").join(parts) + t("scenario_rest") if parts else t("scenario_none")
         rows.append({"情景": name, "目标达成度": a, "预计GMV": value, "增量": value - gmv,
                      "增幅": value / gmv - 1 if gmv else 0.0, "假设": assumption})
     return pd.DataFrame(rows, columns=["情景", "目标达成度", "预计GMV", "增量", "增幅", "假设"])
@@ -585,29 +612,34 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
     levers = behind[behind["metric"] != "aov"]
 
     def span(top: Any) -> dict[str, str]:
-        return {"value": _fmt(top["value"], top["metric"], top["unit"]), "low": _fmt(top["low"], top["metric"], top["unit"]),
-                "high": _fmt(top["high"], top["metric"], top["unit"])}
+        return {"value": _fmt(top["value"], top["metric"], top["unit"], lang),
+                "low": _fmt(top["low"], top["metric"], top["unit"], lang),
+                "high": _fmt(top["high"], top["metric"], top["unit"], lang)}
+
+    def labels(frame: pd.DataFrame) -> str:
+        return sep.join(_label(m, lang, zh) for m, zh in zip(frame["metric"], frame["label"]))
 
     if opportunities is not None and len(opportunities):
         top = opportunities.iloc[0]
         money = t("tp_money", yuan=top["yuan"]) if pd.notna(top["yuan"]) and top["yuan"] > 0 else ""
-        points.append(t("tp_first_opportunity", label=top["label"], why=top["why"], money=money, **span(top)))
+        points.append(t("tp_first_opportunity", label=_label(top["metric"], lang, top["label"]),
+                        why=_status_word(top["why"], lang), money=money, **span(top)))
     elif opportunities is None and len(levers):
         ranked = levers.assign(_u=levers["uplift"].astype(float).fillna(0.0)).sort_values("_u", ascending=False)
         top = ranked.iloc[0]
         money = t("tp_money", yuan=top["uplift"]) if pd.notna(top["uplift"]) and top["uplift"] > 0 else ""
-        points.append(t("tp_biggest_gap", label=top["label"], money=money, **span(top)))
+        points.append(t("tp_biggest_gap", label=_label(top["metric"], lang, top["label"]), money=money, **span(top)))
     if len(behind):
-        points.append(t("tp_behind", count=len(behind), labels=sep.join(behind["label"])))
+        points.append(t("tp_behind", count=len(behind), labels=labels(behind)))
     if (behind["metric"] == "aov").any():
         points.append(t("tp_aov"))
     if not len(behind):
         points.append(t("tp_none_behind"))
     if len(ahead):
-        points.append(t("tp_ahead", labels=sep.join(ahead["label"])))
+        points.append(t("tp_ahead", labels=labels(ahead)))
     missing = gaps[gaps["status"] == "无数据"]
     if len(missing):
-        points.append(t("tp_missing", count=len(missing), labels=sep.join(missing["label"].head(3))))
+        points.append(t("tp_missing", count=len(missing), labels=labels(missing.head(3))))
     if store_type:
         hint = {"刚需高频": "tp_hint_frequent", "刚需低频": "tp_hint_infrequent", "小众需求": "tp_hint_niche"}.get(store_type)
         points.append(t("tp_store_type", store_type=word(store_type, lang), hint=t(hint) if hint else ""))
@@ -637,11 +669,11 @@ def funnel_counts(forward: pd.DataFrame) -> dict[str, float]:
             "sales": float(people.iloc[2]), "gmv": float(forward["GMV"].iloc[2])}
 
 
-def roadmap_display(plan: pd.DataFrame) -> pd.DataFrame:
-    """Return the roadmap table for the report: 阶段, 任务, 负责人, 开始, 结束, 说明."""
+def roadmap_display(plan: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the roadmap table for the report: 阶段, 任务, 负责人, 开始, 结束, 说明 (headers and windows in ``lang``)."""
     schedule = plan.rename(columns={"task": "任务", "owner": "负责人", "start": "开始", "end": "结束",
                                     "window": "阶段", "detail": "说明"})
-    return schedule[["阶段", "任务", "负责人", "开始", "结束", "说明"]]
+    return localize(schedule[["阶段", "任务", "负责人", "开始", "结束", "说明"]], lang)
 
 
 def with_gap_cover(scenarios: pd.DataFrame, gap: float | None) -> pd.DataFrame:
@@ -651,11 +683,11 @@ def with_gap_cover(scenarios: pd.DataFrame, gap: float | None) -> pd.DataFrame:
     return scenarios
 
 
-def scenarios_display(scenarios: pd.DataFrame) -> pd.DataFrame:
-    """Return the GMV scenarios with their numbers formatted for the report."""
+def scenarios_display(scenarios: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return the GMV scenarios with their numbers formatted for the report, headers and scenario names in ``lang``."""
     shown = scenarios.assign(目标达成度=scenarios["目标达成度"].map("{:.0%}".format),
                              预计GMV=scenarios["预计GMV"].map("¥{:,.0f}".format),
                              增量=scenarios["增量"].map("¥{:,.0f}".format), 增幅=scenarios["增幅"].map("{:+.1%}".format))
     if "缺口覆盖" in shown:
         shown["缺口覆盖"] = scenarios["缺口覆盖"].map("{:.0%}".format)
-    return shown
+    return localize(shown, lang)

@@ -21,6 +21,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from diag.messages import messages
+
 __all__ = ["constraint_terms", "violation", "existing_practices", "improve_existing", "apply_brief",
            "task_table", "PRACTICES", "bigrams"]
 
@@ -107,27 +109,28 @@ def _excerpt(text: str, word: str, width: int = 14) -> str:
 _BASIC = ("社群", "小程序", "朋友圈", "企微", "企业微信")
 
 
-def improve_existing(action: str, existing: Mapping[str, str]) -> tuple[str, str]:
-    """Return ``(action, practice)``: the action worded as an improvement of what the client runs."""
+def improve_existing(action: str, existing: Mapping[str, str], lang: str = "zh") -> tuple[str, str]:
+    """Return ``(action, practice)``: the action worded (in ``lang``) as an improvement of what the client runs."""
     for practice in PRACTICES:
         if practice in _BASIC or practice not in existing or practice not in action:
             continue
-        return f"改进现有的{practice}（客户已在做）: {action}", practice
+        return messages("actions", lang)("improve", practice=practice, action=action), practice
     return action, ""
 
 
-def apply_brief(recs: pd.DataFrame, brief: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_brief(recs: pd.DataFrame, brief: Any, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(kept, dropped)``: actions breaking a constraint are dropped (with ``reason``),
-    actions the client already runs are reworded as improvements (``improves`` names it)."""
+    actions the client already runs are reworded as improvements (``improves`` names it); notes in ``lang``."""
+    t = messages("actions", lang)
     terms = constraint_terms(brief.goals.constraints)
     existing = existing_practices(brief)
     keep, drop = [], []
     for r in recs.to_dict("records"):
         clause = violation(str(r.get("action", "")), terms)
         if clause:
-            drop.append({**r, "reason": f"与客户的限制条件「{clause}」冲突"})
+            drop.append({**r, "reason": t("constraint_kept", clause=clause)})
             continue
-        r["action"], r["improves"] = improve_existing(str(r.get("action", "")), existing)
+        r["action"], r["improves"] = improve_existing(str(r.get("action", "")), existing, lang)
         keep.append(r)
     kept = pd.DataFrame(keep, columns=list(recs.columns) + ["improves"])
     if len(kept):
@@ -203,48 +206,55 @@ def _best(task: str, candidates: list[tuple[str, Any]]) -> tuple[Any, float, int
 
 
 def _data_on(task: str, channels: pd.DataFrame | None, stores: pd.DataFrame | None,
-             metrics: Mapping[str, Any], brief: Any = None) -> str:
+             metrics: Mapping[str, Any], brief: Any = None, lang: str = "zh") -> str:
+    t = messages("actions", lang)
     words = _task_words(task)
     facts = []
-    for frame, name, kind in ((channels, "channel", "渠道"), (stores, "store", "门店")):
+    for frame, name, kind in ((channels, "channel", "channel"), (stores, "store", "store")):
         if frame is None or not len(frame) or name not in frame:
             continue
         scored = [(len(words & bigrams(str(v))), i) for i, v in enumerate(frame[name])]
         score, i = max(scored)
         if score:
             row = frame.iloc[i]
-            parts = [f"GMV ¥{row['gmv']:,.0f}"] if "gmv" in row else []
+            parts = [t("data_gmv", gmv=row["gmv"])] if "gmv" in row else []
             if "share" in row and pd.notna(row["share"]):
-                parts.append(f"占 {row['share']:.1%}")
+                parts.append(t("data_share", share=row["share"]))
             if "buyers" in row and pd.notna(row["buyers"]):
-                parts.append(f"购买 {row['buyers']:,.0f} 人")
-            if "repurchase_rate" in row and pd.notna(row["repurchase_rate"]):
-                parts.append(f"{kind}内复购率 {row['repurchase_rate']:.1%}")
-            facts.append(f"{kind}「{row[name]}」: " + ", ".join(parts))
+                parts.append(t("data_buyers", buyers=row["buyers"]))
+            repurchase = "repurchase_rate" in row and pd.notna(row["repurchase_rate"])
+            if repurchase:
+                parts.append(t(f"data_repurchase_{kind}", rate=row["repurchase_rate"]))
+            facts.append((t(f"data_{kind}"), row[name], parts, repurchase))
     rate = metrics.get("repurchase_rate")
-    if "复购" in words and rate is not None and not any("复购率" in f for f in facts):
-        facts.append(f"整体复购率 {rate:.1%}, 复购周期中位数 {metrics.get('median_repurchase_days') or 0:.0f} 天")
+    out = [t("data_fact", kind=k, name=n, parts=t("data_parts_sep").join(p)) for k, n, p, _r in facts]
+    if "复购" in words and rate is not None and not any(r for *_rest, r in facts):
+        out.append(t("data_repurchase", rate=rate, days=metrics.get("median_repurchase_days") or 0))
     assets = getattr(brief, "assets", None)
     if assets is not None:
-        for keys, value, text in (("加粉 企微 好友 会员", assets.friends, "企微好友 {:,} 人"),
-                                  ("社群 群里 入群", assets.group_members, "社群成员 {:,} 人"),
-                                  ("公众号 粉丝", assets.official_account_followers, "公众号粉丝 {:,} 人")):
+        for keys, value, key in (("加粉 企微 好友 会员", assets.friends, "data_friends"),
+                                 ("社群 群里 入群", assets.group_members, "data_group_members"),
+                                 ("公众号 粉丝", assets.official_account_followers, "data_followers")):
             if value is not None and words & bigrams(keys):
-                facts.append(text.format(value))
-    return "; ".join(facts) or "订单与企微数据中没有与此直接对应的字段"
+                out.append(t(key, value=value))
+    return t("data_sep").join(out) or t("data_none")
 
 
 def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rules: list[Mapping[str, Any]],
                channels: pd.DataFrame | None = None, stores: pd.DataFrame | None = None,
                metrics: Mapping[str, Any] | None = None, owner_of: Any = None,
-               values: Mapping[str, Any] | None = None) -> pd.DataFrame:
+               values: Mapping[str, Any] | None = None, lang: str = "zh") -> pd.DataFrame:
     """Return one row per ``goals.tasks`` item: 你们提出的任务 / 建议 / 我们掌握的数据 / 负责人 / 开始日期.
+
+    The headers stay the kit's Chinese keys (:func:`diag.strategy.wording.localize` words them);
+    the advice and the data are written in ``lang``, the task as the client wrote it.
 
     The advice is, first found: 不建议 when the task breaks a constraint; the plan's
     action sharing most words with the task (at least two bigrams), with its owner and
     start date; a template rule that shares them (not fired by the data, so it starts
     at the first review, day 30); else a study to scope at the first review.
     """
+    t = messages("actions", lang)
     metrics = metrics or {}
     owner_of = owner_of or (lambda role: role)
     terms = constraint_terms(brief.goals.constraints)
@@ -256,28 +266,27 @@ def task_table(brief: Any, recs: pd.DataFrame, *, start: _dt.date, template_rule
     rows = []
     review = start + _dt.timedelta(days=30)
     for task in brief.goals.tasks:
-        data = _data_on(task, channels, stores, metrics, brief)
+        data = _data_on(task, channels, stores, metrics, brief, lang)
         clause = violation(task, terms)
         match, _score, shared = _best(task, candidates)
         kind, item = match if match is not None else ("", None)
         if clause:
-            advice, owner, date = f"不建议, 因为与限制条件「{clause}」冲突", "—", "—"
+            advice, owner, date = t("task_refused", clause=clause), "—", "—"
         elif kind == "plan" and shared >= 2:
             assert item is not None  # a match has an item
             window = item.get("start_window") or item.get("timing") or "30天"
-            advice = f"纳入计划(优先级 {int(item['priority'])}): {item['action']}"
+            advice = t("task_planned", priority=int(item["priority"]), action=item["action"])
             owner = item["owner"]
             date = (start + _dt.timedelta(days=_WINDOW_DAYS.get(window, 0))).isoformat()
         else:
             text = str(item.get("action", "")) if item is not None else ""
-            action = improve_existing(fill(text, values or {}), existing)[0]
+            action = improve_existing(fill(text, values or {}), existing, lang)[0]
             if kind == "rule" and shared >= 2 and not violation(action, terms):
                 assert item is not None  # a match has an item
-                advice = f"补充行动: {action}"
+                advice = t("task_extra", action=action)
                 owner, date = owner_of(item.get("owner", "总PM")), review.isoformat()
             else:
-                advice = ("作为专项推进: 现有数据不足以判断效果, 先按上栏所列数据定目标, 第30天复盘时评估"
-                          if "没有" in data else "作为专项推进: 以上栏数据为起点定目标, 第30天复盘时评估")
+                advice = t("task_study_no_data") if data == t("data_none") else t("task_study")
                 owner, date = owner_of("总PM"), review.isoformat()
         rows.append({"你们提出的任务": task, "建议": advice, "我们掌握的数据": data, "负责人": owner, "开始日期": date})
     return pd.DataFrame(rows, columns=["你们提出的任务", "建议", "我们掌握的数据", "负责人", "开始日期"])
