@@ -92,7 +92,7 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(to_json(metrics))
     else:
-        print(format_table(metrics))
+        print(format_table(metrics, lang=args.lang))
     return 0
 
 

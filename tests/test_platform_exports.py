@@ -93,7 +93,7 @@ def test_table_format_says_which_platform_and_header_feed_each_field(tmp_path, c
     path, _ = write("jd_pop", tmp_path)
     assert main(["metrics", str(path), "--format", "table"]) == 0
     out = capsys.readouterr().out
-    assert "京东 POP 订单" in out and "金额←应付金额" in out and "订单级金额, 每单计一次" in out
+    assert "京东 POP 订单" in out and "金额←应付金额" in out and "取订单级金额 (每单一次)" in out
 
 
 def test_the_generator_writes_every_platform_from_the_command_line(tmp_path):

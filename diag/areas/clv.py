@@ -33,16 +33,41 @@ from diag.areas import clv_fit as _fit
 from diag.areas import clv_models as _models
 from diag.areas.clv_fit import Convergence, ModelNotFitted
 from diag.errors import DataError
+from diag.messages import said, say
 
 __all__ = [
     "BGNBDFit", "GammaGammaFit", "CLVFits",
     "summary_from_transactions", "summary_from_orders",
     "fit_bgnbd", "fit_gamma_gamma", "fit_models", "ModelNotFitted", "Convergence",
     "expected_purchases", "probability_alive", "expected_value",
-    "customer_value_table", "value_summary", "at_risk",
+    "customer_value_table", "value_summary", "at_risk", "words", "reason_words", "note_words", "Said",
 ]
 
 DateLike: TypeAlias = str | _dt.date | pd.Timestamp
+#: A reason or note to word later: ``{"key", "fields"}`` of the ``clv`` catalogue (:func:`diag.messages.said`).
+Said: TypeAlias = dict[str, Any]
+
+
+def words(item: Said | None, lang: str = "zh") -> str | None:
+    """Return a reason or note item worded in ``lang`` (None for None)."""
+    return None if item is None else say("clv", item, lang)
+
+
+def reason_words(block: dict[str, Any], lang: str = "zh") -> str:
+    """Return why a recorded CLV block (``diag metrics``' ``clv``) is not fitted, in ``lang``.
+
+    The item when the block has one, else its recorded reason, error or status as written.
+    """
+    item = block.get("reason_item")
+    if item:
+        return say("clv", item, lang)
+    return str(block.get("reason") or block.get("error") or block.get("status") or "")
+
+
+def note_words(block: dict[str, Any], lang: str = "zh") -> list[str]:
+    """Return a recorded CLV block's notes in ``lang`` (its items, else the notes as written)."""
+    items = block.get("note_items")
+    return [say("clv", n, lang) for n in items] if items is not None else list(block.get("notes") or [])
 
 
 @dataclass(frozen=True)
@@ -56,7 +81,7 @@ class BGNBDFit:
     loglik: float
     n: int
     convergence: Convergence | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[dict[str, Any], ...] = ()   # clv catalogue items (diag.messages.said)
 
     def params(self) -> dict[str, float]:
         """Return ``{r, alpha, a, b}``."""
@@ -73,7 +98,7 @@ class GammaGammaFit:
     loglik: float
     n: int
     convergence: Convergence | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[dict[str, Any], ...] = ()   # clv catalogue items (diag.messages.said)
 
     def params(self) -> dict[str, float]:
         """Return ``{p, q, gamma}``."""
@@ -89,9 +114,10 @@ class GammaGammaFit:
 class CLVFits:
     """The models behind a :func:`customer_value_table`.
 
-    ``bgnbd`` is ``None`` when BG/NBD could not be fitted (``reason`` says why, in
-    Chinese); ``gamma_gamma`` is ``None`` when Gamma-Gamma could not (``gg_reason``),
-    and each customer's own mean spend per purchase day is used instead.
+    ``bgnbd`` is ``None`` when BG/NBD could not be fitted (``reason`` says why, a
+    :func:`~diag.messages.said` item of the ``clv`` catalogue); ``gamma_gamma`` is ``None``
+    when Gamma-Gamma could not (``gg_reason``), and each customer's own mean spend per
+    purchase day is used instead.  ``notes`` are items too; :func:`words` words them.
     """
 
     bgnbd: BGNBDFit | None
@@ -99,9 +125,9 @@ class CLVFits:
     horizon_days: float
     customers: int
     fitted_on: int
-    notes: list[str] = field(default_factory=list)
-    reason: str | None = None
-    gg_reason: str | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    reason: dict[str, Any] | None = None
+    gg_reason: dict[str, Any] | None = None
 
     @property
     def fitted(self) -> bool:
@@ -115,18 +141,22 @@ class CLVFits:
         return {**bg, **gg}
 
     def status(self) -> dict[str, Any]:
-        """Return ``fitted``, ``status`` ("fitted" or "not fitted: <reason>"), ``reason`` and
-        ``convergence`` ({bgnbd, gamma_gamma}: each a :class:`Convergence` record, or
-        ``{"fitted": False, "reason": …}``) as plain data."""
-        def record(fit: BGNBDFit | GammaGammaFit | None, reason: str | None) -> dict[str, Any]:
+        """Return ``fitted``, ``status`` ("fitted" or "not fitted: <reason>"), ``reason`` (in
+        Chinese), ``reason_item`` (the item, for other languages: :func:`reason_words`),
+        ``notes`` (Chinese), ``note_items`` and ``convergence`` ({bgnbd, gamma_gamma}: each a
+        :class:`Convergence` record, or ``{"fitted": False, "reason": …}``) as plain data."""
+        reason, gg_reason = words(self.reason), words(self.gg_reason)
+
+        def record(fit: BGNBDFit | GammaGammaFit | None, why: str | None) -> dict[str, Any]:
             if fit is None or fit.convergence is None:
-                return {"fitted": False, "reason": reason}
+                return {"fitted": False, "reason": why}
             return {"fitted": True, **fit.convergence.to_dict()}
 
-        return {"fitted": self.fitted, "status": "fitted" if self.fitted else f"not fitted: {self.reason}",
-                "reason": self.reason,
-                "convergence": {"bgnbd": record(self.bgnbd, self.reason),
-                                "gamma_gamma": record(self.gamma_gamma, self.gg_reason)}}
+        return {"fitted": self.fitted, "status": "fitted" if self.fitted else f"not fitted: {reason}",
+                "reason": reason, "reason_item": self.reason,
+                "notes": [words(n) for n in self.notes], "note_items": list(self.notes),
+                "convergence": {"bgnbd": record(self.bgnbd, reason),
+                                "gamma_gamma": record(self.gamma_gamma, gg_reason)}}
 
 
 # -- summaries ---------------------------------------------------------------------------
@@ -230,7 +260,8 @@ def fit_bgnbd(summary: pd.DataFrame, *, weights: Any = None, seed: int = 0) -> B
     data = _models.bgnbd_data(x, tx, T, w)
     (r, alpha, a, b), ll, conv = _fit.maximise_bgnbd(data, seed=seed)
     if not conv.converged:
-        raise _fit.ModelNotFitted(f"BG/NBD 的最大似然估计在 {conv.iterations} 次迭代内未收敛（{conv.message}）")
+        raise _fit.ModelNotFitted("not_converged", model="bgnbd", name="BG/NBD", iterations=conv.iterations,
+                                  message=conv.message)
     params = {"r": r, "alpha": alpha, "a": a, "b": b}
     scales = {"alpha": float(np.average(T, weights=w))}
     notes = tuple(_fit.boundary_notes(params, conv.at_boundary, scales))
@@ -288,8 +319,8 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, seed: int = 0) -> GammaGammaFit:
     data = _models.gamma_gamma_data(x, m)
     (p, q, g), ll, conv = _fit.maximise_gamma_gamma(data, seed=seed)
     if not conv.converged:
-        raise _fit.ModelNotFitted(f"Gamma-Gamma 的最大似然估计在 {conv.iterations} 次迭代内未收敛"
-                                  f"（{conv.message}）", model="gamma_gamma")
+        raise _fit.ModelNotFitted("not_converged", model="gamma_gamma", name="Gamma-Gamma",
+                                  iterations=conv.iterations, message=conv.message)
     notes = tuple(_fit.boundary_notes({"p": p, "q": q, "gamma": g}, conv.at_boundary,
                                       {"gamma": float(m.mean())}))
     return GammaGammaFit(float(p), float(q), float(g), ll, data.n, conv, notes)
@@ -309,36 +340,37 @@ def expected_value(ggfit: GammaGammaFit, frequency: Any, monetary_value: Any) ->
 
 
 def fit_models(summary: pd.DataFrame, *, seed: int = 0) -> tuple[BGNBDFit | None, GammaGammaFit | None,
-                                                                 str | None, str | None, list[str]]:
+                                                                 Said | None, Said | None, list[Said]]:
     """Return (BG/NBD fit, Gamma-Gamma fit, BG/NBD reason, Gamma-Gamma reason, notes) of ``summary``.
 
-    A model that cannot be fitted is ``None`` with its reason (Chinese); the notes say
+    A model that cannot be fitted is ``None`` with its reason (a ``clv`` catalogue item,
+    :func:`diag.messages.said`); the notes (items too) say
     what a boundary fit means and that own spend replaces an unfitted Gamma-Gamma.
     Never warns: everything runs with floating-point warnings off and the results are
     checked for finiteness instead.
     """
     bg: BGNBDFit | None = None
     gg: GammaGammaFit | None = None
-    reason = gg_reason = None
-    notes: list[str] = []
+    reason: Said | None = None
+    gg_reason: Said | None = None
+    notes: list[Said] = []
     try:
         bg = fit_bgnbd(summary, seed=seed)
         notes += bg.notes
     except _fit.ModelNotFitted as exc:
-        reason = exc.reason
         # Spend per purchase alone predicts nothing without the purchase model.
-        return None, None, reason, "BG/NBD 模型未拟合", notes
+        return None, None, exc.item, said("bg_not_fitted"), notes
     try:
         gg = fit_gamma_gamma(summary, seed=seed)
         if not gg.q > 1:
-            gg_reason = "Gamma-Gamma 拟合得到 q ≤ 1（平均消费没有有限的均值）"
+            gg_reason = said("gg_q_le_1")
             gg = None
         else:
             notes += gg.notes
     except _fit.ModelNotFitted as exc:
-        gg_reason = exc.reason
+        gg_reason = exc.item
     if bg is not None and gg is None:
-        notes.append(f"Gamma-Gamma 模型未拟合：{gg_reason}；改用客户自身的平均购买日消费。")
+        notes.append(said("gg_fallback", reason=gg_reason))
     return bg, gg, reason, gg_reason, notes
 
 
@@ -367,12 +399,12 @@ def customer_value_table(orders: pd.DataFrame, as_of: DateLike, *, horizon_days:
     says why; nothing raises.
     """
     summary = summary_from_orders(orders, as_of)
-    notes: list[str] = []
+    notes: list[Said] = []
     fit_on = summary
     if sample is not None and sample < len(summary):
         rng = np.random.default_rng(seed)
         fit_on = summary.iloc[np.sort(rng.choice(len(summary), size=int(sample), replace=False))]
-        notes.append(f"模型在随机抽取的 {int(sample):,} 位客户上拟合（种子 {seed}），再应用到全部 {len(summary):,} 位客户。")
+        notes.append(said("sampled", sample=int(sample), seed=seed, customers=len(summary)))
     bg, gg, reason, gg_reason, fit_notes = fit_models(fit_on, seed=seed)
     notes += fit_notes
     x, tx, T = (summary[c].to_numpy(float) for c in ("frequency", "recency", "T"))
@@ -409,7 +441,7 @@ def value_summary(table: pd.DataFrame, fits: CLVFits) -> dict[str, Any]:
             "expected_purchases_90d": float(table["expected_purchases_90d"].sum()) if fitted else None,
             "expected_value_90d": float(table["clv_90d"].sum()) if fitted else None,
             "mean_p_alive": float(table["p_alive"].mean()) if fitted and len(table) else None,
-            "loglik_bgnbd": fits.bgnbd.loglik if fits.bgnbd else None, "notes": list(fits.notes)}
+            "loglik_bgnbd": fits.bgnbd.loglik if fits.bgnbd else None}
 
 
 def at_risk(value_table: pd.DataFrame, rfm: pd.DataFrame | None = None, *, top: int = 50,
@@ -422,7 +454,9 @@ def at_risk(value_table: pd.DataFrame, rfm: pd.DataFrame | None = None, *, top: 
     they are valuable, have bought on at least two days (BG/NBD gives P(alive) = 1 to
     one-day customers, so they cannot be flagged) and ``p_alive`` < ``p_alive_below``.
     ``value_at_stake`` = ``total_value`` × (1 − ``p_alive``): past spend weighted by
-    the chance it has stopped.  Sorted by ``value_at_stake``, the first ``top`` rows.
+    the chance it has stopped; ``high_history`` says whether the past spend (else the
+    expected spend) made the customer valuable.  Sorted by ``value_at_stake``, the first
+    ``top`` rows.
 
     ``rfm`` (optional): a frame with ``customer_id`` (column or index) whose other
     columns (e.g. the RFM segment) are joined on.
@@ -441,10 +475,7 @@ def at_risk(value_table: pd.DataFrame, rfm: pd.DataFrame | None = None, *, top: 
     out = vt.loc[flagged, ["customer_id", "frequency", "total_value", "expected_value_90d",
                            "days_since_last", "p_alive"]].copy()
     out["value_at_stake"] = out["total_value"] * (1 - out["p_alive"])
-    reasons = np.where(high_hist[flagged], "历史消费位于前{:.0%}".format(1 - value_quantile),
-                       "预计单次消费位于前{:.0%}".format(1 - value_quantile))
-    out["原因"] = [f"{why}，存活概率 {p:.0%}，已 {d:.0f} 天未购买"
-                 for why, p, d in zip(reasons, out["p_alive"], out["days_since_last"])]
+    out["high_history"] = high_hist[flagged].to_numpy()
     if rfm is not None:
         extra = rfm if "customer_id" in rfm.columns else rfm.reset_index()
         if "customer_id" not in extra.columns:

@@ -1,7 +1,7 @@
 """Fitting BG/NBD and Gamma-Gamma: when not to, how, and how it went.
 
 * **Not fitted.**  Data that cannot identify a model are refused before any optimiser
-  runs, with the reason in Chinese for the report (:class:`ModelNotFitted`): too few
+  runs, with the reason (:class:`ModelNotFitted`, worded by the ``clv`` catalogue): too few
   customers, nobody repeating, one purchase day only, every customer repeating the same
   number of times or nobody repeating more than once (BG/NBD then cannot tell purchase
   rate from drop-out), too few
@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 
 from diag.areas.clv_models import BGNBDData, GammaGammaData, bgnbd_loglik_grad, gamma_gamma_loglik_grad
 from diag.errors import DataError
+from diag.messages import said, say
 
 __all__ = ["ModelNotFitted", "Convergence", "BOUNDS", "MIN_CUSTOMERS", "MIN_REPEATERS",
            "check_bgnbd", "check_gamma_gamma", "maximise_bgnbd", "maximise_gamma_gamma",
@@ -54,12 +55,14 @@ POLISHED_GRADIENT = CONVERGED_GRADIENT / 10
 
 
 class ModelNotFitted(DataError):
-    """The data cannot identify the model; ``reason`` says why, in Chinese."""
+    """The data cannot identify the model: ``item`` says why (a :func:`~diag.messages.said` record of
+    the ``clv`` catalogue), ``reason`` in Chinese."""
 
-    def __init__(self, reason: str, *, model: str = "bgnbd") -> None:
-        self.reason = reason
+    def __init__(self, key: str, *, model: str = "bgnbd", **fields: Any) -> None:
+        self.item = said(key, **fields)
+        self.reason = say("clv", self.item)
         self.model = model
-        super().__init__(f"not fitted: {reason}", where="clv")
+        super().__init__(f"not fitted: {self.reason}", where="clv")
 
 
 @dataclass(frozen=True)
@@ -95,29 +98,27 @@ def check_bgnbd(x: np.ndarray, tx: np.ndarray, T: np.ndarray, w: np.ndarray | No
     n = x.size if w is None else int(round(w.sum()))
     repeaters = rep.size if w is None else int(round(w[rep].sum()))
     if n < MIN_CUSTOMERS:
-        raise ModelNotFitted(f"客户太少（{n} 位，至少需要 {MIN_CUSTOMERS} 位），模型参数无法可靠估计")
+        raise ModelNotFitted("too_few_customers", n=n, min=MIN_CUSTOMERS)
     if repeaters == 0:
         if len(T) and np.ptp(T) == 0:
-            raise ModelNotFitted("所有订单都在同一天，看不到任何复购与流失")
-        raise ModelNotFitted("没有客户复购（每位客户只有一个购买日），无法估计购买频率与流失")
+            raise ModelNotFitted("one_day")
+        raise ModelNotFitted("no_repeaters")
     if repeaters < MIN_REPEATERS:
-        raise ModelNotFitted(f"复购客户太少（{repeaters} 位，至少需要 {MIN_REPEATERS} 位）")
+        raise ModelNotFitted("few_repeaters", n=repeaters, min=MIN_REPEATERS)
     if rep.size == x.size and np.ptp(x) == 0:
-        raise ModelNotFitted(f"每位客户的复购次数都相同（都是 {int(x[0])} 次），"
-                             "无法区分购买频率的差异与客户流失")
+        raise ModelNotFitted("same_repeats", x=int(x[0]))
     if x.max() <= 1:
         # Nobody with a second repeat: the likelihood runs to "everyone leaves right after
         # the first repeat" (b → 0) whatever the rates, so no parameter means anything.
-        raise ModelNotFitted("没有客户复购超过一次（每位客户最多 2 个购买日），无法区分购买频率的差异与客户流失")
+        raise ModelNotFitted("max_one_repeat")
 
 
 def check_gamma_gamma(x: np.ndarray, m: np.ndarray) -> None:
     """Raise :class:`ModelNotFitted` when the repeaters' (x, m) cannot identify Gamma-Gamma."""
     if len(x) < MIN_REPEATERS:
-        raise ModelNotFitted(f"有消费金额的复购客户太少（{len(x)} 位，至少需要 {MIN_REPEATERS} 位）",
-                             model="gamma_gamma")
+        raise ModelNotFitted("gg_few_repeaters", model="gamma_gamma", n=len(x), min=MIN_REPEATERS)
     if np.ptp(m) <= 1e-9 * np.abs(m).max():
-        raise ModelNotFitted("所有复购客户的平均消费金额都相同，无法估计消费金额的差异", model="gamma_gamma")
+        raise ModelNotFitted("gg_same_spend", model="gamma_gamma")
 
 
 # -- the optimiser ---------------------------------------------------------------------------
@@ -334,24 +335,20 @@ def maximise_gamma_gamma(data: GammaGammaData, *, seed: int = 0) -> tuple[np.nda
 
 # -- what a boundary means ---------------------------------------------------------------------
 
-_BOUNDARY_NOTES = {
-    ("r", 1): "r 到达上界：客户之间的购买频率几乎没有差异，BG/NBD 近似为人人相同的购买率",
-    ("r", 0): "r 到达下界：购买频率的差异极大，少数客户贡献了几乎全部复购",
-    ("a", 0): "a 到达下界：数据中几乎看不到客户流失，各客户的存活概率都接近 1",
-    ("b", 0): "b 到达下界：客户几乎在每次购买后都流失",
-    ("a", 1): "a 到达上界：客户之间的流失概率几乎相同",
-    ("b", 1): "b 到达上界：客户之间的流失概率几乎相同",
-    ("p", 1): "p 到达上界：每位客户各次消费金额几乎不变",
-    ("q", 1): "q 到达上界：客户之间的平均消费几乎没有差异，Gamma-Gamma 近似为同一平均消费",
-}
+#: The parameters whose bound has a meaning of its own (``boundary.<name>.<side>`` in the catalogue).
+_BOUNDARY_MEANINGS = {("r", 1), ("r", 0), ("a", 0), ("b", 0), ("a", 1), ("b", 1), ("p", 1), ("q", 1)}
 
 
-def boundary_notes(params: dict[str, float], at_boundary: tuple[str, ...], scales: dict[str, float]) -> list[str]:
-    """Return a Chinese note per meaning of the parameters at their box limits."""
-    notes: dict[str, list[str]] = {}
+def boundary_notes(params: dict[str, float], at_boundary: tuple[str, ...],
+                   scales: dict[str, float]) -> list[dict[str, Any]]:
+    """Return a note (a :func:`~diag.messages.said` record of the ``clv`` catalogue) per meaning of
+    the parameters at their box limits, with each parameter's value and bound."""
+    notes: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
     for name in at_boundary:
         lo, hi = (v * scales.get(name, 1.0) for v in BOUNDS[name])
         side = int(abs(np.log(params[name]) - np.log(hi)) < abs(np.log(params[name]) - np.log(lo)))
-        text = _BOUNDARY_NOTES.get((name, side), f"{name} 到达{'上' if side else '下'}界，模型退化为其极限情形")
-        notes.setdefault(text, []).append(f"{name} = {params[name]:.4g}，边界 {hi if side else lo:.4g}")
-    return [f"{text}（{'；'.join(values)}）。" for text, values in notes.items()]
+        what = (said(f"boundary.{name}.{side}") if (name, side) in _BOUNDARY_MEANINGS
+                else said(f"boundary.other.{side}", name=name))
+        notes.setdefault(say("clv", what), (what, []))[1].append(
+            said("boundary_value", name=name, value=float(params[name]), bound=float(hi if side else lo)))
+    return [said("boundary", what=what, values=values) for what, values in notes.values()]

@@ -32,8 +32,8 @@ from diag import catalog
 from diag.areas import people
 from diag.format import format_number
 from diag.memo import Memo, frame_digest
-from diag.messages import text
-from diag.readers.orders import REASONS, OrdersData, as_of_default, connect, load
+from diag.messages import messages, text
+from diag.readers.orders import OrdersData, as_of_default, connect, load
 
 CLV_MODEL = "bgnbd+gamma-gamma"
 HORIZON_DAYS = 90
@@ -203,7 +203,8 @@ def clv_metrics(con: Any, as_of: dt.date, *, sample: int = 100_000, seed: int = 
                            "status": "not fitted", "reason": None, "convergence": {},
                            "params": dict.fromkeys(("r", "alpha", "a", "b", "p", "q", "gamma")),
                            "loglik_bgnbd": None, "expected_purchases_90d": None, "expected_value_90d": None,
-                           "customers": None, "customers_fitted": None, "seed": seed, "notes": []}
+                           "customers": None, "customers_fitted": None, "seed": seed, "notes": [],
+                           "reason_item": None, "note_items": []}
     summary_sql = clv_summary_sql(as_of, prefix)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_clv AS {summary_sql}")
@@ -214,7 +215,7 @@ def clv_metrics(con: Any, as_of: dt.date, *, sample: int = 100_000, seed: int = 
         bg, gg, reason, gg_reason, notes = clv.fit_models(fit_on, seed=seed)
         fits = clv.CLVFits(bg, gg, HORIZON_DAYS, int(n_all), int(len(fit_on)), notes, reason, gg_reason)
         out.update({**fits.status(), "customers": int(n_all), "customers_fitted": int(len(fit_on)),
-                    "notes": notes, "params": {k: _round(v) for k, v in fits.params().items()}})
+                    "params": {k: _round(v) for k, v in fits.params().items()}})
         if bg is not None:
             out.update(_clv_totals(con, prefix, bg, gg))
     except Exception as exc:  # noqa: BLE001 - CLV is optional; the other metrics stand
@@ -258,40 +259,17 @@ def to_json(metrics: dict[str, Any]) -> str:
 
 # -- terminal table -------------------------------------------------------------------------
 
-def quality_lines(q: dict[str, Any]) -> list[str]:
-    """Return the data-quality summary (a :meth:`Quality.to_dict`) as Chinese lines:
-    platform, sheet and header row, which header feeds each field, rows read and kept,
-    exclusions by meaning, walk-ins, unusable rows by reason and cell notes."""
-    from diag.platforms.schema import AMOUNT_KIND_LABELS
-    from diag.readers.meaning import MEANING_ZH
-    from diag.readers.orders import FIELD_LABELS, NOT_ROWS
+def quality_rows(q: dict[str, Any], lang: str = "zh") -> list[list[str]]:
+    """Return the data-quality summary (a :meth:`Quality.to_dict`) as table rows, header first, in
+    ``lang``: the rows of the report's data-quality table (:meth:`Quality.to_frame`)."""
+    from dataclasses import fields
 
-    where = (f"工作表「{q['sheet']}」, " if q.get("sheet") else "") + f"表头第 {q.get('header_row', 1)} 行"
-    platform = q.get("platform", "")
-    if q.get("detection"):
-        platform += f" — {q['detection']}"
-    level = "按商品行相加" if q.get("amount_level") == "line" else "订单级金额, 每单计一次"
-    fields = ", ".join(f"{FIELD_LABELS.get(k, k)}←{v}" for k, v in q.get("column_map", {}).items())
-    bad = ", ".join(f"{REASONS.get(k, k)} {v:,}" for k, v in q.get("unusable", {}).items()) or "无"
-    meaning = ", ".join(f"{MEANING_ZH.get(k, k)} {v:,}" for k, v in q.get("excluded_by_meaning", {}).items()) or "无"
-    status = ", ".join(f"{k} {v:,}" for k, v in q.get("excluded_by_status", {}).items()) or "无"
-    lines = [
-        f"平台: {platform}",
-        f"读取: {where}, 编码 {q.get('encoding', '')}; 金额 {AMOUNT_KIND_LABELS.get(q.get('amount_kind', ''), '')}, "
-        f"{level}",
-        f"字段对应: {fields}",
-        f"读取 {q.get('rows_read', 0):,} 行, 有效订单 {q.get('orders_kept', 0):,}, 重复行 {q.get('duplicates', 0):,}",
-        f"按含义排除: {meaning} (按状态: {status})",
-    ]
-    if q.get("walk_in_orders"):
-        lines.append(f"散客订单 (无会员): {q['walk_in_orders']:,}, 计入订单与 GMV, 不计入客户/复购/RFM")
-    if q.get("partial_refund_lines"):
-        lines.append(f"部分退款: {q['partial_refund_lines']:,} 行, 已扣除退款金额")
-    lines.append(f"无法使用的行: {bad}")
-    lines.append(f"{NOT_ROWS['total row']} {q.get('total_rows', 0):,}, {NOT_ROWS['blank row']} "
-                 f"{q.get('blank_rows', 0):,}, 占位日期 {q.get('placeholder_dates', 0):,}, "
-                 f"带注释的金额 {q.get('annotated_amounts', 0):,}")
-    return lines
+    from diag.readers.quality import Quality
+
+    known = {f.name for f in fields(Quality)}
+    frame = Quality(**{k: v for k, v in q.items() if k in known}).to_frame(lang)
+    return [list(frame.columns), *([str(c) if i != 1 else _num(c) for i, c in enumerate(row)]
+                                   for row in frame.itertuples(index=False))]
 
 
 def _width(text: str) -> int:
@@ -320,48 +298,53 @@ _CORE = (("orders", "count"), ("excluded_orders", "count"), ("customers", "count
          ("repurchase_rate_90d", "share"))
 
 
-def format_table(metrics: dict[str, Any]) -> str:
-    """Return the metrics as aligned Chinese tables for a terminal."""
-    m = metrics
-    core = [[catalog.label(key), _num(m.get(key), kind), catalog.definition(key)] for key, kind in _CORE]
+def format_table(metrics: dict[str, Any], lang: str = "zh") -> str:
+    """Return the metrics as aligned tables for a terminal, in ``lang`` (labels and definitions
+    from the metric catalogue, the rest from the ``cli`` catalogue)."""
+    m, t = metrics, messages("cli", lang)
+    core = [[catalog.label(key, lang), _num(m.get(key), kind), catalog.definition(key, lang)] for key, kind in _CORE]
+    days = m["median_repurchase_days"]
     core += [
-        [catalog.label("median_repurchase_days"),
-         "—" if m["median_repurchase_days"] is None else f"{m['median_repurchase_days']:g} 天",
-         catalog.definition("median_repurchase_days")],
-        ["数据区间", f"{m['first_date']} ~ {m['last_date']}", f"基准日 {m['as_of']}"],
+        [catalog.label("median_repurchase_days", lang), "—" if days is None else t("metrics.days", days=days),
+         catalog.definition("median_repurchase_days", lang)],
+        [t("metrics.period"), t("metrics.span", first=m["first_date"], last=m["last_date"]),
+         t("metrics.as_of", as_of=m["as_of"])],
     ]
-    out = ["核心指标", *("  " + line for line in _table([["指标", "数值", "口径"], *core], right=(1,)))]
+    head = [t("metrics.metric"), t("metrics.value"), t("metrics.definition")]
+    out = [t("metrics.core"), *("  " + line for line in _table([head, *core], right=(1,)))]
     total = max(m["customers"], 1)
-    seg = [[k, _num(v), _num(v / total, "share")] for k, v in m["rfm_segments"].items()]
-    out += ["", "RFM 客户分群", *("  " + line for line in _table([["分群", "客户数", "占比"], *seg], right=(1, 2)))]
-    out.append("  " + m.get("rfm_rule", RFM_RULE))
+    seg = [[people.segment_name(k, lang), _num(v), _num(v / total, "share")] for k, v in m["rfm_segments"].items()]
+    head = [t("metrics.segment"), t("metrics.customers"), t("metrics.share")]
+    out += ["", t("metrics.rfm"), *("  " + line for line in _table([head, *seg], right=(1, 2)))]
+    out.append("  " + text("diagnosis", "rfm_rule", lang))
     months = m["monthly"][-12:]
     if months:
         rows = [[r["month"], _num(r["gmv"], "money"), _num(r["orders"]), _num(r["customers"]),
                  _num(r["new_customers"])] for r in months]
-        out += ["", "月度趋势 (最近 12 个月)",
-                *("  " + line for line in _table([["月份", "GMV", "订单", "客户", "新客"], *rows],
-                                                 right=(1, 2, 3, 4)))]
+        head = [t("metrics.month"), "GMV", t("metrics.orders"), t("metrics.buyers"), t("metrics.new")]
+        out += ["", t("metrics.monthly"), *("  " + line for line in _table([head, *rows], right=(1, 2, 3, 4)))]
     cohorts = list(m["cohort_retention"].items())[-12:]
     if cohorts:
         span = min(max(len(v) for _, v in cohorts), 7)
         rows = [[c, *[_num(v[i], "share") if i < len(v) else "" for i in range(span)]] for c, v in cohorts]
-        out += ["", "同期群留存 (首购月 → 第 N 月仍购买的比例)",
-                *("  " + line for line in _table([["首购月", *[f"M{i}" for i in range(span)]], *rows],
-                                                 right=tuple(range(1, span + 1))))]
+        head = [t("metrics.cohort"), *[f"M{i}" for i in range(span)]]
+        out += ["", t("metrics.cohorts"),
+                *("  " + line for line in _table([head, *rows], right=tuple(range(1, span + 1))))]
+    from diag.areas import clv as _clv
+
     clv = m.get("clv", {})
-    out += ["", "客户价值 (BG/NBD + Gamma-Gamma, 未来 90 天)"]
+    out += ["", t("metrics.clv")]
     if not clv.get("fitted"):
-        out.append(f"  模型未拟合：{clv.get('reason') or clv.get('error') or clv.get('status')}")
+        out.append(t("metrics.clv_unfitted", reason=_clv.reason_words(clv, lang)))
     else:
         p = clv["params"]
-        out.append(f"  预计购买次数 {_num(clv['expected_purchases_90d'], 'float')}, 预计消费 "
-                   f"{_num(clv['expected_value_90d'], 'money')} (拟合客户 {_num(clv['customers_fitted'])}"
-                   f" / 全部 {_num(clv['customers'])})")
-        out.append("  参数 " + ", ".join(f"{k}={v:.4g}" for k, v in p.items() if v is not None))
-        out += [f"  注: {note}" for note in clv.get("notes", [])]
+        out.append(t("metrics.clv_fitted", purchases=_num(clv["expected_purchases_90d"], "float"),
+                     value=_num(clv["expected_value_90d"], "money"), fitted=_num(clv["customers_fitted"]),
+                     customers=_num(clv["customers"])))
+        out.append(t("metrics.clv_params") + ", ".join(f"{k}={v:.4g}" for k, v in p.items() if v is not None))
+        out += [t("metrics.clv_note", note=note) for note in _clv.note_words(clv, lang)]
     q = m.get("data_quality", {})
     if q:
-        out += ["", "数据质量", *("  " + line for line in quality_lines(q))]
-    out += ["", "（月度趋势与同期群只列最近 12 个月、前 7 列；完整数据: --format json）"]
+        out += ["", t("metrics.quality"), *("  " + line for line in _table(quality_rows(q, lang), right=(1,)))]
+    out += ["", t("metrics.footer")]
     return "\n".join(out)

@@ -23,7 +23,7 @@ import yaml
 
 from diag.errors import UsageError
 
-__all__ = ["LANGS", "Messages", "by_text", "messages", "text"]
+__all__ = ["LANGS", "Messages", "by_text", "messages", "said", "say", "text"]
 
 #: The languages every catalogue carries.
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -95,3 +95,31 @@ def by_text(domain: str, lang: str) -> dict[str, str]:
     for entry in _catalogue(domain).values():
         out.setdefault(entry["zh"], entry[target])
     return out
+
+
+def said(key: str, /, **fields: Any) -> dict[str, Any]:
+    """Return a message to word later, as plain data: ``{"key": key, "fields": fields}``.
+
+    Analysis records what it found this way (JSON-safe, language-free); presentation words
+    it with :func:`say` in the reader's language.  A field may itself be such an item, or a
+    list of them.
+    """
+    return {"key": key, "fields": fields}
+
+
+def say(domain: str, item: dict[str, Any], lang: str = "zh") -> str:
+    """Return ``item`` (a :func:`said` record) worded by ``domain``'s catalogue in ``lang``.
+
+    Fields that are items are worded first; a list of items is joined with the domain's
+    ``list_sep``.
+    """
+    t = messages(domain, lang)
+
+    def word(value: Any) -> Any:
+        if isinstance(value, dict) and "key" in value:
+            return say(domain, value, lang)
+        if isinstance(value, list):
+            return t("list_sep").join(str(word(v)) for v in value)
+        return value
+
+    return t(item["key"], **{k: word(v) for k, v in (item.get("fields") or {}).items()})

@@ -1,7 +1,7 @@
 """The reader's quality record: what it kept, excluded and could not use, and why.
 
 :class:`Quality` is filled in by :func:`diag.readers.orders.load` and shown by ``diag check``,
-``diag metrics --format table`` (:func:`diag.areas.metrics.quality_lines`), the JSON key
+``diag metrics --format table`` (:func:`diag.areas.metrics.quality_rows`), the JSON key
 ``data_quality`` and the report's data-quality table (:meth:`Quality.to_frame`).
 """
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from english import CJK
 
 from diag.areas import clv, clv_fit
 from diag.areas.metrics import compute_metrics
@@ -86,15 +87,42 @@ def test_degenerate_data_leave_the_model_not_fitted_with_the_reason(case):
     orders = make()
     as_of = orders["paid_at"].max() + pd.Timedelta(days=1)
     table, fits = clv.customer_value_table(orders, as_of)
-    assert not fits.fitted and reason in fits.reason
+    assert not fits.fitted and reason in clv.words(fits.reason)
     assert len(table) == orders["customer_id"].nunique()
     assert table["p_alive"].isna().all() and table["clv_90d"].isna().all()
     summary = clv.value_summary(table, fits)
-    assert summary["status"] == f"not fitted: {fits.reason}"
+    assert summary["status"] == f"not fitted: {clv.words(fits.reason)}" and summary["reason_item"] == fits.reason
     assert summary["fitted"] is False and set(summary["params"].values()) == {None}
     assert summary["expected_purchases_90d"] is None
-    assert summary["convergence"]["bgnbd"] == {"fitted": False, "reason": fits.reason}
+    assert summary["convergence"]["bgnbd"] == {"fitted": False, "reason": clv.words(fits.reason)}
     assert clv.at_risk(table).empty
+
+
+@pytest.mark.parametrize("case", DEGENERATE)
+def test_the_reason_a_model_was_not_fitted_reads_in_english_too(case):
+    orders = DEGENERATE[case][0]()
+    table, fits = clv.customer_value_table(orders, orders["paid_at"].max() + pd.Timedelta(days=1))
+    summary = clv.value_summary(table, fits)
+    english = clv.reason_words(json.loads(json.dumps(summary)), "en")   # from the recorded JSON
+    assert english and not CJK.search(english)
+    assert clv.reason_words(summary) == summary["reason"] == clv.words(fits.reason)
+
+
+def test_boundary_and_fallback_notes_read_in_english_with_the_values():
+    orders, as_of = _shop_export()
+    table, fits = clv.customer_value_table(orders, as_of, sample=300)
+    summary = json.loads(json.dumps(clv.value_summary(table, fits)))
+    english = clv.note_words(summary, "en")
+    assert english[0] == "The models were fitted on a random sample of 300 customers (seed 0) and applied to all 500."
+    assert any(n.startswith("a at its upper bound: churn probabilities hardly differ between customers (a = ")
+               for n in english)
+    assert not any(CJK.search(n) for n in english)
+    assert clv.note_words(summary) == summary["notes"] and summary["notes"][0].startswith("模型在随机抽取的 300 位客户")
+
+
+def test_a_block_recorded_before_reason_items_keeps_its_words():
+    assert clv.reason_words({"reason": "客户太少"}, "en") == "客户太少"
+    assert clv.note_words({"notes": ["旧注释"]}, "en") == ["旧注释"]
 
 
 def test_fit_bgnbd_raises_model_not_fitted_a_data_error():
@@ -114,7 +142,7 @@ def test_a_small_shop_export_fits_with_finite_predictions_and_the_boundary_repor
     assert lo <= fits.bgnbd.a <= hi and lo <= fits.bgnbd.b <= hi
     assert np.isfinite(table[["p_alive", "expected_purchases_90d", "clv_90d"]].to_numpy()).all()
     # The drop-out chance is the same for everyone here: a and b run to their limit.
-    assert "a" in conv.at_boundary and any("流失概率几乎相同" in n for n in fits.notes)
+    assert "a" in conv.at_boundary and any("流失概率几乎相同" in clv.words(n) for n in fits.notes)
     summary = clv.value_summary(table, fits)
     assert summary["convergence"]["bgnbd"]["at_boundary"] == list(conv.at_boundary)
     json.dumps(summary, allow_nan=False)
