@@ -92,6 +92,19 @@ def test_the_persona_of_an_ascii_client_holds_no_chinese_in_english(english):
     assert "Regions from the brief" in chapter.basis and "¥" in chapter_text(chapter)
 
 
+def test_the_member_files_attributes_are_named_in_english_and_their_values_kept(english):
+    orders, lines = orders_and_lines()
+    members = [{"attribute": "注册方式", "values": [("Till QR", 0.55), ("Mini program", 0.25)], "members": 1_000},
+               {"attribute": "会员等级", "values": [("Gold", 0.1)], "members": 1_000}]
+    chapter = ch.persona(english.brief, orders, lines, english.ctx, members, lang="en")
+    assert not cjk_in(chapter_text(chapter))
+    text = chapter_text(chapter)
+    assert "Sign-up channel" in text and "Till QR 55%, Mini program 25% (1,000 members)" in text
+    assert "member data" in text and "Till QR 55%" in " ".join(chapter.paragraphs)
+    chinese = ch.persona(english.brief, orders, lines, english.ctx, members)
+    assert "Till QR 55%、Mini program 25%(共 1,000 位会员)" in chapter_text(chinese)
+
+
 def test_the_competitors_of_an_ascii_client_hold_no_chinese_in_english_but_the_clients_words(english):
     chapter = ch.competitors(english.brief, english.ctx, LIBRARY, {"aov": 180.0, "repurchase_rate": 0.3}, lang="en")
     leaked = [line for line in cjk_in(chapter_text(chapter)) if "价格低" not in line]  # Rival B's strength as written

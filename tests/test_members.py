@@ -11,8 +11,8 @@ def test_a_gbk_member_list_gives_tier_signup_and_store_shares_without_identifier
     frame = members.read_member_attributes(paths.BRIEFS / "data" / "laomian-canyin" / "members.csv")
     assert list(frame.columns) == ["会员等级", "注册方式", "注册门店"]  # no ID, phone or birthday
     rows = members.attribute_summary(frame)
-    tier = next(r for r in rows if r["维度"] == "会员等级")
-    assert tier["发现"].startswith("普通会员") and tier["依据"] == "会员数据"
+    tier = next(r for r in rows if r["attribute"] == "会员等级")
+    assert tier["values"][0][0] == "普通会员" and 0 < tier["values"][0][1] <= 1 and tier["members"] > 0
 
 
 def test_an_unreadable_member_list_is_a_data_error_naming_the_file(tmp_path):

@@ -7,6 +7,7 @@ numbers and birthdays are ignored, so no personal data leaves this module.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -63,8 +64,10 @@ def read_member_attributes(path: str | Path) -> pd.DataFrame:
     return member_attributes(read_member_table(path))
 
 
-def attribute_summary(members: pd.DataFrame, top: int = 4) -> list[dict[str, str]]:
-    """Return one row per attribute: its most common values with their shares of members."""
+def attribute_summary(members: pd.DataFrame, top: int = 4) -> list[dict[str, Any]]:
+    """Return one record per attribute (an :data:`ATTRIBUTES` key): its ``top`` most common values
+    with their shares of members, and the members counted — ``{"attribute", "values": [(value,
+    share), …], "members"}``.  :func:`diag.strategy.chapters.persona` words them."""
     rows = []
     for name in members.columns:
         values = members[name].dropna().astype(str).str.strip()
@@ -72,7 +75,6 @@ def attribute_summary(members: pd.DataFrame, top: int = 4) -> list[dict[str, str
         if values.empty:
             continue
         share = values.value_counts(normalize=True).head(top)
-        rows.append({"维度": f"会员{name}" if not name.startswith("会员") else name,
-                     "发现": "、".join(f"{k} {v:.0%}" for k, v in share.items()) + f"(共 {len(values):,} 位会员)",
-                     "依据": "会员数据"})
+        rows.append({"attribute": str(name), "values": [(str(k), float(v)) for k, v in share.items()],
+                     "members": int(len(values))})
     return rows

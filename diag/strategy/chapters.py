@@ -10,7 +10,6 @@ Pure functions; the strategy notebook records the chapters with :func:`record`.
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Mapping
@@ -21,15 +20,13 @@ from diag.catalog import label
 from diag.industries.registry import in_language
 from diag.messages import messages
 from diag.strategy.plays import ClientContext, fill, in_scope
-from diag.strategy.wording import localize, word
+from diag.strategy.wording import gene_word, localize, word
 
 __all__ = ["Chapter", "record", "business_type", "reminders_chapter", "persona", "competitors", "acquisition_path", "path_funnel", "funnel_gap", "rate_of"]
 
 DATA, BRIEF, TEMPLATE, BENCH = "数据", "需求澄清表", "行业模板", "基准"
 #: The marks of :func:`rate_of` (codes in either language) and their message keys.
 _MARKS = {"实测": "mark_measured", "基准": "mark_benchmark", "估计": "mark_estimate"}
-_GENES = {"流量": "gene_traffic", "增长": "gene_growth", "运营": "gene_operations", "产品": "gene_product",
-          "品牌": "gene_brand"}
 _STATUSES = {"在用": "status_in_use", "行业模板建议": "status_suggested", "不适用": "status_not_applicable",
              "暂不优先": "status_later"}
 
@@ -96,7 +93,7 @@ def _nice(x: float) -> float:
 
 
 def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientContext,
-            members: list[dict[str, str]] | None = None, *, lang: str = "zh") -> Chapter:
+            members: list[dict[str, Any]] | None = None, *, lang: str = "zh") -> Chapter:
     """Return the 用户画像: regions, order times, first products, channels, spend bands, members' attributes.
 
     ``members`` are :func:`diag.readers.members.attribute_summary` rows from the member file, when one is given.
@@ -150,11 +147,15 @@ def persona(brief: Any, orders: pd.DataFrame, lines: pd.DataFrame, ctx: ClientCo
         top = next((r for _, r in table.iloc[::-1].iterrows() if r["客户数"] >= 0.02 * len(spend)), table.iloc[0])
         paras.append(t("persona_top_band", band=top["累计消费"], customers=top["客户占比"], spend=top["消费占比"],
                        advisor=ctx.advisor, profit=ctx.profit))
-    rows.extend(members or [])
-    signup = next((m for m in members or [] if "注册方式" in m["维度"]), None)
+    for m in members or []:
+        found = t("member_values", values=t("member_sep").join(t("member_value", value=v, share=x)
+                                                              for v, x in m["values"]), members=m["members"])
+        label = f"member_attr.{m['attribute']}"
+        rows.append({"维度": t(label) if t.has(label) else m["attribute"], "发现": found, "依据": t("src_members")})
+    signup = next((m for m in members or [] if m["attribute"] == "注册方式" and m["values"]), None)
     if signup:
-        way = re.split("、|, ", signup["发现"])[0]
-        paras.append(t("persona_signup", client=name, way=way, advisor=ctx.advisor))
+        paras.append(t("persona_signup", client=name, way=t("member_value", value=signup["values"][0][0],
+                                                             share=signup["values"][0][1]), advisor=ctx.advisor))
     attrs = [x for x in (brief.people.persona, brief.people.purchase_logic) if x]
     if attrs or brief.people.member_tiers:
         rows.append({"维度": t("dim_member"), "发现": "; ".join(attrs + ([t("persona_tiers", tiers=ctx.tiers)]
@@ -415,7 +416,7 @@ def business_type(position: Any, ctx: ClientContext, template: Mapping[str, Any]
     left = template.get("fitted_out", [])
     if left:
         paras.append(t("business_type_left", items="; ".join(_left_out(d, ctx, lang) for d in left)))
-    gene = t(_GENES[ctx.gene]) if ctx.gene in _GENES else (ctx.gene or t("gene_missing"))
+    gene = gene_word(ctx.gene, lang) or t("gene_missing")
     stores = (t("list_sep").join(ctx.stores) or t("stores_yes")) if ctx.has_stores else t("stores_no")
     basis = t("business_type_basis", axis=axis, industry=industry, format=word(ctx.format, lang), stores=stores, gene=gene)
     return Chapter("business_type", "经营类型与打法选择", basis, paras, [], data=data)
@@ -434,7 +435,7 @@ def _left_out(entry: Mapping[str, Any], ctx: ClientContext, lang: str) -> str:
             name = t("left_rule", area=word(str(rule["area"]), lang), action=rule["action"])
     if "需要门店" in str(entry["reason"]):
         return t("left_needs_store", name=name, client=ctx.client)
-    gene = t(_GENES[ctx.gene]) if ctx.gene in _GENES else ctx.gene
+    gene = gene_word(ctx.gene, lang)
     return t("left_discount", name=name, gene=gene)
 
 

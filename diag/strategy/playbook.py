@@ -29,7 +29,7 @@ from diag.industries.registry import METRICS
 from diag.messages import messages
 from diag.strategy.funnel import FunnelPlan, InverseFunnel, funnel_forward, funnel_inverse, funnel_plan
 from diag.strategy.levers import DRIVER_ORDER, combine_drivers
-from diag.strategy.wording import localize, word
+from diag.strategy.wording import gene_word, localize, word
 
 __all__ = ["recommend", "recommendations_display", "TeamPlan", "team_plan", "kpi_sheet",
            "funnel_forward", "funnel_inverse", "InverseFunnel", "roadmap", "gmv_scenarios", "scenario_moves", "ATTAINMENT",
@@ -585,14 +585,14 @@ def wecom_read(contacts: pd.DataFrame | None, groups: pd.DataFrame | None, lang:
             if frame is not None and len(frame)]
 
 
-def data_basis(metrics: Mapping[str, Any], template_key: str, *, contacts: pd.DataFrame | None = None,
+def data_basis(metrics: Mapping[str, Any], industry: str, *, contacts: pd.DataFrame | None = None,
                groups: pd.DataFrame | None = None, lang: str = "zh") -> str:
     """Return the sentence opening the strategy: the orders and, only when rows were read, the WeCom statistics."""
     t = messages("strategy", lang)
     wecom = wecom_read(contacts, groups, lang)
     also = t("basis_wecom", tables=t("list_sep").join(wecom)) if wecom else t("basis_no_wecom")
     return t("data_basis", first=metrics["first_date"], last=metrics["last_date"], orders=metrics["orders"],
-             customers=metrics["customers"], also=also, template=template_key)
+             customers=metrics["customers"], also=also, template=industry)
 
 
 def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
@@ -649,7 +649,7 @@ def talking_points(gaps: pd.DataFrame, recs: pd.DataFrame, team: TeamPlan,
                         owner=word(first["owner"], lang), timing=word(first["timing"], lang)))
     points.append(t("tp_team", label=team.label, order=" → ".join(team.build_order)))
     if team.gene:
-        points.append(t("tp_gene", gene=team.gene, focus=team.focus))
+        points.append(t("tp_gene", gene=gene_word(team.gene, lang), focus=team.focus))
     if scenarios is not None and len(scenarios):
         base = scenarios[scenarios["情景"] == "基准"]
         row = base.iloc[0] if len(base) else scenarios.iloc[len(scenarios) // 2]

@@ -52,6 +52,18 @@ def word(zh: str, lang: str, domain: str = _CATALOGUE, *, patterns: bool = True)
     return zh
 
 
+#: The team genes the brief may name (``team.gene``) → their word in the ``chapters`` catalogue.
+_GENES = {"流量": "gene_traffic", "增长": "gene_growth", "运营": "gene_operations", "产品": "gene_product",
+          "品牌": "gene_brand"}
+
+
+def gene_word(gene: str | None, lang: str = "zh") -> str:
+    """Return the team gene ``gene`` (流量 / 增长 / 运营 …) in ``lang``; another value as written, None as ''."""
+    if not gene:
+        return ""
+    return gene if lang == "zh" or gene not in _GENES else text("chapters", _GENES[gene], lang)
+
+
 def localize(frame: pd.DataFrame, lang: str, domain: str = _CATALOGUE) -> pd.DataFrame:
     """Return ``frame`` with its headers and the kit's own cell words in ``lang`` (catalogue ``domain``)."""
     if lang == "zh":
