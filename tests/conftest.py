@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -140,11 +141,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _no_libreoffice_in_fast_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fast tests build reports without LibreOffice's page count (2 s a report); slow tests use it.
+def _no_libreoffice_unless_asked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build reports without LibreOffice's page count (2 s a report) unless a test asks for ``libreoffice``.
 
     The contents then keep asking Word to update its fields, as on a machine without LibreOffice. A
-    fast test that sets ``DIAG_SOFFICE`` itself (a fake binary) still gets its own.
+    test that sets ``DIAG_SOFFICE`` itself (a fake binary) still gets its own.  Session-scoped demo
+    runs are built before any test's fixtures, so they use LibreOffice when it is installed.
     """
-    if request.node.get_closest_marker("slow") is None:
+    if "libreoffice" not in request.fixturenames:
         monkeypatch.setenv("DIAG_SOFFICE", "off")
+
+
+@pytest.fixture
+def libreoffice(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Return the soffice binary, or skip when LibreOffice or poppler is not installed."""
+    monkeypatch.delenv("DIAG_SOFFICE", raising=False)
+    binary = shutil.which("soffice")
+    if binary is None:
+        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
+    if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
+        pytest.skip("poppler-utils (pdftotext, pdffonts) is not installed")
+    return binary

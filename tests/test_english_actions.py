@@ -67,6 +67,22 @@ def test_the_roadmap_names_its_tasks_and_milestones_in_english(english):
     assert shown["Task"].str.startswith("Action ").any() and shown["Task"].str.startswith("Milestone").any()
 
 
+def test_the_gantt_and_the_scenario_chart_write_every_word_in_english(english):
+    import matplotlib.pyplot as plt
+
+    from diag.charts import plan as plan_charts
+
+    template, _gaps, recs, team = english
+    schedule = pb.roadmap(template, recs, start=dt.date(2026, 1, 5), team=team, lang="en")
+    scenarios = pb.gmv_scenarios(recs, 2_600_000, lang="en")
+    for ax in (plan_charts.gantt(schedule, lang="en"), plan_charts.scenarios(scenarios, current=2_600_000, lang="en")):
+        ax.figure.canvas.draw()
+        words = [t.get_text() for t in ax.figure.findobj(plt.Text)]
+        assert words and no_chinese(words) == []
+        assert not [w for w in words if w.endswith(".0k")]            # ¥500k, not ¥500.0k
+        plt.close(ax.figure)
+
+
 def test_the_gmv_scenarios_and_the_talking_points_speak_english(english):
     _template, gaps, recs, team = english
     scenarios = pb.gmv_scenarios(recs, 100_000, lang="en")

@@ -87,8 +87,9 @@ def test_table_headers_of_the_english_sections_are_english_but_for_client_names_
 
 def test_the_english_strategy_section_is_mostly_english(english):
     # 95% of the strategy section's letters were Chinese before its texts came from the catalogues and the
-    # template's English twins; what remains is the client's own words and the chapters' sentences.
-    assert cjk_share(english["Strategy and action plan"]["text"]) < 0.50
+    # template's English twins; what remains is the client's own words (products, channels, competitors,
+    # roles and tasks as written): 4–7% on the four demo clients.
+    assert cjk_share(english["Strategy and action plan"]["text"]) < 0.15
 
 
 def test_the_roadmap_the_action_list_and_the_roles_speak_english(english):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -32,16 +31,8 @@ def probe_notebooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def soffice() -> str:
-    binary = shutil.which("soffice")
-    if binary is None:
-        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
-    return binary
-
-
 def test_run_with_template_and_pdf_writes_both_in_the_firms_look(tmp_path: Path, probe_notebooks: Path,
-                                                                 soffice: str) -> None:
+                                                                 libreoffice: str) -> None:
     brief = tiny_brief(tmp_path / "briefs", "tiny", name="小店", industry="母婴")
     firm = make_firm_template(tmp_path / "firm.docx")
     result = run_client(brief, tmp_path / "out", notebooks=("probe",), template=firm, pdf=True)

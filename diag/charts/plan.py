@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from diag.charts import PALETTE
+from diag.charts._base import yuan_axis
 from diag.format import format_yuan_short
 from diag.messages import text
 from diag.strategy.wording import word
@@ -65,7 +65,7 @@ def gantt(plan: pd.DataFrame, *, ax: Axes | None = None, title: str | None = Non
             ax.barh(y, mdates.date2num(e) - mdates.date2num(s), left=mdates.date2num(s), height=0.62,
                     color=colour, alpha=0.9, edgecolor="white")
             x_text = mdates.date2num(e) + 0.4
-        ax.text(x_text, y, str(row["owner"]), va="center", fontsize=7.5, color="#374151")
+        ax.text(x_text, y, word(str(row["owner"]), lang), va="center", fontsize=7.5, color="#374151")
     for d in (30, 60, 90):
         x = mdates.date2num(start0 + pd.Timedelta(days=d))
         if x <= mdates.date2num(end_max) + 1:
@@ -146,7 +146,7 @@ def scenarios(table: pd.DataFrame, *, ax: Axes | None = None, current: float | N
             label += f"\n(+{value / current - 1:.0%})"
         ax.text(bar.get_x() + bar.get_width() / 2, value, label, ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, max(values) * 1.22 if max(values) > 0 else 1)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_yuan_short(v, lang)))
+    ax.yaxis.set_major_formatter(yuan_axis(lang))
     ax.set_ylabel("GMV")
     ax.grid(axis="x", visible=False)
     ax.set_title(title)

@@ -90,24 +90,3 @@ def run_dir(_recorded: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(_recorded, tmp_path / "demo-muying"))
 
 
-# -- LibreOffice -----------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def _no_libreoffice_unless_asked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build reports without LibreOffice (fast) unless a test asks for the ``libreoffice`` fixture."""
-    if "libreoffice" not in request.fixturenames:
-        monkeypatch.setenv("DIAG_SOFFICE", "off")
-
-
-@pytest.fixture
-def libreoffice(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Return the soffice binary, or skip when LibreOffice or poppler is not installed."""
-    import shutil
-
-    monkeypatch.delenv("DIAG_SOFFICE", raising=False)
-    binary = shutil.which("soffice")
-    if binary is None:
-        pytest.skip("LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui")
-    if shutil.which("pdftotext") is None or shutil.which("pdffonts") is None:
-        pytest.skip("poppler-utils (pdftotext, pdffonts) is not installed")
-    return binary
