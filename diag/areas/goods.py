@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from diag.errors import DataError
+from diag.format import format_number
 from diag.messages import messages
 
 __all__ = ["UNKNOWN_PRODUCT", "UNKNOWN_CATEGORY", "has_products", "abc", "product_matrix",
@@ -177,7 +178,7 @@ def product_matrix(lines: pd.DataFrame, *, margins: Mapping[str, float] | None =
 
 
 def _yuan(v: float) -> str:
-    return "∞" if np.isinf(v) else f"¥{v:,.0f}" if float(v).is_integer() else f"¥{v:,.2f}"
+    return "∞" if np.isinf(v) else format_number(v, "yuan", digits=0 if float(v).is_integer() else 2)
 
 
 def price_bands(lines: pd.DataFrame, *, bands: Sequence[float] | None = None,
