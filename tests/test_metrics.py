@@ -278,6 +278,18 @@ def test_line_items_sharing_product_and_price_are_merged_only_when_the_whole_lin
     assert a["data_quality"]["lines_kept"] == 500 + extra.count("\n") - duplicates
 
 
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_an_order_of_more_lines_than_the_duplicate_masks_bits_keeps_every_distinct_line(tmp_path, duplicate):
+    # 80 distinct lines set at most 64 bits of the order's line-hash mask, so the order is
+    # a duplicate candidate; only an exact repeat of a line makes it a duplicate.
+    lines = [f"L7,c7,2025-02-08 10:00,P{j},红,{j + 1},已完成\n" for j in range(80)]
+    extra = "".join(lines + lines[40:41] * duplicate)
+    a = _line_item_metrics(tmp_path, "商品名称,颜色,", "商品{k},黑,", extra)
+    assert a["data_quality"]["duplicates"] == int(duplicate)
+    assert a["data_quality"]["lines_kept"] == 580
+    assert a["orders"] == 201
+
+
 @pytest.mark.slow
 def test_cli_column_option_maps_an_unusual_header_like_a_briefs_columns(tmp_path, capsys):
     path = tmp_path / "o.csv"
