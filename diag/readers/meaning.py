@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 from typing import Callable, Mapping
 
-from diag.messages import text
-
 #: Status words that exclude a line (lower-cased substrings); KEPT_STATUS wins over them.
 EXCLUDED_STATUS = ("交易关闭", "已关闭", "关闭", "已取消", "取消", "待付款", "未付款", "待支付", "未支付",
                    "等待买家付款", "等待付款", "未结账", "退款成功", "已退款", "全额退款", "已退单", "作废",
@@ -38,7 +36,6 @@ FLAG_YES = ("是", "y", "yes", "true", "1", "已退单", "退单", "已退款")
 #: Close reasons that name a refund.
 REFUND_REASON = ("退款", "退单", "退货")
 
-MEANING_ZH = {k: text("quality", f"meaning.{k}") for k in ("unpaid", "cancelled", "refunded")}
 #: The status text given to a line excluded by an after-sales / refund column.
 REFUND_COLUMN_STATUS = "全额退款 (售后/退款列)"
 

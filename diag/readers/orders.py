@@ -62,7 +62,7 @@ from diag.readers.orders_sql import (  # noqa: F401
     reason_code,
     status_excluded,
 )
-from diag.readers.quality import FIELD_LABELS, NOT_ROWS, REASONS, Quality  # noqa: F401
+from diag.readers.quality import FIELD_LABELS, REASONS, Quality
 
 
 @dataclass
